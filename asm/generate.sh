@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates every generated assembly file of trueno from the generator
+# programs in this module: one program per kernel family, asm/FAMILY/, which
+# writes trueno/FAMILY_amd64.s (avo, AVX2 and AVX-512) with its Go
+# declarations and trueno/FAMILY_arm64.s (our arm64 emitter, NEON) with its
+# Go declarations. Run from anywhere; CI runs it to check freshness.
+set -euo pipefail
+cd "$(dirname "$0")"
+out=../trueno
+for main in */main.go; do
+	fam=${main%/main.go}
+	go run "./$fam" \
+		-out "$out/${fam}_amd64.s" -stubs "$out/${fam}_stubs_amd64.go" \
+		-neon "$out/${fam}_arm64.s" -neonstubs "$out/${fam}_stubs_arm64.go"
+done
+gofmt -w "$out"/*_stubs_amd64.go "$out"/*_stubs_arm64.go 2>/dev/null || true

@@ -1,0 +1,5 @@
+//go:build gc && !purego && (amd64 || arm64)
+
+package trueno
+
+const hasAsm = true
