@@ -8,6 +8,7 @@ package main
 
 import (
 	"flag"
+	"log"
 
 	. "github.com/mmcloughlin/avo/build"
 )
@@ -24,6 +25,15 @@ func main() {
 	// not a dependency of this module.)
 	if err := flag.Set("pkg", "trueno"); err != nil {
 		panic(err)
+	}
+
+	if (*neonOut == "") != (*neonStubs == "") {
+		log.Fatal("elementwise: -neon and -neonstubs go together")
+	}
+	if *neonOut != "" {
+		if err := writeNEON(*neonOut, *neonStubs); err != nil {
+			log.Fatal(err)
+		}
 	}
 
 	ConstraintExpr("gc,!purego")
