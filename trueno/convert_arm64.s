@@ -156,15 +156,14 @@ TEXT ·bfloat16ToFloat32NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
 	MOVD src_base+24(FP), R1
 	MOVD src_len+32(FP), R2
-	WORD $0x4f00e410 // movi v16.16b, #0
 loop16:
 	CMP $16, R2
 	BLT loop4
 	VLD1.P 32(R1), [V0.H8, V1.H8]
-	WORD $0x4e403a04 // zip1 v4.8h, v16.8h, v0.8h
-	WORD $0x4e407a05 // zip2 v5.8h, v16.8h, v0.8h
-	WORD $0x4e413a06 // zip1 v6.8h, v16.8h, v1.8h
-	WORD $0x4e417a07 // zip2 v7.8h, v16.8h, v1.8h
+	WORD $0x2e613804 // shll v4.4s, v0.4h, #16
+	WORD $0x6e613805 // shll2 v5.4s, v0.8h, #16
+	WORD $0x2e613826 // shll v6.4s, v1.4h, #16
+	WORD $0x6e613827 // shll2 v7.4s, v1.8h, #16
 	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R0)
 	SUB $16, R2
 	B loop16
@@ -172,7 +171,7 @@ loop4:
 	CMP $4, R2
 	BLT tail
 	VLD1.P 8(R1), [V0.H4]
-	WORD $0x4e403a04 // zip1 v4.8h, v16.8h, v0.8h
+	WORD $0x2e613804 // shll v4.4s, v0.4h, #16
 	VST1.P [V4.S4], 16(R0)
 	SUB $4, R2
 	B loop4

@@ -127,20 +127,17 @@ var neonKernels = []neonKernel{
 	{
 		name: "bfloat16ToFloat32NEON", sig: "func(dst []float32, src []uint16)",
 		doc: "sets dst[i] to the float32 whose top half is src[i] and bottom half zero; len(dst) == len(src).",
-		setup: func(fn *a64.Func) {
-			fn.Op("movi v16.16b, #0")
-		},
 		body16: func(fn *a64.Func) {
 			fn.Go("VLD1.P 32(R1), [V0.H8, V1.H8]")
-			fn.Op("zip1 v4.8h, v16.8h, v0.8h")
-			fn.Op("zip2 v5.8h, v16.8h, v0.8h")
-			fn.Op("zip1 v6.8h, v16.8h, v1.8h")
-			fn.Op("zip2 v7.8h, v16.8h, v1.8h")
+			fn.Op("shll v4.4s, v0.4h, #16")
+			fn.Op("shll2 v5.4s, v0.8h, #16")
+			fn.Op("shll v6.4s, v1.4h, #16")
+			fn.Op("shll2 v7.4s, v1.8h, #16")
 			fn.Go("VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R0)")
 		},
 		body4: func(fn *a64.Func) {
 			fn.Go("VLD1.P 8(R1), [V0.H4]")
-			fn.Op("zip1 v4.8h, v16.8h, v0.8h")
+			fn.Op("shll v4.4s, v0.4h, #16")
 			fn.Go("VST1.P [V4.S4], 16(R0)")
 		},
 		one: func(fn *a64.Func) {
