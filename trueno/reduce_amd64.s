@@ -30,6 +30,24 @@ DATA reducetail<>+56(SB)/4, $0x00000000
 DATA reducetail<>+60(SB)/4, $0x00000000
 GLOBL reducetail<>(SB), RODATA|NOPTR, $64
 
+DATA reducekmask<>+0(SB)/2, $0x0000
+DATA reducekmask<>+2(SB)/2, $0x0001
+DATA reducekmask<>+4(SB)/2, $0x0003
+DATA reducekmask<>+6(SB)/2, $0x0007
+DATA reducekmask<>+8(SB)/2, $0x000f
+DATA reducekmask<>+10(SB)/2, $0x001f
+DATA reducekmask<>+12(SB)/2, $0x003f
+DATA reducekmask<>+14(SB)/2, $0x007f
+DATA reducekmask<>+16(SB)/2, $0x00ff
+DATA reducekmask<>+18(SB)/2, $0x01ff
+DATA reducekmask<>+20(SB)/2, $0x03ff
+DATA reducekmask<>+22(SB)/2, $0x07ff
+DATA reducekmask<>+24(SB)/2, $0x0fff
+DATA reducekmask<>+26(SB)/2, $0x1fff
+DATA reducekmask<>+28(SB)/2, $0x3fff
+DATA reducekmask<>+30(SB)/2, $0x7fff
+GLOBL reducekmask<>(SB), RODATA|NOPTR, $32
+
 DATA reducelane<>+0(SB)/4, $0x00000000
 DATA reducelane<>+4(SB)/4, $0x00000001
 DATA reducelane<>+8(SB)/4, $0x00000002
@@ -1055,7 +1073,7 @@ hasnan:
 	RET
 
 // func sumAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·sumAVX512(SB), NOSPLIT, $0-28
 	MOVQ   x_base+0(FP), AX
 	MOVQ   x_len+8(FP), CX
@@ -1095,9 +1113,8 @@ single:
 tail:
 	TESTQ     CX, CX
 	JZ        fold
-	MOVL      $0xffffffff, DX
-	BZHIL     CX, DX, DX
-	KMOVW     DX, K1
+	LEAQ      reducekmask<>+0(SB), DX
+	KMOVW     (DX)(CX*2), K1
 	VMOVUPS.Z (AX), K1, Z8
 	VADDPS    Z8, Z1, Z1
 
@@ -1122,7 +1139,7 @@ fold:
 	RET
 
 // func asumAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·asumAVX512(SB), NOSPLIT, $0-28
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1172,9 +1189,8 @@ single:
 tail:
 	TESTQ     CX, CX
 	JZ        fold
-	MOVL      $0xffffffff, DX
-	BZHIL     CX, DX, DX
-	KMOVW     DX, K1
+	LEAQ      reducekmask<>+0(SB), DX
+	KMOVW     (DX)(CX*2), K1
 	VMOVUPS.Z (AX), K1, Z9
 	VANDPS    Z9, Z0, Z0
 	VADDPS    Z0, Z2, Z2
@@ -1200,7 +1216,7 @@ fold:
 	RET
 
 // func dotAVX512(x []float32, y []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·dotAVX512(SB), NOSPLIT, $0-52
 	MOVQ   x_base+0(FP), AX
 	MOVQ   y_base+24(FP), CX
@@ -1252,9 +1268,8 @@ single:
 tail:
 	TESTQ       DX, DX
 	JZ          fold
-	MOVL        $0xffffffff, BX
-	BZHIL       DX, BX, BX
-	KMOVW       BX, K1
+	LEAQ        reducekmask<>+0(SB), BX
+	KMOVW       (BX)(DX*2), K1
 	VMOVUPS.Z   (AX), K1, Z8
 	VMOVUPS.Z   (CX), K1, Z9
 	VFMADD231PS Z9, Z8, Z1
@@ -1280,7 +1295,7 @@ fold:
 	RET
 
 // func sumSqAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·sumSqAVX512(SB), NOSPLIT, $0-28
 	MOVQ   x_base+0(FP), AX
 	MOVQ   x_len+8(FP), CX
@@ -1329,9 +1344,8 @@ single:
 tail:
 	TESTQ       CX, CX
 	JZ          fold
-	MOVL        $0xffffffff, DX
-	BZHIL       CX, DX, DX
-	KMOVW       DX, K1
+	LEAQ        reducekmask<>+0(SB), DX
+	KMOVW       (DX)(CX*2), K1
 	VMOVUPS.Z   (AX), K1, Z8
 	VFMADD231PS Z8, Z8, Z1
 
@@ -1356,7 +1370,7 @@ fold:
 	RET
 
 // func sumSqScaledAVX512(x []float32, s float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·sumSqScaledAVX512(SB), NOSPLIT, $0-36
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1406,9 +1420,8 @@ single:
 tail:
 	TESTQ       CX, CX
 	JZ          fold
-	MOVL        $0xffffffff, DX
-	BZHIL       CX, DX, DX
-	KMOVW       DX, K1
+	LEAQ        reducekmask<>+0(SB), DX
+	KMOVW       (DX)(CX*2), K1
 	VMOVUPS.Z   (AX), K1, Z9
 	VMULPS      Z9, Z0, Z0
 	VFMADD231PS Z0, Z0, Z2
@@ -1434,7 +1447,7 @@ fold:
 	RET
 
 // func sumSqDevAVX512(x []float32, m float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·sumSqDevAVX512(SB), NOSPLIT, $0-36
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1484,9 +1497,8 @@ single:
 tail:
 	TESTQ       CX, CX
 	JZ          fold
-	MOVL        $0xffffffff, DX
-	BZHIL       CX, DX, DX
-	KMOVW       DX, K1
+	LEAQ        reducekmask<>+0(SB), DX
+	KMOVW       (DX)(CX*2), K1
 	VMOVAPS     Z0, Z9
 	VMOVUPS     (AX), K1, Z9
 	VSUBPS      Z9, Z0, Z0
@@ -1513,7 +1525,7 @@ fold:
 	RET
 
 // func minimumAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·minimumAVX512(SB), NOSPLIT, $0-28
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1560,9 +1572,8 @@ single:
 tail:
 	TESTQ        CX, CX
 	JZ           fold
-	MOVL         $0xffffffff, DX
-	BZHIL        CX, DX, DX
-	KMOVW        DX, K1
+	LEAQ         reducekmask<>+0(SB), DX
+	KMOVW        (DX)(CX*2), K1
 	VBROADCASTSS reduceconst<>+8(SB), Z4
 	VMOVAPS      Z4, Z4
 	VMOVUPS      (AX), K1, Z4
@@ -1601,7 +1612,7 @@ fold:
 	RET
 
 // func maximumAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX512DQ, AVX512F, AVX512VL
 TEXT ·maximumAVX512(SB), NOSPLIT, $0-28
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1649,9 +1660,8 @@ single:
 tail:
 	TESTQ        CX, CX
 	JZ           fold
-	MOVL         $0xffffffff, DX
-	BZHIL        CX, DX, DX
-	KMOVW        DX, K1
+	LEAQ         reducekmask<>+0(SB), DX
+	KMOVW        (DX)(CX*2), K1
 	VBROADCASTSS reduceconst<>+12(SB), Z5
 	VMOVAPS      Z5, Z5
 	VMOVUPS      (AX), K1, Z5
@@ -1692,7 +1702,7 @@ fold:
 	RET
 
 // func absMaxAVX512(x []float32) float32
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL
 TEXT ·absMaxAVX512(SB), NOSPLIT, $0-28
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1730,9 +1740,8 @@ single:
 tail:
 	TESTQ     CX, CX
 	JZ        fold
-	MOVL      $0xffffffff, DX
-	BZHIL     CX, DX, DX
-	KMOVW     DX, K1
+	LEAQ      reducekmask<>+0(SB), DX
+	KMOVW     (DX)(CX*2), K1
 	VMOVUPS.Z (AX), K1, Z5
 	VANDPS    Z5, Z0, Z0
 	VPMAXUD   Z0, Z2, Z2
@@ -1754,7 +1763,7 @@ fold:
 	RET
 
 // func argminAVX512(x []float32) int
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, CMOV
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, CMOV
 TEXT ·argminAVX512(SB), NOSPLIT, $0-32
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1824,9 +1833,8 @@ singleloop:
 tail:
 	TESTQ        CX, CX
 	JZ           fold
-	MOVL         $0xffffffff, DX
-	BZHIL        CX, DX, DX
-	KMOVW        DX, K2
+	LEAQ         reducekmask<>+0(SB), DX
+	KMOVW        (DX)(CX*2), K2
 	VBROADCASTSS reduceconst<>+8(SB), Z9
 	VMOVAPS      Z9, Z9
 	VMOVUPS      (AX), K2, Z9
@@ -1888,7 +1896,7 @@ hasnan:
 	RET
 
 // func argmaxAVX512(x []float32) int
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, CMOV
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, CMOV
 TEXT ·argmaxAVX512(SB), NOSPLIT, $0-32
 	MOVQ         x_base+0(FP), AX
 	MOVQ         x_len+8(FP), CX
@@ -1958,9 +1966,8 @@ singleloop:
 tail:
 	TESTQ        CX, CX
 	JZ           fold
-	MOVL         $0xffffffff, DX
-	BZHIL        CX, DX, DX
-	KMOVW        DX, K2
+	LEAQ         reducekmask<>+0(SB), DX
+	KMOVW        (DX)(CX*2), K2
 	VBROADCASTSS reduceconst<>+12(SB), Z9
 	VMOVAPS      Z9, Z9
 	VMOVUPS      (AX), K2, Z9

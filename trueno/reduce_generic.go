@@ -95,22 +95,48 @@ func sumSqDevGeneric(x []float32, m float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// minimumGeneric returns min(x[0], ..., x[n-1]) with Go's built-in min
-// (NaN wins, −0 < +0); +Inf for an empty slice.
+// minimumGeneric returns min(x[0], ..., x[n-1]) in the order of Go's
+// built-in min (NaN wins, −0 < +0); +Inf for an empty slice. It compares
+// with < (faster than the built-in, which handles NaN and zeros on every
+// call) and fixes the sign of a zero result afterwards.
 func minimumGeneric(x []float32) float32 {
 	m := float32(math.Inf(1))
 	for _, v := range x {
-		m = min(m, v)
+		if v < m {
+			m = v
+		} else if v != v {
+			return v
+		}
+	}
+	if m == 0 {
+		// m is the first zero; the minimum is −0 if any zero is.
+		for _, v := range x {
+			if v == 0 && math.Signbit(float64(v)) {
+				return v
+			}
+		}
 	}
 	return m
 }
 
-// maximumGeneric returns max(x[0], ..., x[n-1]) with Go's built-in max
-// (NaN wins, +0 > −0); −Inf for an empty slice.
+// maximumGeneric returns max(x[0], ..., x[n-1]) in the order of Go's
+// built-in max (NaN wins, +0 > −0); −Inf for an empty slice.
 func maximumGeneric(x []float32) float32 {
 	m := float32(math.Inf(-1))
 	for _, v := range x {
-		m = max(m, v)
+		if v > m {
+			m = v
+		} else if v != v {
+			return v
+		}
+	}
+	if m == 0 {
+		// m is the first zero; the maximum is +0 if any zero is.
+		for _, v := range x {
+			if v == 0 && !math.Signbit(float64(v)) {
+				return v
+			}
+		}
 	}
 	return m
 }
@@ -119,7 +145,12 @@ func maximumGeneric(x []float32) float32 {
 func absMaxGeneric(x []float32) float32 {
 	var m float32
 	for _, v := range x {
-		m = max(m, reduceAbs(v))
+		a := reduceAbs(v)
+		if a > m {
+			m = a
+		} else if a != a {
+			return a
+		}
 	}
 	return m
 }

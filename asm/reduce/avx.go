@@ -45,6 +45,7 @@ func (w width) mask() reg.Register {
 var (
 	constants Mem // reduceconst<>: scalars broadcast by offset
 	tailMask  Mem // reducetail<>: 8 all-ones lanes then 8 zero lanes
+	tailK     Mem // reducekmask<>: uint16 (1<<n)-1 for n = 0..15
 	laneIndex Mem // reducelane<>: int32 0, 1, ..., 63
 )
 
@@ -75,6 +76,10 @@ func declareConstants() {
 			v = 0xffffffff
 		}
 		DATA(4*i, U32(v))
+	}
+	tailK = GLOBL("reducekmask", RODATA|NOPTR)
+	for i := 0; i < 16; i++ {
+		DATA(2*i, U16(uint16(1<<i-1)))
 	}
 	laneIndex = GLOBL("reducelane", RODATA|NOPTR)
 	for i := 0; i < 64; i++ {
@@ -116,11 +121,12 @@ type tail struct {
 func (w width) newTail(n reg.GPVirtual) tail {
 	t := tail{w: w}
 	if w.avx512 {
-		ones := GP32()
-		MOVL(U32(0xffffffff), ones)
-		BZHIL(n.As32(), ones, ones)
+		// From a table rather than with BZHI, so that the AVX-512 kernels
+		// need nothing beyond AVX-512 F/DQ/VL.
+		base := GP64()
+		LEAQ(tailK, base)
 		t.k = K()
-		KMOVW(ones, t.k)
+		KMOVW(Mem{Base: base, Index: n, Scale: 2}, t.k)
 		return t
 	}
 	off := GP64()
