@@ -11,9 +11,14 @@ const argChunk = 1 << 30
 // extreme of its chunk, or -1 when the chunk holds a NaN; the first NaN of
 // x wins, else the first chunk's extreme that no later one beats strictly.
 func argChunked(x []float32, less bool, k func([]float32) int) int {
+	return argChunkedBy(x, argChunk, less, k)
+}
+
+// argChunkedBy is argChunked with chunks of the given size, for tests.
+func argChunkedBy(x []float32, chunk int, less bool, k func([]float32) int) int {
 	best := -1
-	for off := 0; off < len(x); off += argChunk {
-		c := x[off:min(off+argChunk, len(x))]
+	for off := 0; off < len(x); off += chunk {
+		c := x[off:min(off+chunk, len(x))]
 		i := k(c)
 		if i < 0 {
 			return off + reduceFirstNaN(c)
