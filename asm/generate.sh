@@ -5,6 +5,7 @@
 # declarations and trueno/FAMILY_arm64.s (our arm64 emitter, NEON) with its
 # Go declarations. Run from anywhere; CI runs it to check freshness.
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")"
 out=../trueno
 for main in */main.go; do
@@ -13,4 +14,5 @@ for main in */main.go; do
 		-out "$out/${fam}_amd64.s" -stubs "$out/${fam}_stubs_amd64.go" \
 		-neon "$out/${fam}_arm64.s" -neonstubs "$out/${fam}_stubs_arm64.go"
 done
-gofmt -w "$out"/*_stubs_amd64.go "$out"/*_stubs_arm64.go 2>/dev/null || true
+stubs=("$out"/*_stubs_amd64.go "$out"/*_stubs_arm64.go)
+if ((${#stubs[@]})); then gofmt -w "${stubs[@]}"; fi
