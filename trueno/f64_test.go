@@ -63,7 +63,7 @@ func f64TwoSum(a, b float64) (s, e float64) {
 func f64Dot2(x, y []float64) float64 {
 	var s, c float64
 	for i := range x {
-		p := x[i] * y[i]
+		p := float64(x[i] * y[i]) // rounded: no fusion into the sum below
 		pe := math.FMA(x[i], y[i], -p)
 		var se float64
 		s, se = f64TwoSum(s, p)
@@ -160,8 +160,7 @@ func TestSum64(t *testing.T) {
 func f64Axpy64Ref(a float64, x, y []float64) []float64 {
 	out := make([]float64, len(y))
 	for i := range y {
-		p := a * x[i]
-		out[i] = y[i] + p
+		out[i] = y[i] + float64(a*x[i])
 	}
 	return out
 }
