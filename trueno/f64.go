@@ -42,17 +42,20 @@ func ScaleTo64(dst []float64, a float64, x []float64) {
 // The fast path sums the squares directly (in an unspecified order, fused
 // multiply-adds on the SIMD paths). When that sum is not a finite number at
 // least 2⁻⁹⁶⁰ (it overflowed, lost precision to underflow, or the input
-// holds a NaN, an infinity or only zeros), L2Norm64 scans for the largest
+// holds an infinity or only zeros), L2Norm64 scans for the largest
 // |x[i]| = m·2ᵉ (½ ≤ m < 1) and sums the squares of x[i]·2⁻ᵉ instead (for
 // subnormal maxima x[i]·2¹⁰²³), an exact scaling of every element whose
-// square matters, before scaling the root back. Either way the result
-// is within about (γn/2 + 2u)·‖x‖ of the exact norm (u = 2⁻⁵³). An
-// infinity anywhere gives +Inf, even beside a NaN (as math.Hypot does);
-// otherwise a NaN gives NaN. The norm of an empty vector is 0.
+// square matters, before scaling the root back. Either way the result is
+// within about (γn/2 + 2u)·‖x‖ of the exact norm (u = 2⁻⁵³). As for
+// L2Norm, a NaN anywhere gives NaN, else an infinity gives +Inf. The norm
+// of an empty vector is 0.
 func L2Norm64(x []float64) float64 {
 	ss := sumSq64(x)
-	if ss >= l2FastMin64 && ss <= math.MaxFloat64 {
+	switch {
+	case ss >= l2FastMin64 && ss <= math.MaxFloat64:
 		return math.Sqrt(ss)
+	case ss != ss: // only a NaN element makes a sum of squares NaN
+		return ss
 	}
 	return l2NormScaled64(x)
 }
@@ -62,28 +65,16 @@ func L2Norm64(x []float64) float64 {
 // 2⁻⁹⁶⁰ is far below an ulp for any length a machine can hold.
 const l2FastMin64 = 0x1p-960
 
-// l2NormScaled64 is the careful path of L2Norm64: find the largest
-// magnitude, then sum the squares of the elements scaled by a power of two
-// that brings it into [½, 1).
+// l2NormScaled64 is the careful path of L2Norm64 for inputs without NaN:
+// find the largest magnitude, then sum the squares of the elements scaled
+// by a power of two that brings it into [½, 1).
 func l2NormScaled64(x []float64) float64 {
 	var m float64
-	nan := false
 	for _, v := range x {
-		a := math.Abs(v)
-		switch {
-		case a > m:
-			m = a
-		case a != a:
-			nan = true
-		}
+		m = max(m, math.Abs(v))
 	}
-	switch {
-	case math.IsInf(m, 1):
+	if m == 0 || math.IsInf(m, 1) {
 		return m
-	case nan:
-		return math.NaN()
-	case m == 0:
-		return 0
 	}
 	// Scale by 2ᵏ with m·2ᵏ in [½, 1); for subnormal m, 2ᵏ would overflow,
 	// and 2¹⁰²³ brings m above 2⁻⁵², far enough from underflow.
