@@ -24,12 +24,12 @@ func sumSq64AVX2(x []float64) float64
 //go:noescape
 func sumSqScaled64AVX2(x []float64, s float64) float64
 
-// axpy64AVX2 computes y[i] = y[i] + a·x[i], rounding the product first (no FMA).
+// axpy64AVX2 computes y[i] = y[i] + a·x[i], rounding the product first (no FMA); len(x) >= len(y).
 //
 //go:noescape
 func axpy64AVX2(a float64, x []float64, y []float64)
 
-// scaleTo64AVX2 computes dst[i] = a·x[i]; len(dst) >= len(x).
+// scaleTo64AVX2 computes dst[i] = a·x[i]; len(x) >= len(dst).
 //
 //go:noescape
 func scaleTo64AVX2(dst []float64, a float64, x []float64)
@@ -54,12 +54,12 @@ func sumSq64AVX512(x []float64) float64
 //go:noescape
 func sumSqScaled64AVX512(x []float64, s float64) float64
 
-// axpy64AVX512 computes y[i] = y[i] + a·x[i], rounding the product first (no FMA).
+// axpy64AVX512 computes y[i] = y[i] + a·x[i], rounding the product first (no FMA); len(x) >= len(y).
 //
 //go:noescape
 func axpy64AVX512(a float64, x []float64, y []float64)
 
-// scaleTo64AVX512 computes dst[i] = a·x[i]; len(dst) >= len(x).
+// scaleTo64AVX512 computes dst[i] = a·x[i]; len(x) >= len(dst).
 //
 //go:noescape
 func scaleTo64AVX512(dst []float64, a float64, x []float64)

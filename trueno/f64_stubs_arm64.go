@@ -24,7 +24,7 @@ func sumSq64NEON(x []float64) float64
 //go:noescape
 func sumSqScaled64NEON(x []float64, s float64) float64
 
-// axpy64NEON computes y[i] = y[i] + a·x[i], rounding the product first (no FMA).
+// axpy64NEON computes y[i] = y[i] + a·x[i], rounding the product first (no FMA); len(x) >= len(y).
 //
 //go:noescape
 func axpy64NEON(a float64, x, y []float64)

@@ -57,7 +57,10 @@ func RMSNormTo(dst, x, w []float32, eps float32) {
 // dst may be x itself.
 //
 // The variance is the population variance (divided by n); r is computed
-// as float32(1 / math.Sqrt(float64(Variance(x)) + float64(eps))). Each
+// as float32(1 / math.Sqrt(float64(Variance(x)) + float64(eps))), except
+// that a variance beyond MaxFloat32 (finite elements beyond about 1.8e19)
+// is recomputed in float64 from the same mean, so such rows still
+// normalise. Each
 // operation of the apply step is rounded to float32 in the order written,
 // the way llama.cpp applies the norm, then the weight, then the bias. A
 // nil w means all ones and a nil b all zeros: those operations are
@@ -77,7 +80,13 @@ func LayerNormTo(dst, x, w, b []float32, eps float32) {
 		return
 	}
 	m := Mean(x)
-	r := float32(1 / math.Sqrt(float64(Variance(x))+float64(eps)))
+	v := float64(Variance(x))
+	if v > math.MaxFloat32 {
+		// Finite elements beyond about 1.8e19 can have a variance beyond
+		// float32; the normalised row is still ordinary.
+		v = layerNormVariance64(x, m)
+	}
+	r := float32(1 / math.Sqrt(v+float64(eps)))
 	switch {
 	case w != nil && b != nil:
 		layerNormApplyWB(dst, x, w, b, m, r)
@@ -156,4 +165,15 @@ func ropeCheck(op string, n, headDim, nc, ns int) {
 	if 2*nc > headDim {
 		panic(fmt.Sprintf("trueno: %s: %d rotated pairs do not fit the head dimension %d", op, nc, headDim))
 	}
+}
+
+// layerNormVariance64 returns Σ(x[i]−m)²/n in float64, LayerNormTo's path
+// for rows whose variance overflows float32.
+func layerNormVariance64(x []float32, m float32) float64 {
+	var s float64
+	for _, v := range x {
+		d := float64(v) - float64(m)
+		s += d * d
+	}
+	return s / float64(len(x))
 }

@@ -83,7 +83,7 @@ var reductions = []reduction{
 var maps = []mapping{
 	{
 		name: "axpy64", sig: "func(a float64, x, y []float64)", out: "y", ins: []string{"x", "y"}, scalars: []string{"a"},
-		doc: "computes y[i] = y[i] + a·x[i], rounding the product first (no FMA).",
+		doc: "computes y[i] = y[i] + a·x[i], rounding the product first (no FMA); len(x) >= len(y).",
 		body: func(s step, in []VecVirtual, sc []Op) VecVirtual {
 			s.mul(sc[0], in[0], in[0])
 			s.add(in[1], in[0], in[0])
@@ -92,7 +92,7 @@ var maps = []mapping{
 	},
 	{
 		name: "scaleTo64", sig: "func(dst []float64, a float64, x []float64)", out: "dst", ins: []string{"x"}, scalars: []string{"a"},
-		doc: "computes dst[i] = a·x[i]; len(dst) >= len(x).",
+		doc: "computes dst[i] = a·x[i]; len(x) >= len(dst).",
 		body: func(s step, in []VecVirtual, sc []Op) VecVirtual {
 			s.mul(sc[0], in[0], in[0])
 			return in[0]

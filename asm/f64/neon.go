@@ -56,7 +56,7 @@ var neonReds = []neonRed{
 }
 
 var neonMaps = []neonMap{
-	{"axpy64", "func(a float64, x, y []float64)", "computes y[i] = y[i] + a·x[i], rounding the product first (no FMA).",
+	{"axpy64", "func(a float64, x, y []float64)", "computes y[i] = y[i] + a·x[i], rounding the product first (no FMA); len(x) >= len(y).",
 		"y", []string{"x", "y"}, []string{"a"},
 		func(fn *a64.Func, in, sc []int) {
 			fn.Op("fmul v%d.2d, v%d.2d, v%d.2d", in[0], in[0], sc[0])

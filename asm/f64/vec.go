@@ -140,9 +140,11 @@ func at(base, i Register, disp int) Mem {
 // loop emits the three-stage loop every kernel has: unroll vectors per
 // iteration while that many remain, then one vector at a time, then the
 // tail (one masked step on AVX-512, element by element on AVX2), calling
-// body with the step and the memory offset of each group at index i. The
-// label prefix keeps labels distinct within the function. reduceBeforeTail
-// is called between the vector loops and an AVX2 scalar tail.
+// body with the step, the memory offset of each group at index i, and u,
+// the number of the vector within an unrolled iteration (1 for the masked
+// tail, so that it may use a second accumulator). beforeScalarTail, if not
+// nil, runs after the vector stages: before the AVX2 scalar loop, after
+// the AVX-512 masked step.
 func loop(w width, n Register, body func(s step, i Register, disp, u int), beforeScalarTail func()) {
 	i := GP64()
 	lim := GP64()
