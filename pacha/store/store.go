@@ -152,7 +152,8 @@ type Expect struct {
 	SizeKnown bool
 }
 
-// CommitFile hashes the temporary file f (created by CreateTemp), checks
+// CommitFile hashes the file f (made by CreateTemp or under PartialDir:
+// on the store's file system), checks
 // it against want, and moves it into place as a blob. f is closed and, on
 // failure, removed.
 func (s *Store) CommitFile(ctx context.Context, f *os.File, want Expect) (Digest, int64, error) {
@@ -257,4 +258,15 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// LockPartial takes an exclusive lock named key under partial/, so that
+// two processes downloading the same file take turns instead of writing
+// one partial file at once.
+func (s *Store) LockPartial(ctx context.Context, key string) (unlock func(), err error) {
+	l, err := lockFile(ctx, filepath.Join(s.PartialDir(), key+".lock"), true)
+	if err != nil {
+		return nil, err
+	}
+	return l.Unlock, nil
 }
