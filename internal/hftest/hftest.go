@@ -94,7 +94,11 @@ func (h *Hub) AddFile(repo, path string, f *File) {
 	sr := io.NewSectionReader(f.Content, 0, f.Size)
 	s2 := sha256.New()
 	s1 := sha1.New()
-	io.Copy(io.MultiWriter(s2, s1), sr)
+	if f.LFS {
+		io.Copy(s2, sr) // the git blob hash is only needed for small files
+	} else {
+		io.Copy(io.MultiWriter(s2, s1), sr)
+	}
 	f.sha256 = hex.EncodeToString(s2.Sum(nil))
 	f.gitSHA = hex.EncodeToString(s1.Sum(nil))
 	h.mu.Lock()

@@ -147,6 +147,7 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 	}
 	close(todo)
 
+	began := time.Now()
 	dctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
@@ -185,8 +186,11 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 		}
 		return "", 0, fmt.Errorf("pacha/fetch: %s: %w", rm.Name, err)
 	}
+	o.Logger.Debug("downloaded", "file", rm.Name, "size", rm.Size, "seconds", time.Since(began).Seconds())
+	began = time.Now()
 	want := store.Expect{SHA256: rm.SHA256, Size: rm.Size, SizeKnown: rm.Size >= 0}
 	d, n, err := st.CommitFile(ctx, f, want)
+	o.Logger.Debug("verified and committed", "file", rm.Name, "seconds", time.Since(began).Seconds())
 	os.Remove(statePath)
 	if err != nil {
 		return "", 0, fmt.Errorf("pacha/fetch: %s: verification failed, nothing stored: %w", rm.Name, err)

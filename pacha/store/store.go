@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -164,12 +165,10 @@ func (s *Store) CommitFile(ctx context.Context, f *os.File, want Expect) (Digest
 	}
 	h := NewHash()
 	var sh *sha256Writer
-	w := io.Writer(h)
 	if want.SHA256 != "" {
 		sh = newSHA256Writer()
-		w = io.MultiWriter(h, sh)
 	}
-	n, err := io.CopyBuffer(w, ctxReader{ctx, f}, make([]byte, 1<<20))
+	n, err := hashFile(ctx, f, h, sh)
 	if err != nil {
 		return "", 0, fmt.Errorf("pacha/store: hashing %s: %w", f.Name(), err)
 	}
@@ -187,6 +186,42 @@ func (s *Store) CommitFile(ctx context.Context, f *os.File, want Expect) (Digest
 		return "", 0, err
 	}
 	return d, n, nil
+}
+
+// hashFile reads r to the end into h and, when not nil, sh. With two
+// hashes they run on two goroutines, a 1 MiB buffer at a time, so that
+// verifying a download costs the slower hash rather than the sum.
+func hashFile(ctx context.Context, r io.Reader, h hash.Hash, sh *sha256Writer) (int64, error) {
+	if sh == nil {
+		return io.CopyBuffer(h, ctxReader{ctx, r}, make([]byte, 1<<20))
+	}
+	bufs := [2][]byte{make([]byte, 1<<20), make([]byte, 1<<20)}
+	var n int64
+	done := make(chan struct{}, 1)
+	done <- struct{}{}
+	for i := 0; ; i++ {
+		buf := bufs[i%2]
+		k, err := io.ReadFull(ctxReader{ctx, r}, buf)
+		<-done // the other hash finished the previous buffer
+		if k > 0 {
+			n += int64(k)
+			go func(p []byte) {
+				sh.Write(p)
+				done <- struct{}{}
+			}(buf[:k])
+			h.Write(buf[:k])
+		} else {
+			done <- struct{}{}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			<-done
+			return n, nil
+		}
+		if err != nil {
+			<-done
+			return n, err
+		}
+	}
 }
 
 // commit fsyncs f and renames it to the blob path of d.
