@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -269,5 +270,31 @@ func TestCheckFindsDamage(t *testing.T) {
 	}
 	if rep.OK() || kinds["corrupt-blob"] == "" || !strings.HasPrefix(kinds["missing-blob"], "b.bin ") {
 		t.Errorf("Check problems = %v", rep.Problems)
+	}
+}
+
+// The digests agree with the reference BLAKE3 implementation (b3sum) on
+// the shared models, when b3sum is installed.
+func TestDigestsMatchB3sum(t *testing.T) {
+	b3, err := exec.LookPath("b3sum")
+	if err != nil {
+		t.Skip("b3sum not installed (Debian package b3sum)")
+	}
+	files, _ := filepath.Glob(filepath.Join(testdata.Dir(t, "models"), "*"))
+	s := openStore(t)
+	for _, p := range files {
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		out, err := exec.Command(b3, "--no-names", p).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := os.Open(p)
+		d, _, err := s.PutBlob(context.Background(), f)
+		f.Close()
+		if err != nil || d.Hex() != strings.TrimSpace(string(out)) {
+			t.Errorf("%s: %s, b3sum %s (%v)", p, d, out, err)
+		}
 	}
 }
