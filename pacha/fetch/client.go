@@ -43,6 +43,9 @@ type Options struct {
 	// Progress, if set, is told about each file's transfer. The CLI shows
 	// bars on a terminal; libraries stay silent.
 	Progress func(name string, total int64) Progress
+	// OCIPlainHTTP talks HTTP instead of HTTPS to OCI registries (always
+	// done for a loopback registry).
+	OCIPlainHTTP bool
 	// Aliases resolves short names; nil means the built-in table.
 	Aliases *Aliases
 	// Logger receives retry and resume records; nil discards them.

@@ -1,7 +1,8 @@
 // Package fetch pulls models into a pacha store from Hugging Face
 // (hf://org/repo[:revision][/path] through the resolve API, with
-// HF_TOKEN), HTTPS servers, and local paths, with short names from an
-// alias table the user can extend.
+// HF_TOKEN), HTTPS servers, OCI registries (oci://registry/repo:tag, with
+// oras-go) and local paths, with short names from an alias table the user
+// can extend; and pushes stored models to OCI registries.
 //
 //	s, _ := store.Open(root, nil)
 //	res, err := fetch.Pull(ctx, s, "llama3-8b-q4", store.Ref{}, nil)
@@ -16,6 +17,8 @@
 // and its BLAKE3 digest are known and match. Proxies come from the
 // environment (http.ProxyFromEnvironment).
 //
-// oci:// sources and Push are not implemented yet: they return an error
-// wrapping ErrNotImplemented.
+// An OCI pull streams each layer (one file, named by its
+// org.opencontainers.image.title annotation) and checks its SHA-256 digest
+// and size before commit; OCI transfers are not split into ranges and do
+// not resume (oras-go retries 429 and 5xx answers).
 package fetch

@@ -320,11 +320,3 @@ func TestPullAliasAndLocal(t *testing.T) {
 		t.Errorf("local import %s %+v", local.Ref, local.Manifest.Files)
 	}
 }
-
-func TestNotImplemented(t *testing.T) {
-	s := newStore(t)
-	_, err := fetch.Pull(context.Background(), s, "oci://localhost:5000/models/x:v1", store.Ref{Name: "x", Tag: "v1"}, nil)
-	if !fetch.IsNotImplemented(err) || !strings.Contains(err.Error(), "not implemented yet") {
-		t.Errorf("oci pull: %v", err)
-	}
-}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"strconv"
 	"strings"
+
+	"oras.land/oras-go/v2/errdef"
 
 	"github.com/batuta-go/stack/pacha/store"
 )
@@ -29,7 +32,7 @@ type Result struct {
 // what was stored. source is a short name from the alias table, an
 // hf://org/repo[:revision][/path] address, an https:// URL (optionally
 // ending in #sha256=<hex> to pin the content), a local file or folder, or
-// an oci:// reference (not implemented yet).
+// an oci://registry/repo:tag reference.
 //
 // Nothing is committed unless every file arrived whole and matches the
 // digests the source published; an interrupted pull leaves its partial
@@ -42,7 +45,7 @@ func Pull(ctx context.Context, st *store.Store, source string, ref store.Ref, op
 			if target, ok := o.Aliases.Lookup(source); ok {
 				alias, source = source, target
 			} else if !strings.ContainsAny(source, "/.") {
-				return nil, fmt.Errorf("pacha/fetch: %q is neither a file nor a known short name (see `batuta pacha alias`)", source)
+				return nil, fmt.Errorf("pacha/fetch: %q is %w", source, ErrUnknownName)
 			}
 		}
 	}
@@ -52,6 +55,9 @@ func Pull(ctx context.Context, st *store.Store, source string, ref store.Ref, op
 	}
 	if ref == (store.Ref{}) {
 		ref = store.Ref{Name: src.DefaultName(), Tag: src.DefaultTag()}
+		if src.Kind == KindOCI {
+			ref = ociDefaultRef(src.Raw)
+		}
 		if alias != "" {
 			ref.Name = alias
 		}
@@ -75,7 +81,10 @@ func Pull(ctx context.Context, st *store.Store, source string, ref store.Ref, op
 		res.Digest, res.Manifest, res.Downloaded = d, m, m.Size()
 		return res, nil
 	case KindOCI:
-		return nil, fmt.Errorf("pacha/fetch: oci:// sources: %w", ErrNotImplemented)
+		if err := o.pullOCI(ctx, st, src, ref, res); err != nil {
+			return nil, err
+		}
+		return res, nil
 	case KindHTTPS:
 		rm, err := o.probe(ctx, src.URL)
 		if err != nil {
@@ -204,14 +213,15 @@ func (o *Options) probe(ctx context.Context, raw string) (remote, error) {
 	}
 }
 
-// Push uploads a stored model to an OCI registry. Not implemented yet.
-func Push(ctx context.Context, st *store.Store, ref store.Ref, target string) error {
-	if _, err := st.Resolve(ref); err != nil {
-		return err
-	}
-	return fmt.Errorf("pacha/fetch: push to %s: %w", target, ErrNotImplemented)
-}
+// ErrUnknownName says a pull source is neither a path nor a short name.
+var ErrUnknownName = errors.New("neither a file nor a known short name (see `batuta pacha alias`)")
 
-// IsNotImplemented reports whether err comes from a feature this
-// version lacks.
-func IsNotImplemented(err error) bool { return errors.Is(err, ErrNotImplemented) }
+// IsNotFound reports whether err says that what was asked for does not
+// exist: a model or blob in the store, a local file, a short name, a
+// repository, revision or file on a server (404), an OCI manifest.
+func IsNotFound(err error) bool {
+	var nf *store.NotFoundError
+	var he *HTTPError
+	return errors.As(err, &nf) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrUnknownName) ||
+		errors.As(err, &he) && he.StatusCode == http.StatusNotFound || errors.Is(err, errdef.ErrNotFound)
+}

@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -17,10 +16,6 @@ const (
 	KindHF    = "hf"
 	KindOCI   = "oci"
 )
-
-// ErrNotImplemented is returned for sources (oci://) and operations
-// (push) that this version does not implement yet.
-var ErrNotImplemented = errors.New("not implemented yet")
 
 // Source is a parsed model address.
 type Source struct {

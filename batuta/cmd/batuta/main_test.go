@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/batuta-go/stack/internal/hftest"
+	"github.com/batuta-go/stack/internal/registrytest"
 	"github.com/batuta-go/stack/internal/testdata"
 )
 
@@ -91,8 +92,8 @@ func TestStoreCommandsAndExitCodes(t *testing.T) {
 		{[]string{"pacha", "show", "team/qwen:prod"}, 3, "not found"},
 		{[]string{"pacha", "pull", "no-such-name"}, 3, "neither a file nor a known short name"},
 		{[]string{"pacha", "pull", "hf://org/absent/x.gguf"}, 3, "404"},
-		{[]string{"pacha", "pull", "oci://127.0.0.1:5000/m:v1"}, 1, "not implemented yet"},
-		{[]string{"pacha", "push", "x", "oci://127.0.0.1:5000/m:v1"}, 3, "not found"},
+		{[]string{"pacha", "pull", "oci://127.0.0.1:1/m:v1"}, 1, "connection refused"},
+		{[]string{"pacha", "push", "x", "oci://127.0.0.1:1/m:v1"}, 3, "not found"},
 		{[]string{"pacha", "show"}, 2, "wants one REF"},
 		{[]string{"pacha", "show", "bad name"}, 2, "bad name component"},
 		{[]string{"pacha", "list", "--no-such-flag"}, 2, "unknown flag"},
@@ -141,6 +142,34 @@ func TestHelpEverywhere(t *testing.T) {
 		out, _, code := batuta(t, args...)
 		if code != 0 || !strings.Contains(out, "Usage:") {
 			t.Errorf("batuta %s --help: code %d\n%s", c, code, out)
+		}
+	}
+}
+
+func TestPushPullThroughARegistry(t *testing.T) {
+	models, _ := setup(t)
+	reg := registrytest.Start(t)
+	target := "oci://" + reg + "/team/qwen:f32"
+	for _, st := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"pacha", "pull", filepath.Join(models, "arch", "qwen2-f32.gguf"), "--name", "qwen:f32"}, 0, "pulled qwen:f32"},
+		{[]string{"pacha", "push", "qwen:f32", target}, 0, "pushed qwen:f32 to " + target + " (sha256:"},
+		{[]string{"pacha", "pull", target, "--name", "copy:f32"}, 0, "pulled copy:f32"},
+		{[]string{"pacha", "pull", "oci://" + reg + "/team/absent:v1"}, 3, "not found"},
+		{[]string{"pacha", "show", "copy:f32"}, 0, "Architecture:    qwen2"},
+		{[]string{"pacha", "lineage", "qwen:f32"}, 0, "--push [tag=f32]--> oci://" + reg + "/team/qwen@sha256:"},
+		{[]string{"pacha", "check"}, 0, "0 problems"},
+	} {
+		out, errOut, code := batuta(t, st.args...)
+		where := out
+		if st.code != 0 {
+			where = errOut
+		}
+		if code != st.code || !strings.Contains(where, st.out) {
+			t.Errorf("batuta %s: code %d (want %d)\nstdout: %s\nstderr: %s", strings.Join(st.args, " "), code, st.code, out, errOut)
 		}
 	}
 }

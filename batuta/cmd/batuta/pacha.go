@@ -2,10 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,12 +77,7 @@ func parseRef(s string) (store.Ref, error) {
 	return r, nil
 }
 
-func isNotFound(err error) bool {
-	var nf *store.NotFoundError
-	var he *fetch.HTTPError
-	return errors.As(err, &nf) || errors.Is(err, fs.ErrNotExist) || errors.As(err, &he) && he.StatusCode == 404 ||
-		strings.Contains(err.Error(), "is neither a file nor a known short name")
-}
+func isNotFound(err error) bool { return fetch.IsNotFound(err) }
 
 func isUsage(err error) bool {
 	msg := err.Error()
@@ -177,7 +170,8 @@ SOURCE is one of:
   https://host/file[#sha256=HEX]
                     any HTTPS server; the fragment pins the content
   a local file or folder
-  oci://registry/repo:tag   (not implemented yet)
+  oci://registry/repo:tag
+                    an OCI registry (credentials from ~/.docker/config.json)
 
 Downloads use parallel byte ranges, retry on 429/5xx and dropped connections,
 resume after an interruption, and honour HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
@@ -229,10 +223,17 @@ Progress bars are drawn only when stderr is a terminal.`,
 }
 
 func newPushCmd(pf *pachaFlags) *cobra.Command {
-	return &cobra.Command{
+	var asJSON, quiet, plainHTTP bool
+	cmd := &cobra.Command{
 		Use:   "push REF oci://registry/repo:tag",
-		Short: "Upload a model to an OCI registry (not implemented yet)",
-		Args:  exactArgs(2, "REF and a target"),
+		Short: "Upload a model to an OCI registry",
+		Long: `Upload a stored model to an OCI registry as an artifact: one layer per file
+(named by its path, so "oras pull" writes the files back), and the pacha
+manifest with the model's metadata as the config. Blobs the registry has are
+not sent again. Credentials come from ~/.docker/config.json ("docker login" or
+"oras login"); a loopback registry is spoken to over plain HTTP.`,
+		Example: `  batuta pacha push tiny:f32 oci://registry.example.com/models/tiny:f32`,
+		Args:    exactArgs(2, "REF and a target"),
 		RunE: func(c *cobra.Command, args []string) error {
 			ref, err := parseRef(args[0])
 			if err != nil {
@@ -242,9 +243,21 @@ func newPushCmd(pf *pachaFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return fetch.Push(c.Context(), s, ref, args[1])
+			d, err := fetch.Push(c.Context(), s, ref, args[1], &fetch.Options{OCIPlainHTTP: plainHTTP, Progress: terminalProgress(c.ErrOrStderr(), quiet || asJSON)})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), map[string]string{"ref": ref.String(), "target": args[1], "digest": d})
+			}
+			fmt.Fprintf(c.OutOrStdout(), "pushed %s to %s (%s)\n", ref, args[1], d)
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress bars")
+	cmd.Flags().BoolVar(&plainHTTP, "plain-http", false, "use HTTP, not HTTPS (automatic for loopback registries)")
+	return cmd
 }
 
 type listRow struct {
