@@ -251,7 +251,8 @@ func (h *Hub) cdn(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "NoSuchKey", http.StatusNotFound)
 		return
 	}
-	h.serve(w, r, f, `"`+f.sha256+`"`)
+	// Like S3, the CDN has ETags of its own, unrelated to the Hub's.
+	h.serve(w, r, f, `"`+f.sha256[:16]+`-1"`)
 }
 
 func (h *Hub) serve(w http.ResponseWriter, r *http.Request, f *File, etag string) {

@@ -1,6 +1,7 @@
 package fetch_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -318,5 +319,55 @@ func TestPullAliasAndLocal(t *testing.T) {
 	}
 	if local.Ref.String() != "stories260K:latest" || local.Manifest.Files[0].Digest != res.Manifest.Files[0].Digest {
 		t.Errorf("local import %s %+v", local.Ref, local.Manifest.Files)
+	}
+}
+
+type onAdd struct {
+	once sync.Once
+	n    int64
+	at   int64
+	fn   func()
+	mu   sync.Mutex
+}
+
+func (o *onAdd) Add(n int64) {
+	o.mu.Lock()
+	o.n += n
+	fire := o.n >= o.at
+	o.mu.Unlock()
+	if fire {
+		o.once.Do(o.fn)
+	}
+}
+func (o *onAdd) Done() {}
+
+// A file replaced on the server mid-download: If-Range makes the server
+// answer with the whole new file, the pull stops with ErrSourceChanged,
+// drops the partial file, and the next pull gets the new content.
+func TestPullNoticesChangedSource(t *testing.T) {
+	h := hftest.New()
+	defer h.Close()
+	old := bytes.Repeat([]byte("old!"), 1<<20) // 4 MiB, served by the Hub itself (not LFS)
+	h.AddBytes("org/m", "weights.bin", old, false)
+	s := newStore(t)
+	o := opts(h)
+	o.Parallel = 1
+	o.Progress = func(string, int64) fetch.Progress {
+		return &onAdd{at: 1 << 20, fn: func() { h.AddBytes("org/m", "weights.bin", bytes.Repeat([]byte("new!"), 1<<20), false) }}
+	}
+	_, err := fetch.Pull(context.Background(), s, "hf://org/m/weights.bin", store.Ref{}, o)
+	if !errors.Is(err, fetch.ErrSourceChanged) {
+		t.Fatalf("err = %v, want ErrSourceChanged", err)
+	}
+	if parts, _ := filepath.Glob(filepath.Join(s.PartialDir(), "*.part")); len(parts) != 0 {
+		t.Errorf("partial of the old file kept: %v", parts)
+	}
+	res, err := fetch.Pull(context.Background(), s, "hf://org/m/weights.bin", store.Ref{}, opts(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(s.BlobPath(res.Manifest.Files[0].Digest))
+	if !bytes.Equal(got, bytes.Repeat([]byte("new!"), 1<<20)) {
+		t.Error("stored content is not the new file")
 	}
 }

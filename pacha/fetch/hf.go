@@ -153,10 +153,15 @@ func (o *Options) hfResolve(ctx context.Context, repo, rev, file string) (remote
 		if etag == "" {
 			etag = h.Get("ETag")
 		}
-		rm.ETag = etag
 		if e := trimETag(etag); isHex64(e) {
 			rm.SHA256 = e // LFS files: the ETag is the SHA-256 of the content
 		}
+		if target == u {
+			rm.ETag = etag
+		}
+		// Else the bytes come from a CDN whose own ETags differ from the
+		// Hub's (an S3 multipart ETag, say): no If-Range there; the CDN
+		// address names the content, and its SHA-256 is checked anyway.
 		size := h.Get("X-Linked-Size")
 		if size == "" {
 			size = h.Get("Content-Length")
