@@ -199,11 +199,3 @@ func (s *stallReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// isNetErr reports whether err is a transport failure worth a retry.
-func isNetErr(ctx context.Context, err error) bool {
-	if err == nil || ctx.Err() != nil {
-		return false
-	}
-	return true
-}

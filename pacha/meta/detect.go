@@ -52,8 +52,16 @@ func Detect(files []File) (Metadata, error) {
 				return err
 			})
 		case strings.HasSuffix(base, ".gguf"):
-			// Later shards add tensors but the first carries the metadata;
-			// llama.cpp records the total in split.tensors.count.
+			// Later shards of a split model add tensors; the first one
+			// carries the metadata.
+			read(f, func(r io.Reader) error {
+				h, err := ReadGGUFHeader(r)
+				if err == nil {
+					m.Parameters += h.Parameters
+					m.Tensors += h.TensorCount
+				}
+				return err
+			})
 		case strings.HasSuffix(base, ".safetensors"):
 			read(f, func(r io.Reader) error {
 				h, err := ReadSafeTensorsHeader(r)

@@ -198,3 +198,18 @@ func FuzzReadSafeTensorsHeader(f *testing.F) {
 		}
 	})
 }
+
+func TestDetectSumsShards(t *testing.T) {
+	shard := synthGGUF(binary.LittleEndian, 3)
+	open := func(b []byte) func() (io.ReadCloser, error) {
+		return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	m, err := meta.Detect([]meta.File{
+		{Path: "m-00002-of-00002.gguf", Open: open(shard)},
+		{Path: "m-00001-of-00002.gguf", Open: open(shard)},
+		{Path: "README.md", Open: open([]byte("---\nlicense: other\n---\n"))},
+	})
+	if err != nil || m.Parameters != 2*6464 || m.Tensors != 4 || m.Architecture != "qwen2" || m.License != "apache-2.0" {
+		t.Errorf("Detect = %+v, %v", m, err)
+	}
+}

@@ -298,3 +298,29 @@ func TestDigestsMatchB3sum(t *testing.T) {
 		}
 	}
 }
+
+func TestExport(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	src := t.TempDir()
+	os.MkdirAll(filepath.Join(src, "tok"), 0o755)
+	os.WriteFile(filepath.Join(src, "model.bin"), []byte("weights"), 0o644)
+	os.WriteFile(filepath.Join(src, "tok", "tokenizer.json"), []byte("{}"), 0o644)
+	ref := store.MustParseRef("m")
+	if _, _, err := s.Import(ctx, ref, src); err != nil {
+		t.Fatal(err)
+	}
+	for _, link := range []bool{false, true} {
+		dst := t.TempDir()
+		paths, err := s.Export(ctx, ref, dst, &store.ExportOptions{Link: link})
+		if err != nil || len(paths) != 2 {
+			t.Fatalf("Export(link=%v) = %v, %v", link, paths, err)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dst, "tok", "tokenizer.json")); string(b) != "{}" {
+			t.Errorf("link=%v: tokenizer.json = %q", link, b)
+		}
+		if _, err := s.Export(ctx, ref, dst, nil); err == nil || !strings.Contains(err.Error(), "not overwriting") {
+			t.Errorf("second export over the first: %v", err)
+		}
+	}
+}

@@ -86,6 +86,8 @@ func TestStoreCommandsAndExitCodes(t *testing.T) {
 		{[]string{"pacha", "check", "--json"}, 0, `"ok": true`},
 		{[]string{"pacha", "lineage", "team/qwen:prod"}, 0, "--import [ref=qwen:f16]--> qwen:f16, team/qwen:prod"},
 		{[]string{"pacha", "lineage", "qwen:f16", "--json"}, 0, `"operation": "import"`},
+		{[]string{"pacha", "export", "qwen:f16", filepath.Join(os.Getenv("BATUTA_HOME"), "out")}, 0, filepath.Join("out", "qwen2-f16.gguf")},
+		{[]string{"pacha", "export", "qwen:f16", filepath.Join(os.Getenv("BATUTA_HOME"), "out")}, 1, "not overwriting"},
 		{[]string{"pacha", "rm", "qwen:f16"}, 0, "removed qwen:f16"},
 		{[]string{"pacha", "gc"}, 0, "removed 0 blobs"},
 		{[]string{"pacha", "rm", "team/qwen:prod", "--gc"}, 0, "(2 blobs)"},
@@ -137,7 +139,7 @@ func TestCheckExitCodeOnDamage(t *testing.T) {
 
 func TestHelpEverywhere(t *testing.T) {
 	setup(t)
-	for _, c := range []string{"", "pacha", "pacha pull", "pacha push", "pacha list", "pacha show", "pacha rm", "pacha tag", "pacha gc", "pacha check", "pacha lineage", "pacha alias"} {
+	for _, c := range []string{"", "pacha", "pacha pull", "pacha push", "pacha list", "pacha show", "pacha rm", "pacha tag", "pacha export", "pacha gc", "pacha check", "pacha lineage", "pacha alias"} {
 		args := append(strings.Fields(c), "--help")
 		out, _, code := batuta(t, args...)
 		if code != 0 || !strings.Contains(out, "Usage:") {

@@ -40,7 +40,7 @@ The store lives in $BATUTA_HOME/pacha, else $XDG_DATA_HOME/batuta/pacha, else
 	cmd.PersistentFlags().StringVar(&pf.storeDir, "store", "", "store directory (default: see above)")
 	cmd.AddCommand(
 		newPullCmd(pf), newPushCmd(pf), newListCmd(pf), newShowCmd(pf), newRmCmd(pf),
-		newTagCmd(pf), newGCCmd(pf), newCheckCmd(pf), newLineageCmd(pf), newAliasCmd(pf),
+		newTagCmd(pf), newExportCmd(pf), newGCCmd(pf), newCheckCmd(pf), newLineageCmd(pf), newAliasCmd(pf),
 	)
 	return cmd
 }
@@ -608,5 +608,34 @@ Yours are kept in aliases.json in the store directory.`,
 	}
 	cmd.Flags().String("rm", "", "remove your alias NAME")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newExportCmd(pf *pachaFlags) *cobra.Command {
+	var link bool
+	cmd := &cobra.Command{
+		Use:   "export REF DIR",
+		Short: "Write a model's files into a folder (to sign, inspect or load them elsewhere)",
+		Long: `Write the files of a stored model under DIR by their paths in the manifest,
+checking each copy's BLAKE3 digest. Existing files are never overwritten.
+--link hard-links them to the store's read-only blobs instead of copying.`,
+		Args: exactArgs(2, "REF and DIR"),
+		RunE: func(c *cobra.Command, args []string) error {
+			ref, err := parseRef(args[0])
+			if err != nil {
+				return err
+			}
+			s, err := pf.open()
+			if err != nil {
+				return err
+			}
+			paths, err := s.Export(c.Context(), ref, args[1], &store.ExportOptions{Link: link})
+			for _, p := range paths {
+				fmt.Fprintln(c.OutOrStdout(), p)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&link, "link", false, "hard-link instead of copying")
 	return cmd
 }
