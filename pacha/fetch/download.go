@@ -126,6 +126,18 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 
 	prog := o.Progress(rm.Name, rm.Size)
 	defer prog.Done()
+	// With ranges, the completed prefix is hashed while later ranges
+	// are still arriving.
+	var in *store.Incoming
+	if ranged {
+		in = st.NewIncoming(f, rm.Size, rm.SHA256 != "")
+	}
+	chunkDone := func(i int) {
+		if in != nil {
+			start := int64(i) * chunk
+			in.Done(start, min(start+chunk, rm.Size)-start)
+		}
+	}
 	var mu sync.Mutex
 	saveState := func() {
 		mu.Lock()
@@ -141,6 +153,7 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 		if d {
 			end := min(int64(i+1)*chunk, rm.Size)
 			prog.Add(end - int64(i)*chunk)
+			chunkDone(i)
 		} else {
 			todo <- i
 		}
@@ -168,6 +181,7 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 				mu.Lock()
 				state.Done[i] = true
 				mu.Unlock()
+				chunkDone(i)
 				if ranged {
 					saveState()
 				}
@@ -176,6 +190,9 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 	}
 	wg.Wait()
 	if err := context.Cause(dctx); err != nil && dctx.Err() != nil {
+		if in != nil {
+			in.Abort()
+		}
 		f.Close()
 		if errors.Is(err, ErrSourceChanged) {
 			os.Remove(partPath)
@@ -189,7 +206,13 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 	o.Logger.Debug("downloaded", "file", rm.Name, "size", rm.Size, "seconds", time.Since(began).Seconds())
 	began = time.Now()
 	want := store.Expect{SHA256: rm.SHA256, Size: rm.Size, SizeKnown: rm.Size >= 0}
-	d, n, err := st.CommitFile(ctx, f, want)
+	var d store.Digest
+	var n int64
+	if in != nil {
+		d, n, err = in.Commit(ctx, want)
+	} else {
+		d, n, err = st.CommitFile(ctx, f, want)
+	}
 	o.Logger.Debug("verified and committed", "file", rm.Name, "seconds", time.Since(began).Seconds())
 	os.Remove(statePath)
 	if err != nil {

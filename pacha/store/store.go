@@ -88,12 +88,18 @@ func (s *Store) BlobPath(d Digest) string {
 
 // HasBlob reports whether the blob d is present.
 func (s *Store) HasBlob(d Digest) bool {
-	_, err := os.Stat(s.BlobPath(d))
-	return err == nil
+	if _, err := ParseDigest(string(d)); err != nil {
+		return false
+	}
+	st, err := os.Stat(s.BlobPath(d))
+	return err == nil && st.Mode().IsRegular()
 }
 
 // OpenBlob opens the blob d for reading.
 func (s *Store) OpenBlob(d Digest) (*os.File, error) {
+	if _, err := ParseDigest(string(d)); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(s.BlobPath(d))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &NotFoundError{What: "blob " + string(d)}
