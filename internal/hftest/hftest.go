@@ -55,6 +55,7 @@ type Hub struct {
 	cuts     []int64                     // next CDN GETs: cut after this many bytes
 	stalls   []int64                     // next CDN GETs: stall after this many bytes
 	corrupt  bool
+	delay    time.Duration // per 64 KiB written by the CDN
 	token    string
 	log      []Request
 	served   atomic.Int64
@@ -147,6 +148,9 @@ func (h *Hub) StallNext(after ...int64) {
 
 // Corrupt makes the CDN serve wrong bytes (one flipped bit per 4 KiB).
 func (h *Hub) Corrupt(on bool) { h.mu.Lock(); h.corrupt = on; h.mu.Unlock() }
+
+// Throttle makes the CDN pause d after every 64 KiB it sends.
+func (h *Hub) Throttle(d time.Duration) { h.mu.Lock(); h.delay = d; h.mu.Unlock() }
 
 // RequireToken makes the hub answer 401 without "Authorization: Bearer tok".
 func (h *Hub) RequireToken(tok string) { h.mu.Lock(); h.token = tok; h.mu.Unlock() }
@@ -269,10 +273,11 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, f *File, etag string
 	if h.corrupt {
 		content = flipper{f.Content}
 	}
+	delay := h.delay
 	h.mu.Unlock()
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Accept-Ranges", "bytes")
-	fw := &faultWriter{ResponseWriter: w, limit: limit, stall: stall, served: &h.served, done: r.Context().Done()}
+	fw := &faultWriter{ResponseWriter: w, limit: limit, stall: stall, served: &h.served, done: r.Context().Done(), delay: delay}
 	http.ServeContent(fw, r, "", time.Time{}, io.NewSectionReader(content, 0, f.Size))
 }
 
@@ -294,6 +299,7 @@ type faultWriter struct {
 	limit, stall, n int64
 	served          *atomic.Int64
 	done            <-chan struct{}
+	delay           time.Duration
 }
 
 func (w *faultWriter) Write(p []byte) (int, error) {
@@ -314,6 +320,23 @@ func (w *faultWriter) Write(p []byte) (int, error) {
 		}
 		<-w.done
 		panic(http.ErrAbortHandler)
+	}
+	if w.delay > 0 {
+		// Throttled: 64 KiB at a time with a pause after each.
+		var total int
+		for len(p) > 0 {
+			k := min(len(p), 64<<10)
+			n, err := w.ResponseWriter.Write(p[:k])
+			w.n += int64(n)
+			w.served.Add(int64(n))
+			total += n
+			if err != nil {
+				return total, err
+			}
+			p = p[k:]
+			time.Sleep(w.delay)
+		}
+		return total, nil
 	}
 	n, err := w.ResponseWriter.Write(p)
 	w.n += int64(n)

@@ -93,7 +93,12 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 	}
 	var state partialState
 	if data, err := os.ReadFile(statePath); err == nil && ranged {
-		if json.Unmarshal(data, &state) != nil || state.Identity != identity || state.Size != rm.Size || state.ChunkSize != chunk || len(state.Done) != nChunks {
+		// Resume with the chunking the interrupted download used, whatever
+		// the options say now.
+		if json.Unmarshal(data, &state) == nil && state.Identity == identity && state.Size == rm.Size && state.ChunkSize > 0 &&
+			int64(len(state.Done)) == (rm.Size+state.ChunkSize-1)/state.ChunkSize {
+			chunk, nChunks = state.ChunkSize, len(state.Done)
+		} else {
 			state = partialState{}
 		}
 	}
