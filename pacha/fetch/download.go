@@ -245,9 +245,13 @@ func (o *Options) fetchChunk(ctx context.Context, f *os.File, rm remote, start, 
 			failures = 0
 		}
 		if !ranged && off != start {
-			// Without ranges the transfer restarts from the beginning.
+			// Without ranges the transfer restarts from the beginning;
+			// drop what the failed attempt wrote.
 			prog.Add(start - off)
 			off = start
+			if err := f.Truncate(start); err != nil {
+				return err
+			}
 		}
 		failures++
 		if failures > o.Retries {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -369,5 +370,32 @@ func TestPullNoticesChangedSource(t *testing.T) {
 	got, _ := os.ReadFile(s.BlobPath(res.Manifest.Files[0].Digest))
 	if !bytes.Equal(got, bytes.Repeat([]byte("new!"), 1<<20)) {
 		t.Error("stored content is not the new file")
+	}
+}
+
+// A server without byte ranges: a cut connection restarts the file.
+func TestPullWithoutRanges(t *testing.T) {
+	data := bytes.Repeat([]byte("no ranges here "), 200000)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+		if r.Method == http.MethodHead {
+			return
+		}
+		if calls.Add(1) == 1 {
+			w.Write(data[:len(data)/3])
+			panic(http.ErrAbortHandler)
+		}
+		w.Write(data)
+	}))
+	defer srv.Close()
+	s := newStore(t)
+	res, err := fetch.Pull(context.Background(), s, srv.URL+"/plain.bin", store.Ref{}, &fetch.Options{Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(s.BlobPath(res.Manifest.Files[0].Digest))
+	if !bytes.Equal(got, data) || calls.Load() != 2 {
+		t.Errorf("%d calls; content equal: %v", calls.Load(), bytes.Equal(got, data))
 	}
 }
