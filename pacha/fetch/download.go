@@ -79,6 +79,13 @@ func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (sto
 		return "", 0, err
 	}
 	defer unlock()
+	// Already stored (an earlier pull, or the process we waited for)?
+	if rm.SHA256 != "" {
+		if d, n, ok := st.FindSHA256(ctx, rm.SHA256); ok && (rm.Size < 0 || n == rm.Size) {
+			o.Logger.Info("already stored", "file", rm.Name, "digest", d)
+			return d, n, nil
+		}
+	}
 
 	partPath := filepath.Join(st.PartialDir(), key+".part")
 	statePath := filepath.Join(st.PartialDir(), key+".json")

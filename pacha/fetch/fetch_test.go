@@ -255,6 +255,41 @@ func TestConcurrentPullsOfOneModel(t *testing.T) {
 	if _, err := s.Resolve(store.MustParseRef("org/m/m")); err != nil {
 		t.Error(err)
 	}
+	// The pulls took turns on the file: one downloaded it, the others
+	// found it stored.
+	if served := h.Served(); served > size+size/2 {
+		t.Errorf("three concurrent pulls of %d bytes fetched %d", size, served)
+	}
+}
+
+func TestRepullFetchesNothing(t *testing.T) {
+	h := hftest.New()
+	defer h.Close()
+	const size = 3 << 20
+	h.AddFile("org/m", "m.gguf", &hftest.File{Content: hftest.Gen{Size: size, Seed: 4}, Size: size, LFS: true})
+	h.AddFile("org/m", "other.gguf", &hftest.File{Content: hftest.Gen{Size: size, Seed: 5}, Size: size, LFS: true})
+	s := newStore(t)
+	first, err := fetch.Pull(context.Background(), s, "hf://org/m/m.gguf", store.Ref{}, opts(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := h.Served()
+	again, err := fetch.Pull(context.Background(), s, "hf://org/m/m.gguf", store.MustParseRef("again"), opts(h))
+	if err != nil || again.Manifest.Files[0].Digest != first.Manifest.Files[0].Digest {
+		t.Fatalf("re-pull: %v", err)
+	}
+	if n := h.Served() - before; n != 0 {
+		t.Errorf("re-pull fetched %d bytes", n)
+	}
+	// A lying index entry (other.gguf's SHA-256 → m.gguf's blob) is
+	// caught by the re-hash: other.gguf is downloaded and stored whole.
+	idx := filepath.Join(s.Root(), "index", "sha256", h.SHA256("org/m", "other.gguf"))
+	os.WriteFile(idx, []byte(first.Manifest.Files[0].Digest+"\n"), 0o644)
+	other, err := fetch.Pull(context.Background(), s, "hf://org/m/other.gguf", store.Ref{}, opts(h))
+	if err != nil || other.Manifest.Files[0].Digest == first.Manifest.Files[0].Digest {
+		t.Fatalf("pull past a lying index: %v", err)
+	}
+	mustCheck(t, s)
 }
 
 func TestPullHTTPS(t *testing.T) {

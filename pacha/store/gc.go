@@ -68,6 +68,7 @@ func (s *Store) GC(ctx context.Context) (GCReport, error) {
 			rep.Bytes += info.Size()
 		}
 	}
+	s.pruneSHA256()
 	// With the exclusive lock held no writer is active: all of tmp/ is garbage.
 	tmp, _ := os.ReadDir(filepath.Join(s.root, "tmp"))
 	for _, de := range tmp {

@@ -166,5 +166,6 @@ func (in *Incoming) Commit(ctx context.Context, want Expect) (Digest, int64, err
 	if err := in.s.commit(in.f, d); err != nil {
 		return "", 0, err
 	}
+	in.s.recordSHA256(want.SHA256, d)
 	return d, n, nil
 }

@@ -19,6 +19,7 @@ import (
 //	lineage/edges.jsonl    derivation edges (package lineage)
 //	tmp/                   files being written; never read as blobs
 //	partial/               interrupted downloads kept for resuming
+//	index/sha256/<hex>     which blob has a published SHA-256 (a re-checked hint)
 //	locks/                 flock(2) files
 //
 // A blob appears under its name only by rename(2) after its bytes were
@@ -70,7 +71,7 @@ func Open(root string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range []string{"blobs/blake3", "refs", "lineage", "tmp", "partial", "locks"} {
+	for _, d := range []string{"blobs/blake3", "refs", "lineage", "tmp", "partial", "locks", "index/sha256"} {
 		if err := os.MkdirAll(filepath.Join(abs, d), 0o755); err != nil {
 			return nil, fmt.Errorf("pacha/store: open %s: %w", abs, err)
 		}
@@ -191,6 +192,7 @@ func (s *Store) CommitFile(ctx context.Context, f *os.File, want Expect) (Digest
 	if err := s.commit(f, d); err != nil {
 		return "", 0, err
 	}
+	s.recordSHA256(want.SHA256, d)
 	return d, n, nil
 }
 
