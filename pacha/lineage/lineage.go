@@ -23,7 +23,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/batuta-go/stack/internal/flock"
 )
 
 // Edge says that Child was made from Parent by Operation.
@@ -36,7 +36,7 @@ type Edge struct {
 }
 
 // Log is an append-only edge log in one file. Appends are serialised
-// with flock(2), so several processes may record at once.
+// with a file lock, so several processes may record at once.
 type Log struct{ path string }
 
 // Open returns the log stored at path (created on first Record).
@@ -62,10 +62,10 @@ func (l *Log) Record(e Edge) error {
 		return fmt.Errorf("pacha/lineage: %w", err)
 	}
 	defer f.Close()
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+	if err := flock.Lock(f, true); err != nil {
 		return fmt.Errorf("pacha/lineage: lock: %w", err)
 	}
-	defer unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	defer flock.Unlock(f)
 	// A writer killed mid-line leaves a fragment: start on a fresh line.
 	if st, err := f.Stat(); err == nil && st.Size() > 0 {
 		last := make([]byte, 1)

@@ -60,7 +60,7 @@ func (s *Store) GC(ctx context.Context) (GCReport, error) {
 			return rep, err
 		}
 		info, _ := de.Info()
-		if err := os.Remove(filepath.Join(blobDir, de.Name())); err != nil {
+		if err := removeReadOnly(filepath.Join(blobDir, de.Name())); err != nil {
 			return rep, fmt.Errorf("pacha/store: gc: %w", err)
 		}
 		rep.Blobs++
@@ -86,4 +86,16 @@ func (s *Store) GC(ctx context.Context) (GCReport, error) {
 		}
 	}
 	return rep, syncDir(blobDir)
+}
+
+// removeReadOnly removes a blob (mode 0444; Windows refuses to delete a
+// read-only file until it is made writable).
+func removeReadOnly(p string) error {
+	err := os.Remove(p)
+	if err != nil && !os.IsNotExist(err) {
+		if os.Chmod(p, 0o644) == nil {
+			err = os.Remove(p)
+		}
+	}
+	return err
 }

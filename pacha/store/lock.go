@@ -6,10 +6,10 @@ import (
 	"os"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/batuta-go/stack/internal/flock"
 )
 
-// A fileLock is an advisory flock(2) lock on a file under the store's
+// A fileLock is an advisory lock (flock(2); LockFileEx on Windows) on a file under the store's
 // locks/ folder. The kernel drops it when the process dies, so a killed
 // puller never leaves the store locked.
 type fileLock struct{ f *os.File }
@@ -19,20 +19,16 @@ func lockFile(ctx context.Context, path string, exclusive bool) (*fileLock, erro
 	if err != nil {
 		return nil, fmt.Errorf("pacha/store: lock: %w", err)
 	}
-	how := unix.LOCK_SH
-	if exclusive {
-		how = unix.LOCK_EX
-	}
-	// Poll with LOCK_NB so that a cancelled context ends the wait.
+	// Poll without blocking so that a cancelled context ends the wait.
 	delay := time.Millisecond
 	for {
-		err := unix.Flock(int(f.Fd()), how|unix.LOCK_NB)
+		err := flock.TryLock(f, exclusive)
 		if err == nil {
 			return &fileLock{f: f}, nil
 		}
-		if err != unix.EWOULDBLOCK && err != unix.EINTR {
+		if err != flock.ErrWouldBlock {
 			f.Close()
-			return nil, fmt.Errorf("pacha/store: flock %s: %w", path, err)
+			return nil, fmt.Errorf("pacha/store: lock %s: %w", path, err)
 		}
 		select {
 		case <-ctx.Done():
@@ -48,7 +44,7 @@ func (l *fileLock) Unlock() {
 	if l == nil || l.f == nil {
 		return
 	}
-	unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
+	flock.Unlock(l.f)
 	l.f.Close()
 	l.f = nil
 }

@@ -252,18 +252,6 @@ func (s *Store) commit(f *os.File, d Digest) error {
 	return syncDir(filepath.Dir(dst))
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("pacha/store: fsync %s: %w", dir, err)
-	}
-	return nil
-}
-
 // writeFileAtomic writes data to path through a temp file, fsync and rename.
 func (s *Store) writeFileAtomic(path string, data []byte) error {
 	f, err := s.CreateTemp("meta-*")
