@@ -43,16 +43,23 @@ func TestKilledPullResumes(t *testing.T) {
 	h := hftest.New()
 	defer h.Close()
 	h.AddFile("org/big", "big.gguf", &hftest.File{Content: hftest.Gen{Size: size, Seed: 12}, Size: size, LFS: true})
-	h.Throttle(2 * time.Millisecond) // ~30 MB/s per connection
+	h.Throttle(10 * time.Millisecond) // ~6 MB/s per connection: about a second in all
 	root := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "PACHA_FETCH_CHILD=hf://org/big/big.gguf", "PACHA_STORE_ROOT="+root, "PACHA_HUB="+h.Hub.URL, "PACHA_CHUNK=1048576")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
 	// Kill once the partial download's state says some chunks are done.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		select {
+		case <-exited:
+			t.Fatal("the child finished its pull before it could be killed")
+		default:
+		}
 		states, _ := filepath.Glob(filepath.Join(root, "partial", "*.json"))
 		if len(states) > 0 {
 			if b, _ := os.ReadFile(states[0]); bytes.Contains(b, []byte("true")) {
@@ -66,8 +73,18 @@ func TestKilledPullResumes(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
+	<-exited
+	// The server notices the dead connections a little later; let its
+	// count of bytes sent settle before taking it.
 	first := h.Served()
+	for {
+		time.Sleep(100 * time.Millisecond)
+		if n := h.Served(); n != first {
+			first = n
+			continue
+		}
+		break
+	}
 	s, _ := store.Open(root, nil)
 	mustCheck(t, s)
 	if refs, _ := s.Refs(); len(refs) != 0 {
