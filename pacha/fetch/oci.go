@@ -289,5 +289,5 @@ func ociDefaultRef(raw string) store.Ref {
 	if i := strings.IndexByte(r, '/'); i >= 0 {
 		r = r[i+1:] // drop the registry host
 	}
-	return store.Ref{Name: sanitizeName(path.Clean(r)), Tag: sanitizeName(tag)}
+	return store.Ref{Name: sanitizeName(path.Clean(r)), Tag: sanitizeTag(tag)}
 }

@@ -7,6 +7,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/batuta-go/stack/pacha/store"
 )
 
 // Source kinds.
@@ -50,7 +52,7 @@ func ParseSource(s string) (Source, error) {
 		src.Repo, src.Revision = parts[0]+"/"+repo, rev
 		if len(parts) == 3 {
 			src.Path = strings.Trim(parts[2], "/")
-			if src.Path != "" && (path.Clean(src.Path) != src.Path || strings.HasPrefix(src.Path, "../")) {
+			if src.Path != "" && store.ValidPath(src.Path) != nil {
 				return src, fmt.Errorf("pacha/fetch: %q: bad file path", s)
 			}
 		}
@@ -113,24 +115,45 @@ func (s Source) DefaultName() string {
 // an hf:// source when one was named, else "latest".
 func (s Source) DefaultTag() string {
 	if s.Kind == KindHF && s.Revision != "main" {
-		return sanitizeName(s.Revision)
+		return sanitizeTag(s.Revision)
 	}
 	return "latest"
 }
 
+// sanitizeName turns n into a valid reference name: characters outside
+// letters, digits, '.', '_', '-' become '-', and each slash-separated
+// component loses leading '.' and '-'; empty components are dropped.
 func sanitizeName(n string) string {
-	var b strings.Builder
-	for i := 0; i < len(n); i++ {
-		c := n[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-' || c == '/' {
-			b.WriteByte(c)
-		} else {
-			b.WriteByte('-')
+	var comps []string
+	for _, c := range strings.Split(n, "/") {
+		var b strings.Builder
+		for i := 0; i < len(c); i++ {
+			ch := c[i]
+			if 'a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' || ch == '.' || ch == '_' || ch == '-' {
+				b.WriteByte(ch)
+			} else {
+				b.WriteByte('-')
+			}
+		}
+		if c := strings.TrimLeft(b.String(), ".-"); c != "" {
+			comps = append(comps, c)
 		}
 	}
-	out := strings.Trim(b.String(), "/.-")
+	out := strings.Join(comps, "/")
+	if len(out) > 200 {
+		out = strings.TrimRight(out[:200], "/")
+	}
 	if out == "" {
 		return "model"
 	}
 	return out
+}
+
+// sanitizeTag is sanitizeName for a tag: one component.
+func sanitizeTag(t string) string {
+	t = sanitizeName(strings.ReplaceAll(t, "/", "-"))
+	if len(t) > 128 {
+		t = t[:128]
+	}
+	return t
 }

@@ -8,6 +8,9 @@
 //	2  usage error (unknown command or flag, wrong arguments)
 //	3  not found (no such model, reference, file or short name)
 //	4  `pacha check` found integrity problems
+//
+// A command may return an error with an ExitCode() int method to choose
+// its own code (for example a verification that failed).
 package main
 
 import (
@@ -86,6 +89,11 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	// Commands in other files (or packages) choose their code this way.
+	var ec interface{ ExitCode() int }
+	if errors.As(err, &ec) && ec.ExitCode() > 0 {
+		return ec.ExitCode()
 	}
 	if isNotFound(err) {
 		return exitNotFound

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,5 +174,27 @@ func TestPushPullThroughARegistry(t *testing.T) {
 		if code != st.code || !strings.Contains(where, st.out) {
 			t.Errorf("batuta %s: code %d (want %d)\nstdout: %s\nstderr: %s", strings.Join(st.args, " "), code, st.code, out, errOut)
 		}
+	}
+}
+
+type codedErr struct{}
+
+func (codedErr) Error() string { return "signature not trusted" }
+func (codedErr) ExitCode() int { return 5 }
+
+func TestErrorsChooseTheirExitCode(t *testing.T) {
+	if got := exitCode(fmt.Errorf("verify: %w", codedErr{})); got != 5 {
+		t.Errorf("exit code %d, want 5", got)
+	}
+}
+
+func TestVerbosePullLogsRetries(t *testing.T) {
+	models, hub := setup(t)
+	data, _ := os.ReadFile(filepath.Join(models, "stories260K.gguf"))
+	hub.AddBytes("org/m", "m.gguf", data, true)
+	hub.FailNext("cdn", 503)
+	_, errOut, code := batuta(t, "pacha", "pull", "-v", "hf://org/m/m.gguf")
+	if code != 0 || !strings.Contains(errOut, "retrying") || !strings.Contains(errOut, "503") {
+		t.Errorf("code %d, stderr:\n%s", code, errOut)
 	}
 }

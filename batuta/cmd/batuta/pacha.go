@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,20 @@ import (
 // pachaFlags are the flags every pacha subcommand shares.
 type pachaFlags struct {
 	storeDir string
+	verbose  int
+}
+
+// logger writes retries, resumes and timings to stderr with -v (-vv for
+// debug records).
+func (pf *pachaFlags) logger(c *cobra.Command) *slog.Logger {
+	if pf.verbose == 0 {
+		return nil
+	}
+	level := slog.LevelInfo
+	if pf.verbose > 1 {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(c.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 }
 
 func newPachaCmd() *cobra.Command {
@@ -38,6 +53,7 @@ The store lives in $BATUTA_HOME/pacha, else $XDG_DATA_HOME/batuta/pacha, else
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&pf.storeDir, "store", "", "store directory (default: see above)")
+	cmd.PersistentFlags().CountVarP(&pf.verbose, "verbose", "v", "log retries and resumes to stderr (-vv: and timings)")
 	cmd.AddCommand(
 		newPullCmd(pf), newPushCmd(pf), newListCmd(pf), newShowCmd(pf), newRmCmd(pf),
 		newTagCmd(pf), newExportCmd(pf), newGCCmd(pf), newCheckCmd(pf), newLineageCmd(pf), newAliasCmd(pf),
@@ -197,7 +213,7 @@ Progress bars are drawn only when stderr is a terminal.`,
 			if err != nil {
 				return err
 			}
-			opts := &fetch.Options{Aliases: al, Parallel: parallel, Progress: terminalProgress(c.ErrOrStderr(), quiet || asJSON)}
+			opts := &fetch.Options{Aliases: al, Parallel: parallel, Progress: terminalProgress(c.ErrOrStderr(), quiet || asJSON), Logger: pf.logger(c)}
 			start := time.Now()
 			res, err := fetch.Pull(c.Context(), s, args[0], ref, opts)
 			if err != nil {
@@ -243,7 +259,7 @@ not sent again. Credentials come from ~/.docker/config.json ("docker login" or
 			if err != nil {
 				return err
 			}
-			d, err := fetch.Push(c.Context(), s, ref, args[1], &fetch.Options{OCIPlainHTTP: plainHTTP, Progress: terminalProgress(c.ErrOrStderr(), quiet || asJSON)})
+			d, err := fetch.Push(c.Context(), s, ref, args[1], &fetch.Options{OCIPlainHTTP: plainHTTP, Progress: terminalProgress(c.ErrOrStderr(), quiet || asJSON), Logger: pf.logger(c)})
 			if err != nil {
 				return err
 			}
