@@ -17,8 +17,10 @@
 // and its BLAKE3 digest are known and match. Proxies come from the
 // environment (http.ProxyFromEnvironment).
 //
-// An OCI pull streams each layer (one file, named by its
-// org.opencontainers.image.title annotation) and checks its SHA-256 digest
-// and size before commit; OCI transfers are not split into ranges and do
-// not resume (oras-go retries 429 and 5xx answers).
+// An OCI pull resolves the manifest with oras-go and fetches each layer
+// (one file, named by its org.opencontainers.image.title annotation) from
+// the registry's blob endpoint with the same machinery — ranges, retries,
+// resume, SHA-256 (the OCI digest) and BLAKE3 before commit — through
+// oras-go's authenticating client. A server that ignores byte ranges gets
+// one plain stream instead.
 package fetch

@@ -28,6 +28,9 @@ type remote struct {
 	ETag   string      // as the server sent it; "" when none
 	SHA256 string      // hex, when the source published it
 	Ranges bool        // the server serves byte ranges
+	// Do makes the requests when set (an OCI registry's authenticating
+	// client); else Options.Client does.
+	Do func(*http.Request) (*http.Response, error)
 }
 
 // ErrSourceChanged says the file changed on the server during a download
@@ -64,6 +67,18 @@ func trimETag(e string) string { return strings.Trim(strings.TrimPrefix(e, "W/")
 // and commits it after checking size, SHA-256 (when known) and hashing
 // BLAKE3. The caller holds a store Session.
 func (o *Options) download(ctx context.Context, st *store.Store, rm remote) (store.Digest, int64, error) {
+	d, n, err := o.downloadOnce(ctx, st, rm)
+	if errors.Is(err, ErrSourceChanged) && rm.SHA256 != "" && rm.Ranges {
+		// Content named by its SHA-256 cannot have changed: the server
+		// ignores byte ranges. Fetch it in one stream instead.
+		o.Logger.Info("server ignores byte ranges; downloading in one stream", "file", rm.Name)
+		rm.Ranges = false
+		return o.downloadOnce(ctx, st, rm)
+	}
+	return d, n, err
+}
+
+func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) (store.Digest, int64, error) {
 	u := rm.URL
 	if i := strings.IndexByte(u, '?'); i >= 0 {
 		u = u[:i] // signed CDN URLs change per request
@@ -293,7 +308,11 @@ func (o *Options) getRange(ctx context.Context, f *os.File, rm remote, off, end 
 			req.Header.Set("If-Range", e)
 		}
 	}
-	resp, err := o.Client.Do(req)
+	do := o.Client.Do
+	if rm.Do != nil {
+		do = rm.Do
+	}
+	resp, err := do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()

@@ -3,6 +3,8 @@ package fetch_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -433,4 +435,28 @@ func TestPullWithoutRanges(t *testing.T) {
 	if !bytes.Equal(got, data) || calls.Load() != 2 {
 		t.Errorf("%d calls; content equal: %v", calls.Load(), bytes.Equal(got, data))
 	}
+}
+
+// A server that claims byte ranges but answers every request with the
+// whole file: content pinned by SHA-256 is then fetched in one stream.
+func TestPullFallsBackWhenRangesAreIgnored(t *testing.T) {
+	data := bytes.Repeat([]byte("ranges? what ranges? "), 100000)
+	sum := sha256.Sum256(data)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Accept-Ranges", "bytes")
+		w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+		if r.Method != http.MethodHead {
+			w.Write(data)
+		}
+	}))
+	defer srv.Close()
+	s := newStore(t)
+	res, err := fetch.Pull(context.Background(), s, srv.URL+"/m.bin#sha256="+hex.EncodeToString(sum[:]), store.Ref{}, &fetch.Options{ChunkSize: 256 << 10, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Manifest.Files[0].Size != int64(len(data)) {
+		t.Errorf("size %d", res.Manifest.Files[0].Size)
+	}
+	mustCheck(t, s)
 }

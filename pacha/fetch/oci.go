@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path"
 	"strings"
 	"time"
@@ -128,26 +127,22 @@ func (o *Options) pullOCI(ctx context.Context, st *store.Store, src Source, ref 
 	return nil
 }
 
+// fetchLayer downloads one layer straight from the registry's blob
+// endpoint with the same machinery as hf:// and https:// (parallel
+// ranges, retries, resume, SHA-256 and BLAKE3 checks before commit),
+// through oras-go's authenticating client.
 func (o *Options) fetchLayer(ctx context.Context, st *store.Store, repo *oras.Repository, l ocispec.Descriptor, name string) (store.Digest, int64, error) {
-	prog := o.Progress(name, l.Size)
-	defer prog.Done()
-	rc, err := repo.Fetch(ctx, l)
+	scheme := "https"
+	if repo.PlainHTTP {
+		scheme = "http"
+	}
+	ref := repo.Reference
+	u := fmt.Sprintf("%s://%s/v2/%s/blobs/%s", scheme, ref.Host(), ref.Repository, l.Digest)
+	rm := remote{Name: name, URL: u, Size: l.Size, SHA256: l.Digest.Encoded(), Ranges: l.Size > 0, Do: repo.Client.Do}
+	ctx = auth.AppendRepositoryScope(ctx, ref, auth.ActionPull)
+	d, n, err := o.download(ctx, st, rm)
 	if err != nil {
 		return "", 0, fmt.Errorf("pacha/fetch: layer %s: %w", name, err)
-	}
-	defer rc.Close()
-	f, err := st.CreateTemp("oci-*")
-	if err != nil {
-		return "", 0, err
-	}
-	if _, err := io.CopyBuffer(f, io.TeeReader(io.LimitReader(rc, l.Size+1), progWriter{prog}), make([]byte, 1<<20)); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return "", 0, fmt.Errorf("pacha/fetch: layer %s: %w", name, err)
-	}
-	d, n, err := st.CommitFile(ctx, f, store.Expect{SHA256: l.Digest.Encoded(), Size: l.Size, SizeKnown: true})
-	if err != nil {
-		return "", 0, fmt.Errorf("pacha/fetch: layer %s: verification failed, nothing stored: %w", name, err)
 	}
 	return d, n, nil
 }

@@ -3,11 +3,16 @@ package fetch_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/batuta-go/stack/internal/hftest"
 	"github.com/batuta-go/stack/internal/registrytest"
 	"github.com/batuta-go/stack/internal/testdata"
 	"github.com/batuta-go/stack/pacha/fetch"
@@ -87,6 +92,48 @@ func TestOCIRoundTrip(t *testing.T) {
 	}
 	if f := res.Manifest.Files[0]; f.Path != "stories260K.gguf" || f.Digest != m.Files[1].Digest || res.Manifest.Metadata.Architecture != "llama" {
 		t.Errorf("pulled from oras: %+v %+v", res.Manifest.Files, res.Manifest.Metadata)
+	}
+	mustCheck(t, b)
+}
+
+// A large layer comes in parallel ranges from the registry, and an
+// interrupted OCI pull resumes.
+func TestOCIRangesAndResume(t *testing.T) {
+	reg := registrytest.Start(t)
+	ctx := context.Background()
+	const size = 6<<20 + 333
+	dir := t.TempDir()
+	f, _ := os.Create(filepath.Join(dir, "weights.bin"))
+	io.Copy(f, io.NewSectionReader(hftest.Gen{Size: size, Seed: 21}, 0, size))
+	f.Close()
+	a := newStore(t)
+	_, m, err := a.Import(ctx, store.MustParseRef("big"), filepath.Join(dir, "weights.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "oci://" + reg + "/models/big:v1"
+	if _, err := fetch.Push(ctx, a, store.MustParseRef("big"), target, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	b := newStore(t)
+	var logs bytes.Buffer
+	cctx, cancel := context.WithCancel(ctx)
+	o := &fetch.Options{ChunkSize: 1 << 20, Parallel: 2, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Progress: func(string, int64) fetch.Progress { return &cancelAfter{at: 3 << 20, cancel: cancel} }}
+	if _, err := fetch.Pull(cctx, b, target, store.Ref{}, o); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted OCI pull: %v", err)
+	}
+	o.Progress = nil
+	res, err := fetch.Pull(ctx, b, target, store.Ref{}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Manifest.Files[0].Digest != m.Files[0].Digest {
+		t.Error("pulled different content")
+	}
+	if !strings.Contains(logs.String(), "resuming download") {
+		t.Errorf("second pull did not resume:\n%s", logs.String())
 	}
 	mustCheck(t, b)
 }
