@@ -205,6 +205,14 @@ func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) 
 					cancel(err)
 					return
 				}
+				if ranged && rm.SHA256 == "" {
+					// Nothing end to end would catch a chunk recorded as
+					// done but lost in a power cut: make it durable first.
+					if err := f.Sync(); err != nil {
+						cancel(err)
+						return
+					}
+				}
 				mu.Lock()
 				state.Done[i] = true
 				mu.Unlock()
