@@ -1,0 +1,3 @@
+package main
+
+func writeNEON(c *consts, asmPath, stubsPath string) error { return nil }

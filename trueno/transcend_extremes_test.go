@@ -1,0 +1,115 @@
+package trueno
+
+import (
+	"math"
+	"testing"
+
+	"github.com/batuta-go/stack/internal/kerneltest"
+)
+
+var (
+	inf32  = float32(math.Inf(1))
+	nan32  = float32(math.NaN())
+	negz32 = float32(math.Copysign(0, -1))
+)
+
+// TestTranscendExtremes checks the documented limits, bit for bit, on
+// every path.
+func TestTranscendExtremes(t *testing.T) {
+	type row struct {
+		x, want float32
+	}
+	cases := []struct {
+		name string
+		f    func(dst, x []float32)
+		rows []row
+	}{
+		{"ExpTo", ExpTo, []row{
+			{1000, inf32}, {-1000, 0}, {inf32, inf32}, {-inf32, 0}, {nan32, nan32},
+			{0, 1}, {negz32, 1}, {89, inf32}, {88.73, inf32}, {-104, 0}, {-120, 0},
+			{math.MaxFloat32, inf32}, {-math.MaxFloat32, 0}, {0x1p-149, 1},
+		}},
+		{"LogTo", LogTo, []row{
+			{0, -inf32}, {negz32, -inf32}, {-1, nan32}, {-0x1p-149, nan32}, {-inf32, nan32},
+			{inf32, inf32}, {nan32, nan32}, {1, 0}, {math.MaxFloat32, 88.72284},
+			{0x1p-149, -103.27893}, {0x1p-126, -87.33655},
+		}},
+		{"TanhTo", TanhTo, []row{
+			{1000, 1}, {-1000, -1}, {inf32, 1}, {-inf32, -1}, {0, 0}, {negz32, negz32},
+			{nan32, nan32}, {10, 1}, {-10, -1}, {0x1p-149, 0x1p-149}, {-0x1p-149, -0x1p-149},
+		}},
+		{"SigmoidTo", SigmoidTo, []row{
+			{1000, 1}, {-1000, 0}, {inf32, 1}, {-inf32, 0}, {0, 0.5}, {negz32, 0.5},
+			{nan32, nan32}, {20, 1}, {-104, 0},
+		}},
+		{"SiLUTo", SiLUTo, []row{
+			{1000, 1000}, {-1000, negz32}, {inf32, inf32}, {-inf32, negz32}, {0, 0},
+			{negz32, negz32}, {nan32, nan32}, {-110, negz32}, {math.MaxFloat32, math.MaxFloat32},
+		}},
+		{"GELUTo", GELUTo, []row{
+			{1000, 1000}, {-1000, negz32}, {inf32, inf32}, {-inf32, negz32}, {0, 0},
+			{negz32, negz32}, {nan32, nan32}, {-11, negz32}, {math.MaxFloat32, math.MaxFloat32},
+			{-math.MaxFloat32, negz32},
+		}},
+		{"GELUErfTo", GELUErfTo, []row{
+			{1000, 1000}, {-1000, negz32}, {inf32, inf32}, {-inf32, negz32}, {0, 0},
+			{negz32, negz32}, {nan32, nan32}, {-15, negz32}, {math.MaxFloat32, math.MaxFloat32},
+			{-math.MaxFloat32, negz32},
+		}},
+		{"SoftplusTo", SoftplusTo, []row{
+			{1000, 1000}, {-1000, 0}, {inf32, inf32}, {-inf32, 0}, {nan32, nan32},
+			{0, float32(math.Ln2)}, {negz32, float32(math.Ln2)}, {20, 20}, {-104, 0},
+			{math.MaxFloat32, math.MaxFloat32},
+		}},
+	}
+	forEachISA(t, func(t *testing.T) {
+		for _, c := range cases {
+			x := make([]float32, len(c.rows))
+			for i, r := range c.rows {
+				x[i] = r.x
+			}
+			// Also at every lane position, and through the tail.
+			for _, rep := range []int{1, 37} {
+				xs := make([]float32, 0, rep*len(x))
+				for range rep {
+					xs = append(xs, x...)
+				}
+				got := make([]float32, len(xs))
+				c.f(got, xs)
+				for i := range got {
+					r := c.rows[i%len(c.rows)]
+					if !kerneltest.Same32(got[i], r.want) {
+						t.Errorf("%s(%g) = %g (%#08x), want %g (%#08x)", c.name, r.x, got[i], math.Float32bits(got[i]), r.want, math.Float32bits(r.want))
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestTranscendSubnormal checks that results below the normal range are
+// accurate (not flushed to zero): exp, sigmoid, silu and softplus of
+// large negative inputs, and log of subnormal inputs.
+func TestTranscendSubnormal(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		for _, c := range ulpCases {
+			var x []float32
+			for v := float32(-87); v > -104; v -= 0.37 {
+				x = append(x, v)
+			}
+			if c.name == "LogTo" {
+				x = x[:0]
+				for b := uint32(1); b < 1<<23; b = b*3 + 1 {
+					x = append(x, math.Float32frombits(b))
+				}
+			}
+			y := make([]float32, len(x))
+			c.f(y, x)
+			for i := range x {
+				if u := kerneltest.ULPOf64(y[i], c.ref(float64(x[i]))); u > c.max {
+					t.Errorf("%s(%g) = %g: %.2f ULP", c.name, x[i], y[i], u)
+				}
+			}
+		}
+	})
+}
