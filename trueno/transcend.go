@@ -113,12 +113,15 @@ func SoftmaxTo(dst, x []float32) {
 	if len(x) == 0 {
 		return
 	}
-	m := softmaxMax(x)
+	m := maximum(x) // Max: NaN if any x[i] is NaN
 	if math.IsInf(float64(m), 0) {
 		softmaxLimit(dst, x, m, false)
 		return
 	}
-	m += 0 // the max of a row of zeros may be -0; x − m must not depend on it
+	// m is NaN when a NaN is in the row: then every exp, the sum and so
+	// every dst[i] are NaN. The max of a row of −0 is −0; x − m must not
+	// depend on it.
+	m += 0
 	s := softmaxExp(dst, x, m)
 	softmaxScale(dst, 1/s)
 }
@@ -137,7 +140,7 @@ func LogSoftmaxTo(dst, x []float32) {
 	if len(x) == 0 {
 		return
 	}
-	m := softmaxMax(x)
+	m := maximum(x)
 	if math.IsInf(float64(m), 0) {
 		softmaxLimit(dst, x, m, true)
 		return
@@ -148,18 +151,10 @@ func LogSoftmaxTo(dst, x []float32) {
 }
 
 // softmaxLimit writes the softmax (or log-softmax) of a row whose largest
-// entry m is infinite: NaN everywhere if the row holds a NaN; else, for
-// m = +Inf, the limit of the +Inf entries growing together (uniform over
-// them); for m = -Inf (every entry -Inf), the uniform distribution.
+// entry m is infinite (so the row holds no NaN): for m = +Inf, the limit of
+// the +Inf entries growing together (uniform over them); for m = -Inf
+// (every entry -Inf), the uniform distribution.
 func softmaxLimit(dst, x []float32, m float32, logOut bool) {
-	for _, v := range x {
-		if v != v {
-			for i := range dst {
-				dst[i] = float32(math.NaN())
-			}
-			return
-		}
-	}
 	k := len(x)
 	if m > 0 {
 		k = 0

@@ -114,18 +114,6 @@ func softplusTo(dst, x []float32) {
 	softplusGeneric(dst, x)
 }
 
-func softmaxMax(x []float32) float32 {
-	if len(x) >= simdMin {
-		switch isa {
-		case AVX512:
-			return softmaxMaxAVX512(x)
-		case AVX2:
-			return softmaxMaxAVX2(x)
-		}
-	}
-	return softmaxMaxGeneric(x)
-}
-
 func softmaxExp(dst, x []float32, m float32) float32 {
 	if len(dst) >= simdMin {
 		switch isa {

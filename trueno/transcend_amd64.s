@@ -2958,58 +2958,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func softmaxMaxAVX2(x []float32) float32
-// Requires: AVX, AVX2, SSE
-TEXT ·softmaxMaxAVX2(SB), NOSPLIT, $0-28
-	MOVQ    x_base+0(FP), AX
-	MOVQ    x_len+8(FP), CX
-	VMOVUPS transcendconst<>+1984(SB), Y0
-
-loop:
-	CMPQ    CX, $0x00000020
-	JL      single
-	VMOVUPS (AX), Y1
-	VMAXPS  Y0, Y1, Y0
-	VMOVUPS 32(AX), Y1
-	VMAXPS  Y0, Y1, Y0
-	VMOVUPS 64(AX), Y1
-	VMAXPS  Y0, Y1, Y0
-	VMOVUPS 96(AX), Y1
-	VMAXPS  Y0, Y1, Y0
-	ADDQ    $0x00000080, AX
-	SUBQ    $0x00000020, CX
-	JMP     loop
-
-single:
-	CMPQ    CX, $0x00000008
-	JL      tail
-	VMOVUPS (AX), Y1
-	VMAXPS  Y0, Y1, Y0
-	ADDQ    $0x00000020, AX
-	SUBQ    $0x00000008, CX
-	JMP     single
-
-tail:
-	TESTQ        CX, CX
-	JZ           reduce
-	VMOVD        CX, X1
-	VPBROADCASTD X1, Y1
-	VPCMPGTD     transcendconst<>+832(SB), Y1, Y1
-	VMASKMOVPS   (AX), Y1, Y2
-	VBLENDVPS    Y1, Y2, Y0, Y2
-	VMAXPS       Y0, Y2, Y0
-
-reduce:
-	VEXTRACTF128 $0x01, Y0, X1
-	VMAXPS       X1, X0, X1
-	VMOVHLPS     X1, X1, X0
-	VMAXPS       X0, X1, X1
-	VMOVSHDUP    X1, X0
-	VMAXSS       X0, X1, X1
-	MOVSS        X1, ret+24(FP)
-	VZEROUPPER
-	RET
-
 // func softmaxExpAVX2(dst []float32, x []float32, m float32) float32
 // Requires: AVX, AVX2, SSE
 TEXT ·softmaxExpAVX2(SB), NOSPLIT, $0-60
@@ -6842,58 +6790,6 @@ tail:
 	VMOVUPS      Z0, K1, (AX)
 
 done:
-	VZEROUPPER
-	RET
-
-// func softmaxMaxAVX512(x []float32) float32
-// Requires: AVX, AVX512DQ, AVX512F, SSE
-TEXT ·softmaxMaxAVX512(SB), NOSPLIT, $0-28
-	MOVQ    x_base+0(FP), AX
-	MOVQ    x_len+8(FP), CX
-	VMOVUPS transcendconst<>+1984(SB), Z0
-
-loop:
-	CMPQ    CX, $0x00000040
-	JL      single
-	VMOVUPS (AX), Z1
-	VMAXPS  Z0, Z1, Z0
-	VMOVUPS 64(AX), Z1
-	VMAXPS  Z0, Z1, Z0
-	VMOVUPS 128(AX), Z1
-	VMAXPS  Z0, Z1, Z0
-	VMOVUPS 192(AX), Z1
-	VMAXPS  Z0, Z1, Z0
-	ADDQ    $0x00000100, AX
-	SUBQ    $0x00000040, CX
-	JMP     loop
-
-single:
-	CMPQ    CX, $0x00000010
-	JL      tail
-	VMOVUPS (AX), Z1
-	VMAXPS  Z0, Z1, Z0
-	ADDQ    $0x00000040, AX
-	SUBQ    $0x00000010, CX
-	JMP     single
-
-tail:
-	TESTQ        CX, CX
-	JZ           reduce
-	VPBROADCASTD CX, Z1
-	VPCMPGTD     transcendconst<>+832(SB), Z1, K1
-	VMOVUPS.Z    (AX), K1, Z1
-	VMAXPS       Z0, Z1, K1, Z0
-
-reduce:
-	VEXTRACTF32X8 $0x01, Z0, Y1
-	VMAXPS        Y1, Y0, Y1
-	VEXTRACTF128  $0x01, Y1, X0
-	VMAXPS        X0, X1, X0
-	VMOVHLPS      X0, X0, X1
-	VMAXPS        X1, X0, X0
-	VMOVSHDUP     X0, X1
-	VMAXSS        X1, X0, X0
-	MOVSS         X0, ret+24(FP)
 	VZEROUPPER
 	RET
 

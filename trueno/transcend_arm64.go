@@ -90,16 +90,6 @@ func softplusTo(dst, x []float32) {
 	softplusGeneric(dst, x)
 }
 
-func softmaxMax(x []float32) float32 {
-	if len(x) >= simdMin {
-		switch isa {
-		case NEON:
-			return softmaxMaxNEON(x)
-		}
-	}
-	return softmaxMaxGeneric(x)
-}
-
 func softmaxExp(dst, x []float32, m float32) float32 {
 	if len(dst) >= simdMin {
 		switch isa {

@@ -3558,61 +3558,6 @@ tail:
 done:
 	RET
 
-// func softmaxMaxNEON(x []float32) float32
-TEXT ·softmaxMaxNEON(SB), NOSPLIT, $0-28
-	MOVD x_base+0(FP), R1
-	MOVD x_len+8(FP), R2
-	MOVD $transcendconst<>(SB), R3
-	FMOVQ 432(R3), F31
-	FMOVQ 432(R3), F30
-	FMOVQ 432(R3), F29
-	FMOVQ 432(R3), F28
-loop:
-	CMP $16, R2
-	BLT single
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD $0x6ebfe404 // fcmgt v4.4s, v0.4s, v31.4s
-	WORD $0x6ea41c1f // bit v31.16b, v0.16b, v4.16b
-	WORD $0x6ebee425 // fcmgt v5.4s, v1.4s, v30.4s
-	WORD $0x6ea51c3e // bit v30.16b, v1.16b, v5.16b
-	WORD $0x6ebde446 // fcmgt v6.4s, v2.4s, v29.4s
-	WORD $0x6ea61c5d // bit v29.16b, v2.16b, v6.16b
-	WORD $0x6ebce467 // fcmgt v7.4s, v3.4s, v28.4s
-	WORD $0x6ea71c7c // bit v28.16b, v3.16b, v7.16b
-	SUB $16, R2
-	B loop
-single:
-	CMP $4, R2
-	BLT tail
-	VLD1.P 16(R1), [V0.S4]
-	WORD $0x6ebfe404 // fcmgt v4.4s, v0.4s, v31.4s
-	WORD $0x6ea41c1f // bit v31.16b, v0.16b, v4.16b
-	SUB $4, R2
-	B single
-tail:
-	CBZ R2, reduce
-	FMOVQ 432(R3), F0
-	MOVWU 0(R1), R4
-	VMOV R4, V0.S[0]
-	CMP $2, R2
-	BLT loaded
-	MOVWU 4(R1), R4
-	VMOV R4, V0.S[1]
-	CMP $3, R2
-	BLT loaded
-	MOVWU 8(R1), R4
-	VMOV R4, V0.S[2]
-loaded:
-	WORD $0x6ebfe404 // fcmgt v4.4s, v0.4s, v31.4s
-	WORD $0x6ea41c1f // bit v31.16b, v0.16b, v4.16b
-reduce:
-	WORD $0x4e3ef7ff // fmax v31.4s, v31.4s, v30.4s
-	WORD $0x4e3cf7bd // fmax v29.4s, v29.4s, v28.4s
-	WORD $0x4e3df7ff // fmax v31.4s, v31.4s, v29.4s
-	WORD $0x6e30fbe0 // fmaxv s0, v31.4s
-	FMOVS F0, ret+24(FP)
-	RET
-
 // func softmaxExpNEON(dst, x []float32, m float32) float32
 TEXT ·softmaxExpNEON(SB), NOSPLIT, $0-60
 	MOVD dst_base+0(FP), R0

@@ -321,18 +321,6 @@ func softplusGeneric(dst, x []float32) {
 	}
 }
 
-// softmaxMaxGeneric returns the largest x[i] that is not NaN, -Inf when
-// there is none.
-func softmaxMaxGeneric(x []float32) float32 {
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		if v > m {
-			m = v
-		}
-	}
-	return m
-}
-
 // softmaxExpGeneric sets dst[i] = exp(x[i] − m) and returns their sum,
 // formed in 16 lanes (lane j adds the terms i ≡ j mod 16, in order) that
 // are then added pairwise, j+8 into j, then j+4, j+2 and j+1: the order the

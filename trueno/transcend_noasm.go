@@ -11,7 +11,6 @@ func geluTo(dst, x []float32)     { geluGeneric(dst, x) }
 func geluErfTo(dst, x []float32)  { geluErfGeneric(dst, x) }
 func softplusTo(dst, x []float32) { softplusGeneric(dst, x) }
 
-func softmaxMax(x []float32) float32                 { return softmaxMaxGeneric(x) }
 func softmaxExp(dst, x []float32, m float32) float32 { return softmaxExpGeneric(dst, x, m) }
 func softmaxSum(x []float32, m float32) float32      { return softmaxSumGeneric(x, m) }
 func softmaxScale(dst []float32, a float32)          { softmaxScaleGeneric(dst, a) }

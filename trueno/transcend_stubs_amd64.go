@@ -28,9 +28,6 @@ func geluErfAVX2(dst []float32, x []float32)
 // softplusAVX2 computes dst[i] = log(1 + exp(x[i])), with AVX2.
 func softplusAVX2(dst []float32, x []float32)
 
-// softmaxMaxAVX2 computes the largest x[i] that is not NaN (-Inf if none), with AVX2.
-func softmaxMaxAVX2(x []float32) float32
-
 // softmaxExpAVX2 computes dst[i] = exp(x[i] − m) and returns their sum, with AVX2.
 // The sum is formed in 16 lanes, lane j adding the terms i ≡ j (mod 16) in order, then the lanes are added pairwise: j+8 into j, then j+4, j+2, j+1.
 func softmaxExpAVX2(dst []float32, x []float32, m float32) float32
@@ -68,9 +65,6 @@ func geluErfAVX512(dst []float32, x []float32)
 
 // softplusAVX512 computes dst[i] = log(1 + exp(x[i])), with AVX512.
 func softplusAVX512(dst []float32, x []float32)
-
-// softmaxMaxAVX512 computes the largest x[i] that is not NaN (-Inf if none), with AVX512.
-func softmaxMaxAVX512(x []float32) float32
 
 // softmaxExpAVX512 computes dst[i] = exp(x[i] − m) and returns their sum, with AVX512.
 // The sum is formed in 16 lanes, lane j adding the terms i ≡ j (mod 16) in order, then the lanes are added pairwise: j+8 into j, then j+4, j+2, j+1.

@@ -44,11 +44,6 @@ func geluErfNEON(dst, x []float32)
 //go:noescape
 func softplusNEON(dst, x []float32)
 
-// softmaxMaxNEON computes the largest x[i] that is not NaN (-Inf if none), with NEON.
-//
-//go:noescape
-func softmaxMaxNEON(x []float32) float32
-
 // softmaxExpNEON computes dst[i] = exp(x[i] − m) and returns their sum, with NEON.
 // The sum is formed in 16 lanes, lane j adding the terms i ≡ j (mod 16) in order, then the lanes are added pairwise: j+8 into j, then j+4, j+2, j+1.
 //

@@ -43,7 +43,6 @@ var kernels = []*kernel{
 	{name: "gelu", what: "dst[i] = GELU(x[i]), tanh form", prog: mapProg(gelu32)},
 	{name: "geluErf", what: "dst[i] = GELU(x[i]), erf form", prog: mapProg(geluErf32)},
 	{name: "softplus", what: "dst[i] = log(1 + exp(x[i]))", prog: mapProg(softplus32)},
-	{name: "softmaxMax", what: "the largest x[i] that is not NaN (-Inf if none)", shape: shapeMax},
 	{name: "softmaxExp", what: "dst[i] = exp(x[i] − m) and returns their sum", shape: shapeSumTo,
 		scalars: []string{"m"}, prog: shiftExpProg},
 	{name: "softmaxSum", what: "the sum of exp(x[i] − m)", shape: shapeSum,

@@ -38,7 +38,7 @@ type neonFunc struct {
 	plan    neonPlan
 	pinned  map[val]int
 	scal    []int
-	acc     []int // accumulators of the summing and max kernels
+	acc     []int // accumulators of the summing kernels
 	top     int   // registers [top, 32) are pinned, scalars, accumulators
 	nlabels int
 }
@@ -128,8 +128,6 @@ func neonKernel(f *a64.File, k *kernel, c *consts, tbl *neonConsts) {
 		nf.mapLoop()
 	case shapeSumTo, shapeSum:
 		nf.sumLoop()
-	case shapeMax:
-		nf.maxLoop()
 	}
 }
 
@@ -273,59 +271,4 @@ func (nf *neonFunc) partial(q int, store bool) {
 	fn.Go("FMOVQ %d(R5), F%d", nf.tbl.off[keyIota], m)
 	fn.Op("and v%d.16b, v%d.16b, v%d.16b", r, r, m)
 	fn.Op("fadd v%d.4s, v%d.4s, v%d.4s", nf.acc[q], nf.acc[q], r)
-}
-
-// maxLoop: the largest x[i] that is not NaN, in four accumulators
-// starting at -Inf; x replaces acc only where x > acc, which a NaN never is.
-func (nf *neonFunc) maxLoop() {
-	fn := nf.fn
-	ninf := nf.tbl.entry(negInf32, binary.LittleEndian.AppendUint32(nil, negInf32))
-	for _, a := range nf.acc {
-		fn.Go("FMOVQ %d(R3), F%d", ninf, a)
-	}
-	upd := func(q, x, m int) {
-		fn.Op("fcmgt v%d.4s, v%d.4s, v%d.4s", m, x, nf.acc[q])
-		fn.Op("bit v%d.16b, v%d.16b, v%d.16b", nf.acc[q], x, m)
-	}
-	fn.Label("loop")
-	fn.Go("CMP $16, R2")
-	fn.Go("BLT single")
-	fn.Go("VLD1.P 64(R1), %s", regList(0, 4))
-	for q := 0; q < 4; q++ {
-		upd(q, q, 4+q)
-	}
-	fn.Go("SUB $16, R2")
-	fn.Go("B loop")
-
-	fn.Label("single")
-	fn.Go("CMP $4, R2")
-	fn.Go("BLT tail")
-	fn.Go("VLD1.P 16(R1), [V0.S4]")
-	upd(0, 0, 4)
-	fn.Go("SUB $4, R2")
-	fn.Go("B single")
-
-	// The last 0..3 floats into a vector of -Inf.
-	fn.Label("tail")
-	fn.Go("CBZ R2, reduce")
-	fn.Go("FMOVQ %d(R3), F0", ninf)
-	for j := 0; j < 3; j++ {
-		if j > 0 {
-			fn.Go("CMP $%d, R2", j+1)
-			fn.Go("BLT loaded")
-		}
-		fn.Go("MOVWU %d(R1), R4", 4*j)
-		fn.Go("VMOV R4, V0.S[%d]", j)
-	}
-	fn.Label("loaded")
-	upd(0, 0, 4)
-
-	fn.Label("reduce")
-	a := nf.acc
-	fn.Op("fmax v%d.4s, v%d.4s, v%d.4s", a[0], a[0], a[1])
-	fn.Op("fmax v%d.4s, v%d.4s, v%d.4s", a[2], a[2], a[3])
-	fn.Op("fmax v%d.4s, v%d.4s, v%d.4s", a[0], a[0], a[2])
-	fn.Op("fmaxv s0, v%d.4s", a[0])
-	fn.Go("FMOVS F0, %s", fn.Arg("ret"))
-	fn.Ret()
 }

@@ -25,7 +25,6 @@ const (
 	shapeInPlace              // func(dst []float32, scalars...): dst[i] = f(dst[i])
 	shapeSumTo                // func(dst, x []float32, m float32) float32: dst[i] = f(x[i]), returns Σ dst[i]
 	shapeSum                  // func(x []float32, m float32) float32: returns Σ f(x[i])
-	shapeMax                  // func(x []float32) float32: max over the non-NaN x[i], -Inf if none
 )
 
 func (k *kernel) sig() string {
@@ -37,7 +36,7 @@ func (k *kernel) sig() string {
 		s = "dst []float32"
 	case shapeSumTo:
 		s = "dst, x []float32"
-	case shapeSum, shapeMax:
+	case shapeSum:
 		s = "x []float32"
 	}
 	for _, p := range k.scalars {
@@ -85,8 +84,6 @@ func x86Kernel(w *x86, k *kernel, c *consts) {
 		w.mapLoop(k, p, scalars)
 	case shapeSumTo, shapeSum:
 		w.sumLoop(k, p, scalars)
-	case shapeMax:
-		w.maxLoop()
 	}
 }
 
@@ -252,77 +249,5 @@ func (w *x86) reduce(acc []reg.VecVirtual, op func(...Op), ops func(...Op)) {
 	op(t, x, x)
 	VMOVSHDUP(x, t)
 	ops(t, x, x)
-	Store(x, ReturnIndex(0))
-}
-
-// maxLoop: the largest x[i] that is not NaN, -Inf when there is none. The
-// comparison x > acc skips NaNs; the result is one of the x[i] whatever the
-// order, up to the sign of a zero, which SoftmaxTo normalises.
-func (w *x86) maxLoop() {
-	src := Load(Param("x").Base(), GP64())
-	n := GP64()
-	Load(Param("x").Len(), n)
-	step := 4 * w.lanes
-	acc := w.vec()
-	VMOVUPS(x86Entry(negInf32), acc)
-	// VMAXPS x, acc returns x when x > acc and acc otherwise (x NaN too).
-	upd := func(x Op) { VMAXPS(acc, x, acc) }
-
-	Label("loop")
-	CMPQ(n, U32(w.unroll*w.lanes))
-	JL(LabelRef("single"))
-	for u := 0; u < w.unroll; u++ {
-		x := w.vec()
-		VMOVUPS(Mem{Base: src, Disp: u * step}, x)
-		upd(x)
-	}
-	ADDQ(U32(w.unroll*step), src)
-	SUBQ(U32(w.unroll*w.lanes), n)
-	JMP(LabelRef("loop"))
-
-	Label("single")
-	CMPQ(n, U32(w.lanes))
-	JL(LabelRef("tail"))
-	x := w.vec()
-	VMOVUPS(Mem{Base: src}, x)
-	upd(x)
-	ADDQ(U32(step), src)
-	SUBQ(U32(w.lanes), n)
-	JMP(LabelRef("single"))
-
-	Label("tail")
-	TESTQ(n, n)
-	JZ(LabelRef("reduce"))
-	m := w.tailMask(n)
-	x = w.maskedLoad(Mem{Base: src}, m)
-	if w.avx512 {
-		VMAXPS(acc, x, m, acc) // lanes ≥ n unchanged
-	} else {
-		VBLENDVPS(m, x, acc, x) // lanes ≥ n compare acc with itself
-		upd(x)
-	}
-
-	Label("reduce")
-	if w.avx512 {
-		y := YMM()
-		VEXTRACTF32X8(U8(1), acc, y)
-		VMAXPS(y, acc.AsY(), y)
-		w.reduceMax(y)
-	} else {
-		w.reduceMax(acc)
-	}
-	VZEROUPPER()
-	RET()
-}
-
-func (w *x86) reduceMax(y reg.VecVirtual) {
-	x := XMM()
-	VEXTRACTF128(U8(1), y, x)
-	VMAXPS(x, y.AsX(), x)
-	t := XMM()
-	VMOVHLPS(x, x, t)
-	VMAXPS(t, x, x)
-	VMOVSHDUP(x, t)
-	VMAXSS(t, x, x)
 	Store(x, ReturnIndex(0))
 }
