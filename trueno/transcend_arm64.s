@@ -393,246 +393,211 @@ TEXT ·logNEON(SB), NOSPLIT, $0-48
 	FMOVQ 80(R3), F26
 	FMOVQ 544(R3), F25
 	FMOVQ 560(R3), F24
+	FMOVQ 256(R3), F23
+	FMOVQ 384(R3), F22
+	FMOVQ 368(R3), F21
+	FMOVQ 288(R3), F20
+	FMOVQ 272(R3), F19
+	FMOVQ 304(R3), F18
+	FMOVQ 320(R3), F17
+	FMOVQ 336(R3), F16
+	FMOVQ 352(R3), F15
+	FMOVQ 160(R3), F14
+	FMOVQ 400(R3), F13
+	FMOVQ 144(R3), F12
 loop:
 	CMP $16, R2
 	BLT single
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD $0x6ea0e7c4 // fcmgt v4.4s, v30.4s, v0.4s
-	WORD $0x6ea1e7c5 // fcmgt v5.4s, v30.4s, v1.4s
-	WORD $0x6ea2e7c6 // fcmgt v6.4s, v30.4s, v2.4s
-	WORD $0x6ea3e7c7 // fcmgt v7.4s, v30.4s, v3.4s
-	WORD $0x4ea41c88 // mov v8.16b, v4.16b
-	WORD $0x6e7f1fa8 // bsl v8.16b, v29.16b, v31.16b
-	WORD $0x4ea51ca9 // mov v9.16b, v5.16b
-	WORD $0x6e7f1fa9 // bsl v9.16b, v29.16b, v31.16b
-	WORD $0x4ea61cca // mov v10.16b, v6.16b
-	WORD $0x6e7f1faa // bsl v10.16b, v29.16b, v31.16b
-	WORD $0x4ea71ceb // mov v11.16b, v7.16b
-	WORD $0x6e7f1fab // bsl v11.16b, v29.16b, v31.16b
-	WORD $0x6e3cdc0c // fmul v12.4s, v0.4s, v28.4s
-	WORD $0x6e3cdc2d // fmul v13.4s, v1.4s, v28.4s
-	WORD $0x6e3cdc4e // fmul v14.4s, v2.4s, v28.4s
-	WORD $0x6e3cdc6f // fmul v15.4s, v3.4s, v28.4s
-	WORD $0x6e601d84 // bsl v4.16b, v12.16b, v0.16b
-	WORD $0x6e611da5 // bsl v5.16b, v13.16b, v1.16b
-	WORD $0x6e621dc6 // bsl v6.16b, v14.16b, v2.16b
-	WORD $0x6e631de7 // bsl v7.16b, v15.16b, v3.16b
-	WORD $0x4ebb8484 // add v4.4s, v4.4s, v27.4s
-	WORD $0x4ebb84a5 // add v5.4s, v5.4s, v27.4s
-	WORD $0x4ebb84c6 // add v6.4s, v6.4s, v27.4s
-	WORD $0x4ebb84e7 // add v7.4s, v7.4s, v27.4s
-	WORD $0x6f29048c // ushr v12.4s, v4.4s, #23
-	WORD $0x6f2904ad // ushr v13.4s, v5.4s, #23
-	WORD $0x6f2904ce // ushr v14.4s, v6.4s, #23
-	WORD $0x6f2904ef // ushr v15.4s, v7.4s, #23
-	WORD $0x6eba858c // sub v12.4s, v12.4s, v26.4s
-	WORD $0x6eba85ad // sub v13.4s, v13.4s, v26.4s
-	WORD $0x6eba85ce // sub v14.4s, v14.4s, v26.4s
-	WORD $0x6eba85ef // sub v15.4s, v15.4s, v26.4s
-	WORD $0x4e21d98c // scvtf v12.4s, v12.4s
-	WORD $0x4e21d9ad // scvtf v13.4s, v13.4s
-	WORD $0x4e21d9ce // scvtf v14.4s, v14.4s
-	WORD $0x4e21d9ef // scvtf v15.4s, v15.4s
-	WORD $0x4e28d588 // fadd v8.4s, v12.4s, v8.4s
-	WORD $0x4e29d5a9 // fadd v9.4s, v13.4s, v9.4s
-	WORD $0x4e2ad5ca // fadd v10.4s, v14.4s, v10.4s
-	WORD $0x4e2bd5eb // fadd v11.4s, v15.4s, v11.4s
-	WORD $0x4e391c84 // and v4.16b, v4.16b, v25.16b
-	WORD $0x4e391ca5 // and v5.16b, v5.16b, v25.16b
-	WORD $0x4e391cc6 // and v6.16b, v6.16b, v25.16b
-	WORD $0x4e391ce7 // and v7.16b, v7.16b, v25.16b
-	WORD $0x4eb88484 // add v4.4s, v4.4s, v24.4s
-	WORD $0x4eb884a5 // add v5.4s, v5.4s, v24.4s
-	WORD $0x4eb884c6 // add v6.4s, v6.4s, v24.4s
-	WORD $0x4eb884e7 // add v7.4s, v7.4s, v24.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4eacd4a5 // fsub v5.4s, v5.4s, v12.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4eacd4e7 // fsub v7.4s, v7.4s, v12.4s
-	WORD $0x6e24dc8c // fmul v12.4s, v4.4s, v4.4s
-	WORD $0x6e25dcad // fmul v13.4s, v5.4s, v5.4s
-	WORD $0x6e26dcce // fmul v14.4s, v6.4s, v6.4s
-	WORD $0x6e27dcef // fmul v15.4s, v7.4s, v7.4s
-	FMOVQ 384(R3), F16
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	FMOVQ 384(R3), F17
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	FMOVQ 384(R3), F18
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	FMOVQ 384(R3), F19
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	FMOVQ 368(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 368(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 368(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 368(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	FMOVQ 288(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 288(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 288(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 288(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	FMOVQ 272(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 272(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 272(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 272(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	FMOVQ 304(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 304(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 304(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 304(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	FMOVQ 320(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 320(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 320(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 320(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	FMOVQ 336(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 336(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 336(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 336(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	FMOVQ 352(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 352(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 352(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 352(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e24de10 // fmul v16.4s, v16.4s, v4.4s
-	WORD $0x6e25de31 // fmul v17.4s, v17.4s, v5.4s
-	WORD $0x6e26de52 // fmul v18.4s, v18.4s, v6.4s
-	WORD $0x6e27de73 // fmul v19.4s, v19.4s, v7.4s
-	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
-	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
-	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
-	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
-	FMOVQ 160(R3), F20
-	WORD $0x6e34dd14 // fmul v20.4s, v8.4s, v20.4s
-	FMOVQ 160(R3), F21
-	WORD $0x6e35dd35 // fmul v21.4s, v9.4s, v21.4s
-	FMOVQ 160(R3), F22
-	WORD $0x6e36dd56 // fmul v22.4s, v10.4s, v22.4s
-	FMOVQ 160(R3), F23
-	WORD $0x6e37dd77 // fmul v23.4s, v11.4s, v23.4s
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	WORD $0x4e35d631 // fadd v17.4s, v17.4s, v21.4s
-	WORD $0x4e36d652 // fadd v18.4s, v18.4s, v22.4s
-	WORD $0x4e37d673 // fadd v19.4s, v19.4s, v23.4s
-	FMOVQ 400(R3), F20
-	WORD $0x6e2cde8c // fmul v12.4s, v20.4s, v12.4s
-	FMOVQ 400(R3), F20
-	WORD $0x6e2dde8d // fmul v13.4s, v20.4s, v13.4s
-	FMOVQ 400(R3), F20
-	WORD $0x6e2ede8e // fmul v14.4s, v20.4s, v14.4s
-	FMOVQ 400(R3), F20
-	WORD $0x6e2fde8f // fmul v15.4s, v20.4s, v15.4s
-	WORD $0x4eacd60c // fsub v12.4s, v16.4s, v12.4s
-	WORD $0x4eadd62d // fsub v13.4s, v17.4s, v13.4s
-	WORD $0x4eaed64e // fsub v14.4s, v18.4s, v14.4s
-	WORD $0x4eafd66f // fsub v15.4s, v19.4s, v15.4s
-	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
-	WORD $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
-	WORD $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
-	WORD $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
-	FMOVQ 144(R3), F12
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
-	FMOVQ 144(R3), F12
-	WORD $0x6e2cdd29 // fmul v9.4s, v9.4s, v12.4s
-	FMOVQ 144(R3), F12
-	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
-	FMOVQ 144(R3), F12
-	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
-	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
-	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
-	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
-	FMOVQ 416(R3), F8
-	WORD $0x4e28e408 // fcmeq v8.4s, v0.4s, v8.4s
-	FMOVQ 416(R3), F9
-	WORD $0x4e29e429 // fcmeq v9.4s, v1.4s, v9.4s
-	FMOVQ 416(R3), F10
-	WORD $0x4e2ae44a // fcmeq v10.4s, v2.4s, v10.4s
-	FMOVQ 416(R3), F11
-	WORD $0x4e2be46b // fcmeq v11.4s, v3.4s, v11.4s
-	WORD $0x6e641c08 // bsl v8.16b, v0.16b, v4.16b
-	WORD $0x6e651c29 // bsl v9.16b, v1.16b, v5.16b
-	WORD $0x6e661c4a // bsl v10.16b, v2.16b, v6.16b
-	WORD $0x6e671c6b // bsl v11.16b, v3.16b, v7.16b
-	WORD $0x4ea0d804 // fcmeq v4.4s, v0.4s, #0.0
-	WORD $0x4ea0d825 // fcmeq v5.4s, v1.4s, #0.0
-	WORD $0x4ea0d846 // fcmeq v6.4s, v2.4s, #0.0
-	WORD $0x4ea0d867 // fcmeq v7.4s, v3.4s, #0.0
-	FMOVQ 432(R3), F12
-	FMOVQ 448(R3), F13
-	WORD $0x6e6d1d84 // bsl v4.16b, v12.16b, v13.16b
-	FMOVQ 432(R3), F12
-	FMOVQ 448(R3), F13
-	WORD $0x6e6d1d85 // bsl v5.16b, v12.16b, v13.16b
-	FMOVQ 432(R3), F12
-	FMOVQ 448(R3), F13
-	WORD $0x6e6d1d86 // bsl v6.16b, v12.16b, v13.16b
-	FMOVQ 432(R3), F12
-	FMOVQ 448(R3), F13
-	WORD $0x6e6d1d87 // bsl v7.16b, v12.16b, v13.16b
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x6ea0e7c2 // fcmgt v2.4s, v30.4s, v0.4s
+	WORD $0x6ea1e7c3 // fcmgt v3.4s, v30.4s, v1.4s
+	WORD $0x4ea21c44 // mov v4.16b, v2.16b
+	WORD $0x6e7f1fa4 // bsl v4.16b, v29.16b, v31.16b
+	WORD $0x4ea31c65 // mov v5.16b, v3.16b
+	WORD $0x6e7f1fa5 // bsl v5.16b, v29.16b, v31.16b
+	WORD $0x6e3cdc06 // fmul v6.4s, v0.4s, v28.4s
+	WORD $0x6e3cdc27 // fmul v7.4s, v1.4s, v28.4s
+	WORD $0x6e601cc2 // bsl v2.16b, v6.16b, v0.16b
+	WORD $0x6e611ce3 // bsl v3.16b, v7.16b, v1.16b
+	WORD $0x4ebb8442 // add v2.4s, v2.4s, v27.4s
+	WORD $0x4ebb8463 // add v3.4s, v3.4s, v27.4s
+	WORD $0x6f290446 // ushr v6.4s, v2.4s, #23
+	WORD $0x6f290467 // ushr v7.4s, v3.4s, #23
+	WORD $0x6eba84c6 // sub v6.4s, v6.4s, v26.4s
+	WORD $0x6eba84e7 // sub v7.4s, v7.4s, v26.4s
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4e21d8e7 // scvtf v7.4s, v7.4s
+	WORD $0x4e24d4c4 // fadd v4.4s, v6.4s, v4.4s
+	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
+	WORD $0x4e391c42 // and v2.16b, v2.16b, v25.16b
+	WORD $0x4e391c63 // and v3.16b, v3.16b, v25.16b
+	WORD $0x4eb88442 // add v2.4s, v2.4s, v24.4s
+	WORD $0x4eb88463 // add v3.4s, v3.4s, v24.4s
+	WORD $0x4eb7d442 // fsub v2.4s, v2.4s, v23.4s
+	WORD $0x4eb7d463 // fsub v3.4s, v3.4s, v23.4s
+	WORD $0x6e22dc46 // fmul v6.4s, v2.4s, v2.4s
+	WORD $0x6e23dc67 // fmul v7.4s, v3.4s, v3.4s
+	WORD $0x6e22dec8 // fmul v8.4s, v22.4s, v2.4s
+	WORD $0x6e23dec9 // fmul v9.4s, v22.4s, v3.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
+	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e31d508 // fadd v8.4s, v8.4s, v17.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e2fd508 // fadd v8.4s, v8.4s, v15.4s
+	WORD $0x4e2fd529 // fadd v9.4s, v9.4s, v15.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x6e2edc8a // fmul v10.4s, v4.4s, v14.4s
+	WORD $0x6e2edcab // fmul v11.4s, v5.4s, v14.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	WORD $0x4ea6d506 // fsub v6.4s, v8.4s, v6.4s
+	WORD $0x4ea7d527 // fsub v7.4s, v9.4s, v7.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x4e25d463 // fadd v3.4s, v3.4s, v5.4s
+	FMOVQ 416(R3), F4
+	WORD $0x4e24e404 // fcmeq v4.4s, v0.4s, v4.4s
+	FMOVQ 416(R3), F5
+	WORD $0x4e25e425 // fcmeq v5.4s, v1.4s, v5.4s
+	WORD $0x6e621c04 // bsl v4.16b, v0.16b, v2.16b
+	WORD $0x6e631c25 // bsl v5.16b, v1.16b, v3.16b
+	WORD $0x4ea0d802 // fcmeq v2.4s, v0.4s, #0.0
+	WORD $0x4ea0d823 // fcmeq v3.4s, v1.4s, #0.0
+	FMOVQ 432(R3), F6
+	FMOVQ 448(R3), F7
+	WORD $0x6e671cc2 // bsl v2.16b, v6.16b, v7.16b
+	FMOVQ 432(R3), F6
+	FMOVQ 448(R3), F7
+	WORD $0x6e671cc3 // bsl v3.16b, v6.16b, v7.16b
 	WORD $0x4ea0c800 // fcmgt v0.4s, v0.4s, #0.0
 	WORD $0x4ea0c821 // fcmgt v1.4s, v1.4s, #0.0
-	WORD $0x4ea0c842 // fcmgt v2.4s, v2.4s, #0.0
-	WORD $0x4ea0c863 // fcmgt v3.4s, v3.4s, #0.0
-	WORD $0x6e641d00 // bsl v0.16b, v8.16b, v4.16b
-	WORD $0x6e651d21 // bsl v1.16b, v9.16b, v5.16b
-	WORD $0x6e661d42 // bsl v2.16b, v10.16b, v6.16b
-	WORD $0x6e671d63 // bsl v3.16b, v11.16b, v7.16b
+	WORD $0x6e621c80 // bsl v0.16b, v4.16b, v2.16b
+	WORD $0x6e631ca1 // bsl v1.16b, v5.16b, v3.16b
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
-	VST1.P [V2.S4], 16(R0)
-	VST1.P [V3.S4], 16(R0)
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x6ea0e7c2 // fcmgt v2.4s, v30.4s, v0.4s
+	WORD $0x6ea1e7c3 // fcmgt v3.4s, v30.4s, v1.4s
+	WORD $0x4ea21c44 // mov v4.16b, v2.16b
+	WORD $0x6e7f1fa4 // bsl v4.16b, v29.16b, v31.16b
+	WORD $0x4ea31c65 // mov v5.16b, v3.16b
+	WORD $0x6e7f1fa5 // bsl v5.16b, v29.16b, v31.16b
+	WORD $0x6e3cdc06 // fmul v6.4s, v0.4s, v28.4s
+	WORD $0x6e3cdc27 // fmul v7.4s, v1.4s, v28.4s
+	WORD $0x6e601cc2 // bsl v2.16b, v6.16b, v0.16b
+	WORD $0x6e611ce3 // bsl v3.16b, v7.16b, v1.16b
+	WORD $0x4ebb8442 // add v2.4s, v2.4s, v27.4s
+	WORD $0x4ebb8463 // add v3.4s, v3.4s, v27.4s
+	WORD $0x6f290446 // ushr v6.4s, v2.4s, #23
+	WORD $0x6f290467 // ushr v7.4s, v3.4s, #23
+	WORD $0x6eba84c6 // sub v6.4s, v6.4s, v26.4s
+	WORD $0x6eba84e7 // sub v7.4s, v7.4s, v26.4s
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4e21d8e7 // scvtf v7.4s, v7.4s
+	WORD $0x4e24d4c4 // fadd v4.4s, v6.4s, v4.4s
+	WORD $0x4e25d4e5 // fadd v5.4s, v7.4s, v5.4s
+	WORD $0x4e391c42 // and v2.16b, v2.16b, v25.16b
+	WORD $0x4e391c63 // and v3.16b, v3.16b, v25.16b
+	WORD $0x4eb88442 // add v2.4s, v2.4s, v24.4s
+	WORD $0x4eb88463 // add v3.4s, v3.4s, v24.4s
+	WORD $0x4eb7d442 // fsub v2.4s, v2.4s, v23.4s
+	WORD $0x4eb7d463 // fsub v3.4s, v3.4s, v23.4s
+	WORD $0x6e22dc46 // fmul v6.4s, v2.4s, v2.4s
+	WORD $0x6e23dc67 // fmul v7.4s, v3.4s, v3.4s
+	WORD $0x6e22dec8 // fmul v8.4s, v22.4s, v2.4s
+	WORD $0x6e23dec9 // fmul v9.4s, v22.4s, v3.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
+	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e31d508 // fadd v8.4s, v8.4s, v17.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x4e2fd508 // fadd v8.4s, v8.4s, v15.4s
+	WORD $0x4e2fd529 // fadd v9.4s, v9.4s, v15.4s
+	WORD $0x6e22dd08 // fmul v8.4s, v8.4s, v2.4s
+	WORD $0x6e23dd29 // fmul v9.4s, v9.4s, v3.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x6e2edc8a // fmul v10.4s, v4.4s, v14.4s
+	WORD $0x6e2edcab // fmul v11.4s, v5.4s, v14.4s
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	WORD $0x4e2bd529 // fadd v9.4s, v9.4s, v11.4s
+	WORD $0x6e26dda6 // fmul v6.4s, v13.4s, v6.4s
+	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
+	WORD $0x4ea6d506 // fsub v6.4s, v8.4s, v6.4s
+	WORD $0x4ea7d527 // fsub v7.4s, v9.4s, v7.4s
+	WORD $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
+	WORD $0x6e2cdca5 // fmul v5.4s, v5.4s, v12.4s
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x4e25d463 // fadd v3.4s, v3.4s, v5.4s
+	FMOVQ 416(R3), F4
+	WORD $0x4e24e404 // fcmeq v4.4s, v0.4s, v4.4s
+	FMOVQ 416(R3), F5
+	WORD $0x4e25e425 // fcmeq v5.4s, v1.4s, v5.4s
+	WORD $0x6e621c04 // bsl v4.16b, v0.16b, v2.16b
+	WORD $0x6e631c25 // bsl v5.16b, v1.16b, v3.16b
+	WORD $0x4ea0d802 // fcmeq v2.4s, v0.4s, #0.0
+	WORD $0x4ea0d823 // fcmeq v3.4s, v1.4s, #0.0
+	FMOVQ 432(R3), F6
+	FMOVQ 448(R3), F7
+	WORD $0x6e671cc2 // bsl v2.16b, v6.16b, v7.16b
+	FMOVQ 432(R3), F6
+	FMOVQ 448(R3), F7
+	WORD $0x6e671cc3 // bsl v3.16b, v6.16b, v7.16b
+	WORD $0x4ea0c800 // fcmgt v0.4s, v0.4s, #0.0
+	WORD $0x4ea0c821 // fcmgt v1.4s, v1.4s, #0.0
+	WORD $0x6e621c80 // bsl v0.16b, v4.16b, v2.16b
+	WORD $0x6e631ca1 // bsl v1.16b, v5.16b, v3.16b
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V1.S4], 16(R0)
 	SUB $16, R2
 	B loop
 single:
@@ -651,42 +616,30 @@ single:
 	WORD $0x4e22d462 // fadd v2.4s, v3.4s, v2.4s
 	WORD $0x4e391c21 // and v1.16b, v1.16b, v25.16b
 	WORD $0x4eb88421 // add v1.4s, v1.4s, v24.4s
-	FMOVQ 256(R3), F3
-	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
+	WORD $0x4eb7d421 // fsub v1.4s, v1.4s, v23.4s
 	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
-	FMOVQ 384(R3), F4
+	WORD $0x6e21dec4 // fmul v4.4s, v22.4s, v1.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 368(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 288(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 272(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 304(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 320(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 336(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 352(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 160(R3), F5
-	WORD $0x6e25dc45 // fmul v5.4s, v2.4s, v5.4s
+	WORD $0x6e2edc45 // fmul v5.4s, v2.4s, v14.4s
 	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	FMOVQ 400(R3), F5
-	WORD $0x6e23dca3 // fmul v3.4s, v5.4s, v3.4s
+	WORD $0x6e23dda3 // fmul v3.4s, v13.4s, v3.4s
 	WORD $0x4ea3d483 // fsub v3.4s, v4.4s, v3.4s
 	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
-	FMOVQ 144(R3), F3
-	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
+	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x4e22d421 // fadd v1.4s, v1.4s, v2.4s
 	FMOVQ 416(R3), F2
 	WORD $0x4e22e402 // fcmeq v2.4s, v0.4s, v2.4s
@@ -715,42 +668,30 @@ tail:
 	WORD $0x4e22d462 // fadd v2.4s, v3.4s, v2.4s
 	WORD $0x4e391c21 // and v1.16b, v1.16b, v25.16b
 	WORD $0x4eb88421 // add v1.4s, v1.4s, v24.4s
-	FMOVQ 256(R3), F3
-	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
+	WORD $0x4eb7d421 // fsub v1.4s, v1.4s, v23.4s
 	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
-	FMOVQ 384(R3), F4
+	WORD $0x6e21dec4 // fmul v4.4s, v22.4s, v1.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 368(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 288(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 272(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 304(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 320(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 336(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
-	FMOVQ 352(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
 	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 160(R3), F5
-	WORD $0x6e25dc45 // fmul v5.4s, v2.4s, v5.4s
+	WORD $0x6e2edc45 // fmul v5.4s, v2.4s, v14.4s
 	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	FMOVQ 400(R3), F5
-	WORD $0x6e23dca3 // fmul v3.4s, v5.4s, v3.4s
+	WORD $0x6e23dda3 // fmul v3.4s, v13.4s, v3.4s
 	WORD $0x4ea3d483 // fsub v3.4s, v4.4s, v3.4s
 	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
-	FMOVQ 144(R3), F3
-	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
+	WORD $0x6e2cdc42 // fmul v2.4s, v2.4s, v12.4s
 	WORD $0x4e22d421 // fadd v1.4s, v1.4s, v2.4s
 	FMOVQ 416(R3), F2
 	WORD $0x4e22e402 // fcmeq v2.4s, v0.4s, v2.4s
@@ -777,282 +718,241 @@ TEXT ·tanhNEON(SB), NOSPLIT, $0-48
 	FMOVQ 256(R3), F30
 	FMOVQ 80(R3), F29
 	FMOVQ 704(R3), F28
+	FMOVQ 640(R3), F27
+	FMOVQ 624(R3), F26
+	FMOVQ 608(R3), F25
+	FMOVQ 592(R3), F24
+	FMOVQ 576(R3), F23
+	FMOVQ 112(R3), F22
+	FMOVQ 128(R3), F21
+	FMOVQ 144(R3), F20
+	FMOVQ 160(R3), F19
+	FMOVQ 176(R3), F18
+	FMOVQ 192(R3), F17
+	FMOVQ 208(R3), F16
+	FMOVQ 224(R3), F15
+	FMOVQ 240(R3), F14
 loop:
 	CMP $16, R2
 	BLT single
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD $0x6e20dc04 // fmul v4.4s, v0.4s, v0.4s
-	WORD $0x6e21dc25 // fmul v5.4s, v1.4s, v1.4s
-	WORD $0x6e22dc46 // fmul v6.4s, v2.4s, v2.4s
-	WORD $0x6e23dc67 // fmul v7.4s, v3.4s, v3.4s
-	WORD $0x6e24df88 // fmul v8.4s, v28.4s, v4.4s
-	WORD $0x6e25df89 // fmul v9.4s, v28.4s, v5.4s
-	WORD $0x6e26df8a // fmul v10.4s, v28.4s, v6.4s
-	WORD $0x6e27df8b // fmul v11.4s, v28.4s, v7.4s
-	FMOVQ 640(R3), F12
-	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 640(R3), F12
-	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
-	FMOVQ 640(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 640(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
-	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
+	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
+	WORD $0x6e22df84 // fmul v4.4s, v28.4s, v2.4s
+	WORD $0x6e23df85 // fmul v5.4s, v28.4s, v3.4s
+	WORD $0x4e3bd484 // fadd v4.4s, v4.4s, v27.4s
+	WORD $0x4e3bd4a5 // fadd v5.4s, v5.4s, v27.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
+	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
+	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
+	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
+	WORD $0x4e39d4a5 // fadd v5.4s, v5.4s, v25.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
+	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
+	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
+	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
+	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x4e20d442 // fadd v2.4s, v2.4s, v0.4s
+	WORD $0x4e21d463 // fadd v3.4s, v3.4s, v1.4s
+	WORD $0x4e371c04 // and v4.16b, v0.16b, v23.16b
+	WORD $0x4e371c25 // and v5.16b, v1.16b, v23.16b
+	WORD $0x4e24d486 // fadd v6.4s, v4.4s, v4.4s
+	WORD $0x4e25d4a7 // fadd v7.4s, v5.4s, v5.4s
+	WORD $0x4eb6f4c6 // fmin v6.4s, v6.4s, v22.4s
+	WORD $0x4eb6f4e7 // fmin v7.4s, v7.4s, v22.4s
+	WORD $0x6e35dcc8 // fmul v8.4s, v6.4s, v21.4s
+	WORD $0x6e35dce9 // fmul v9.4s, v7.4s, v21.4s
+	WORD $0x4e3fd508 // fadd v8.4s, v8.4s, v31.4s
+	WORD $0x4e3fd529 // fadd v9.4s, v9.4s, v31.4s
+	WORD $0x4ebfd50a // fsub v10.4s, v8.4s, v31.4s
+	WORD $0x4ebfd52b // fsub v11.4s, v9.4s, v31.4s
+	WORD $0x6e34dd4c // fmul v12.4s, v10.4s, v20.4s
+	WORD $0x6e34dd6d // fmul v13.4s, v11.4s, v20.4s
+	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
+	WORD $0x4eadd4e7 // fsub v7.4s, v7.4s, v13.4s
+	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
+	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x6e26de4a // fmul v10.4s, v18.4s, v6.4s
+	WORD $0x6e27de4b // fmul v11.4s, v18.4s, v7.4s
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
 	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
 	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	FMOVQ 624(R3), F12
-	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 624(R3), F12
-	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
-	FMOVQ 624(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 624(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
-	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
+	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
 	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
 	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	FMOVQ 608(R3), F12
-	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 608(R3), F12
-	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
-	FMOVQ 608(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 608(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
-	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e2fd54a // fadd v10.4s, v10.4s, v15.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
 	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
 	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	FMOVQ 592(R3), F12
-	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 592(R3), F12
-	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
-	FMOVQ 592(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 592(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e24dc04 // fmul v4.4s, v0.4s, v4.4s
-	WORD $0x6e25dc25 // fmul v5.4s, v1.4s, v5.4s
-	WORD $0x6e26dc46 // fmul v6.4s, v2.4s, v6.4s
-	WORD $0x6e27dc67 // fmul v7.4s, v3.4s, v7.4s
-	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	WORD $0x6e26dccc // fmul v12.4s, v6.4s, v6.4s
+	WORD $0x6e27dced // fmul v13.4s, v7.4s, v7.4s
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
+	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
+	WORD $0x6ebf8508 // sub v8.4s, v8.4s, v31.4s
+	WORD $0x6ebf8529 // sub v9.4s, v9.4s, v31.4s
+	WORD $0x4f3f050a // sshr v10.4s, v8.4s, #1
+	WORD $0x4f3f052b // sshr v11.4s, v9.4s, #1
+	WORD $0x6eaa8508 // sub v8.4s, v8.4s, v10.4s
+	WORD $0x6eab8529 // sub v9.4s, v9.4s, v11.4s
+	WORD $0x4ebd854a // add v10.4s, v10.4s, v29.4s
+	WORD $0x4ebd856b // add v11.4s, v11.4s, v29.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
+	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
 	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
 	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	WORD $0x4e20d484 // fadd v4.4s, v4.4s, v0.4s
-	WORD $0x4e21d4a5 // fadd v5.4s, v5.4s, v1.4s
-	WORD $0x4e22d4c6 // fadd v6.4s, v6.4s, v2.4s
-	WORD $0x4e23d4e7 // fadd v7.4s, v7.4s, v3.4s
-	FMOVQ 576(R3), F8
-	WORD $0x4e281c08 // and v8.16b, v0.16b, v8.16b
-	FMOVQ 576(R3), F9
-	WORD $0x4e291c29 // and v9.16b, v1.16b, v9.16b
-	FMOVQ 576(R3), F10
-	WORD $0x4e2a1c4a // and v10.16b, v2.16b, v10.16b
-	FMOVQ 576(R3), F11
-	WORD $0x4e2b1c6b // and v11.16b, v3.16b, v11.16b
-	WORD $0x4e28d50c // fadd v12.4s, v8.4s, v8.4s
-	WORD $0x4e29d52d // fadd v13.4s, v9.4s, v9.4s
-	WORD $0x4e2ad54e // fadd v14.4s, v10.4s, v10.4s
-	WORD $0x4e2bd56f // fadd v15.4s, v11.4s, v11.4s
-	FMOVQ 112(R3), F16
-	WORD $0x4eb0f58c // fmin v12.4s, v12.4s, v16.4s
-	FMOVQ 112(R3), F16
-	WORD $0x4eb0f5ad // fmin v13.4s, v13.4s, v16.4s
-	FMOVQ 112(R3), F16
-	WORD $0x4eb0f5ce // fmin v14.4s, v14.4s, v16.4s
-	FMOVQ 112(R3), F16
-	WORD $0x4eb0f5ef // fmin v15.4s, v15.4s, v16.4s
-	FMOVQ 128(R3), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 128(R3), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	FMOVQ 128(R3), F18
-	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
-	FMOVQ 128(R3), F19
-	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
-	WORD $0x4e3fd610 // fadd v16.4s, v16.4s, v31.4s
-	WORD $0x4e3fd631 // fadd v17.4s, v17.4s, v31.4s
-	WORD $0x4e3fd652 // fadd v18.4s, v18.4s, v31.4s
-	WORD $0x4e3fd673 // fadd v19.4s, v19.4s, v31.4s
-	WORD $0x4ebfd614 // fsub v20.4s, v16.4s, v31.4s
-	WORD $0x4ebfd635 // fsub v21.4s, v17.4s, v31.4s
-	WORD $0x4ebfd656 // fsub v22.4s, v18.4s, v31.4s
-	WORD $0x4ebfd677 // fsub v23.4s, v19.4s, v31.4s
-	FMOVQ 144(R3), F24
-	WORD $0x6e38de98 // fmul v24.4s, v20.4s, v24.4s
-	FMOVQ 144(R3), F25
-	WORD $0x6e39deb9 // fmul v25.4s, v21.4s, v25.4s
-	FMOVQ 144(R3), F26
-	WORD $0x6e3adeda // fmul v26.4s, v22.4s, v26.4s
-	FMOVQ 144(R3), F27
-	WORD $0x6e3bdefb // fmul v27.4s, v23.4s, v27.4s
-	WORD $0x4eb8d58c // fsub v12.4s, v12.4s, v24.4s
-	WORD $0x4eb9d5ad // fsub v13.4s, v13.4s, v25.4s
-	WORD $0x4ebad5ce // fsub v14.4s, v14.4s, v26.4s
-	WORD $0x4ebbd5ef // fsub v15.4s, v15.4s, v27.4s
-	FMOVQ 160(R3), F24
-	WORD $0x6e38de94 // fmul v20.4s, v20.4s, v24.4s
-	FMOVQ 160(R3), F24
-	WORD $0x6e38deb5 // fmul v21.4s, v21.4s, v24.4s
-	FMOVQ 160(R3), F24
-	WORD $0x6e38ded6 // fmul v22.4s, v22.4s, v24.4s
-	FMOVQ 160(R3), F24
-	WORD $0x6e38def7 // fmul v23.4s, v23.4s, v24.4s
-	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
-	WORD $0x4eb5d5ad // fsub v13.4s, v13.4s, v21.4s
-	WORD $0x4eb6d5ce // fsub v14.4s, v14.4s, v22.4s
-	WORD $0x4eb7d5ef // fsub v15.4s, v15.4s, v23.4s
-	FMOVQ 176(R3), F20
-	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	FMOVQ 176(R3), F21
-	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	FMOVQ 176(R3), F22
-	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	FMOVQ 176(R3), F23
-	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 192(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 192(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 192(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 192(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 208(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 208(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 208(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 208(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 224(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 224(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 224(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 224(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e2cde94 // fmul v20.4s, v20.4s, v12.4s
-	WORD $0x6e2ddeb5 // fmul v21.4s, v21.4s, v13.4s
-	WORD $0x6e2eded6 // fmul v22.4s, v22.4s, v14.4s
-	WORD $0x6e2fdef7 // fmul v23.4s, v23.4s, v15.4s
-	FMOVQ 240(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 240(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 240(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 240(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e2cdd98 // fmul v24.4s, v12.4s, v12.4s
-	WORD $0x6e2dddb9 // fmul v25.4s, v13.4s, v13.4s
-	WORD $0x6e2eddda // fmul v26.4s, v14.4s, v14.4s
-	WORD $0x6e2fddfb // fmul v27.4s, v15.4s, v15.4s
-	WORD $0x6e38de94 // fmul v20.4s, v20.4s, v24.4s
-	WORD $0x6e39deb5 // fmul v21.4s, v21.4s, v25.4s
-	WORD $0x6e3aded6 // fmul v22.4s, v22.4s, v26.4s
-	WORD $0x6e3bdef7 // fmul v23.4s, v23.4s, v27.4s
-	WORD $0x4e2cd68c // fadd v12.4s, v20.4s, v12.4s
-	WORD $0x4e2dd6ad // fadd v13.4s, v21.4s, v13.4s
-	WORD $0x4e2ed6ce // fadd v14.4s, v22.4s, v14.4s
-	WORD $0x4e2fd6ef // fadd v15.4s, v23.4s, v15.4s
-	WORD $0x4e3ed58c // fadd v12.4s, v12.4s, v30.4s
-	WORD $0x4e3ed5ad // fadd v13.4s, v13.4s, v30.4s
-	WORD $0x4e3ed5ce // fadd v14.4s, v14.4s, v30.4s
-	WORD $0x4e3ed5ef // fadd v15.4s, v15.4s, v30.4s
-	WORD $0x6ebf8610 // sub v16.4s, v16.4s, v31.4s
-	WORD $0x6ebf8631 // sub v17.4s, v17.4s, v31.4s
-	WORD $0x6ebf8652 // sub v18.4s, v18.4s, v31.4s
-	WORD $0x6ebf8673 // sub v19.4s, v19.4s, v31.4s
-	WORD $0x4f3f0614 // sshr v20.4s, v16.4s, #1
-	WORD $0x4f3f0635 // sshr v21.4s, v17.4s, #1
-	WORD $0x4f3f0656 // sshr v22.4s, v18.4s, #1
-	WORD $0x4f3f0677 // sshr v23.4s, v19.4s, #1
-	WORD $0x6eb48610 // sub v16.4s, v16.4s, v20.4s
-	WORD $0x6eb58631 // sub v17.4s, v17.4s, v21.4s
-	WORD $0x6eb68652 // sub v18.4s, v18.4s, v22.4s
-	WORD $0x6eb78673 // sub v19.4s, v19.4s, v23.4s
-	WORD $0x4ebd8694 // add v20.4s, v20.4s, v29.4s
-	WORD $0x4ebd86b5 // add v21.4s, v21.4s, v29.4s
-	WORD $0x4ebd86d6 // add v22.4s, v22.4s, v29.4s
-	WORD $0x4ebd86f7 // add v23.4s, v23.4s, v29.4s
-	WORD $0x4f375694 // shl v20.4s, v20.4s, #23
-	WORD $0x4f3756b5 // shl v21.4s, v21.4s, #23
-	WORD $0x4f3756d6 // shl v22.4s, v22.4s, #23
-	WORD $0x4f3756f7 // shl v23.4s, v23.4s, #23
-	WORD $0x4ebd8610 // add v16.4s, v16.4s, v29.4s
-	WORD $0x4ebd8631 // add v17.4s, v17.4s, v29.4s
-	WORD $0x4ebd8652 // add v18.4s, v18.4s, v29.4s
-	WORD $0x4ebd8673 // add v19.4s, v19.4s, v29.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
-	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
-	WORD $0x6e35ddad // fmul v13.4s, v13.4s, v21.4s
-	WORD $0x6e36ddce // fmul v14.4s, v14.4s, v22.4s
-	WORD $0x6e37ddef // fmul v15.4s, v15.4s, v23.4s
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
-	WORD $0x4e3ed58c // fadd v12.4s, v12.4s, v30.4s
-	WORD $0x4e3ed5ad // fadd v13.4s, v13.4s, v30.4s
-	WORD $0x4e3ed5ce // fadd v14.4s, v14.4s, v30.4s
-	WORD $0x4e3ed5ef // fadd v15.4s, v15.4s, v30.4s
-	FMOVQ 656(R3), F16
-	WORD $0x6e2cfe0c // fdiv v12.4s, v16.4s, v12.4s
-	FMOVQ 656(R3), F16
-	WORD $0x6e2dfe0d // fdiv v13.4s, v16.4s, v13.4s
-	FMOVQ 656(R3), F16
-	WORD $0x6e2efe0e // fdiv v14.4s, v16.4s, v14.4s
-	FMOVQ 656(R3), F16
-	WORD $0x6e2ffe0f // fdiv v15.4s, v16.4s, v15.4s
-	WORD $0x4eacd7cc // fsub v12.4s, v30.4s, v12.4s
-	WORD $0x4eadd7cd // fsub v13.4s, v30.4s, v13.4s
-	WORD $0x4eaed7ce // fsub v14.4s, v30.4s, v14.4s
-	WORD $0x4eafd7cf // fsub v15.4s, v30.4s, v15.4s
-	FMOVQ 672(R3), F16
-	WORD $0x6ea8e608 // fcmgt v8.4s, v16.4s, v8.4s
-	FMOVQ 672(R3), F16
-	WORD $0x6ea9e609 // fcmgt v9.4s, v16.4s, v9.4s
-	FMOVQ 672(R3), F16
-	WORD $0x6eaae60a // fcmgt v10.4s, v16.4s, v10.4s
-	FMOVQ 672(R3), F16
-	WORD $0x6eabe60b // fcmgt v11.4s, v16.4s, v11.4s
-	WORD $0x6e6c1c88 // bsl v8.16b, v4.16b, v12.16b
-	WORD $0x6e6d1ca9 // bsl v9.16b, v5.16b, v13.16b
-	WORD $0x6e6e1cca // bsl v10.16b, v6.16b, v14.16b
-	WORD $0x6e6f1ceb // bsl v11.16b, v7.16b, v15.16b
-	FMOVQ 688(R3), F4
-	WORD $0x4e241c00 // and v0.16b, v0.16b, v4.16b
-	FMOVQ 688(R3), F4
-	WORD $0x4e241c21 // and v1.16b, v1.16b, v4.16b
-	FMOVQ 688(R3), F4
-	WORD $0x4e241c42 // and v2.16b, v2.16b, v4.16b
-	FMOVQ 688(R3), F4
-	WORD $0x4e241c63 // and v3.16b, v3.16b, v4.16b
-	WORD $0x4ea01d00 // orr v0.16b, v8.16b, v0.16b
-	WORD $0x4ea11d21 // orr v1.16b, v9.16b, v1.16b
-	WORD $0x4ea21d42 // orr v2.16b, v10.16b, v2.16b
-	WORD $0x4ea31d63 // orr v3.16b, v11.16b, v3.16b
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
+	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
+	FMOVQ 656(R3), F8
+	WORD $0x6e26fd06 // fdiv v6.4s, v8.4s, v6.4s
+	FMOVQ 656(R3), F8
+	WORD $0x6e27fd07 // fdiv v7.4s, v8.4s, v7.4s
+	WORD $0x4ea6d7c6 // fsub v6.4s, v30.4s, v6.4s
+	WORD $0x4ea7d7c7 // fsub v7.4s, v30.4s, v7.4s
+	FMOVQ 672(R3), F8
+	WORD $0x6ea4e504 // fcmgt v4.4s, v8.4s, v4.4s
+	FMOVQ 672(R3), F8
+	WORD $0x6ea5e505 // fcmgt v5.4s, v8.4s, v5.4s
+	WORD $0x6e661c44 // bsl v4.16b, v2.16b, v6.16b
+	WORD $0x6e671c65 // bsl v5.16b, v3.16b, v7.16b
+	FMOVQ 688(R3), F2
+	WORD $0x4e221c00 // and v0.16b, v0.16b, v2.16b
+	FMOVQ 688(R3), F2
+	WORD $0x4e221c21 // and v1.16b, v1.16b, v2.16b
+	WORD $0x4ea01c80 // orr v0.16b, v4.16b, v0.16b
+	WORD $0x4ea11ca1 // orr v1.16b, v5.16b, v1.16b
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
-	VST1.P [V2.S4], 16(R0)
-	VST1.P [V3.S4], 16(R0)
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
+	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
+	WORD $0x6e22df84 // fmul v4.4s, v28.4s, v2.4s
+	WORD $0x6e23df85 // fmul v5.4s, v28.4s, v3.4s
+	WORD $0x4e3bd484 // fadd v4.4s, v4.4s, v27.4s
+	WORD $0x4e3bd4a5 // fadd v5.4s, v5.4s, v27.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
+	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
+	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
+	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
+	WORD $0x4e39d4a5 // fadd v5.4s, v5.4s, v25.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
+	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
+	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
+	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
+	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x4e20d442 // fadd v2.4s, v2.4s, v0.4s
+	WORD $0x4e21d463 // fadd v3.4s, v3.4s, v1.4s
+	WORD $0x4e371c04 // and v4.16b, v0.16b, v23.16b
+	WORD $0x4e371c25 // and v5.16b, v1.16b, v23.16b
+	WORD $0x4e24d486 // fadd v6.4s, v4.4s, v4.4s
+	WORD $0x4e25d4a7 // fadd v7.4s, v5.4s, v5.4s
+	WORD $0x4eb6f4c6 // fmin v6.4s, v6.4s, v22.4s
+	WORD $0x4eb6f4e7 // fmin v7.4s, v7.4s, v22.4s
+	WORD $0x6e35dcc8 // fmul v8.4s, v6.4s, v21.4s
+	WORD $0x6e35dce9 // fmul v9.4s, v7.4s, v21.4s
+	WORD $0x4e3fd508 // fadd v8.4s, v8.4s, v31.4s
+	WORD $0x4e3fd529 // fadd v9.4s, v9.4s, v31.4s
+	WORD $0x4ebfd50a // fsub v10.4s, v8.4s, v31.4s
+	WORD $0x4ebfd52b // fsub v11.4s, v9.4s, v31.4s
+	WORD $0x6e34dd4c // fmul v12.4s, v10.4s, v20.4s
+	WORD $0x6e34dd6d // fmul v13.4s, v11.4s, v20.4s
+	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
+	WORD $0x4eadd4e7 // fsub v7.4s, v7.4s, v13.4s
+	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
+	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x6e26de4a // fmul v10.4s, v18.4s, v6.4s
+	WORD $0x6e27de4b // fmul v11.4s, v18.4s, v7.4s
+	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
+	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
+	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
+	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
+	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x4e2fd54a // fadd v10.4s, v10.4s, v15.4s
+	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
+	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
+	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	WORD $0x6e26dccc // fmul v12.4s, v6.4s, v6.4s
+	WORD $0x6e27dced // fmul v13.4s, v7.4s, v7.4s
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
+	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
+	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
+	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
+	WORD $0x6ebf8508 // sub v8.4s, v8.4s, v31.4s
+	WORD $0x6ebf8529 // sub v9.4s, v9.4s, v31.4s
+	WORD $0x4f3f050a // sshr v10.4s, v8.4s, #1
+	WORD $0x4f3f052b // sshr v11.4s, v9.4s, #1
+	WORD $0x6eaa8508 // sub v8.4s, v8.4s, v10.4s
+	WORD $0x6eab8529 // sub v9.4s, v9.4s, v11.4s
+	WORD $0x4ebd854a // add v10.4s, v10.4s, v29.4s
+	WORD $0x4ebd856b // add v11.4s, v11.4s, v29.4s
+	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
+	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
+	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
+	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
+	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
+	FMOVQ 656(R3), F8
+	WORD $0x6e26fd06 // fdiv v6.4s, v8.4s, v6.4s
+	FMOVQ 656(R3), F8
+	WORD $0x6e27fd07 // fdiv v7.4s, v8.4s, v7.4s
+	WORD $0x4ea6d7c6 // fsub v6.4s, v30.4s, v6.4s
+	WORD $0x4ea7d7c7 // fsub v7.4s, v30.4s, v7.4s
+	FMOVQ 672(R3), F8
+	WORD $0x6ea4e504 // fcmgt v4.4s, v8.4s, v4.4s
+	FMOVQ 672(R3), F8
+	WORD $0x6ea5e505 // fcmgt v5.4s, v8.4s, v5.4s
+	WORD $0x6e661c44 // bsl v4.16b, v2.16b, v6.16b
+	WORD $0x6e671c65 // bsl v5.16b, v3.16b, v7.16b
+	FMOVQ 688(R3), F2
+	WORD $0x4e221c00 // and v0.16b, v0.16b, v2.16b
+	FMOVQ 688(R3), F2
+	WORD $0x4e221c21 // and v1.16b, v1.16b, v2.16b
+	WORD $0x4ea01c80 // orr v0.16b, v4.16b, v0.16b
+	WORD $0x4ea11ca1 // orr v1.16b, v5.16b, v1.16b
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V1.S4], 16(R0)
 	SUB $16, R2
 	B loop
 single:
@@ -1061,48 +961,34 @@ single:
 	VLD1.P 16(R1), [V0.S4]
 	WORD $0x6e20dc01 // fmul v1.4s, v0.4s, v0.4s
 	WORD $0x6e21df82 // fmul v2.4s, v28.4s, v1.4s
-	FMOVQ 640(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e3bd442 // fadd v2.4s, v2.4s, v27.4s
 	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	FMOVQ 624(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
 	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	FMOVQ 608(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
 	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	FMOVQ 592(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
 	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
 	WORD $0x6e22dc21 // fmul v1.4s, v1.4s, v2.4s
 	WORD $0x4e20d421 // fadd v1.4s, v1.4s, v0.4s
-	FMOVQ 576(R3), F2
-	WORD $0x4e221c02 // and v2.16b, v0.16b, v2.16b
+	WORD $0x4e371c02 // and v2.16b, v0.16b, v23.16b
 	WORD $0x4e22d443 // fadd v3.4s, v2.4s, v2.4s
-	FMOVQ 112(R3), F4
-	WORD $0x4ea4f463 // fmin v3.4s, v3.4s, v4.4s
-	FMOVQ 128(R3), F4
-	WORD $0x6e24dc64 // fmul v4.4s, v3.4s, v4.4s
+	WORD $0x4eb6f463 // fmin v3.4s, v3.4s, v22.4s
+	WORD $0x6e35dc64 // fmul v4.4s, v3.4s, v21.4s
 	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
 	WORD $0x4ebfd485 // fsub v5.4s, v4.4s, v31.4s
-	FMOVQ 144(R3), F6
-	WORD $0x6e26dca6 // fmul v6.4s, v5.4s, v6.4s
+	WORD $0x6e34dca6 // fmul v6.4s, v5.4s, v20.4s
 	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	FMOVQ 160(R3), F6
-	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x6e33dca5 // fmul v5.4s, v5.4s, v19.4s
 	WORD $0x4ea5d463 // fsub v3.4s, v3.4s, v5.4s
-	FMOVQ 176(R3), F5
+	WORD $0x6e23de45 // fmul v5.4s, v18.4s, v3.4s
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
 	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 192(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
 	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 208(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
 	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 224(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 240(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x4e2ed4a5 // fadd v5.4s, v5.4s, v14.4s
 	WORD $0x6e23dc66 // fmul v6.4s, v3.4s, v3.4s
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
 	WORD $0x4e23d4a3 // fadd v3.4s, v5.4s, v3.4s
@@ -1134,48 +1020,34 @@ tail:
 	FMOVS.P 4(R1), F0
 	WORD $0x6e20dc01 // fmul v1.4s, v0.4s, v0.4s
 	WORD $0x6e21df82 // fmul v2.4s, v28.4s, v1.4s
-	FMOVQ 640(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e3bd442 // fadd v2.4s, v2.4s, v27.4s
 	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	FMOVQ 624(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
 	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	FMOVQ 608(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
 	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	FMOVQ 592(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
 	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
 	WORD $0x6e22dc21 // fmul v1.4s, v1.4s, v2.4s
 	WORD $0x4e20d421 // fadd v1.4s, v1.4s, v0.4s
-	FMOVQ 576(R3), F2
-	WORD $0x4e221c02 // and v2.16b, v0.16b, v2.16b
+	WORD $0x4e371c02 // and v2.16b, v0.16b, v23.16b
 	WORD $0x4e22d443 // fadd v3.4s, v2.4s, v2.4s
-	FMOVQ 112(R3), F4
-	WORD $0x4ea4f463 // fmin v3.4s, v3.4s, v4.4s
-	FMOVQ 128(R3), F4
-	WORD $0x6e24dc64 // fmul v4.4s, v3.4s, v4.4s
+	WORD $0x4eb6f463 // fmin v3.4s, v3.4s, v22.4s
+	WORD $0x6e35dc64 // fmul v4.4s, v3.4s, v21.4s
 	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
 	WORD $0x4ebfd485 // fsub v5.4s, v4.4s, v31.4s
-	FMOVQ 144(R3), F6
-	WORD $0x6e26dca6 // fmul v6.4s, v5.4s, v6.4s
+	WORD $0x6e34dca6 // fmul v6.4s, v5.4s, v20.4s
 	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	FMOVQ 160(R3), F6
-	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x6e33dca5 // fmul v5.4s, v5.4s, v19.4s
 	WORD $0x4ea5d463 // fsub v3.4s, v3.4s, v5.4s
-	FMOVQ 176(R3), F5
+	WORD $0x6e23de45 // fmul v5.4s, v18.4s, v3.4s
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
 	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 192(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
 	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 208(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
 	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 224(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	FMOVQ 240(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x4e2ed4a5 // fadd v5.4s, v5.4s, v14.4s
 	WORD $0x6e23dc66 // fmul v6.4s, v3.4s, v3.4s
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
 	WORD $0x4e23d4a3 // fadd v3.4s, v5.4s, v3.4s
@@ -1223,154 +1095,153 @@ TEXT ·sigmoidNEON(SB), NOSPLIT, $0-48
 	FMOVQ 192(R3), F22
 	FMOVQ 208(R3), F21
 	FMOVQ 224(R3), F20
+	FMOVQ 240(R3), F19
+	FMOVQ 464(R3), F18
 loop:
 	CMP $16, R2
 	BLT single
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD $0x4ebc1c04 // orr v4.16b, v0.16b, v28.16b
-	WORD $0x4ebc1c25 // orr v5.16b, v1.16b, v28.16b
-	WORD $0x4ebc1c46 // orr v6.16b, v2.16b, v28.16b
-	WORD $0x4ebc1c67 // orr v7.16b, v3.16b, v28.16b
-	WORD $0x4e3bf484 // fmax v4.4s, v4.4s, v27.4s
-	WORD $0x4e3bf4a5 // fmax v5.4s, v5.4s, v27.4s
-	WORD $0x4e3bf4c6 // fmax v6.4s, v6.4s, v27.4s
-	WORD $0x4e3bf4e7 // fmax v7.4s, v7.4s, v27.4s
-	WORD $0x6e3adc88 // fmul v8.4s, v4.4s, v26.4s
-	WORD $0x6e3adca9 // fmul v9.4s, v5.4s, v26.4s
-	WORD $0x6e3adcca // fmul v10.4s, v6.4s, v26.4s
-	WORD $0x6e3adceb // fmul v11.4s, v7.4s, v26.4s
-	WORD $0x4e3fd508 // fadd v8.4s, v8.4s, v31.4s
-	WORD $0x4e3fd529 // fadd v9.4s, v9.4s, v31.4s
-	WORD $0x4e3fd54a // fadd v10.4s, v10.4s, v31.4s
-	WORD $0x4e3fd56b // fadd v11.4s, v11.4s, v31.4s
-	WORD $0x4ebfd50c // fsub v12.4s, v8.4s, v31.4s
-	WORD $0x4ebfd52d // fsub v13.4s, v9.4s, v31.4s
-	WORD $0x4ebfd54e // fsub v14.4s, v10.4s, v31.4s
-	WORD $0x4ebfd56f // fsub v15.4s, v11.4s, v31.4s
-	WORD $0x6e39dd90 // fmul v16.4s, v12.4s, v25.4s
-	WORD $0x6e39ddb1 // fmul v17.4s, v13.4s, v25.4s
-	WORD $0x6e39ddd2 // fmul v18.4s, v14.4s, v25.4s
-	WORD $0x6e39ddf3 // fmul v19.4s, v15.4s, v25.4s
-	WORD $0x4eb0d484 // fsub v4.4s, v4.4s, v16.4s
-	WORD $0x4eb1d4a5 // fsub v5.4s, v5.4s, v17.4s
-	WORD $0x4eb2d4c6 // fsub v6.4s, v6.4s, v18.4s
-	WORD $0x4eb3d4e7 // fsub v7.4s, v7.4s, v19.4s
-	WORD $0x6e38dd8c // fmul v12.4s, v12.4s, v24.4s
-	WORD $0x6e38ddad // fmul v13.4s, v13.4s, v24.4s
-	WORD $0x6e38ddce // fmul v14.4s, v14.4s, v24.4s
-	WORD $0x6e38ddef // fmul v15.4s, v15.4s, v24.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x6e24deec // fmul v12.4s, v23.4s, v4.4s
-	WORD $0x6e25deed // fmul v13.4s, v23.4s, v5.4s
-	WORD $0x6e26deee // fmul v14.4s, v23.4s, v6.4s
-	WORD $0x6e27deef // fmul v15.4s, v23.4s, v7.4s
-	WORD $0x4e36d58c // fadd v12.4s, v12.4s, v22.4s
-	WORD $0x4e36d5ad // fadd v13.4s, v13.4s, v22.4s
-	WORD $0x4e36d5ce // fadd v14.4s, v14.4s, v22.4s
-	WORD $0x4e36d5ef // fadd v15.4s, v15.4s, v22.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	WORD $0x4e35d58c // fadd v12.4s, v12.4s, v21.4s
-	WORD $0x4e35d5ad // fadd v13.4s, v13.4s, v21.4s
-	WORD $0x4e35d5ce // fadd v14.4s, v14.4s, v21.4s
-	WORD $0x4e35d5ef // fadd v15.4s, v15.4s, v21.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	WORD $0x4e34d58c // fadd v12.4s, v12.4s, v20.4s
-	WORD $0x4e34d5ad // fadd v13.4s, v13.4s, v20.4s
-	WORD $0x4e34d5ce // fadd v14.4s, v14.4s, v20.4s
-	WORD $0x4e34d5ef // fadd v15.4s, v15.4s, v20.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
-	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
-	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
-	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
-	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
-	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
-	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
-	WORD $0x6ebf8508 // sub v8.4s, v8.4s, v31.4s
-	WORD $0x6ebf8529 // sub v9.4s, v9.4s, v31.4s
-	WORD $0x6ebf854a // sub v10.4s, v10.4s, v31.4s
-	WORD $0x6ebf856b // sub v11.4s, v11.4s, v31.4s
-	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
-	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
-	WORD $0x4f3f054e // sshr v14.4s, v10.4s, #1
-	WORD $0x4f3f056f // sshr v15.4s, v11.4s, #1
-	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
-	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
-	WORD $0x6eae854a // sub v10.4s, v10.4s, v14.4s
-	WORD $0x6eaf856b // sub v11.4s, v11.4s, v15.4s
-	WORD $0x4ebd858c // add v12.4s, v12.4s, v29.4s
-	WORD $0x4ebd85ad // add v13.4s, v13.4s, v29.4s
-	WORD $0x4ebd85ce // add v14.4s, v14.4s, v29.4s
-	WORD $0x4ebd85ef // add v15.4s, v15.4s, v29.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
-	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
-	WORD $0x4ebd854a // add v10.4s, v10.4s, v29.4s
-	WORD $0x4ebd856b // add v11.4s, v11.4s, v29.4s
-	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
-	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	WORD $0x6e2ddca5 // fmul v5.4s, v5.4s, v13.4s
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
-	WORD $0x6e2fdce7 // fmul v7.4s, v7.4s, v15.4s
-	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4ebc1c02 // orr v2.16b, v0.16b, v28.16b
+	WORD $0x4ebc1c23 // orr v3.16b, v1.16b, v28.16b
+	WORD $0x4e3bf442 // fmax v2.4s, v2.4s, v27.4s
+	WORD $0x4e3bf463 // fmax v3.4s, v3.4s, v27.4s
+	WORD $0x6e3adc44 // fmul v4.4s, v2.4s, v26.4s
+	WORD $0x6e3adc65 // fmul v5.4s, v3.4s, v26.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x4ebfd486 // fsub v6.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a7 // fsub v7.4s, v5.4s, v31.4s
+	WORD $0x6e39dcc8 // fmul v8.4s, v6.4s, v25.4s
+	WORD $0x6e39dce9 // fmul v9.4s, v7.4s, v25.4s
+	WORD $0x4ea8d442 // fsub v2.4s, v2.4s, v8.4s
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	WORD $0x6e38dcc6 // fmul v6.4s, v6.4s, v24.4s
+	WORD $0x6e38dce7 // fmul v7.4s, v7.4s, v24.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dee6 // fmul v6.4s, v23.4s, v2.4s
+	WORD $0x6e23dee7 // fmul v7.4s, v23.4s, v3.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e36d4e7 // fadd v7.4s, v7.4s, v22.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e35d4c6 // fadd v6.4s, v6.4s, v21.4s
+	WORD $0x4e35d4e7 // fadd v7.4s, v7.4s, v21.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e33d4c6 // fadd v6.4s, v6.4s, v19.4s
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	WORD $0x6e22dc48 // fmul v8.4s, v2.4s, v2.4s
+	WORD $0x6e23dc69 // fmul v9.4s, v3.4s, v3.4s
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
+	WORD $0x4e3ed463 // fadd v3.4s, v3.4s, v30.4s
+	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
+	WORD $0x6ebf84a5 // sub v5.4s, v5.4s, v31.4s
+	WORD $0x4f3f0486 // sshr v6.4s, v4.4s, #1
+	WORD $0x4f3f04a7 // sshr v7.4s, v5.4s, #1
+	WORD $0x6ea68484 // sub v4.4s, v4.4s, v6.4s
+	WORD $0x6ea784a5 // sub v5.4s, v5.4s, v7.4s
+	WORD $0x4ebd84c6 // add v6.4s, v6.4s, v29.4s
+	WORD $0x4ebd84e7 // add v7.4s, v7.4s, v29.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
+	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
 	WORD $0x4ea0e800 // fcmlt v0.4s, v0.4s, #0.0
 	WORD $0x4ea0e821 // fcmlt v1.4s, v1.4s, #0.0
-	WORD $0x4ea0e842 // fcmlt v2.4s, v2.4s, #0.0
-	WORD $0x4ea0e863 // fcmlt v3.4s, v3.4s, #0.0
-	WORD $0x6e7e1c80 // bsl v0.16b, v4.16b, v30.16b
-	WORD $0x6e7e1ca1 // bsl v1.16b, v5.16b, v30.16b
-	WORD $0x6e7e1cc2 // bsl v2.16b, v6.16b, v30.16b
-	WORD $0x6e7e1ce3 // bsl v3.16b, v7.16b, v30.16b
-	WORD $0x4e24d7c4 // fadd v4.4s, v30.4s, v4.4s
-	WORD $0x4e25d7c5 // fadd v5.4s, v30.4s, v5.4s
-	WORD $0x4e26d7c6 // fadd v6.4s, v30.4s, v6.4s
-	WORD $0x4e27d7c7 // fadd v7.4s, v30.4s, v7.4s
-	WORD $0x6e24fc00 // fdiv v0.4s, v0.4s, v4.4s
-	WORD $0x6e25fc21 // fdiv v1.4s, v1.4s, v5.4s
-	WORD $0x6e26fc42 // fdiv v2.4s, v2.4s, v6.4s
-	WORD $0x6e27fc63 // fdiv v3.4s, v3.4s, v7.4s
+	WORD $0x6e7e1c40 // bsl v0.16b, v2.16b, v30.16b
+	WORD $0x6e7e1c61 // bsl v1.16b, v3.16b, v30.16b
+	WORD $0x4e22d7c2 // fadd v2.4s, v30.4s, v2.4s
+	WORD $0x4e23d7c3 // fadd v3.4s, v30.4s, v3.4s
+	WORD $0x6e22fc00 // fdiv v0.4s, v0.4s, v2.4s
+	WORD $0x6e23fc21 // fdiv v1.4s, v1.4s, v3.4s
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
-	VST1.P [V2.S4], 16(R0)
-	VST1.P [V3.S4], 16(R0)
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4ebc1c02 // orr v2.16b, v0.16b, v28.16b
+	WORD $0x4ebc1c23 // orr v3.16b, v1.16b, v28.16b
+	WORD $0x4e3bf442 // fmax v2.4s, v2.4s, v27.4s
+	WORD $0x4e3bf463 // fmax v3.4s, v3.4s, v27.4s
+	WORD $0x6e3adc44 // fmul v4.4s, v2.4s, v26.4s
+	WORD $0x6e3adc65 // fmul v5.4s, v3.4s, v26.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x4ebfd486 // fsub v6.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a7 // fsub v7.4s, v5.4s, v31.4s
+	WORD $0x6e39dcc8 // fmul v8.4s, v6.4s, v25.4s
+	WORD $0x6e39dce9 // fmul v9.4s, v7.4s, v25.4s
+	WORD $0x4ea8d442 // fsub v2.4s, v2.4s, v8.4s
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	WORD $0x6e38dcc6 // fmul v6.4s, v6.4s, v24.4s
+	WORD $0x6e38dce7 // fmul v7.4s, v7.4s, v24.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dee6 // fmul v6.4s, v23.4s, v2.4s
+	WORD $0x6e23dee7 // fmul v7.4s, v23.4s, v3.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e36d4e7 // fadd v7.4s, v7.4s, v22.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e35d4c6 // fadd v6.4s, v6.4s, v21.4s
+	WORD $0x4e35d4e7 // fadd v7.4s, v7.4s, v21.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e33d4c6 // fadd v6.4s, v6.4s, v19.4s
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	WORD $0x6e22dc48 // fmul v8.4s, v2.4s, v2.4s
+	WORD $0x6e23dc69 // fmul v9.4s, v3.4s, v3.4s
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
+	WORD $0x4e3ed463 // fadd v3.4s, v3.4s, v30.4s
+	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
+	WORD $0x6ebf84a5 // sub v5.4s, v5.4s, v31.4s
+	WORD $0x4f3f0486 // sshr v6.4s, v4.4s, #1
+	WORD $0x4f3f04a7 // sshr v7.4s, v5.4s, #1
+	WORD $0x6ea68484 // sub v4.4s, v4.4s, v6.4s
+	WORD $0x6ea784a5 // sub v5.4s, v5.4s, v7.4s
+	WORD $0x4ebd84c6 // add v6.4s, v6.4s, v29.4s
+	WORD $0x4ebd84e7 // add v7.4s, v7.4s, v29.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
+	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x4ea0e800 // fcmlt v0.4s, v0.4s, #0.0
+	WORD $0x4ea0e821 // fcmlt v1.4s, v1.4s, #0.0
+	WORD $0x6e7e1c40 // bsl v0.16b, v2.16b, v30.16b
+	WORD $0x6e7e1c61 // bsl v1.16b, v3.16b, v30.16b
+	WORD $0x4e22d7c2 // fadd v2.4s, v30.4s, v2.4s
+	WORD $0x4e23d7c3 // fadd v3.4s, v30.4s, v3.4s
+	WORD $0x6e22fc00 // fdiv v0.4s, v0.4s, v2.4s
+	WORD $0x6e23fc21 // fdiv v1.4s, v1.4s, v3.4s
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V1.S4], 16(R0)
 	SUB $16, R2
 	B loop
 single:
@@ -1393,8 +1264,7 @@ single:
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
 	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 240(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x6e21dc24 // fmul v4.4s, v1.4s, v1.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
@@ -1434,8 +1304,7 @@ tail:
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
 	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 240(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x6e21dc24 // fmul v4.4s, v1.4s, v1.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
@@ -1469,198 +1338,173 @@ TEXT ·siluNEON(SB), NOSPLIT, $0-48
 	FMOVQ 256(R3), F30
 	FMOVQ 80(R3), F29
 	FMOVQ 688(R3), F28
+	FMOVQ 96(R3), F27
+	FMOVQ 128(R3), F26
+	FMOVQ 144(R3), F25
+	FMOVQ 160(R3), F24
+	FMOVQ 176(R3), F23
+	FMOVQ 192(R3), F22
+	FMOVQ 208(R3), F21
+	FMOVQ 224(R3), F20
+	FMOVQ 240(R3), F19
+	FMOVQ 464(R3), F18
 loop:
 	CMP $16, R2
 	BLT single
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD $0x4ebc1c04 // orr v4.16b, v0.16b, v28.16b
-	WORD $0x4ebc1c25 // orr v5.16b, v1.16b, v28.16b
-	WORD $0x4ebc1c46 // orr v6.16b, v2.16b, v28.16b
-	WORD $0x4ebc1c67 // orr v7.16b, v3.16b, v28.16b
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f4a5 // fmax v5.4s, v5.4s, v8.4s
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f4c6 // fmax v6.4s, v6.4s, v8.4s
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f4e7 // fmax v7.4s, v7.4s, v8.4s
-	FMOVQ 128(R3), F8
-	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
-	FMOVQ 128(R3), F9
-	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
-	FMOVQ 128(R3), F10
-	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
-	FMOVQ 128(R3), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	WORD $0x4e3fd508 // fadd v8.4s, v8.4s, v31.4s
-	WORD $0x4e3fd529 // fadd v9.4s, v9.4s, v31.4s
-	WORD $0x4e3fd54a // fadd v10.4s, v10.4s, v31.4s
-	WORD $0x4e3fd56b // fadd v11.4s, v11.4s, v31.4s
-	WORD $0x4ebfd50c // fsub v12.4s, v8.4s, v31.4s
-	WORD $0x4ebfd52d // fsub v13.4s, v9.4s, v31.4s
-	WORD $0x4ebfd54e // fsub v14.4s, v10.4s, v31.4s
-	WORD $0x4ebfd56f // fsub v15.4s, v11.4s, v31.4s
-	FMOVQ 144(R3), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 144(R3), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	FMOVQ 144(R3), F18
-	WORD $0x6e32ddd2 // fmul v18.4s, v14.4s, v18.4s
-	FMOVQ 144(R3), F19
-	WORD $0x6e33ddf3 // fmul v19.4s, v15.4s, v19.4s
-	WORD $0x4eb0d490 // fsub v16.4s, v4.4s, v16.4s
-	WORD $0x4eb1d4b1 // fsub v17.4s, v5.4s, v17.4s
-	WORD $0x4eb2d4d2 // fsub v18.4s, v6.4s, v18.4s
-	WORD $0x4eb3d4f3 // fsub v19.4s, v7.4s, v19.4s
-	FMOVQ 160(R3), F20
-	WORD $0x6e34dd8c // fmul v12.4s, v12.4s, v20.4s
-	FMOVQ 160(R3), F20
-	WORD $0x6e34ddad // fmul v13.4s, v13.4s, v20.4s
-	FMOVQ 160(R3), F20
-	WORD $0x6e34ddce // fmul v14.4s, v14.4s, v20.4s
-	FMOVQ 160(R3), F20
-	WORD $0x6e34ddef // fmul v15.4s, v15.4s, v20.4s
-	WORD $0x4eacd60c // fsub v12.4s, v16.4s, v12.4s
-	WORD $0x4eadd62d // fsub v13.4s, v17.4s, v13.4s
-	WORD $0x4eaed64e // fsub v14.4s, v18.4s, v14.4s
-	WORD $0x4eafd66f // fsub v15.4s, v19.4s, v15.4s
-	FMOVQ 176(R3), F16
-	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
-	FMOVQ 176(R3), F17
-	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
-	FMOVQ 176(R3), F18
-	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
-	FMOVQ 176(R3), F19
-	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
-	FMOVQ 192(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 192(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 192(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 192(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
-	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
-	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
-	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
-	FMOVQ 208(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 208(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 208(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 208(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
-	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
-	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
-	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
-	FMOVQ 224(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 224(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 224(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 224(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e2cde10 // fmul v16.4s, v16.4s, v12.4s
-	WORD $0x6e2dde31 // fmul v17.4s, v17.4s, v13.4s
-	WORD $0x6e2ede52 // fmul v18.4s, v18.4s, v14.4s
-	WORD $0x6e2fde73 // fmul v19.4s, v19.4s, v15.4s
-	FMOVQ 240(R3), F20
-	WORD $0x4e34d610 // fadd v16.4s, v16.4s, v20.4s
-	FMOVQ 240(R3), F20
-	WORD $0x4e34d631 // fadd v17.4s, v17.4s, v20.4s
-	FMOVQ 240(R3), F20
-	WORD $0x4e34d652 // fadd v18.4s, v18.4s, v20.4s
-	FMOVQ 240(R3), F20
-	WORD $0x4e34d673 // fadd v19.4s, v19.4s, v20.4s
-	WORD $0x6e2cdd94 // fmul v20.4s, v12.4s, v12.4s
-	WORD $0x6e2dddb5 // fmul v21.4s, v13.4s, v13.4s
-	WORD $0x6e2eddd6 // fmul v22.4s, v14.4s, v14.4s
-	WORD $0x6e2fddf7 // fmul v23.4s, v15.4s, v15.4s
-	WORD $0x6e34de10 // fmul v16.4s, v16.4s, v20.4s
-	WORD $0x6e35de31 // fmul v17.4s, v17.4s, v21.4s
-	WORD $0x6e36de52 // fmul v18.4s, v18.4s, v22.4s
-	WORD $0x6e37de73 // fmul v19.4s, v19.4s, v23.4s
-	WORD $0x4e2cd60c // fadd v12.4s, v16.4s, v12.4s
-	WORD $0x4e2dd62d // fadd v13.4s, v17.4s, v13.4s
-	WORD $0x4e2ed64e // fadd v14.4s, v18.4s, v14.4s
-	WORD $0x4e2fd66f // fadd v15.4s, v19.4s, v15.4s
-	WORD $0x4e3ed58c // fadd v12.4s, v12.4s, v30.4s
-	WORD $0x4e3ed5ad // fadd v13.4s, v13.4s, v30.4s
-	WORD $0x4e3ed5ce // fadd v14.4s, v14.4s, v30.4s
-	WORD $0x4e3ed5ef // fadd v15.4s, v15.4s, v30.4s
-	WORD $0x6ebf8508 // sub v8.4s, v8.4s, v31.4s
-	WORD $0x6ebf8529 // sub v9.4s, v9.4s, v31.4s
-	WORD $0x6ebf854a // sub v10.4s, v10.4s, v31.4s
-	WORD $0x6ebf856b // sub v11.4s, v11.4s, v31.4s
-	WORD $0x4f3f0510 // sshr v16.4s, v8.4s, #1
-	WORD $0x4f3f0531 // sshr v17.4s, v9.4s, #1
-	WORD $0x4f3f0552 // sshr v18.4s, v10.4s, #1
-	WORD $0x4f3f0573 // sshr v19.4s, v11.4s, #1
-	WORD $0x6eb08508 // sub v8.4s, v8.4s, v16.4s
-	WORD $0x6eb18529 // sub v9.4s, v9.4s, v17.4s
-	WORD $0x6eb2854a // sub v10.4s, v10.4s, v18.4s
-	WORD $0x6eb3856b // sub v11.4s, v11.4s, v19.4s
-	WORD $0x4ebd8610 // add v16.4s, v16.4s, v29.4s
-	WORD $0x4ebd8631 // add v17.4s, v17.4s, v29.4s
-	WORD $0x4ebd8652 // add v18.4s, v18.4s, v29.4s
-	WORD $0x4ebd8673 // add v19.4s, v19.4s, v29.4s
-	WORD $0x4f375610 // shl v16.4s, v16.4s, #23
-	WORD $0x4f375631 // shl v17.4s, v17.4s, #23
-	WORD $0x4f375652 // shl v18.4s, v18.4s, #23
-	WORD $0x4f375673 // shl v19.4s, v19.4s, #23
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4ebc1c02 // orr v2.16b, v0.16b, v28.16b
+	WORD $0x4ebc1c23 // orr v3.16b, v1.16b, v28.16b
+	WORD $0x4e3bf442 // fmax v2.4s, v2.4s, v27.4s
+	WORD $0x4e3bf463 // fmax v3.4s, v3.4s, v27.4s
+	WORD $0x6e3adc44 // fmul v4.4s, v2.4s, v26.4s
+	WORD $0x6e3adc65 // fmul v5.4s, v3.4s, v26.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x4ebfd486 // fsub v6.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a7 // fsub v7.4s, v5.4s, v31.4s
+	WORD $0x6e39dcc8 // fmul v8.4s, v6.4s, v25.4s
+	WORD $0x6e39dce9 // fmul v9.4s, v7.4s, v25.4s
+	WORD $0x4ea8d448 // fsub v8.4s, v2.4s, v8.4s
+	WORD $0x4ea9d469 // fsub v9.4s, v3.4s, v9.4s
+	WORD $0x6e38dcc6 // fmul v6.4s, v6.4s, v24.4s
+	WORD $0x6e38dce7 // fmul v7.4s, v7.4s, v24.4s
+	WORD $0x4ea6d506 // fsub v6.4s, v8.4s, v6.4s
+	WORD $0x4ea7d527 // fsub v7.4s, v9.4s, v7.4s
+	WORD $0x6e26dee8 // fmul v8.4s, v23.4s, v6.4s
+	WORD $0x6e27dee9 // fmul v9.4s, v23.4s, v7.4s
+	WORD $0x4e36d508 // fadd v8.4s, v8.4s, v22.4s
+	WORD $0x4e36d529 // fadd v9.4s, v9.4s, v22.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e26dcca // fmul v10.4s, v6.4s, v6.4s
+	WORD $0x6e27dceb // fmul v11.4s, v7.4s, v7.4s
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
+	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
+	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
+	WORD $0x6ebf84a5 // sub v5.4s, v5.4s, v31.4s
+	WORD $0x4f3f0488 // sshr v8.4s, v4.4s, #1
+	WORD $0x4f3f04a9 // sshr v9.4s, v5.4s, #1
+	WORD $0x6ea88484 // sub v4.4s, v4.4s, v8.4s
+	WORD $0x6ea984a5 // sub v5.4s, v5.4s, v9.4s
 	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
 	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
-	WORD $0x4ebd854a // add v10.4s, v10.4s, v29.4s
-	WORD $0x4ebd856b // add v11.4s, v11.4s, v29.4s
 	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e30dd94 // fmul v20.4s, v12.4s, v16.4s
-	WORD $0x6e31ddb5 // fmul v21.4s, v13.4s, v17.4s
-	WORD $0x6e32ddd6 // fmul v22.4s, v14.4s, v18.4s
-	WORD $0x6e33ddf7 // fmul v23.4s, v15.4s, v19.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	WORD $0x4ea0e818 // fcmlt v24.4s, v0.4s, #0.0
-	WORD $0x4ea0e839 // fcmlt v25.4s, v1.4s, #0.0
-	WORD $0x4ea0e85a // fcmlt v26.4s, v2.4s, #0.0
-	WORD $0x4ea0e87b // fcmlt v27.4s, v3.4s, #0.0
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	WORD $0x6e2ddca5 // fmul v5.4s, v5.4s, v13.4s
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
-	WORD $0x6e2fdce7 // fmul v7.4s, v7.4s, v15.4s
-	WORD $0x6e30dc84 // fmul v4.4s, v4.4s, v16.4s
-	WORD $0x6e31dca5 // fmul v5.4s, v5.4s, v17.4s
-	WORD $0x6e32dcc6 // fmul v6.4s, v6.4s, v18.4s
-	WORD $0x6e33dce7 // fmul v7.4s, v7.4s, v19.4s
-	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	WORD $0x6e601c98 // bsl v24.16b, v4.16b, v0.16b
-	WORD $0x6e611cb9 // bsl v25.16b, v5.16b, v1.16b
-	WORD $0x6e621cda // bsl v26.16b, v6.16b, v2.16b
-	WORD $0x6e631cfb // bsl v27.16b, v7.16b, v3.16b
-	WORD $0x4e34d7c0 // fadd v0.4s, v30.4s, v20.4s
-	WORD $0x4e35d7c1 // fadd v1.4s, v30.4s, v21.4s
-	WORD $0x4e36d7c2 // fadd v2.4s, v30.4s, v22.4s
-	WORD $0x4e37d7c3 // fadd v3.4s, v30.4s, v23.4s
-	WORD $0x6e20ff00 // fdiv v0.4s, v24.4s, v0.4s
-	WORD $0x6e21ff21 // fdiv v1.4s, v25.4s, v1.4s
-	WORD $0x6e22ff42 // fdiv v2.4s, v26.4s, v2.4s
-	WORD $0x6e23ff63 // fdiv v3.4s, v27.4s, v3.4s
+	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
+	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e28dcca // fmul v10.4s, v6.4s, v8.4s
+	WORD $0x6e29dceb // fmul v11.4s, v7.4s, v9.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	WORD $0x4ea0e80c // fcmlt v12.4s, v0.4s, #0.0
+	WORD $0x4ea0e82d // fcmlt v13.4s, v1.4s, #0.0
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e28dc42 // fmul v2.4s, v2.4s, v8.4s
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6e601c4c // bsl v12.16b, v2.16b, v0.16b
+	WORD $0x6e611c6d // bsl v13.16b, v3.16b, v1.16b
+	WORD $0x4e2ad7c0 // fadd v0.4s, v30.4s, v10.4s
+	WORD $0x4e2bd7c1 // fadd v1.4s, v30.4s, v11.4s
+	WORD $0x6e20fd80 // fdiv v0.4s, v12.4s, v0.4s
+	WORD $0x6e21fda1 // fdiv v1.4s, v13.4s, v1.4s
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
-	VST1.P [V2.S4], 16(R0)
-	VST1.P [V3.S4], 16(R0)
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4ebc1c02 // orr v2.16b, v0.16b, v28.16b
+	WORD $0x4ebc1c23 // orr v3.16b, v1.16b, v28.16b
+	WORD $0x4e3bf442 // fmax v2.4s, v2.4s, v27.4s
+	WORD $0x4e3bf463 // fmax v3.4s, v3.4s, v27.4s
+	WORD $0x6e3adc44 // fmul v4.4s, v2.4s, v26.4s
+	WORD $0x6e3adc65 // fmul v5.4s, v3.4s, v26.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x4ebfd486 // fsub v6.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a7 // fsub v7.4s, v5.4s, v31.4s
+	WORD $0x6e39dcc8 // fmul v8.4s, v6.4s, v25.4s
+	WORD $0x6e39dce9 // fmul v9.4s, v7.4s, v25.4s
+	WORD $0x4ea8d448 // fsub v8.4s, v2.4s, v8.4s
+	WORD $0x4ea9d469 // fsub v9.4s, v3.4s, v9.4s
+	WORD $0x6e38dcc6 // fmul v6.4s, v6.4s, v24.4s
+	WORD $0x6e38dce7 // fmul v7.4s, v7.4s, v24.4s
+	WORD $0x4ea6d506 // fsub v6.4s, v8.4s, v6.4s
+	WORD $0x4ea7d527 // fsub v7.4s, v9.4s, v7.4s
+	WORD $0x6e26dee8 // fmul v8.4s, v23.4s, v6.4s
+	WORD $0x6e27dee9 // fmul v9.4s, v23.4s, v7.4s
+	WORD $0x4e36d508 // fadd v8.4s, v8.4s, v22.4s
+	WORD $0x4e36d529 // fadd v9.4s, v9.4s, v22.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e26dcca // fmul v10.4s, v6.4s, v6.4s
+	WORD $0x6e27dceb // fmul v11.4s, v7.4s, v7.4s
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	WORD $0x4e26d506 // fadd v6.4s, v8.4s, v6.4s
+	WORD $0x4e27d527 // fadd v7.4s, v9.4s, v7.4s
+	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
+	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
+	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
+	WORD $0x6ebf84a5 // sub v5.4s, v5.4s, v31.4s
+	WORD $0x4f3f0488 // sshr v8.4s, v4.4s, #1
+	WORD $0x4f3f04a9 // sshr v9.4s, v5.4s, #1
+	WORD $0x6ea88484 // sub v4.4s, v4.4s, v8.4s
+	WORD $0x6ea984a5 // sub v5.4s, v5.4s, v9.4s
+	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
+	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
+	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e28dcca // fmul v10.4s, v6.4s, v8.4s
+	WORD $0x6e29dceb // fmul v11.4s, v7.4s, v9.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	WORD $0x4ea0e80c // fcmlt v12.4s, v0.4s, #0.0
+	WORD $0x4ea0e82d // fcmlt v13.4s, v1.4s, #0.0
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e28dc42 // fmul v2.4s, v2.4s, v8.4s
+	WORD $0x6e29dc63 // fmul v3.4s, v3.4s, v9.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6e601c4c // bsl v12.16b, v2.16b, v0.16b
+	WORD $0x6e611c6d // bsl v13.16b, v3.16b, v1.16b
+	WORD $0x4e2ad7c0 // fadd v0.4s, v30.4s, v10.4s
+	WORD $0x4e2bd7c1 // fadd v1.4s, v30.4s, v11.4s
+	WORD $0x6e20fd80 // fdiv v0.4s, v12.4s, v0.4s
+	WORD $0x6e21fda1 // fdiv v1.4s, v13.4s, v1.4s
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V1.S4], 16(R0)
 	SUB $16, R2
 	B loop
 single:
@@ -1668,31 +1512,22 @@ single:
 	BLT tail
 	VLD1.P 16(R1), [V0.S4]
 	WORD $0x4ebc1c01 // orr v1.16b, v0.16b, v28.16b
-	FMOVQ 96(R3), F2
-	WORD $0x4e22f421 // fmax v1.4s, v1.4s, v2.4s
-	FMOVQ 128(R3), F2
-	WORD $0x6e22dc22 // fmul v2.4s, v1.4s, v2.4s
+	WORD $0x4e3bf421 // fmax v1.4s, v1.4s, v27.4s
+	WORD $0x6e3adc22 // fmul v2.4s, v1.4s, v26.4s
 	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
 	WORD $0x4ebfd443 // fsub v3.4s, v2.4s, v31.4s
-	FMOVQ 144(R3), F4
-	WORD $0x6e24dc64 // fmul v4.4s, v3.4s, v4.4s
+	WORD $0x6e39dc64 // fmul v4.4s, v3.4s, v25.4s
 	WORD $0x4ea4d424 // fsub v4.4s, v1.4s, v4.4s
-	FMOVQ 160(R3), F5
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6e38dc63 // fmul v3.4s, v3.4s, v24.4s
 	WORD $0x4ea3d483 // fsub v3.4s, v4.4s, v3.4s
-	FMOVQ 176(R3), F4
+	WORD $0x6e23dee4 // fmul v4.4s, v23.4s, v3.4s
+	WORD $0x4e36d484 // fadd v4.4s, v4.4s, v22.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 192(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 208(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 224(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 240(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
 	WORD $0x6e23dc65 // fmul v5.4s, v3.4s, v3.4s
 	WORD $0x6e25dc84 // fmul v4.4s, v4.4s, v5.4s
 	WORD $0x4e23d483 // fadd v3.4s, v4.4s, v3.4s
@@ -1720,31 +1555,22 @@ tail:
 	CBZ R2, done
 	FMOVS.P 4(R1), F0
 	WORD $0x4ebc1c01 // orr v1.16b, v0.16b, v28.16b
-	FMOVQ 96(R3), F2
-	WORD $0x4e22f421 // fmax v1.4s, v1.4s, v2.4s
-	FMOVQ 128(R3), F2
-	WORD $0x6e22dc22 // fmul v2.4s, v1.4s, v2.4s
+	WORD $0x4e3bf421 // fmax v1.4s, v1.4s, v27.4s
+	WORD $0x6e3adc22 // fmul v2.4s, v1.4s, v26.4s
 	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
 	WORD $0x4ebfd443 // fsub v3.4s, v2.4s, v31.4s
-	FMOVQ 144(R3), F4
-	WORD $0x6e24dc64 // fmul v4.4s, v3.4s, v4.4s
+	WORD $0x6e39dc64 // fmul v4.4s, v3.4s, v25.4s
 	WORD $0x4ea4d424 // fsub v4.4s, v1.4s, v4.4s
-	FMOVQ 160(R3), F5
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6e38dc63 // fmul v3.4s, v3.4s, v24.4s
 	WORD $0x4ea3d483 // fsub v3.4s, v4.4s, v3.4s
-	FMOVQ 176(R3), F4
+	WORD $0x6e23dee4 // fmul v4.4s, v23.4s, v3.4s
+	WORD $0x4e36d484 // fadd v4.4s, v4.4s, v22.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 192(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 208(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
 	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 224(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
-	FMOVQ 240(R3), F5
-	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
 	WORD $0x6e23dc65 // fmul v5.4s, v3.4s, v3.4s
 	WORD $0x6e25dc84 // fmul v4.4s, v4.4s, v5.4s
 	WORD $0x4e23d483 // fadd v3.4s, v4.4s, v3.4s
@@ -1781,314 +1607,268 @@ TEXT ·geluNEON(SB), NOSPLIT, $0-48
 	FMOVQ 752(R3), F30
 	FMOVQ 768(R3), F29
 	FMOVQ 784(R3), F28
+	FMOVQ 736(R3), F27
+	FMOVQ 256(R3), F26
+	FMOVQ 80(R3), F25
+	FMOVQ 128(R3), F24
+	FMOVQ 144(R3), F23
+	FMOVQ 160(R3), F22
+	FMOVQ 176(R3), F21
+	FMOVQ 192(R3), F20
+	FMOVQ 208(R3), F19
+	FMOVQ 224(R3), F18
+	FMOVQ 240(R3), F17
+	FMOVQ 720(R3), F16
+	FMOVQ 464(R3), F15
 loop:
 	CMP $16, R2
 	BLT single
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD $0x0e617804 // fcvtl v4.2d, v0.2s
-	WORD $0x0e617825 // fcvtl v5.2d, v1.2s
-	WORD $0x0e617846 // fcvtl v6.2d, v2.2s
-	WORD $0x0e617867 // fcvtl v7.2d, v3.2s
-	WORD $0x6e64dc88 // fmul v8.2d, v4.2d, v4.2d
-	WORD $0x6e65dca9 // fmul v9.2d, v5.2d, v5.2d
-	WORD $0x6e66dcca // fmul v10.2d, v6.2d, v6.2d
-	WORD $0x6e67dceb // fmul v11.2d, v7.2d, v7.2d
-	WORD $0x6e68dfc8 // fmul v8.2d, v30.2d, v8.2d
-	WORD $0x6e69dfc9 // fmul v9.2d, v30.2d, v9.2d
-	WORD $0x6e6adfca // fmul v10.2d, v30.2d, v10.2d
-	WORD $0x6e6bdfcb // fmul v11.2d, v30.2d, v11.2d
-	WORD $0x4e7dd508 // fadd v8.2d, v8.2d, v29.2d
-	WORD $0x4e7dd529 // fadd v9.2d, v9.2d, v29.2d
-	WORD $0x4e7dd54a // fadd v10.2d, v10.2d, v29.2d
-	WORD $0x4e7dd56b // fadd v11.2d, v11.2d, v29.2d
-	WORD $0x6e68dc84 // fmul v4.2d, v4.2d, v8.2d
-	WORD $0x6e69dca5 // fmul v5.2d, v5.2d, v9.2d
-	WORD $0x6e6adcc6 // fmul v6.2d, v6.2d, v10.2d
-	WORD $0x6e6bdce7 // fmul v7.2d, v7.2d, v11.2d
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x0e617802 // fcvtl v2.2d, v0.2s
+	WORD $0x0e617823 // fcvtl v3.2d, v1.2s
+	WORD $0x6e62dc44 // fmul v4.2d, v2.2d, v2.2d
+	WORD $0x6e63dc65 // fmul v5.2d, v3.2d, v3.2d
+	WORD $0x6e64dfc4 // fmul v4.2d, v30.2d, v4.2d
+	WORD $0x6e65dfc5 // fmul v5.2d, v30.2d, v5.2d
+	WORD $0x4e7dd484 // fadd v4.2d, v4.2d, v29.2d
+	WORD $0x4e7dd4a5 // fadd v5.2d, v5.2d, v29.2d
+	WORD $0x6e64dc42 // fmul v2.2d, v2.2d, v4.2d
+	WORD $0x6e65dc63 // fmul v3.2d, v3.2d, v5.2d
+	WORD $0x4ebc1c42 // orr v2.16b, v2.16b, v28.16b
+	WORD $0x4ebc1c63 // orr v3.16b, v3.16b, v28.16b
+	WORD $0x4e7bf442 // fmax v2.2d, v2.2d, v27.2d
+	WORD $0x4e7bf463 // fmax v3.2d, v3.2d, v27.2d
+	WORD $0x4e617804 // fcvtl2 v4.2d, v0.4s
+	WORD $0x4e617825 // fcvtl2 v5.2d, v1.4s
+	WORD $0x6e64dc86 // fmul v6.2d, v4.2d, v4.2d
+	WORD $0x6e65dca7 // fmul v7.2d, v5.2d, v5.2d
+	WORD $0x6e66dfc6 // fmul v6.2d, v30.2d, v6.2d
+	WORD $0x6e67dfc7 // fmul v7.2d, v30.2d, v7.2d
+	WORD $0x4e7dd4c6 // fadd v6.2d, v6.2d, v29.2d
+	WORD $0x4e7dd4e7 // fadd v7.2d, v7.2d, v29.2d
+	WORD $0x6e66dc84 // fmul v4.2d, v4.2d, v6.2d
+	WORD $0x6e67dca5 // fmul v5.2d, v5.2d, v7.2d
 	WORD $0x4ebc1c84 // orr v4.16b, v4.16b, v28.16b
 	WORD $0x4ebc1ca5 // orr v5.16b, v5.16b, v28.16b
-	WORD $0x4ebc1cc6 // orr v6.16b, v6.16b, v28.16b
-	WORD $0x4ebc1ce7 // orr v7.16b, v7.16b, v28.16b
-	FMOVQ 736(R3), F8
-	WORD $0x4e68f484 // fmax v4.2d, v4.2d, v8.2d
-	FMOVQ 736(R3), F8
-	WORD $0x4e68f4a5 // fmax v5.2d, v5.2d, v8.2d
-	FMOVQ 736(R3), F8
-	WORD $0x4e68f4c6 // fmax v6.2d, v6.2d, v8.2d
-	FMOVQ 736(R3), F8
-	WORD $0x4e68f4e7 // fmax v7.2d, v7.2d, v8.2d
-	WORD $0x4e617808 // fcvtl2 v8.2d, v0.4s
-	WORD $0x4e617829 // fcvtl2 v9.2d, v1.4s
-	WORD $0x4e61784a // fcvtl2 v10.2d, v2.4s
-	WORD $0x4e61786b // fcvtl2 v11.2d, v3.4s
-	WORD $0x6e68dd0c // fmul v12.2d, v8.2d, v8.2d
-	WORD $0x6e69dd2d // fmul v13.2d, v9.2d, v9.2d
-	WORD $0x6e6add4e // fmul v14.2d, v10.2d, v10.2d
-	WORD $0x6e6bdd6f // fmul v15.2d, v11.2d, v11.2d
-	WORD $0x6e6cdfcc // fmul v12.2d, v30.2d, v12.2d
-	WORD $0x6e6ddfcd // fmul v13.2d, v30.2d, v13.2d
-	WORD $0x6e6edfce // fmul v14.2d, v30.2d, v14.2d
-	WORD $0x6e6fdfcf // fmul v15.2d, v30.2d, v15.2d
-	WORD $0x4e7dd58c // fadd v12.2d, v12.2d, v29.2d
-	WORD $0x4e7dd5ad // fadd v13.2d, v13.2d, v29.2d
-	WORD $0x4e7dd5ce // fadd v14.2d, v14.2d, v29.2d
-	WORD $0x4e7dd5ef // fadd v15.2d, v15.2d, v29.2d
-	WORD $0x6e6cdd08 // fmul v8.2d, v8.2d, v12.2d
-	WORD $0x6e6ddd29 // fmul v9.2d, v9.2d, v13.2d
-	WORD $0x6e6edd4a // fmul v10.2d, v10.2d, v14.2d
-	WORD $0x6e6fdd6b // fmul v11.2d, v11.2d, v15.2d
-	WORD $0x4ebc1d08 // orr v8.16b, v8.16b, v28.16b
-	WORD $0x4ebc1d29 // orr v9.16b, v9.16b, v28.16b
-	WORD $0x4ebc1d4a // orr v10.16b, v10.16b, v28.16b
-	WORD $0x4ebc1d6b // orr v11.16b, v11.16b, v28.16b
-	FMOVQ 736(R3), F12
-	WORD $0x4e6cf508 // fmax v8.2d, v8.2d, v12.2d
-	FMOVQ 736(R3), F12
-	WORD $0x4e6cf529 // fmax v9.2d, v9.2d, v12.2d
-	FMOVQ 736(R3), F12
-	WORD $0x4e6cf54a // fmax v10.2d, v10.2d, v12.2d
-	FMOVQ 736(R3), F12
-	WORD $0x4e6cf56b // fmax v11.2d, v11.2d, v12.2d
-	WORD $0x0e61688c // fcvtn v12.2s, v4.2d
-	WORD $0x4e61690c // fcvtn2 v12.4s, v8.2d
-	WORD $0x0e6168ad // fcvtn v13.2s, v5.2d
-	WORD $0x4e61692d // fcvtn2 v13.4s, v9.2d
-	WORD $0x0e6168ce // fcvtn v14.2s, v6.2d
-	WORD $0x4e61694e // fcvtn2 v14.4s, v10.2d
-	WORD $0x0e6168ef // fcvtn v15.2s, v7.2d
-	WORD $0x4e61696f // fcvtn2 v15.4s, v11.2d
-	WORD $0x0e617990 // fcvtl v16.2d, v12.2s
-	WORD $0x0e6179b1 // fcvtl v17.2d, v13.2s
-	WORD $0x0e6179d2 // fcvtl v18.2d, v14.2s
-	WORD $0x0e6179f3 // fcvtl v19.2d, v15.2s
-	WORD $0x4ef0d484 // fsub v4.2d, v4.2d, v16.2d
-	WORD $0x4ef1d4a5 // fsub v5.2d, v5.2d, v17.2d
-	WORD $0x4ef2d4c6 // fsub v6.2d, v6.2d, v18.2d
-	WORD $0x4ef3d4e7 // fsub v7.2d, v7.2d, v19.2d
-	WORD $0x4e617990 // fcvtl2 v16.2d, v12.4s
-	WORD $0x4e6179b1 // fcvtl2 v17.2d, v13.4s
-	WORD $0x4e6179d2 // fcvtl2 v18.2d, v14.4s
-	WORD $0x4e6179f3 // fcvtl2 v19.2d, v15.4s
-	WORD $0x4ef0d508 // fsub v8.2d, v8.2d, v16.2d
-	WORD $0x4ef1d529 // fsub v9.2d, v9.2d, v17.2d
-	WORD $0x4ef2d54a // fsub v10.2d, v10.2d, v18.2d
-	WORD $0x4ef3d56b // fsub v11.2d, v11.2d, v19.2d
-	WORD $0x0e616884 // fcvtn v4.2s, v4.2d
-	WORD $0x4e616904 // fcvtn2 v4.4s, v8.2d
-	WORD $0x0e6168a5 // fcvtn v5.2s, v5.2d
-	WORD $0x4e616925 // fcvtn2 v5.4s, v9.2d
-	WORD $0x0e6168c6 // fcvtn v6.2s, v6.2d
-	WORD $0x4e616946 // fcvtn2 v6.4s, v10.2d
-	WORD $0x0e6168e7 // fcvtn v7.2s, v7.2d
-	WORD $0x4e616967 // fcvtn2 v7.4s, v11.2d
-	WORD $0x4e24d588 // fadd v8.4s, v12.4s, v4.4s
-	WORD $0x4e25d5a9 // fadd v9.4s, v13.4s, v5.4s
-	WORD $0x4e26d5ca // fadd v10.4s, v14.4s, v6.4s
-	WORD $0x4e27d5eb // fadd v11.4s, v15.4s, v7.4s
-	FMOVQ 128(R3), F16
-	WORD $0x6e30dd08 // fmul v8.4s, v8.4s, v16.4s
-	FMOVQ 128(R3), F16
-	WORD $0x6e30dd29 // fmul v9.4s, v9.4s, v16.4s
-	FMOVQ 128(R3), F16
-	WORD $0x6e30dd4a // fmul v10.4s, v10.4s, v16.4s
-	FMOVQ 128(R3), F16
-	WORD $0x6e30dd6b // fmul v11.4s, v11.4s, v16.4s
-	WORD $0x4e3fd508 // fadd v8.4s, v8.4s, v31.4s
-	WORD $0x4e3fd529 // fadd v9.4s, v9.4s, v31.4s
-	WORD $0x4e3fd54a // fadd v10.4s, v10.4s, v31.4s
-	WORD $0x4e3fd56b // fadd v11.4s, v11.4s, v31.4s
-	WORD $0x4ebfd510 // fsub v16.4s, v8.4s, v31.4s
-	WORD $0x4ebfd531 // fsub v17.4s, v9.4s, v31.4s
-	WORD $0x4ebfd552 // fsub v18.4s, v10.4s, v31.4s
-	WORD $0x4ebfd573 // fsub v19.4s, v11.4s, v31.4s
-	FMOVQ 144(R3), F20
-	WORD $0x6e34de14 // fmul v20.4s, v16.4s, v20.4s
-	FMOVQ 144(R3), F21
-	WORD $0x6e35de35 // fmul v21.4s, v17.4s, v21.4s
-	FMOVQ 144(R3), F22
-	WORD $0x6e36de56 // fmul v22.4s, v18.4s, v22.4s
-	FMOVQ 144(R3), F23
-	WORD $0x6e37de77 // fmul v23.4s, v19.4s, v23.4s
-	WORD $0x4eb4d58c // fsub v12.4s, v12.4s, v20.4s
-	WORD $0x4eb5d5ad // fsub v13.4s, v13.4s, v21.4s
-	WORD $0x4eb6d5ce // fsub v14.4s, v14.4s, v22.4s
-	WORD $0x4eb7d5ef // fsub v15.4s, v15.4s, v23.4s
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	FMOVQ 160(R3), F12
-	WORD $0x6e2cde0c // fmul v12.4s, v16.4s, v12.4s
-	FMOVQ 160(R3), F13
-	WORD $0x6e2dde2d // fmul v13.4s, v17.4s, v13.4s
-	FMOVQ 160(R3), F14
-	WORD $0x6e2ede4e // fmul v14.4s, v18.4s, v14.4s
-	FMOVQ 160(R3), F15
-	WORD $0x6e2fde6f // fmul v15.4s, v19.4s, v15.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	FMOVQ 176(R3), F12
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	FMOVQ 176(R3), F13
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	FMOVQ 176(R3), F14
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	FMOVQ 176(R3), F15
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
-	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
-	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
-	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4e2cd4a5 // fadd v5.4s, v5.4s, v12.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4e2cd4c6 // fadd v6.4s, v6.4s, v12.4s
-	FMOVQ 256(R3), F12
-	WORD $0x4e2cd4e7 // fadd v7.4s, v7.4s, v12.4s
-	WORD $0x6ebf8508 // sub v8.4s, v8.4s, v31.4s
-	WORD $0x6ebf8529 // sub v9.4s, v9.4s, v31.4s
-	WORD $0x6ebf854a // sub v10.4s, v10.4s, v31.4s
-	WORD $0x6ebf856b // sub v11.4s, v11.4s, v31.4s
-	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
-	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
-	WORD $0x4f3f054e // sshr v14.4s, v10.4s, #1
-	WORD $0x4f3f056f // sshr v15.4s, v11.4s, #1
-	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
-	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
-	WORD $0x6eae854a // sub v10.4s, v10.4s, v14.4s
-	WORD $0x6eaf856b // sub v11.4s, v11.4s, v15.4s
-	FMOVQ 80(R3), F16
-	WORD $0x4eb0858c // add v12.4s, v12.4s, v16.4s
-	FMOVQ 80(R3), F16
-	WORD $0x4eb085ad // add v13.4s, v13.4s, v16.4s
-	FMOVQ 80(R3), F16
-	WORD $0x4eb085ce // add v14.4s, v14.4s, v16.4s
-	FMOVQ 80(R3), F16
-	WORD $0x4eb085ef // add v15.4s, v15.4s, v16.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	FMOVQ 80(R3), F16
-	WORD $0x4eb08508 // add v8.4s, v8.4s, v16.4s
-	FMOVQ 80(R3), F16
-	WORD $0x4eb08529 // add v9.4s, v9.4s, v16.4s
-	FMOVQ 80(R3), F16
-	WORD $0x4eb0854a // add v10.4s, v10.4s, v16.4s
-	FMOVQ 80(R3), F16
-	WORD $0x4eb0856b // add v11.4s, v11.4s, v16.4s
-	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
-	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2cdc90 // fmul v16.4s, v4.4s, v12.4s
-	WORD $0x6e2ddcb1 // fmul v17.4s, v5.4s, v13.4s
-	WORD $0x6e2edcd2 // fmul v18.4s, v6.4s, v14.4s
-	WORD $0x6e2fdcf3 // fmul v19.4s, v7.4s, v15.4s
-	WORD $0x6e28de10 // fmul v16.4s, v16.4s, v8.4s
-	WORD $0x6e29de31 // fmul v17.4s, v17.4s, v9.4s
-	WORD $0x6e2ade52 // fmul v18.4s, v18.4s, v10.4s
-	WORD $0x6e2bde73 // fmul v19.4s, v19.4s, v11.4s
-	FMOVQ 720(R3), F20
-	WORD $0x4e34f414 // fmax v20.4s, v0.4s, v20.4s
-	FMOVQ 720(R3), F21
-	WORD $0x4e35f435 // fmax v21.4s, v1.4s, v21.4s
-	FMOVQ 720(R3), F22
-	WORD $0x4e36f456 // fmax v22.4s, v2.4s, v22.4s
-	FMOVQ 720(R3), F23
-	WORD $0x4e37f477 // fmax v23.4s, v3.4s, v23.4s
-	WORD $0x4ea0e818 // fcmlt v24.4s, v0.4s, #0.0
-	WORD $0x4ea0e839 // fcmlt v25.4s, v1.4s, #0.0
-	WORD $0x4ea0e85a // fcmlt v26.4s, v2.4s, #0.0
-	WORD $0x4ea0e87b // fcmlt v27.4s, v3.4s, #0.0
-	WORD $0x6e24de84 // fmul v4.4s, v20.4s, v4.4s
-	WORD $0x6e25dea5 // fmul v5.4s, v21.4s, v5.4s
-	WORD $0x6e26dec6 // fmul v6.4s, v22.4s, v6.4s
-	WORD $0x6e27dee7 // fmul v7.4s, v23.4s, v7.4s
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	WORD $0x6e2ddca5 // fmul v5.4s, v5.4s, v13.4s
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
-	WORD $0x6e2fdce7 // fmul v7.4s, v7.4s, v15.4s
-	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	WORD $0x6e601c98 // bsl v24.16b, v4.16b, v0.16b
-	WORD $0x6e611cb9 // bsl v25.16b, v5.16b, v1.16b
-	WORD $0x6e621cda // bsl v26.16b, v6.16b, v2.16b
-	WORD $0x6e631cfb // bsl v27.16b, v7.16b, v3.16b
-	FMOVQ 256(R3), F0
-	WORD $0x4e30d400 // fadd v0.4s, v0.4s, v16.4s
-	FMOVQ 256(R3), F1
-	WORD $0x4e31d421 // fadd v1.4s, v1.4s, v17.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e32d442 // fadd v2.4s, v2.4s, v18.4s
-	FMOVQ 256(R3), F3
-	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
-	WORD $0x6e20ff00 // fdiv v0.4s, v24.4s, v0.4s
-	WORD $0x6e21ff21 // fdiv v1.4s, v25.4s, v1.4s
-	WORD $0x6e22ff42 // fdiv v2.4s, v26.4s, v2.4s
-	WORD $0x6e23ff63 // fdiv v3.4s, v27.4s, v3.4s
+	WORD $0x4e7bf484 // fmax v4.2d, v4.2d, v27.2d
+	WORD $0x4e7bf4a5 // fmax v5.2d, v5.2d, v27.2d
+	WORD $0x0e616846 // fcvtn v6.2s, v2.2d
+	WORD $0x4e616886 // fcvtn2 v6.4s, v4.2d
+	WORD $0x0e616867 // fcvtn v7.2s, v3.2d
+	WORD $0x4e6168a7 // fcvtn2 v7.4s, v5.2d
+	WORD $0x0e6178c8 // fcvtl v8.2d, v6.2s
+	WORD $0x0e6178e9 // fcvtl v9.2d, v7.2s
+	WORD $0x4ee8d442 // fsub v2.2d, v2.2d, v8.2d
+	WORD $0x4ee9d463 // fsub v3.2d, v3.2d, v9.2d
+	WORD $0x4e6178c8 // fcvtl2 v8.2d, v6.4s
+	WORD $0x4e6178e9 // fcvtl2 v9.2d, v7.4s
+	WORD $0x4ee8d484 // fsub v4.2d, v4.2d, v8.2d
+	WORD $0x4ee9d4a5 // fsub v5.2d, v5.2d, v9.2d
+	WORD $0x0e616842 // fcvtn v2.2s, v2.2d
+	WORD $0x4e616882 // fcvtn2 v2.4s, v4.2d
+	WORD $0x0e616863 // fcvtn v3.2s, v3.2d
+	WORD $0x4e6168a3 // fcvtn2 v3.4s, v5.2d
+	WORD $0x4e22d4c4 // fadd v4.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e5 // fadd v5.4s, v7.4s, v3.4s
+	WORD $0x6e38dc84 // fmul v4.4s, v4.4s, v24.4s
+	WORD $0x6e38dca5 // fmul v5.4s, v5.4s, v24.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x4ebfd488 // fsub v8.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a9 // fsub v9.4s, v5.4s, v31.4s
+	WORD $0x6e37dd0a // fmul v10.4s, v8.4s, v23.4s
+	WORD $0x6e37dd2b // fmul v11.4s, v9.4s, v23.4s
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x6e36dd06 // fmul v6.4s, v8.4s, v22.4s
+	WORD $0x6e36dd27 // fmul v7.4s, v9.4s, v22.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dea6 // fmul v6.4s, v21.4s, v2.4s
+	WORD $0x6e23dea7 // fmul v7.4s, v21.4s, v3.4s
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e33d4c6 // fadd v6.4s, v6.4s, v19.4s
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e32d4c6 // fadd v6.4s, v6.4s, v18.4s
+	WORD $0x4e32d4e7 // fadd v7.4s, v7.4s, v18.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e31d4c6 // fadd v6.4s, v6.4s, v17.4s
+	WORD $0x4e31d4e7 // fadd v7.4s, v7.4s, v17.4s
+	WORD $0x6e22dc48 // fmul v8.4s, v2.4s, v2.4s
+	WORD $0x6e23dc69 // fmul v9.4s, v3.4s, v3.4s
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
+	WORD $0x4e3ad463 // fadd v3.4s, v3.4s, v26.4s
+	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
+	WORD $0x6ebf84a5 // sub v5.4s, v5.4s, v31.4s
+	WORD $0x4f3f0486 // sshr v6.4s, v4.4s, #1
+	WORD $0x4f3f04a7 // sshr v7.4s, v5.4s, #1
+	WORD $0x6ea68484 // sub v4.4s, v4.4s, v6.4s
+	WORD $0x6ea784a5 // sub v5.4s, v5.4s, v7.4s
+	WORD $0x4eb984c6 // add v6.4s, v6.4s, v25.4s
+	WORD $0x4eb984e7 // add v7.4s, v7.4s, v25.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4eb98484 // add v4.4s, v4.4s, v25.4s
+	WORD $0x4eb984a5 // add v5.4s, v5.4s, v25.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e26dc48 // fmul v8.4s, v2.4s, v6.4s
+	WORD $0x6e27dc69 // fmul v9.4s, v3.4s, v7.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e30f40a // fmax v10.4s, v0.4s, v16.4s
+	WORD $0x4e30f42b // fmax v11.4s, v1.4s, v16.4s
+	WORD $0x4ea0e80c // fcmlt v12.4s, v0.4s, #0.0
+	WORD $0x4ea0e82d // fcmlt v13.4s, v1.4s, #0.0
+	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6e601c4c // bsl v12.16b, v2.16b, v0.16b
+	WORD $0x6e611c6d // bsl v13.16b, v3.16b, v1.16b
+	WORD $0x4e28d740 // fadd v0.4s, v26.4s, v8.4s
+	WORD $0x4e29d741 // fadd v1.4s, v26.4s, v9.4s
+	WORD $0x6e20fd80 // fdiv v0.4s, v12.4s, v0.4s
+	WORD $0x6e21fda1 // fdiv v1.4s, v13.4s, v1.4s
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
-	VST1.P [V2.S4], 16(R0)
-	VST1.P [V3.S4], 16(R0)
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x0e617802 // fcvtl v2.2d, v0.2s
+	WORD $0x0e617823 // fcvtl v3.2d, v1.2s
+	WORD $0x6e62dc44 // fmul v4.2d, v2.2d, v2.2d
+	WORD $0x6e63dc65 // fmul v5.2d, v3.2d, v3.2d
+	WORD $0x6e64dfc4 // fmul v4.2d, v30.2d, v4.2d
+	WORD $0x6e65dfc5 // fmul v5.2d, v30.2d, v5.2d
+	WORD $0x4e7dd484 // fadd v4.2d, v4.2d, v29.2d
+	WORD $0x4e7dd4a5 // fadd v5.2d, v5.2d, v29.2d
+	WORD $0x6e64dc42 // fmul v2.2d, v2.2d, v4.2d
+	WORD $0x6e65dc63 // fmul v3.2d, v3.2d, v5.2d
+	WORD $0x4ebc1c42 // orr v2.16b, v2.16b, v28.16b
+	WORD $0x4ebc1c63 // orr v3.16b, v3.16b, v28.16b
+	WORD $0x4e7bf442 // fmax v2.2d, v2.2d, v27.2d
+	WORD $0x4e7bf463 // fmax v3.2d, v3.2d, v27.2d
+	WORD $0x4e617804 // fcvtl2 v4.2d, v0.4s
+	WORD $0x4e617825 // fcvtl2 v5.2d, v1.4s
+	WORD $0x6e64dc86 // fmul v6.2d, v4.2d, v4.2d
+	WORD $0x6e65dca7 // fmul v7.2d, v5.2d, v5.2d
+	WORD $0x6e66dfc6 // fmul v6.2d, v30.2d, v6.2d
+	WORD $0x6e67dfc7 // fmul v7.2d, v30.2d, v7.2d
+	WORD $0x4e7dd4c6 // fadd v6.2d, v6.2d, v29.2d
+	WORD $0x4e7dd4e7 // fadd v7.2d, v7.2d, v29.2d
+	WORD $0x6e66dc84 // fmul v4.2d, v4.2d, v6.2d
+	WORD $0x6e67dca5 // fmul v5.2d, v5.2d, v7.2d
+	WORD $0x4ebc1c84 // orr v4.16b, v4.16b, v28.16b
+	WORD $0x4ebc1ca5 // orr v5.16b, v5.16b, v28.16b
+	WORD $0x4e7bf484 // fmax v4.2d, v4.2d, v27.2d
+	WORD $0x4e7bf4a5 // fmax v5.2d, v5.2d, v27.2d
+	WORD $0x0e616846 // fcvtn v6.2s, v2.2d
+	WORD $0x4e616886 // fcvtn2 v6.4s, v4.2d
+	WORD $0x0e616867 // fcvtn v7.2s, v3.2d
+	WORD $0x4e6168a7 // fcvtn2 v7.4s, v5.2d
+	WORD $0x0e6178c8 // fcvtl v8.2d, v6.2s
+	WORD $0x0e6178e9 // fcvtl v9.2d, v7.2s
+	WORD $0x4ee8d442 // fsub v2.2d, v2.2d, v8.2d
+	WORD $0x4ee9d463 // fsub v3.2d, v3.2d, v9.2d
+	WORD $0x4e6178c8 // fcvtl2 v8.2d, v6.4s
+	WORD $0x4e6178e9 // fcvtl2 v9.2d, v7.4s
+	WORD $0x4ee8d484 // fsub v4.2d, v4.2d, v8.2d
+	WORD $0x4ee9d4a5 // fsub v5.2d, v5.2d, v9.2d
+	WORD $0x0e616842 // fcvtn v2.2s, v2.2d
+	WORD $0x4e616882 // fcvtn2 v2.4s, v4.2d
+	WORD $0x0e616863 // fcvtn v3.2s, v3.2d
+	WORD $0x4e6168a3 // fcvtn2 v3.4s, v5.2d
+	WORD $0x4e22d4c4 // fadd v4.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e5 // fadd v5.4s, v7.4s, v3.4s
+	WORD $0x6e38dc84 // fmul v4.4s, v4.4s, v24.4s
+	WORD $0x6e38dca5 // fmul v5.4s, v5.4s, v24.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x4ebfd488 // fsub v8.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a9 // fsub v9.4s, v5.4s, v31.4s
+	WORD $0x6e37dd0a // fmul v10.4s, v8.4s, v23.4s
+	WORD $0x6e37dd2b // fmul v11.4s, v9.4s, v23.4s
+	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
+	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x6e36dd06 // fmul v6.4s, v8.4s, v22.4s
+	WORD $0x6e36dd27 // fmul v7.4s, v9.4s, v22.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dea6 // fmul v6.4s, v21.4s, v2.4s
+	WORD $0x6e23dea7 // fmul v7.4s, v21.4s, v3.4s
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e33d4c6 // fadd v6.4s, v6.4s, v19.4s
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e32d4c6 // fadd v6.4s, v6.4s, v18.4s
+	WORD $0x4e32d4e7 // fadd v7.4s, v7.4s, v18.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e31d4c6 // fadd v6.4s, v6.4s, v17.4s
+	WORD $0x4e31d4e7 // fadd v7.4s, v7.4s, v17.4s
+	WORD $0x6e22dc48 // fmul v8.4s, v2.4s, v2.4s
+	WORD $0x6e23dc69 // fmul v9.4s, v3.4s, v3.4s
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
+	WORD $0x4e3ad463 // fadd v3.4s, v3.4s, v26.4s
+	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
+	WORD $0x6ebf84a5 // sub v5.4s, v5.4s, v31.4s
+	WORD $0x4f3f0486 // sshr v6.4s, v4.4s, #1
+	WORD $0x4f3f04a7 // sshr v7.4s, v5.4s, #1
+	WORD $0x6ea68484 // sub v4.4s, v4.4s, v6.4s
+	WORD $0x6ea784a5 // sub v5.4s, v5.4s, v7.4s
+	WORD $0x4eb984c6 // add v6.4s, v6.4s, v25.4s
+	WORD $0x4eb984e7 // add v7.4s, v7.4s, v25.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4eb98484 // add v4.4s, v4.4s, v25.4s
+	WORD $0x4eb984a5 // add v5.4s, v5.4s, v25.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e26dc48 // fmul v8.4s, v2.4s, v6.4s
+	WORD $0x6e27dc69 // fmul v9.4s, v3.4s, v7.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e30f40a // fmax v10.4s, v0.4s, v16.4s
+	WORD $0x4e30f42b // fmax v11.4s, v1.4s, v16.4s
+	WORD $0x4ea0e80c // fcmlt v12.4s, v0.4s, #0.0
+	WORD $0x4ea0e82d // fcmlt v13.4s, v1.4s, #0.0
+	WORD $0x6e22dd42 // fmul v2.4s, v10.4s, v2.4s
+	WORD $0x6e23dd63 // fmul v3.4s, v11.4s, v3.4s
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x6e601c4c // bsl v12.16b, v2.16b, v0.16b
+	WORD $0x6e611c6d // bsl v13.16b, v3.16b, v1.16b
+	WORD $0x4e28d740 // fadd v0.4s, v26.4s, v8.4s
+	WORD $0x4e29d741 // fadd v1.4s, v26.4s, v9.4s
+	WORD $0x6e20fd80 // fdiv v0.4s, v12.4s, v0.4s
+	WORD $0x6e21fda1 // fdiv v1.4s, v13.4s, v1.4s
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V1.S4], 16(R0)
 	SUB $16, R2
 	B loop
 single:
@@ -2101,16 +1881,14 @@ single:
 	WORD $0x4e7dd442 // fadd v2.2d, v2.2d, v29.2d
 	WORD $0x6e62dc21 // fmul v1.2d, v1.2d, v2.2d
 	WORD $0x4ebc1c21 // orr v1.16b, v1.16b, v28.16b
-	FMOVQ 736(R3), F2
-	WORD $0x4e62f421 // fmax v1.2d, v1.2d, v2.2d
+	WORD $0x4e7bf421 // fmax v1.2d, v1.2d, v27.2d
 	WORD $0x4e617802 // fcvtl2 v2.2d, v0.4s
 	WORD $0x6e62dc43 // fmul v3.2d, v2.2d, v2.2d
 	WORD $0x6e63dfc3 // fmul v3.2d, v30.2d, v3.2d
 	WORD $0x4e7dd463 // fadd v3.2d, v3.2d, v29.2d
 	WORD $0x6e63dc42 // fmul v2.2d, v2.2d, v3.2d
 	WORD $0x4ebc1c42 // orr v2.16b, v2.16b, v28.16b
-	FMOVQ 736(R3), F3
-	WORD $0x4e63f442 // fmax v2.2d, v2.2d, v3.2d
+	WORD $0x4e7bf442 // fmax v2.2d, v2.2d, v27.2d
 	WORD $0x0e616823 // fcvtn v3.2s, v1.2d
 	WORD $0x4e616843 // fcvtn2 v3.4s, v2.2d
 	WORD $0x0e617864 // fcvtl v4.2d, v3.2s
@@ -2120,55 +1898,42 @@ single:
 	WORD $0x0e616821 // fcvtn v1.2s, v1.2d
 	WORD $0x4e616841 // fcvtn2 v1.4s, v2.2d
 	WORD $0x4e21d462 // fadd v2.4s, v3.4s, v1.4s
-	FMOVQ 128(R3), F4
-	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e38dc42 // fmul v2.4s, v2.4s, v24.4s
 	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
 	WORD $0x4ebfd444 // fsub v4.4s, v2.4s, v31.4s
-	FMOVQ 144(R3), F5
-	WORD $0x6e25dc85 // fmul v5.4s, v4.4s, v5.4s
+	WORD $0x6e37dc85 // fmul v5.4s, v4.4s, v23.4s
 	WORD $0x4ea5d463 // fsub v3.4s, v3.4s, v5.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
-	FMOVQ 160(R3), F3
-	WORD $0x6e23dc83 // fmul v3.4s, v4.4s, v3.4s
+	WORD $0x6e36dc83 // fmul v3.4s, v4.4s, v22.4s
 	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
-	FMOVQ 176(R3), F3
+	WORD $0x6e21dea3 // fmul v3.4s, v21.4s, v1.4s
+	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 192(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 208(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e32d463 // fadd v3.4s, v3.4s, v18.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 224(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
-	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 240(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e31d463 // fadd v3.4s, v3.4s, v17.4s
 	WORD $0x6e21dc24 // fmul v4.4s, v1.4s, v1.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
-	FMOVQ 256(R3), F3
-	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e3ad421 // fadd v1.4s, v1.4s, v26.4s
 	WORD $0x6ebf8442 // sub v2.4s, v2.4s, v31.4s
 	WORD $0x4f3f0443 // sshr v3.4s, v2.4s, #1
 	WORD $0x6ea38442 // sub v2.4s, v2.4s, v3.4s
-	FMOVQ 80(R3), F4
-	WORD $0x4ea48463 // add v3.4s, v3.4s, v4.4s
+	WORD $0x4eb98463 // add v3.4s, v3.4s, v25.4s
 	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
-	FMOVQ 80(R3), F4
-	WORD $0x4ea48442 // add v2.4s, v2.4s, v4.4s
+	WORD $0x4eb98442 // add v2.4s, v2.4s, v25.4s
 	WORD $0x4f375442 // shl v2.4s, v2.4s, #23
 	WORD $0x6e23dc24 // fmul v4.4s, v1.4s, v3.4s
 	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	FMOVQ 720(R3), F5
-	WORD $0x4e25f405 // fmax v5.4s, v0.4s, v5.4s
+	WORD $0x4e30f405 // fmax v5.4s, v0.4s, v16.4s
 	WORD $0x4ea0e806 // fcmlt v6.4s, v0.4s, #0.0
 	WORD $0x6e21dca1 // fmul v1.4s, v5.4s, v1.4s
 	WORD $0x6e23dc21 // fmul v1.4s, v1.4s, v3.4s
 	WORD $0x6e22dc21 // fmul v1.4s, v1.4s, v2.4s
 	WORD $0x6e601c26 // bsl v6.16b, v1.16b, v0.16b
-	FMOVQ 256(R3), F0
-	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e24d740 // fadd v0.4s, v26.4s, v4.4s
 	WORD $0x6e20fcc0 // fdiv v0.4s, v6.4s, v0.4s
 	VST1.P [V0.S4], 16(R0)
 	SUB $4, R2
@@ -2182,16 +1947,14 @@ tail:
 	WORD $0x4e7dd442 // fadd v2.2d, v2.2d, v29.2d
 	WORD $0x6e62dc21 // fmul v1.2d, v1.2d, v2.2d
 	WORD $0x4ebc1c21 // orr v1.16b, v1.16b, v28.16b
-	FMOVQ 736(R3), F2
-	WORD $0x4e62f421 // fmax v1.2d, v1.2d, v2.2d
+	WORD $0x4e7bf421 // fmax v1.2d, v1.2d, v27.2d
 	WORD $0x4e617802 // fcvtl2 v2.2d, v0.4s
 	WORD $0x6e62dc43 // fmul v3.2d, v2.2d, v2.2d
 	WORD $0x6e63dfc3 // fmul v3.2d, v30.2d, v3.2d
 	WORD $0x4e7dd463 // fadd v3.2d, v3.2d, v29.2d
 	WORD $0x6e63dc42 // fmul v2.2d, v2.2d, v3.2d
 	WORD $0x4ebc1c42 // orr v2.16b, v2.16b, v28.16b
-	FMOVQ 736(R3), F3
-	WORD $0x4e63f442 // fmax v2.2d, v2.2d, v3.2d
+	WORD $0x4e7bf442 // fmax v2.2d, v2.2d, v27.2d
 	WORD $0x0e616823 // fcvtn v3.2s, v1.2d
 	WORD $0x4e616843 // fcvtn2 v3.4s, v2.2d
 	WORD $0x0e617864 // fcvtl v4.2d, v3.2s
@@ -2201,55 +1964,42 @@ tail:
 	WORD $0x0e616821 // fcvtn v1.2s, v1.2d
 	WORD $0x4e616841 // fcvtn2 v1.4s, v2.2d
 	WORD $0x4e21d462 // fadd v2.4s, v3.4s, v1.4s
-	FMOVQ 128(R3), F4
-	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e38dc42 // fmul v2.4s, v2.4s, v24.4s
 	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
 	WORD $0x4ebfd444 // fsub v4.4s, v2.4s, v31.4s
-	FMOVQ 144(R3), F5
-	WORD $0x6e25dc85 // fmul v5.4s, v4.4s, v5.4s
+	WORD $0x6e37dc85 // fmul v5.4s, v4.4s, v23.4s
 	WORD $0x4ea5d463 // fsub v3.4s, v3.4s, v5.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
-	FMOVQ 160(R3), F3
-	WORD $0x6e23dc83 // fmul v3.4s, v4.4s, v3.4s
+	WORD $0x6e36dc83 // fmul v3.4s, v4.4s, v22.4s
 	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
-	FMOVQ 176(R3), F3
+	WORD $0x6e21dea3 // fmul v3.4s, v21.4s, v1.4s
+	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 192(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 208(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e32d463 // fadd v3.4s, v3.4s, v18.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 224(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
-	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 240(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e31d463 // fadd v3.4s, v3.4s, v17.4s
 	WORD $0x6e21dc24 // fmul v4.4s, v1.4s, v1.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
-	FMOVQ 256(R3), F3
-	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e3ad421 // fadd v1.4s, v1.4s, v26.4s
 	WORD $0x6ebf8442 // sub v2.4s, v2.4s, v31.4s
 	WORD $0x4f3f0443 // sshr v3.4s, v2.4s, #1
 	WORD $0x6ea38442 // sub v2.4s, v2.4s, v3.4s
-	FMOVQ 80(R3), F4
-	WORD $0x4ea48463 // add v3.4s, v3.4s, v4.4s
+	WORD $0x4eb98463 // add v3.4s, v3.4s, v25.4s
 	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
-	FMOVQ 80(R3), F4
-	WORD $0x4ea48442 // add v2.4s, v2.4s, v4.4s
+	WORD $0x4eb98442 // add v2.4s, v2.4s, v25.4s
 	WORD $0x4f375442 // shl v2.4s, v2.4s, #23
 	WORD $0x6e23dc24 // fmul v4.4s, v1.4s, v3.4s
 	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	FMOVQ 720(R3), F5
-	WORD $0x4e25f405 // fmax v5.4s, v0.4s, v5.4s
+	WORD $0x4e30f405 // fmax v5.4s, v0.4s, v16.4s
 	WORD $0x4ea0e806 // fcmlt v6.4s, v0.4s, #0.0
 	WORD $0x6e21dca1 // fmul v1.4s, v5.4s, v1.4s
 	WORD $0x6e23dc21 // fmul v1.4s, v1.4s, v3.4s
 	WORD $0x6e22dc21 // fmul v1.4s, v1.4s, v2.4s
 	WORD $0x6e601c26 // bsl v6.16b, v1.16b, v0.16b
-	FMOVQ 256(R3), F0
-	WORD $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD $0x4e24d740 // fadd v0.4s, v26.4s, v4.4s
 	WORD $0x6e20fcc0 // fdiv v0.4s, v6.4s, v0.4s
 	FMOVS.P F0, 4(R0)
 	SUB $1, R2
@@ -2980,414 +2730,360 @@ TEXT ·softplusNEON(SB), NOSPLIT, $0-48
 	FMOVQ 64(R3), F30
 	FMOVQ 80(R3), F29
 	FMOVQ 144(R3), F28
+	FMOVQ 160(R3), F27
+	FMOVQ 688(R3), F26
+	FMOVQ 96(R3), F25
+	FMOVQ 128(R3), F24
+	FMOVQ 176(R3), F23
+	FMOVQ 192(R3), F22
+	FMOVQ 208(R3), F21
+	FMOVQ 224(R3), F20
+	FMOVQ 240(R3), F19
+	FMOVQ 528(R3), F18
+	FMOVQ 544(R3), F17
+	FMOVQ 560(R3), F16
+	FMOVQ 384(R3), F15
+	FMOVQ 368(R3), F14
 loop:
 	CMP $16, R2
 	BLT single
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
-	FMOVQ 688(R3), F4
-	WORD $0x4ea41c04 // orr v4.16b, v0.16b, v4.16b
-	FMOVQ 688(R3), F5
-	WORD $0x4ea51c25 // orr v5.16b, v1.16b, v5.16b
-	FMOVQ 688(R3), F6
-	WORD $0x4ea61c46 // orr v6.16b, v2.16b, v6.16b
-	FMOVQ 688(R3), F7
-	WORD $0x4ea71c67 // orr v7.16b, v3.16b, v7.16b
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f484 // fmax v4.4s, v4.4s, v8.4s
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f4a5 // fmax v5.4s, v5.4s, v8.4s
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f4c6 // fmax v6.4s, v6.4s, v8.4s
-	FMOVQ 96(R3), F8
-	WORD $0x4e28f4e7 // fmax v7.4s, v7.4s, v8.4s
-	FMOVQ 128(R3), F8
-	WORD $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
-	FMOVQ 128(R3), F9
-	WORD $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
-	FMOVQ 128(R3), F10
-	WORD $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
-	FMOVQ 128(R3), F11
-	WORD $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	WORD $0x4e3ed508 // fadd v8.4s, v8.4s, v30.4s
-	WORD $0x4e3ed529 // fadd v9.4s, v9.4s, v30.4s
-	WORD $0x4e3ed54a // fadd v10.4s, v10.4s, v30.4s
-	WORD $0x4e3ed56b // fadd v11.4s, v11.4s, v30.4s
-	WORD $0x4ebed50c // fsub v12.4s, v8.4s, v30.4s
-	WORD $0x4ebed52d // fsub v13.4s, v9.4s, v30.4s
-	WORD $0x4ebed54e // fsub v14.4s, v10.4s, v30.4s
-	WORD $0x4ebed56f // fsub v15.4s, v11.4s, v30.4s
-	WORD $0x6e3cdd90 // fmul v16.4s, v12.4s, v28.4s
-	WORD $0x6e3cddb1 // fmul v17.4s, v13.4s, v28.4s
-	WORD $0x6e3cddd2 // fmul v18.4s, v14.4s, v28.4s
-	WORD $0x6e3cddf3 // fmul v19.4s, v15.4s, v28.4s
-	WORD $0x4eb0d484 // fsub v4.4s, v4.4s, v16.4s
-	WORD $0x4eb1d4a5 // fsub v5.4s, v5.4s, v17.4s
-	WORD $0x4eb2d4c6 // fsub v6.4s, v6.4s, v18.4s
-	WORD $0x4eb3d4e7 // fsub v7.4s, v7.4s, v19.4s
-	FMOVQ 160(R3), F16
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
-	FMOVQ 160(R3), F16
-	WORD $0x6e30ddad // fmul v13.4s, v13.4s, v16.4s
-	FMOVQ 160(R3), F16
-	WORD $0x6e30ddce // fmul v14.4s, v14.4s, v16.4s
-	FMOVQ 160(R3), F16
-	WORD $0x6e30ddef // fmul v15.4s, v15.4s, v16.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	FMOVQ 176(R3), F12
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	FMOVQ 176(R3), F13
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	FMOVQ 176(R3), F14
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	FMOVQ 176(R3), F15
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 192(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 208(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 224(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dd8c // fmul v12.4s, v12.4s, v4.4s
-	WORD $0x6e25ddad // fmul v13.4s, v13.4s, v5.4s
-	WORD $0x6e26ddce // fmul v14.4s, v14.4s, v6.4s
-	WORD $0x6e27ddef // fmul v15.4s, v15.4s, v7.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d58c // fadd v12.4s, v12.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ad // fadd v13.4s, v13.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ce // fadd v14.4s, v14.4s, v16.4s
-	FMOVQ 240(R3), F16
-	WORD $0x4e30d5ef // fadd v15.4s, v15.4s, v16.4s
-	WORD $0x6e24dc90 // fmul v16.4s, v4.4s, v4.4s
-	WORD $0x6e25dcb1 // fmul v17.4s, v5.4s, v5.4s
-	WORD $0x6e26dcd2 // fmul v18.4s, v6.4s, v6.4s
-	WORD $0x6e27dcf3 // fmul v19.4s, v7.4s, v7.4s
-	WORD $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
-	WORD $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
-	WORD $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
-	WORD $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
-	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
-	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
-	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
-	WORD $0x4e3fd4c6 // fadd v6.4s, v6.4s, v31.4s
-	WORD $0x4e3fd4e7 // fadd v7.4s, v7.4s, v31.4s
-	WORD $0x6ebe8508 // sub v8.4s, v8.4s, v30.4s
-	WORD $0x6ebe8529 // sub v9.4s, v9.4s, v30.4s
-	WORD $0x6ebe854a // sub v10.4s, v10.4s, v30.4s
-	WORD $0x6ebe856b // sub v11.4s, v11.4s, v30.4s
-	WORD $0x4f3f050c // sshr v12.4s, v8.4s, #1
-	WORD $0x4f3f052d // sshr v13.4s, v9.4s, #1
-	WORD $0x4f3f054e // sshr v14.4s, v10.4s, #1
-	WORD $0x4f3f056f // sshr v15.4s, v11.4s, #1
-	WORD $0x6eac8508 // sub v8.4s, v8.4s, v12.4s
-	WORD $0x6ead8529 // sub v9.4s, v9.4s, v13.4s
-	WORD $0x6eae854a // sub v10.4s, v10.4s, v14.4s
-	WORD $0x6eaf856b // sub v11.4s, v11.4s, v15.4s
-	WORD $0x4ebd858c // add v12.4s, v12.4s, v29.4s
-	WORD $0x4ebd85ad // add v13.4s, v13.4s, v29.4s
-	WORD $0x4ebd85ce // add v14.4s, v14.4s, v29.4s
-	WORD $0x4ebd85ef // add v15.4s, v15.4s, v29.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
-	WORD $0x4f3755ce // shl v14.4s, v14.4s, #23
-	WORD $0x4f3755ef // shl v15.4s, v15.4s, #23
-	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
-	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
-	WORD $0x4ebd854a // add v10.4s, v10.4s, v29.4s
-	WORD $0x4ebd856b // add v11.4s, v11.4s, v29.4s
-	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
-	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e2cdc84 // fmul v4.4s, v4.4s, v12.4s
-	WORD $0x6e2ddca5 // fmul v5.4s, v5.4s, v13.4s
-	WORD $0x6e2edcc6 // fmul v6.4s, v6.4s, v14.4s
-	WORD $0x6e2fdce7 // fmul v7.4s, v7.4s, v15.4s
-	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
-	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	WORD $0x4e24d7e8 // fadd v8.4s, v31.4s, v4.4s
-	WORD $0x4e25d7e9 // fadd v9.4s, v31.4s, v5.4s
-	WORD $0x4e26d7ea // fadd v10.4s, v31.4s, v6.4s
-	WORD $0x4e27d7eb // fadd v11.4s, v31.4s, v7.4s
-	WORD $0x4ebfd50c // fsub v12.4s, v8.4s, v31.4s
-	WORD $0x4ebfd52d // fsub v13.4s, v9.4s, v31.4s
-	WORD $0x4ebfd54e // fsub v14.4s, v10.4s, v31.4s
-	WORD $0x4ebfd56f // fsub v15.4s, v11.4s, v31.4s
-	WORD $0x4eacd484 // fsub v4.4s, v4.4s, v12.4s
-	WORD $0x4eadd4a5 // fsub v5.4s, v5.4s, v13.4s
-	WORD $0x4eaed4c6 // fsub v6.4s, v6.4s, v14.4s
-	WORD $0x4eafd4e7 // fsub v7.4s, v7.4s, v15.4s
-	WORD $0x6e28fc84 // fdiv v4.4s, v4.4s, v8.4s
-	WORD $0x6e29fca5 // fdiv v5.4s, v5.4s, v9.4s
-	WORD $0x6e2afcc6 // fdiv v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bfce7 // fdiv v7.4s, v7.4s, v11.4s
-	FMOVQ 528(R3), F12
-	WORD $0x4eac8508 // add v8.4s, v8.4s, v12.4s
-	FMOVQ 528(R3), F12
-	WORD $0x4eac8529 // add v9.4s, v9.4s, v12.4s
-	FMOVQ 528(R3), F12
-	WORD $0x4eac854a // add v10.4s, v10.4s, v12.4s
-	FMOVQ 528(R3), F12
-	WORD $0x4eac856b // add v11.4s, v11.4s, v12.4s
-	WORD $0x6f29050c // ushr v12.4s, v8.4s, #23
-	WORD $0x6f29052d // ushr v13.4s, v9.4s, #23
-	WORD $0x6f29054e // ushr v14.4s, v10.4s, #23
-	WORD $0x6f29056f // ushr v15.4s, v11.4s, #23
-	WORD $0x6ebd858c // sub v12.4s, v12.4s, v29.4s
-	WORD $0x6ebd85ad // sub v13.4s, v13.4s, v29.4s
-	WORD $0x6ebd85ce // sub v14.4s, v14.4s, v29.4s
-	WORD $0x6ebd85ef // sub v15.4s, v15.4s, v29.4s
-	WORD $0x4e21d98c // scvtf v12.4s, v12.4s
-	WORD $0x4e21d9ad // scvtf v13.4s, v13.4s
-	WORD $0x4e21d9ce // scvtf v14.4s, v14.4s
-	WORD $0x4e21d9ef // scvtf v15.4s, v15.4s
-	FMOVQ 544(R3), F16
-	WORD $0x4e301d08 // and v8.16b, v8.16b, v16.16b
-	FMOVQ 544(R3), F16
-	WORD $0x4e301d29 // and v9.16b, v9.16b, v16.16b
-	FMOVQ 544(R3), F16
-	WORD $0x4e301d4a // and v10.16b, v10.16b, v16.16b
-	FMOVQ 544(R3), F16
-	WORD $0x4e301d6b // and v11.16b, v11.16b, v16.16b
-	FMOVQ 560(R3), F16
-	WORD $0x4eb08508 // add v8.4s, v8.4s, v16.4s
-	FMOVQ 560(R3), F16
-	WORD $0x4eb08529 // add v9.4s, v9.4s, v16.4s
-	FMOVQ 560(R3), F16
-	WORD $0x4eb0854a // add v10.4s, v10.4s, v16.4s
-	FMOVQ 560(R3), F16
-	WORD $0x4eb0856b // add v11.4s, v11.4s, v16.4s
-	WORD $0x4ebfd508 // fsub v8.4s, v8.4s, v31.4s
-	WORD $0x4ebfd529 // fsub v9.4s, v9.4s, v31.4s
-	WORD $0x4ebfd54a // fsub v10.4s, v10.4s, v31.4s
-	WORD $0x4ebfd56b // fsub v11.4s, v11.4s, v31.4s
-	WORD $0x6e28dd10 // fmul v16.4s, v8.4s, v8.4s
-	WORD $0x6e29dd31 // fmul v17.4s, v9.4s, v9.4s
-	WORD $0x6e2add52 // fmul v18.4s, v10.4s, v10.4s
-	WORD $0x6e2bdd73 // fmul v19.4s, v11.4s, v11.4s
-	FMOVQ 384(R3), F20
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	FMOVQ 384(R3), F21
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	FMOVQ 384(R3), F22
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	FMOVQ 384(R3), F23
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	FMOVQ 368(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 368(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 368(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 368(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	FMOVQ 288(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 288(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 288(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 288(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	FMOVQ 272(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 272(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 272(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 272(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	FMOVQ 304(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 304(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 304(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 304(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	FMOVQ 320(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 320(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 320(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 320(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	FMOVQ 336(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 336(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 336(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 336(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	FMOVQ 352(R3), F24
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	FMOVQ 352(R3), F24
-	WORD $0x4e38d6b5 // fadd v21.4s, v21.4s, v24.4s
-	FMOVQ 352(R3), F24
-	WORD $0x4e38d6d6 // fadd v22.4s, v22.4s, v24.4s
-	FMOVQ 352(R3), F24
-	WORD $0x4e38d6f7 // fadd v23.4s, v23.4s, v24.4s
-	WORD $0x6e28de94 // fmul v20.4s, v20.4s, v8.4s
-	WORD $0x6e29deb5 // fmul v21.4s, v21.4s, v9.4s
-	WORD $0x6e2aded6 // fmul v22.4s, v22.4s, v10.4s
-	WORD $0x6e2bdef7 // fmul v23.4s, v23.4s, v11.4s
-	WORD $0x6e30de94 // fmul v20.4s, v20.4s, v16.4s
-	WORD $0x6e31deb5 // fmul v21.4s, v21.4s, v17.4s
-	WORD $0x6e32ded6 // fmul v22.4s, v22.4s, v18.4s
-	WORD $0x6e33def7 // fmul v23.4s, v23.4s, v19.4s
-	FMOVQ 160(R3), F24
-	WORD $0x6e38dd98 // fmul v24.4s, v12.4s, v24.4s
-	FMOVQ 160(R3), F25
-	WORD $0x6e39ddb9 // fmul v25.4s, v13.4s, v25.4s
-	FMOVQ 160(R3), F26
-	WORD $0x6e3addda // fmul v26.4s, v14.4s, v26.4s
-	FMOVQ 160(R3), F27
-	WORD $0x6e3bddfb // fmul v27.4s, v15.4s, v27.4s
-	WORD $0x4e38d694 // fadd v20.4s, v20.4s, v24.4s
-	WORD $0x4e39d6b5 // fadd v21.4s, v21.4s, v25.4s
-	WORD $0x4e3ad6d6 // fadd v22.4s, v22.4s, v26.4s
-	WORD $0x4e3bd6f7 // fadd v23.4s, v23.4s, v27.4s
-	FMOVQ 400(R3), F24
-	WORD $0x6e30df10 // fmul v16.4s, v24.4s, v16.4s
-	FMOVQ 400(R3), F24
-	WORD $0x6e31df11 // fmul v17.4s, v24.4s, v17.4s
-	FMOVQ 400(R3), F24
-	WORD $0x6e32df12 // fmul v18.4s, v24.4s, v18.4s
-	FMOVQ 400(R3), F24
-	WORD $0x6e33df13 // fmul v19.4s, v24.4s, v19.4s
-	WORD $0x4eb0d690 // fsub v16.4s, v20.4s, v16.4s
-	WORD $0x4eb1d6b1 // fsub v17.4s, v21.4s, v17.4s
-	WORD $0x4eb2d6d2 // fsub v18.4s, v22.4s, v18.4s
-	WORD $0x4eb3d6f3 // fsub v19.4s, v23.4s, v19.4s
-	WORD $0x4e24d604 // fadd v4.4s, v16.4s, v4.4s
-	WORD $0x4e25d625 // fadd v5.4s, v17.4s, v5.4s
-	WORD $0x4e26d646 // fadd v6.4s, v18.4s, v6.4s
-	WORD $0x4e27d667 // fadd v7.4s, v19.4s, v7.4s
-	FMOVQ 464(R3), F16
-	WORD $0x6ea0e611 // fcmgt v17.4s, v16.4s, v0.4s
-	WORD $0x6e601e11 // bsl v17.16b, v16.16b, v0.16b
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4eba1c02 // orr v2.16b, v0.16b, v26.16b
+	WORD $0x4eba1c23 // orr v3.16b, v1.16b, v26.16b
+	WORD $0x4e39f442 // fmax v2.4s, v2.4s, v25.4s
+	WORD $0x4e39f463 // fmax v3.4s, v3.4s, v25.4s
+	WORD $0x6e38dc44 // fmul v4.4s, v2.4s, v24.4s
+	WORD $0x6e38dc65 // fmul v5.4s, v3.4s, v24.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
+	WORD $0x4ebed486 // fsub v6.4s, v4.4s, v30.4s
+	WORD $0x4ebed4a7 // fsub v7.4s, v5.4s, v30.4s
+	WORD $0x6e3cdcc8 // fmul v8.4s, v6.4s, v28.4s
+	WORD $0x6e3cdce9 // fmul v9.4s, v7.4s, v28.4s
+	WORD $0x4ea8d442 // fsub v2.4s, v2.4s, v8.4s
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	WORD $0x6e3bdcc6 // fmul v6.4s, v6.4s, v27.4s
+	WORD $0x6e3bdce7 // fmul v7.4s, v7.4s, v27.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dee6 // fmul v6.4s, v23.4s, v2.4s
+	WORD $0x6e23dee7 // fmul v7.4s, v23.4s, v3.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e36d4e7 // fadd v7.4s, v7.4s, v22.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e35d4c6 // fadd v6.4s, v6.4s, v21.4s
+	WORD $0x4e35d4e7 // fadd v7.4s, v7.4s, v21.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e33d4c6 // fadd v6.4s, v6.4s, v19.4s
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	WORD $0x6e22dc48 // fmul v8.4s, v2.4s, v2.4s
+	WORD $0x6e23dc69 // fmul v9.4s, v3.4s, v3.4s
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
+	WORD $0x4e3fd463 // fadd v3.4s, v3.4s, v31.4s
+	WORD $0x6ebe8484 // sub v4.4s, v4.4s, v30.4s
+	WORD $0x6ebe84a5 // sub v5.4s, v5.4s, v30.4s
+	WORD $0x4f3f0486 // sshr v6.4s, v4.4s, #1
+	WORD $0x4f3f04a7 // sshr v7.4s, v5.4s, #1
+	WORD $0x6ea68484 // sub v4.4s, v4.4s, v6.4s
+	WORD $0x6ea784a5 // sub v5.4s, v5.4s, v7.4s
+	WORD $0x4ebd84c6 // add v6.4s, v6.4s, v29.4s
+	WORD $0x4ebd84e7 // add v7.4s, v7.4s, v29.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
+	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x4e22d7e4 // fadd v4.4s, v31.4s, v2.4s
+	WORD $0x4e23d7e5 // fadd v5.4s, v31.4s, v3.4s
+	WORD $0x4ebfd486 // fsub v6.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a7 // fsub v7.4s, v5.4s, v31.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e24fc42 // fdiv v2.4s, v2.4s, v4.4s
+	WORD $0x6e25fc63 // fdiv v3.4s, v3.4s, v5.4s
+	WORD $0x4eb28484 // add v4.4s, v4.4s, v18.4s
+	WORD $0x4eb284a5 // add v5.4s, v5.4s, v18.4s
+	WORD $0x6f290486 // ushr v6.4s, v4.4s, #23
+	WORD $0x6f2904a7 // ushr v7.4s, v5.4s, #23
+	WORD $0x6ebd84c6 // sub v6.4s, v6.4s, v29.4s
+	WORD $0x6ebd84e7 // sub v7.4s, v7.4s, v29.4s
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4e21d8e7 // scvtf v7.4s, v7.4s
+	WORD $0x4e311c84 // and v4.16b, v4.16b, v17.16b
+	WORD $0x4e311ca5 // and v5.16b, v5.16b, v17.16b
+	WORD $0x4eb08484 // add v4.4s, v4.4s, v16.4s
+	WORD $0x4eb084a5 // add v5.4s, v5.4s, v16.4s
+	WORD $0x4ebfd484 // fsub v4.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a5 // fsub v5.4s, v5.4s, v31.4s
+	WORD $0x6e24dc88 // fmul v8.4s, v4.4s, v4.4s
+	WORD $0x6e25dca9 // fmul v9.4s, v5.4s, v5.4s
+	WORD $0x6e24ddea // fmul v10.4s, v15.4s, v4.4s
+	WORD $0x6e25ddeb // fmul v11.4s, v15.4s, v5.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 288(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 288(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 272(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 272(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 304(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 304(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 320(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 320(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 336(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 336(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 352(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 352(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
+	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
+	WORD $0x6e3bdccc // fmul v12.4s, v6.4s, v27.4s
+	WORD $0x6e3bdced // fmul v13.4s, v7.4s, v27.4s
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	WORD $0x4e2dd56b // fadd v11.4s, v11.4s, v13.4s
+	FMOVQ 400(R3), F12
+	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
+	FMOVQ 400(R3), F12
+	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
+	WORD $0x4ea8d548 // fsub v8.4s, v10.4s, v8.4s
+	WORD $0x4ea9d569 // fsub v9.4s, v11.4s, v9.4s
+	WORD $0x4e22d502 // fadd v2.4s, v8.4s, v2.4s
+	WORD $0x4e23d523 // fadd v3.4s, v9.4s, v3.4s
+	FMOVQ 464(R3), F8
+	WORD $0x6ea0e509 // fcmgt v9.4s, v8.4s, v0.4s
+	WORD $0x6e601d09 // bsl v9.16b, v8.16b, v0.16b
 	FMOVQ 464(R3), F0
-	WORD $0x6ea1e410 // fcmgt v16.4s, v0.4s, v1.4s
-	WORD $0x6e611c10 // bsl v16.16b, v0.16b, v1.16b
-	FMOVQ 464(R3), F0
-	WORD $0x6ea2e401 // fcmgt v1.4s, v0.4s, v2.4s
-	WORD $0x6e621c01 // bsl v1.16b, v0.16b, v2.16b
-	FMOVQ 464(R3), F0
-	WORD $0x6ea3e402 // fcmgt v2.4s, v0.4s, v3.4s
-	WORD $0x6e631c02 // bsl v2.16b, v0.16b, v3.16b
-	WORD $0x4e24d500 // fadd v0.4s, v8.4s, v4.4s
-	WORD $0x4e25d523 // fadd v3.4s, v9.4s, v5.4s
-	WORD $0x4e26d544 // fadd v4.4s, v10.4s, v6.4s
-	WORD $0x4e27d565 // fadd v5.4s, v11.4s, v7.4s
-	WORD $0x6e3cdd86 // fmul v6.4s, v12.4s, v28.4s
-	WORD $0x6e3cdda7 // fmul v7.4s, v13.4s, v28.4s
-	WORD $0x6e3cddc8 // fmul v8.4s, v14.4s, v28.4s
-	WORD $0x6e3cdde9 // fmul v9.4s, v15.4s, v28.4s
-	WORD $0x4e26d400 // fadd v0.4s, v0.4s, v6.4s
-	WORD $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
-	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
-	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
-	WORD $0x4e20d620 // fadd v0.4s, v17.4s, v0.4s
-	WORD $0x4e23d603 // fadd v3.4s, v16.4s, v3.4s
-	WORD $0x4e24d421 // fadd v1.4s, v1.4s, v4.4s
-	WORD $0x4e25d442 // fadd v2.4s, v2.4s, v5.4s
+	WORD $0x6ea1e408 // fcmgt v8.4s, v0.4s, v1.4s
+	WORD $0x6e611c08 // bsl v8.16b, v0.16b, v1.16b
+	WORD $0x4e22d480 // fadd v0.4s, v4.4s, v2.4s
+	WORD $0x4e23d4a1 // fadd v1.4s, v5.4s, v3.4s
+	WORD $0x6e3cdcc2 // fmul v2.4s, v6.4s, v28.4s
+	WORD $0x6e3cdce3 // fmul v3.4s, v7.4s, v28.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e20d520 // fadd v0.4s, v9.4s, v0.4s
+	WORD $0x4e21d501 // fadd v1.4s, v8.4s, v1.4s
 	VST1.P [V0.S4], 16(R0)
-	VST1.P [V3.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
-	VST1.P [V2.S4], 16(R0)
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4eba1c02 // orr v2.16b, v0.16b, v26.16b
+	WORD $0x4eba1c23 // orr v3.16b, v1.16b, v26.16b
+	WORD $0x4e39f442 // fmax v2.4s, v2.4s, v25.4s
+	WORD $0x4e39f463 // fmax v3.4s, v3.4s, v25.4s
+	WORD $0x6e38dc44 // fmul v4.4s, v2.4s, v24.4s
+	WORD $0x6e38dc65 // fmul v5.4s, v3.4s, v24.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
+	WORD $0x4ebed486 // fsub v6.4s, v4.4s, v30.4s
+	WORD $0x4ebed4a7 // fsub v7.4s, v5.4s, v30.4s
+	WORD $0x6e3cdcc8 // fmul v8.4s, v6.4s, v28.4s
+	WORD $0x6e3cdce9 // fmul v9.4s, v7.4s, v28.4s
+	WORD $0x4ea8d442 // fsub v2.4s, v2.4s, v8.4s
+	WORD $0x4ea9d463 // fsub v3.4s, v3.4s, v9.4s
+	WORD $0x6e3bdcc6 // fmul v6.4s, v6.4s, v27.4s
+	WORD $0x6e3bdce7 // fmul v7.4s, v7.4s, v27.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dee6 // fmul v6.4s, v23.4s, v2.4s
+	WORD $0x6e23dee7 // fmul v7.4s, v23.4s, v3.4s
+	WORD $0x4e36d4c6 // fadd v6.4s, v6.4s, v22.4s
+	WORD $0x4e36d4e7 // fadd v7.4s, v7.4s, v22.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e35d4c6 // fadd v6.4s, v6.4s, v21.4s
+	WORD $0x4e35d4e7 // fadd v7.4s, v7.4s, v21.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e34d4c6 // fadd v6.4s, v6.4s, v20.4s
+	WORD $0x4e34d4e7 // fadd v7.4s, v7.4s, v20.4s
+	WORD $0x6e22dcc6 // fmul v6.4s, v6.4s, v2.4s
+	WORD $0x6e23dce7 // fmul v7.4s, v7.4s, v3.4s
+	WORD $0x4e33d4c6 // fadd v6.4s, v6.4s, v19.4s
+	WORD $0x4e33d4e7 // fadd v7.4s, v7.4s, v19.4s
+	WORD $0x6e22dc48 // fmul v8.4s, v2.4s, v2.4s
+	WORD $0x6e23dc69 // fmul v9.4s, v3.4s, v3.4s
+	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
+	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
+	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
+	WORD $0x4e3fd463 // fadd v3.4s, v3.4s, v31.4s
+	WORD $0x6ebe8484 // sub v4.4s, v4.4s, v30.4s
+	WORD $0x6ebe84a5 // sub v5.4s, v5.4s, v30.4s
+	WORD $0x4f3f0486 // sshr v6.4s, v4.4s, #1
+	WORD $0x4f3f04a7 // sshr v7.4s, v5.4s, #1
+	WORD $0x6ea68484 // sub v4.4s, v4.4s, v6.4s
+	WORD $0x6ea784a5 // sub v5.4s, v5.4s, v7.4s
+	WORD $0x4ebd84c6 // add v6.4s, v6.4s, v29.4s
+	WORD $0x4ebd84e7 // add v7.4s, v7.4s, v29.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
+	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
+	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x4e22d7e4 // fadd v4.4s, v31.4s, v2.4s
+	WORD $0x4e23d7e5 // fadd v5.4s, v31.4s, v3.4s
+	WORD $0x4ebfd486 // fsub v6.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a7 // fsub v7.4s, v5.4s, v31.4s
+	WORD $0x4ea6d442 // fsub v2.4s, v2.4s, v6.4s
+	WORD $0x4ea7d463 // fsub v3.4s, v3.4s, v7.4s
+	WORD $0x6e24fc42 // fdiv v2.4s, v2.4s, v4.4s
+	WORD $0x6e25fc63 // fdiv v3.4s, v3.4s, v5.4s
+	WORD $0x4eb28484 // add v4.4s, v4.4s, v18.4s
+	WORD $0x4eb284a5 // add v5.4s, v5.4s, v18.4s
+	WORD $0x6f290486 // ushr v6.4s, v4.4s, #23
+	WORD $0x6f2904a7 // ushr v7.4s, v5.4s, #23
+	WORD $0x6ebd84c6 // sub v6.4s, v6.4s, v29.4s
+	WORD $0x6ebd84e7 // sub v7.4s, v7.4s, v29.4s
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4e21d8e7 // scvtf v7.4s, v7.4s
+	WORD $0x4e311c84 // and v4.16b, v4.16b, v17.16b
+	WORD $0x4e311ca5 // and v5.16b, v5.16b, v17.16b
+	WORD $0x4eb08484 // add v4.4s, v4.4s, v16.4s
+	WORD $0x4eb084a5 // add v5.4s, v5.4s, v16.4s
+	WORD $0x4ebfd484 // fsub v4.4s, v4.4s, v31.4s
+	WORD $0x4ebfd4a5 // fsub v5.4s, v5.4s, v31.4s
+	WORD $0x6e24dc88 // fmul v8.4s, v4.4s, v4.4s
+	WORD $0x6e25dca9 // fmul v9.4s, v5.4s, v5.4s
+	WORD $0x6e24ddea // fmul v10.4s, v15.4s, v4.4s
+	WORD $0x6e25ddeb // fmul v11.4s, v15.4s, v5.4s
+	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
+	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 288(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 288(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 272(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 272(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 304(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 304(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 320(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 320(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 336(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 336(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 352(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 352(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
+	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
+	WORD $0x6e3bdccc // fmul v12.4s, v6.4s, v27.4s
+	WORD $0x6e3bdced // fmul v13.4s, v7.4s, v27.4s
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	WORD $0x4e2dd56b // fadd v11.4s, v11.4s, v13.4s
+	FMOVQ 400(R3), F12
+	WORD $0x6e28dd88 // fmul v8.4s, v12.4s, v8.4s
+	FMOVQ 400(R3), F12
+	WORD $0x6e29dd89 // fmul v9.4s, v12.4s, v9.4s
+	WORD $0x4ea8d548 // fsub v8.4s, v10.4s, v8.4s
+	WORD $0x4ea9d569 // fsub v9.4s, v11.4s, v9.4s
+	WORD $0x4e22d502 // fadd v2.4s, v8.4s, v2.4s
+	WORD $0x4e23d523 // fadd v3.4s, v9.4s, v3.4s
+	FMOVQ 464(R3), F8
+	WORD $0x6ea0e509 // fcmgt v9.4s, v8.4s, v0.4s
+	WORD $0x6e601d09 // bsl v9.16b, v8.16b, v0.16b
+	FMOVQ 464(R3), F0
+	WORD $0x6ea1e408 // fcmgt v8.4s, v0.4s, v1.4s
+	WORD $0x6e611c08 // bsl v8.16b, v0.16b, v1.16b
+	WORD $0x4e22d480 // fadd v0.4s, v4.4s, v2.4s
+	WORD $0x4e23d4a1 // fadd v1.4s, v5.4s, v3.4s
+	WORD $0x6e3cdcc2 // fmul v2.4s, v6.4s, v28.4s
+	WORD $0x6e3cdce3 // fmul v3.4s, v7.4s, v28.4s
+	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x4e20d520 // fadd v0.4s, v9.4s, v0.4s
+	WORD $0x4e21d501 // fadd v1.4s, v8.4s, v1.4s
+	VST1.P [V0.S4], 16(R0)
+	VST1.P [V1.S4], 16(R0)
 	SUB $16, R2
 	B loop
 single:
 	CMP $4, R2
 	BLT tail
 	VLD1.P 16(R1), [V0.S4]
-	FMOVQ 688(R3), F1
-	WORD $0x4ea11c01 // orr v1.16b, v0.16b, v1.16b
-	FMOVQ 96(R3), F2
-	WORD $0x4e22f421 // fmax v1.4s, v1.4s, v2.4s
-	FMOVQ 128(R3), F2
-	WORD $0x6e22dc22 // fmul v2.4s, v1.4s, v2.4s
+	WORD $0x4eba1c01 // orr v1.16b, v0.16b, v26.16b
+	WORD $0x4e39f421 // fmax v1.4s, v1.4s, v25.4s
+	WORD $0x6e38dc22 // fmul v2.4s, v1.4s, v24.4s
 	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
 	WORD $0x4ebed443 // fsub v3.4s, v2.4s, v30.4s
 	WORD $0x6e3cdc64 // fmul v4.4s, v3.4s, v28.4s
 	WORD $0x4ea4d421 // fsub v1.4s, v1.4s, v4.4s
-	FMOVQ 160(R3), F4
-	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
+	WORD $0x6e3bdc63 // fmul v3.4s, v3.4s, v27.4s
 	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
-	FMOVQ 176(R3), F3
+	WORD $0x6e21dee3 // fmul v3.4s, v23.4s, v1.4s
+	WORD $0x4e36d463 // fadd v3.4s, v3.4s, v22.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 192(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e35d463 // fadd v3.4s, v3.4s, v21.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 208(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 224(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
-	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 240(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x6e21dc24 // fmul v4.4s, v1.4s, v1.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
@@ -3405,21 +3101,16 @@ single:
 	WORD $0x4ebfd443 // fsub v3.4s, v2.4s, v31.4s
 	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
 	WORD $0x6e22fc21 // fdiv v1.4s, v1.4s, v2.4s
-	FMOVQ 528(R3), F3
-	WORD $0x4ea38442 // add v2.4s, v2.4s, v3.4s
+	WORD $0x4eb28442 // add v2.4s, v2.4s, v18.4s
 	WORD $0x6f290443 // ushr v3.4s, v2.4s, #23
 	WORD $0x6ebd8463 // sub v3.4s, v3.4s, v29.4s
 	WORD $0x4e21d863 // scvtf v3.4s, v3.4s
-	FMOVQ 544(R3), F4
-	WORD $0x4e241c42 // and v2.16b, v2.16b, v4.16b
-	FMOVQ 560(R3), F4
-	WORD $0x4ea48442 // add v2.4s, v2.4s, v4.4s
+	WORD $0x4e311c42 // and v2.16b, v2.16b, v17.16b
+	WORD $0x4eb08442 // add v2.4s, v2.4s, v16.4s
 	WORD $0x4ebfd442 // fsub v2.4s, v2.4s, v31.4s
 	WORD $0x6e22dc44 // fmul v4.4s, v2.4s, v2.4s
-	FMOVQ 384(R3), F5
-	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
-	FMOVQ 368(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dde5 // fmul v5.4s, v15.4s, v2.4s
+	WORD $0x4e2ed4a5 // fadd v5.4s, v5.4s, v14.4s
 	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
 	FMOVQ 288(R3), F6
 	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
@@ -3440,8 +3131,7 @@ single:
 	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
 	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
 	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 160(R3), F6
-	WORD $0x6e26dc66 // fmul v6.4s, v3.4s, v6.4s
+	WORD $0x6e3bdc66 // fmul v6.4s, v3.4s, v27.4s
 	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
 	FMOVQ 400(R3), F6
 	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
@@ -3460,32 +3150,23 @@ single:
 tail:
 	CBZ R2, done
 	FMOVS.P 4(R1), F0
-	FMOVQ 688(R3), F1
-	WORD $0x4ea11c01 // orr v1.16b, v0.16b, v1.16b
-	FMOVQ 96(R3), F2
-	WORD $0x4e22f421 // fmax v1.4s, v1.4s, v2.4s
-	FMOVQ 128(R3), F2
-	WORD $0x6e22dc22 // fmul v2.4s, v1.4s, v2.4s
+	WORD $0x4eba1c01 // orr v1.16b, v0.16b, v26.16b
+	WORD $0x4e39f421 // fmax v1.4s, v1.4s, v25.4s
+	WORD $0x6e38dc22 // fmul v2.4s, v1.4s, v24.4s
 	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
 	WORD $0x4ebed443 // fsub v3.4s, v2.4s, v30.4s
 	WORD $0x6e3cdc64 // fmul v4.4s, v3.4s, v28.4s
 	WORD $0x4ea4d421 // fsub v1.4s, v1.4s, v4.4s
-	FMOVQ 160(R3), F4
-	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
+	WORD $0x6e3bdc63 // fmul v3.4s, v3.4s, v27.4s
 	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
-	FMOVQ 176(R3), F3
+	WORD $0x6e21dee3 // fmul v3.4s, v23.4s, v1.4s
+	WORD $0x4e36d463 // fadd v3.4s, v3.4s, v22.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 192(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e35d463 // fadd v3.4s, v3.4s, v21.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 208(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e34d463 // fadd v3.4s, v3.4s, v20.4s
 	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 224(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
-	WORD $0x6e21dc63 // fmul v3.4s, v3.4s, v1.4s
-	FMOVQ 240(R3), F4
-	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	WORD $0x4e33d463 // fadd v3.4s, v3.4s, v19.4s
 	WORD $0x6e21dc24 // fmul v4.4s, v1.4s, v1.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
 	WORD $0x4e21d461 // fadd v1.4s, v3.4s, v1.4s
@@ -3503,21 +3184,16 @@ tail:
 	WORD $0x4ebfd443 // fsub v3.4s, v2.4s, v31.4s
 	WORD $0x4ea3d421 // fsub v1.4s, v1.4s, v3.4s
 	WORD $0x6e22fc21 // fdiv v1.4s, v1.4s, v2.4s
-	FMOVQ 528(R3), F3
-	WORD $0x4ea38442 // add v2.4s, v2.4s, v3.4s
+	WORD $0x4eb28442 // add v2.4s, v2.4s, v18.4s
 	WORD $0x6f290443 // ushr v3.4s, v2.4s, #23
 	WORD $0x6ebd8463 // sub v3.4s, v3.4s, v29.4s
 	WORD $0x4e21d863 // scvtf v3.4s, v3.4s
-	FMOVQ 544(R3), F4
-	WORD $0x4e241c42 // and v2.16b, v2.16b, v4.16b
-	FMOVQ 560(R3), F4
-	WORD $0x4ea48442 // add v2.4s, v2.4s, v4.4s
+	WORD $0x4e311c42 // and v2.16b, v2.16b, v17.16b
+	WORD $0x4eb08442 // add v2.4s, v2.4s, v16.4s
 	WORD $0x4ebfd442 // fsub v2.4s, v2.4s, v31.4s
 	WORD $0x6e22dc44 // fmul v4.4s, v2.4s, v2.4s
-	FMOVQ 384(R3), F5
-	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
-	FMOVQ 368(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dde5 // fmul v5.4s, v15.4s, v2.4s
+	WORD $0x4e2ed4a5 // fadd v5.4s, v5.4s, v14.4s
 	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
 	FMOVQ 288(R3), F6
 	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
@@ -3538,8 +3214,7 @@ tail:
 	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
 	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
 	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 160(R3), F6
-	WORD $0x6e26dc66 // fmul v6.4s, v3.4s, v6.4s
+	WORD $0x6e3bdc66 // fmul v6.4s, v3.4s, v27.4s
 	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
 	FMOVQ 400(R3), F6
 	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
@@ -3577,6 +3252,8 @@ TEXT ·softmaxExpNEON(SB), NOSPLIT, $0-60
 	FMOVQ 192(R3), F18
 	FMOVQ 208(R3), F17
 	FMOVQ 224(R3), F16
+	FMOVQ 240(R3), F15
+	FMOVQ 256(R3), F14
 	WORD $0x4f00e41f // movi v31.16b, #0
 	WORD $0x4f00e41e // movi v30.16b, #0
 	WORD $0x4f00e41d // movi v29.16b, #0
@@ -3584,147 +3261,140 @@ TEXT ·softmaxExpNEON(SB), NOSPLIT, $0-60
 loop:
 	CMP $16, R2
 	BLT tail
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 32(R1), [V0.S4, V1.S4]
 	WORD $0x4ebbd400 // fsub v0.4s, v0.4s, v27.4s
 	WORD $0x4ebbd421 // fsub v1.4s, v1.4s, v27.4s
-	WORD $0x4ebbd442 // fsub v2.4s, v2.4s, v27.4s
-	WORD $0x4ebbd463 // fsub v3.4s, v3.4s, v27.4s
 	WORD $0x4e38f400 // fmax v0.4s, v0.4s, v24.4s
 	WORD $0x4e38f421 // fmax v1.4s, v1.4s, v24.4s
-	WORD $0x4e38f442 // fmax v2.4s, v2.4s, v24.4s
-	WORD $0x4e38f463 // fmax v3.4s, v3.4s, v24.4s
 	WORD $0x4eb7f400 // fmin v0.4s, v0.4s, v23.4s
 	WORD $0x4eb7f421 // fmin v1.4s, v1.4s, v23.4s
-	WORD $0x4eb7f442 // fmin v2.4s, v2.4s, v23.4s
-	WORD $0x4eb7f463 // fmin v3.4s, v3.4s, v23.4s
-	WORD $0x6e36dc04 // fmul v4.4s, v0.4s, v22.4s
-	WORD $0x6e36dc25 // fmul v5.4s, v1.4s, v22.4s
-	WORD $0x6e36dc46 // fmul v6.4s, v2.4s, v22.4s
-	WORD $0x6e36dc67 // fmul v7.4s, v3.4s, v22.4s
-	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
-	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
-	WORD $0x4e3ad4c6 // fadd v6.4s, v6.4s, v26.4s
-	WORD $0x4e3ad4e7 // fadd v7.4s, v7.4s, v26.4s
-	WORD $0x4ebad488 // fsub v8.4s, v4.4s, v26.4s
-	WORD $0x4ebad4a9 // fsub v9.4s, v5.4s, v26.4s
-	WORD $0x4ebad4ca // fsub v10.4s, v6.4s, v26.4s
-	WORD $0x4ebad4eb // fsub v11.4s, v7.4s, v26.4s
-	WORD $0x6e35dd0c // fmul v12.4s, v8.4s, v21.4s
-	WORD $0x6e35dd2d // fmul v13.4s, v9.4s, v21.4s
-	WORD $0x6e35dd4e // fmul v14.4s, v10.4s, v21.4s
-	WORD $0x6e35dd6f // fmul v15.4s, v11.4s, v21.4s
-	WORD $0x4eacd400 // fsub v0.4s, v0.4s, v12.4s
-	WORD $0x4eadd421 // fsub v1.4s, v1.4s, v13.4s
-	WORD $0x4eaed442 // fsub v2.4s, v2.4s, v14.4s
-	WORD $0x4eafd463 // fsub v3.4s, v3.4s, v15.4s
-	WORD $0x6e34dd08 // fmul v8.4s, v8.4s, v20.4s
-	WORD $0x6e34dd29 // fmul v9.4s, v9.4s, v20.4s
-	WORD $0x6e34dd4a // fmul v10.4s, v10.4s, v20.4s
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
-	WORD $0x4ea8d400 // fsub v0.4s, v0.4s, v8.4s
-	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
-	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x6e20de68 // fmul v8.4s, v19.4s, v0.4s
-	WORD $0x6e21de69 // fmul v9.4s, v19.4s, v1.4s
-	WORD $0x6e22de6a // fmul v10.4s, v19.4s, v2.4s
-	WORD $0x6e23de6b // fmul v11.4s, v19.4s, v3.4s
-	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
-	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
-	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
-	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
-	WORD $0x6e20dd08 // fmul v8.4s, v8.4s, v0.4s
-	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
-	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
-	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
-	WORD $0x4e31d508 // fadd v8.4s, v8.4s, v17.4s
-	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
-	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
-	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
-	WORD $0x6e20dd08 // fmul v8.4s, v8.4s, v0.4s
-	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
-	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
-	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
-	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
-	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
-	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
-	WORD $0x6e20dd08 // fmul v8.4s, v8.4s, v0.4s
-	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
-	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
-	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e20dc0c // fmul v12.4s, v0.4s, v0.4s
-	WORD $0x6e21dc2d // fmul v13.4s, v1.4s, v1.4s
-	WORD $0x6e22dc4e // fmul v14.4s, v2.4s, v2.4s
-	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
-	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
-	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
-	WORD $0x4e20d500 // fadd v0.4s, v8.4s, v0.4s
-	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
-	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
-	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d421 // fadd v1.4s, v1.4s, v8.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d463 // fadd v3.4s, v3.4s, v8.4s
-	WORD $0x6eba8484 // sub v4.4s, v4.4s, v26.4s
-	WORD $0x6eba84a5 // sub v5.4s, v5.4s, v26.4s
-	WORD $0x6eba84c6 // sub v6.4s, v6.4s, v26.4s
-	WORD $0x6eba84e7 // sub v7.4s, v7.4s, v26.4s
-	WORD $0x4f3f0488 // sshr v8.4s, v4.4s, #1
-	WORD $0x4f3f04a9 // sshr v9.4s, v5.4s, #1
-	WORD $0x4f3f04ca // sshr v10.4s, v6.4s, #1
-	WORD $0x4f3f04eb // sshr v11.4s, v7.4s, #1
-	WORD $0x6ea88484 // sub v4.4s, v4.4s, v8.4s
-	WORD $0x6ea984a5 // sub v5.4s, v5.4s, v9.4s
-	WORD $0x6eaa84c6 // sub v6.4s, v6.4s, v10.4s
-	WORD $0x6eab84e7 // sub v7.4s, v7.4s, v11.4s
-	WORD $0x4eb98508 // add v8.4s, v8.4s, v25.4s
-	WORD $0x4eb98529 // add v9.4s, v9.4s, v25.4s
-	WORD $0x4eb9854a // add v10.4s, v10.4s, v25.4s
-	WORD $0x4eb9856b // add v11.4s, v11.4s, v25.4s
-	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
-	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e36dc02 // fmul v2.4s, v0.4s, v22.4s
+	WORD $0x6e36dc23 // fmul v3.4s, v1.4s, v22.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
+	WORD $0x4e3ad463 // fadd v3.4s, v3.4s, v26.4s
+	WORD $0x4ebad444 // fsub v4.4s, v2.4s, v26.4s
+	WORD $0x4ebad465 // fsub v5.4s, v3.4s, v26.4s
+	WORD $0x6e35dc86 // fmul v6.4s, v4.4s, v21.4s
+	WORD $0x6e35dca7 // fmul v7.4s, v5.4s, v21.4s
+	WORD $0x4ea6d400 // fsub v0.4s, v0.4s, v6.4s
+	WORD $0x4ea7d421 // fsub v1.4s, v1.4s, v7.4s
+	WORD $0x6e34dc84 // fmul v4.4s, v4.4s, v20.4s
+	WORD $0x6e34dca5 // fmul v5.4s, v5.4s, v20.4s
+	WORD $0x4ea4d400 // fsub v0.4s, v0.4s, v4.4s
+	WORD $0x4ea5d421 // fsub v1.4s, v1.4s, v5.4s
+	WORD $0x6e20de64 // fmul v4.4s, v19.4s, v0.4s
+	WORD $0x6e21de65 // fmul v5.4s, v19.4s, v1.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
+	WORD $0x4e32d4a5 // fadd v5.4s, v5.4s, v18.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
+	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
+	WORD $0x6e20dc06 // fmul v6.4s, v0.4s, v0.4s
+	WORD $0x6e21dc27 // fmul v7.4s, v1.4s, v1.4s
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4e20d480 // fadd v0.4s, v4.4s, v0.4s
+	WORD $0x4e21d4a1 // fadd v1.4s, v5.4s, v1.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
+	WORD $0x4e2ed421 // fadd v1.4s, v1.4s, v14.4s
+	WORD $0x6eba8442 // sub v2.4s, v2.4s, v26.4s
+	WORD $0x6eba8463 // sub v3.4s, v3.4s, v26.4s
+	WORD $0x4f3f0444 // sshr v4.4s, v2.4s, #1
+	WORD $0x4f3f0465 // sshr v5.4s, v3.4s, #1
+	WORD $0x6ea48442 // sub v2.4s, v2.4s, v4.4s
+	WORD $0x6ea58463 // sub v3.4s, v3.4s, v5.4s
 	WORD $0x4eb98484 // add v4.4s, v4.4s, v25.4s
 	WORD $0x4eb984a5 // add v5.4s, v5.4s, v25.4s
-	WORD $0x4eb984c6 // add v6.4s, v6.4s, v25.4s
-	WORD $0x4eb984e7 // add v7.4s, v7.4s, v25.4s
 	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
 	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
-	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
-	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
-	WORD $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
-	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	WORD $0x4eb98442 // add v2.4s, v2.4s, v25.4s
+	WORD $0x4eb98463 // add v3.4s, v3.4s, v25.4s
+	WORD $0x4f375442 // shl v2.4s, v2.4s, #23
+	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
 	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
 	WORD $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
-	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
-	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dc00 // fmul v0.4s, v0.4s, v2.4s
+	WORD $0x6e23dc21 // fmul v1.4s, v1.4s, v3.4s
 	VST1.P [V0.S4], 16(R0)
 	WORD $0x4e20d7ff // fadd v31.4s, v31.4s, v0.4s
 	VST1.P [V1.S4], 16(R0)
 	WORD $0x4e21d7de // fadd v30.4s, v30.4s, v1.4s
-	VST1.P [V2.S4], 16(R0)
-	WORD $0x4e22d7bd // fadd v29.4s, v29.4s, v2.4s
-	VST1.P [V3.S4], 16(R0)
-	WORD $0x4e23d79c // fadd v28.4s, v28.4s, v3.4s
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4ebbd400 // fsub v0.4s, v0.4s, v27.4s
+	WORD $0x4ebbd421 // fsub v1.4s, v1.4s, v27.4s
+	WORD $0x4e38f400 // fmax v0.4s, v0.4s, v24.4s
+	WORD $0x4e38f421 // fmax v1.4s, v1.4s, v24.4s
+	WORD $0x4eb7f400 // fmin v0.4s, v0.4s, v23.4s
+	WORD $0x4eb7f421 // fmin v1.4s, v1.4s, v23.4s
+	WORD $0x6e36dc02 // fmul v2.4s, v0.4s, v22.4s
+	WORD $0x6e36dc23 // fmul v3.4s, v1.4s, v22.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
+	WORD $0x4e3ad463 // fadd v3.4s, v3.4s, v26.4s
+	WORD $0x4ebad444 // fsub v4.4s, v2.4s, v26.4s
+	WORD $0x4ebad465 // fsub v5.4s, v3.4s, v26.4s
+	WORD $0x6e35dc86 // fmul v6.4s, v4.4s, v21.4s
+	WORD $0x6e35dca7 // fmul v7.4s, v5.4s, v21.4s
+	WORD $0x4ea6d400 // fsub v0.4s, v0.4s, v6.4s
+	WORD $0x4ea7d421 // fsub v1.4s, v1.4s, v7.4s
+	WORD $0x6e34dc84 // fmul v4.4s, v4.4s, v20.4s
+	WORD $0x6e34dca5 // fmul v5.4s, v5.4s, v20.4s
+	WORD $0x4ea4d400 // fsub v0.4s, v0.4s, v4.4s
+	WORD $0x4ea5d421 // fsub v1.4s, v1.4s, v5.4s
+	WORD $0x6e20de64 // fmul v4.4s, v19.4s, v0.4s
+	WORD $0x6e21de65 // fmul v5.4s, v19.4s, v1.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
+	WORD $0x4e32d4a5 // fadd v5.4s, v5.4s, v18.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
+	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
+	WORD $0x6e20dc06 // fmul v6.4s, v0.4s, v0.4s
+	WORD $0x6e21dc27 // fmul v7.4s, v1.4s, v1.4s
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4e20d480 // fadd v0.4s, v4.4s, v0.4s
+	WORD $0x4e21d4a1 // fadd v1.4s, v5.4s, v1.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
+	WORD $0x4e2ed421 // fadd v1.4s, v1.4s, v14.4s
+	WORD $0x6eba8442 // sub v2.4s, v2.4s, v26.4s
+	WORD $0x6eba8463 // sub v3.4s, v3.4s, v26.4s
+	WORD $0x4f3f0444 // sshr v4.4s, v2.4s, #1
+	WORD $0x4f3f0465 // sshr v5.4s, v3.4s, #1
+	WORD $0x6ea48442 // sub v2.4s, v2.4s, v4.4s
+	WORD $0x6ea58463 // sub v3.4s, v3.4s, v5.4s
+	WORD $0x4eb98484 // add v4.4s, v4.4s, v25.4s
+	WORD $0x4eb984a5 // add v5.4s, v5.4s, v25.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x4eb98442 // add v2.4s, v2.4s, v25.4s
+	WORD $0x4eb98463 // add v3.4s, v3.4s, v25.4s
+	WORD $0x4f375442 // shl v2.4s, v2.4s, #23
+	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
+	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
+	WORD $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
+	WORD $0x6e22dc00 // fmul v0.4s, v0.4s, v2.4s
+	WORD $0x6e23dc21 // fmul v1.4s, v1.4s, v3.4s
+	VST1.P [V0.S4], 16(R0)
+	WORD $0x4e20d7bd // fadd v29.4s, v29.4s, v0.4s
+	VST1.P [V1.S4], 16(R0)
+	WORD $0x4e21d79c // fadd v28.4s, v28.4s, v1.4s
 	SUB $16, R2
 	B loop
 tail:
@@ -3748,13 +3418,11 @@ tail:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -3787,13 +3455,11 @@ tail:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -3826,13 +3492,11 @@ tail:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -3874,13 +3538,11 @@ loaded1:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -3934,13 +3596,11 @@ loaded3:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -3994,13 +3654,11 @@ loaded5:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4054,13 +3712,11 @@ loaded7:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4113,6 +3769,8 @@ TEXT ·softmaxSumNEON(SB), NOSPLIT, $0-36
 	FMOVQ 192(R3), F18
 	FMOVQ 208(R3), F17
 	FMOVQ 224(R3), F16
+	FMOVQ 240(R3), F15
+	FMOVQ 256(R3), F14
 	WORD $0x4f00e41f // movi v31.16b, #0
 	WORD $0x4f00e41e // movi v30.16b, #0
 	WORD $0x4f00e41d // movi v29.16b, #0
@@ -4120,143 +3778,136 @@ TEXT ·softmaxSumNEON(SB), NOSPLIT, $0-36
 loop:
 	CMP $16, R2
 	BLT tail
-	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 32(R1), [V0.S4, V1.S4]
 	WORD $0x4ebbd400 // fsub v0.4s, v0.4s, v27.4s
 	WORD $0x4ebbd421 // fsub v1.4s, v1.4s, v27.4s
-	WORD $0x4ebbd442 // fsub v2.4s, v2.4s, v27.4s
-	WORD $0x4ebbd463 // fsub v3.4s, v3.4s, v27.4s
 	WORD $0x4e38f400 // fmax v0.4s, v0.4s, v24.4s
 	WORD $0x4e38f421 // fmax v1.4s, v1.4s, v24.4s
-	WORD $0x4e38f442 // fmax v2.4s, v2.4s, v24.4s
-	WORD $0x4e38f463 // fmax v3.4s, v3.4s, v24.4s
 	WORD $0x4eb7f400 // fmin v0.4s, v0.4s, v23.4s
 	WORD $0x4eb7f421 // fmin v1.4s, v1.4s, v23.4s
-	WORD $0x4eb7f442 // fmin v2.4s, v2.4s, v23.4s
-	WORD $0x4eb7f463 // fmin v3.4s, v3.4s, v23.4s
-	WORD $0x6e36dc04 // fmul v4.4s, v0.4s, v22.4s
-	WORD $0x6e36dc25 // fmul v5.4s, v1.4s, v22.4s
-	WORD $0x6e36dc46 // fmul v6.4s, v2.4s, v22.4s
-	WORD $0x6e36dc67 // fmul v7.4s, v3.4s, v22.4s
-	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
-	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
-	WORD $0x4e3ad4c6 // fadd v6.4s, v6.4s, v26.4s
-	WORD $0x4e3ad4e7 // fadd v7.4s, v7.4s, v26.4s
-	WORD $0x4ebad488 // fsub v8.4s, v4.4s, v26.4s
-	WORD $0x4ebad4a9 // fsub v9.4s, v5.4s, v26.4s
-	WORD $0x4ebad4ca // fsub v10.4s, v6.4s, v26.4s
-	WORD $0x4ebad4eb // fsub v11.4s, v7.4s, v26.4s
-	WORD $0x6e35dd0c // fmul v12.4s, v8.4s, v21.4s
-	WORD $0x6e35dd2d // fmul v13.4s, v9.4s, v21.4s
-	WORD $0x6e35dd4e // fmul v14.4s, v10.4s, v21.4s
-	WORD $0x6e35dd6f // fmul v15.4s, v11.4s, v21.4s
-	WORD $0x4eacd400 // fsub v0.4s, v0.4s, v12.4s
-	WORD $0x4eadd421 // fsub v1.4s, v1.4s, v13.4s
-	WORD $0x4eaed442 // fsub v2.4s, v2.4s, v14.4s
-	WORD $0x4eafd463 // fsub v3.4s, v3.4s, v15.4s
-	WORD $0x6e34dd08 // fmul v8.4s, v8.4s, v20.4s
-	WORD $0x6e34dd29 // fmul v9.4s, v9.4s, v20.4s
-	WORD $0x6e34dd4a // fmul v10.4s, v10.4s, v20.4s
-	WORD $0x6e34dd6b // fmul v11.4s, v11.4s, v20.4s
-	WORD $0x4ea8d400 // fsub v0.4s, v0.4s, v8.4s
-	WORD $0x4ea9d421 // fsub v1.4s, v1.4s, v9.4s
-	WORD $0x4eaad442 // fsub v2.4s, v2.4s, v10.4s
-	WORD $0x4eabd463 // fsub v3.4s, v3.4s, v11.4s
-	WORD $0x6e20de68 // fmul v8.4s, v19.4s, v0.4s
-	WORD $0x6e21de69 // fmul v9.4s, v19.4s, v1.4s
-	WORD $0x6e22de6a // fmul v10.4s, v19.4s, v2.4s
-	WORD $0x6e23de6b // fmul v11.4s, v19.4s, v3.4s
-	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
-	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
-	WORD $0x4e32d54a // fadd v10.4s, v10.4s, v18.4s
-	WORD $0x4e32d56b // fadd v11.4s, v11.4s, v18.4s
-	WORD $0x6e20dd08 // fmul v8.4s, v8.4s, v0.4s
-	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
-	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
-	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
-	WORD $0x4e31d508 // fadd v8.4s, v8.4s, v17.4s
-	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
-	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
-	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
-	WORD $0x6e20dd08 // fmul v8.4s, v8.4s, v0.4s
-	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
-	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
-	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
-	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
-	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
-	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
-	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
-	WORD $0x6e20dd08 // fmul v8.4s, v8.4s, v0.4s
-	WORD $0x6e21dd29 // fmul v9.4s, v9.4s, v1.4s
-	WORD $0x6e22dd4a // fmul v10.4s, v10.4s, v2.4s
-	WORD $0x6e23dd6b // fmul v11.4s, v11.4s, v3.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd508 // fadd v8.4s, v8.4s, v12.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd529 // fadd v9.4s, v9.4s, v12.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 240(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e20dc0c // fmul v12.4s, v0.4s, v0.4s
-	WORD $0x6e21dc2d // fmul v13.4s, v1.4s, v1.4s
-	WORD $0x6e22dc4e // fmul v14.4s, v2.4s, v2.4s
-	WORD $0x6e23dc6f // fmul v15.4s, v3.4s, v3.4s
-	WORD $0x6e2cdd08 // fmul v8.4s, v8.4s, v12.4s
-	WORD $0x6e2ddd29 // fmul v9.4s, v9.4s, v13.4s
-	WORD $0x6e2edd4a // fmul v10.4s, v10.4s, v14.4s
-	WORD $0x6e2fdd6b // fmul v11.4s, v11.4s, v15.4s
-	WORD $0x4e20d500 // fadd v0.4s, v8.4s, v0.4s
-	WORD $0x4e21d521 // fadd v1.4s, v9.4s, v1.4s
-	WORD $0x4e22d542 // fadd v2.4s, v10.4s, v2.4s
-	WORD $0x4e23d563 // fadd v3.4s, v11.4s, v3.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d421 // fadd v1.4s, v1.4s, v8.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d442 // fadd v2.4s, v2.4s, v8.4s
-	FMOVQ 256(R3), F8
-	WORD $0x4e28d463 // fadd v3.4s, v3.4s, v8.4s
-	WORD $0x6eba8484 // sub v4.4s, v4.4s, v26.4s
-	WORD $0x6eba84a5 // sub v5.4s, v5.4s, v26.4s
-	WORD $0x6eba84c6 // sub v6.4s, v6.4s, v26.4s
-	WORD $0x6eba84e7 // sub v7.4s, v7.4s, v26.4s
-	WORD $0x4f3f0488 // sshr v8.4s, v4.4s, #1
-	WORD $0x4f3f04a9 // sshr v9.4s, v5.4s, #1
-	WORD $0x4f3f04ca // sshr v10.4s, v6.4s, #1
-	WORD $0x4f3f04eb // sshr v11.4s, v7.4s, #1
-	WORD $0x6ea88484 // sub v4.4s, v4.4s, v8.4s
-	WORD $0x6ea984a5 // sub v5.4s, v5.4s, v9.4s
-	WORD $0x6eaa84c6 // sub v6.4s, v6.4s, v10.4s
-	WORD $0x6eab84e7 // sub v7.4s, v7.4s, v11.4s
-	WORD $0x4eb98508 // add v8.4s, v8.4s, v25.4s
-	WORD $0x4eb98529 // add v9.4s, v9.4s, v25.4s
-	WORD $0x4eb9854a // add v10.4s, v10.4s, v25.4s
-	WORD $0x4eb9856b // add v11.4s, v11.4s, v25.4s
-	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
-	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x6e36dc02 // fmul v2.4s, v0.4s, v22.4s
+	WORD $0x6e36dc23 // fmul v3.4s, v1.4s, v22.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
+	WORD $0x4e3ad463 // fadd v3.4s, v3.4s, v26.4s
+	WORD $0x4ebad444 // fsub v4.4s, v2.4s, v26.4s
+	WORD $0x4ebad465 // fsub v5.4s, v3.4s, v26.4s
+	WORD $0x6e35dc86 // fmul v6.4s, v4.4s, v21.4s
+	WORD $0x6e35dca7 // fmul v7.4s, v5.4s, v21.4s
+	WORD $0x4ea6d400 // fsub v0.4s, v0.4s, v6.4s
+	WORD $0x4ea7d421 // fsub v1.4s, v1.4s, v7.4s
+	WORD $0x6e34dc84 // fmul v4.4s, v4.4s, v20.4s
+	WORD $0x6e34dca5 // fmul v5.4s, v5.4s, v20.4s
+	WORD $0x4ea4d400 // fsub v0.4s, v0.4s, v4.4s
+	WORD $0x4ea5d421 // fsub v1.4s, v1.4s, v5.4s
+	WORD $0x6e20de64 // fmul v4.4s, v19.4s, v0.4s
+	WORD $0x6e21de65 // fmul v5.4s, v19.4s, v1.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
+	WORD $0x4e32d4a5 // fadd v5.4s, v5.4s, v18.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
+	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
+	WORD $0x6e20dc06 // fmul v6.4s, v0.4s, v0.4s
+	WORD $0x6e21dc27 // fmul v7.4s, v1.4s, v1.4s
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4e20d480 // fadd v0.4s, v4.4s, v0.4s
+	WORD $0x4e21d4a1 // fadd v1.4s, v5.4s, v1.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
+	WORD $0x4e2ed421 // fadd v1.4s, v1.4s, v14.4s
+	WORD $0x6eba8442 // sub v2.4s, v2.4s, v26.4s
+	WORD $0x6eba8463 // sub v3.4s, v3.4s, v26.4s
+	WORD $0x4f3f0444 // sshr v4.4s, v2.4s, #1
+	WORD $0x4f3f0465 // sshr v5.4s, v3.4s, #1
+	WORD $0x6ea48442 // sub v2.4s, v2.4s, v4.4s
+	WORD $0x6ea58463 // sub v3.4s, v3.4s, v5.4s
 	WORD $0x4eb98484 // add v4.4s, v4.4s, v25.4s
 	WORD $0x4eb984a5 // add v5.4s, v5.4s, v25.4s
-	WORD $0x4eb984c6 // add v6.4s, v6.4s, v25.4s
-	WORD $0x4eb984e7 // add v7.4s, v7.4s, v25.4s
 	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
 	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
-	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
-	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
-	WORD $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
-	WORD $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	WORD $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	WORD $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	WORD $0x4eb98442 // add v2.4s, v2.4s, v25.4s
+	WORD $0x4eb98463 // add v3.4s, v3.4s, v25.4s
+	WORD $0x4f375442 // shl v2.4s, v2.4s, #23
+	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
 	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
 	WORD $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
-	WORD $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
-	WORD $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD $0x6e22dc00 // fmul v0.4s, v0.4s, v2.4s
+	WORD $0x6e23dc21 // fmul v1.4s, v1.4s, v3.4s
 	WORD $0x4e20d7ff // fadd v31.4s, v31.4s, v0.4s
 	WORD $0x4e21d7de // fadd v30.4s, v30.4s, v1.4s
-	WORD $0x4e22d7bd // fadd v29.4s, v29.4s, v2.4s
-	WORD $0x4e23d79c // fadd v28.4s, v28.4s, v3.4s
+	VLD1.P 32(R1), [V0.S4, V1.S4]
+	WORD $0x4ebbd400 // fsub v0.4s, v0.4s, v27.4s
+	WORD $0x4ebbd421 // fsub v1.4s, v1.4s, v27.4s
+	WORD $0x4e38f400 // fmax v0.4s, v0.4s, v24.4s
+	WORD $0x4e38f421 // fmax v1.4s, v1.4s, v24.4s
+	WORD $0x4eb7f400 // fmin v0.4s, v0.4s, v23.4s
+	WORD $0x4eb7f421 // fmin v1.4s, v1.4s, v23.4s
+	WORD $0x6e36dc02 // fmul v2.4s, v0.4s, v22.4s
+	WORD $0x6e36dc23 // fmul v3.4s, v1.4s, v22.4s
+	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
+	WORD $0x4e3ad463 // fadd v3.4s, v3.4s, v26.4s
+	WORD $0x4ebad444 // fsub v4.4s, v2.4s, v26.4s
+	WORD $0x4ebad465 // fsub v5.4s, v3.4s, v26.4s
+	WORD $0x6e35dc86 // fmul v6.4s, v4.4s, v21.4s
+	WORD $0x6e35dca7 // fmul v7.4s, v5.4s, v21.4s
+	WORD $0x4ea6d400 // fsub v0.4s, v0.4s, v6.4s
+	WORD $0x4ea7d421 // fsub v1.4s, v1.4s, v7.4s
+	WORD $0x6e34dc84 // fmul v4.4s, v4.4s, v20.4s
+	WORD $0x6e34dca5 // fmul v5.4s, v5.4s, v20.4s
+	WORD $0x4ea4d400 // fsub v0.4s, v0.4s, v4.4s
+	WORD $0x4ea5d421 // fsub v1.4s, v1.4s, v5.4s
+	WORD $0x6e20de64 // fmul v4.4s, v19.4s, v0.4s
+	WORD $0x6e21de65 // fmul v5.4s, v19.4s, v1.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
+	WORD $0x4e32d4a5 // fadd v5.4s, v5.4s, v18.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
+	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
+	WORD $0x6e20dc84 // fmul v4.4s, v4.4s, v0.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
+	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
+	WORD $0x6e20dc06 // fmul v6.4s, v0.4s, v0.4s
+	WORD $0x6e21dc27 // fmul v7.4s, v1.4s, v1.4s
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4e20d480 // fadd v0.4s, v4.4s, v0.4s
+	WORD $0x4e21d4a1 // fadd v1.4s, v5.4s, v1.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
+	WORD $0x4e2ed421 // fadd v1.4s, v1.4s, v14.4s
+	WORD $0x6eba8442 // sub v2.4s, v2.4s, v26.4s
+	WORD $0x6eba8463 // sub v3.4s, v3.4s, v26.4s
+	WORD $0x4f3f0444 // sshr v4.4s, v2.4s, #1
+	WORD $0x4f3f0465 // sshr v5.4s, v3.4s, #1
+	WORD $0x6ea48442 // sub v2.4s, v2.4s, v4.4s
+	WORD $0x6ea58463 // sub v3.4s, v3.4s, v5.4s
+	WORD $0x4eb98484 // add v4.4s, v4.4s, v25.4s
+	WORD $0x4eb984a5 // add v5.4s, v5.4s, v25.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x4eb98442 // add v2.4s, v2.4s, v25.4s
+	WORD $0x4eb98463 // add v3.4s, v3.4s, v25.4s
+	WORD $0x4f375442 // shl v2.4s, v2.4s, #23
+	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
+	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
+	WORD $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
+	WORD $0x6e22dc00 // fmul v0.4s, v0.4s, v2.4s
+	WORD $0x6e23dc21 // fmul v1.4s, v1.4s, v3.4s
+	WORD $0x4e20d7bd // fadd v29.4s, v29.4s, v0.4s
+	WORD $0x4e21d79c // fadd v28.4s, v28.4s, v1.4s
 	SUB $16, R2
 	B loop
 tail:
@@ -4280,13 +3931,11 @@ tail:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4318,13 +3967,11 @@ tail:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4356,13 +4003,11 @@ tail:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4403,13 +4048,11 @@ loaded1:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4454,13 +4097,11 @@ loaded3:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4505,13 +4146,11 @@ loaded5:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s
@@ -4556,13 +4195,11 @@ loaded7:
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
 	WORD $0x4e30d442 // fadd v2.4s, v2.4s, v16.4s
 	WORD $0x6e20dc42 // fmul v2.4s, v2.4s, v0.4s
-	FMOVQ 240(R3), F3
-	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
+	WORD $0x4e2fd442 // fadd v2.4s, v2.4s, v15.4s
 	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
 	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
 	WORD $0x4e20d440 // fadd v0.4s, v2.4s, v0.4s
-	FMOVQ 256(R3), F2
-	WORD $0x4e22d400 // fadd v0.4s, v0.4s, v2.4s
+	WORD $0x4e2ed400 // fadd v0.4s, v0.4s, v14.4s
 	WORD $0x6eba8421 // sub v1.4s, v1.4s, v26.4s
 	WORD $0x4f3f0422 // sshr v2.4s, v1.4s, #1
 	WORD $0x6ea28421 // sub v1.4s, v1.4s, v2.4s

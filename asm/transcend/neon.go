@@ -67,7 +67,7 @@ type neonBody struct {
 	busy   [neonVecs]bool
 	reg    [][]int // reg[u][v]: register of value v of instance u, -1 if none
 	last   [][]int // last[u][v]: schedule position of the last read
-	peak   int
+	loads  int     // constants loaded from the table
 	failed bool
 }
 
@@ -88,13 +88,6 @@ func (b *neonBody) alloc() int {
 	for r := 0; r < neonVecs; r++ {
 		if !b.busy[r] {
 			b.busy[r] = true
-			n := 0
-			for _, x := range b.busy {
-				if x {
-					n++
-				}
-			}
-			b.peak = max(b.peak, n)
 			return r
 		}
 	}
@@ -114,6 +107,7 @@ func (b *neonBody) operand(u int, v val) (r int, tmp bool) {
 			return r, false
 		}
 		r := b.alloc()
+		b.loads++
 		b.goasm("FMOVQ %d(R3), F%d", b.tbl.of(b.p, v), r)
 		return r, true
 	case opScalar:
@@ -333,12 +327,7 @@ func (b *neonBody) emit(u, i int, ins inst, pos int) int {
 		// Release the operands that die, except the one d took over.
 		for j, a := range ins.args {
 			r := args[j]
-			if r != d && (b.dies(u, a, pos) || contains(tmps, r)) && !(j > 0 && argsContain(args[:j], r)) {
-				b.release(r)
-			}
-		}
-		for _, r := range tmps {
-			if r != d && !argsContain(args, r) {
+			if r != d && (b.dies(u, a, pos) || contains(tmps, r)) && !(j > 0 && contains(args[:j], r)) {
 				b.release(r)
 			}
 		}
@@ -364,20 +353,75 @@ func contains(s []int, r int) bool {
 	return false
 }
 
-func argsContain(s []int, r int) bool { return contains(s, r) }
-
-// neonPlan chooses how many instances to interleave and which constants
-// to keep in registers: as many as the registers allow, the most used
-// first, preferring more interleaving.
+// neonPlan is how a kernel uses the registers: k instances interleaved
+// and the constants pinned in registers across the loop.
 type neonPlan struct {
 	k      int
 	pinned []val // in the order their registers are assigned
 }
 
+// planNEON chooses k and the constants to pin. For each k (4 or 2
+// interleaved instances; 1 only when neither fits) it pins as many
+// constants as the registers allow, the most used first, and it keeps the
+// k that needs the fewest loads of constants per vector (ties go to the
+// larger k, which gives an in-order core more independent work).
 func planNEON(p *prog, reserved int, tbl *neonConsts) neonPlan {
 	if p == nil {
 		return neonPlan{}
 	}
+	cs := constsByUse(p)
+	best, bestLoads := neonPlan{}, -1
+	for _, k := range []int{4, 2, 1} {
+		if k == 1 && bestLoads >= 0 {
+			break
+		}
+		for np := min(len(cs), neonVecs-reserved-k); np >= 0; np-- {
+			loads := tryPlan(p, reserved, tbl, k, np)
+			if loads < 0 {
+				continue
+			}
+			if bestLoads < 0 || loads/k < bestLoads {
+				best, bestLoads = neonPlan{k: k, pinned: cs[:np]}, loads/k
+			}
+			break
+		}
+	}
+	if bestLoads < 0 {
+		panic("transcend: NEON: no register plan")
+	}
+	return best
+}
+
+// tryPlan runs a dry allocation of k instances with the np most used
+// constants pinned; it returns the number of constant loads, -1 when the
+// registers do not suffice.
+func tryPlan(p *prog, reserved int, tbl *neonConsts, k, np int) int {
+	cs := constsByUse(p)
+	b := &neonBody{p: p, k: k, tbl: tbl, pinned: map[val]int{}}
+	top := neonVecs - reserved
+	for j := 0; j < np; j++ {
+		top--
+		b.pinned[cs[j]] = top
+	}
+	for r := top; r < neonVecs; r++ {
+		b.busy[r] = true
+	}
+	b.scal = make([]int, 8)
+	in := make([]int, k)
+	for u := range in {
+		in[u] = b.alloc()
+	}
+	if b.failed {
+		return -1
+	}
+	if b.run(in) == nil || b.failed {
+		return -1
+	}
+	return b.loads
+}
+
+// constsByUse lists the constants of p, the most used first.
+func constsByUse(p *prog) []val {
 	uses := p.uses()
 	var cs []val
 	for v, in := range p.insts {
@@ -386,33 +430,5 @@ func planNEON(p *prog, reserved int, tbl *neonConsts) neonPlan {
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return uses[cs[i]] > uses[cs[j]] })
-	for _, k := range []int{4, 2, 1} {
-		for np := min(len(cs), neonVecs-reserved-k); np >= 0; np-- {
-			b := &neonBody{p: p, k: k, tbl: tbl, pinned: map[val]int{}}
-			// The registers above the temporaries: pinned constants,
-			// scalars and accumulators.
-			top := neonVecs - reserved
-			for j := 0; j < np; j++ {
-				top--
-				b.pinned[cs[j]] = top
-			}
-			for r := top; r < neonVecs; r++ {
-				b.busy[r] = true
-			}
-			b.scal = make([]int, 8)
-			in := make([]int, k)
-			for u := range in {
-				in[u] = b.alloc()
-			}
-			if b.failed {
-				continue
-			}
-			out := b.run(in)
-			if b.failed || out == nil {
-				continue
-			}
-			return neonPlan{k: k, pinned: cs[:np]}
-		}
-	}
-	panic("transcend: NEON: no register plan")
+	return cs
 }
