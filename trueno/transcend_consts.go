@@ -5,11 +5,11 @@ package trueno
 // generator (asm/transcend) parses this file and writes the same values into
 // the assembly's constant table, so every path computes with identical bits.
 //
-// Every float32 constant is written as a hexadecimal literal that is exactly
-// representable. The polynomial coefficients are minimax fits (discrete
-// Remez exchange in float64, weighted for relative error of the final
-// result) rounded to float32; the interval and the weight of each fit are
-// given beside it.
+// Every constant is exactly representable in its type (hexadecimal
+// literals unless it is a small integer); the generator checks. The
+// polynomial coefficients are minimax fits (discrete Remez exchange in
+// float64, weighted for the relative error of the final result) rounded to
+// float32; the interval and the weight of each fit are given beside it.
 
 // exp: x = n·ln2 + r, n = round(x·log2(e)), |r| ≤ ln2/2 (plus the rounding
 // of x·log2(e)); exp(r) = 1 + r + r²·P(r).
@@ -85,7 +85,9 @@ const (
 )
 
 // GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) = x·σ(u)
-// with u = x·(geluC1 + geluC2·x²), σ the logistic function.
+// with u = x·(geluC1 + geluC2·x²), σ the logistic function. u is formed in
+// float64: exp(−|u|) turns an absolute error of u into a relative error of
+// the result, and |u| reaches 120.
 const (
 	geluC1 float64 = 0x1.9884533d43651p+00 // 2·√(2/π)
 	geluC2 float64 = 0x1.2444f2a4d8b4bp-04 // 2·√(2/π)·0.044715
