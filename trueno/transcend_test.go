@@ -16,19 +16,20 @@ type transcendKernel struct {
 	name    string
 	f       func(dst, x []float32)
 	generic func(dst, x []float32)
+	row     bool // a row operation: test on rows of finite values and -Inf
 }
 
 var transcendKernels = []transcendKernel{
-	{"ExpTo", ExpTo, expGeneric},
-	{"LogTo", LogTo, logGeneric},
-	{"TanhTo", TanhTo, tanhGeneric},
-	{"SigmoidTo", SigmoidTo, sigmoidGeneric},
-	{"SiLUTo", SiLUTo, siluGeneric},
-	{"GELUTo", GELUTo, geluGeneric},
-	{"GELUErfTo", GELUErfTo, geluErfGeneric},
-	{"SoftplusTo", SoftplusTo, softplusGeneric},
-	{"SoftmaxTo", SoftmaxTo, softmaxGeneric},
-	{"LogSoftmaxTo", LogSoftmaxTo, logSoftmaxGeneric},
+	{"ExpTo", ExpTo, expGeneric, false},
+	{"LogTo", LogTo, logGeneric, false},
+	{"TanhTo", TanhTo, tanhGeneric, false},
+	{"SigmoidTo", SigmoidTo, sigmoidGeneric, false},
+	{"SiLUTo", SiLUTo, siluGeneric, false},
+	{"GELUTo", GELUTo, geluGeneric, false},
+	{"GELUErfTo", GELUErfTo, geluErfGeneric, false},
+	{"SoftplusTo", SoftplusTo, softplusGeneric, false},
+	{"SoftmaxTo", SoftmaxTo, softmaxGeneric, true},
+	{"LogSoftmaxTo", LogSoftmaxTo, logSoftmaxGeneric, true},
 }
 
 // softmaxGeneric and logSoftmaxGeneric are SoftmaxTo and LogSoftmaxTo on
@@ -79,6 +80,28 @@ func transcendInput(rng *rand.Rand, n int) []float32 {
 	return x
 }
 
+// rowInput fills a softmax row: finite values at one of several scales,
+// with some -Inf and some huge negative entries (a NaN or a +Inf would make
+// the whole row NaN or a limit; TestSoftmaxLimits and the fuzz target
+// cover those).
+func rowInput(rng *rand.Rand, n int) []float32 {
+	scale := []float64{0.5, 5, 50}[rng.IntN(3)]
+	x := make([]float32, n)
+	for i := range x {
+		switch rng.IntN(32) {
+		case 0:
+			x[i] = -inf32
+		case 1:
+			x[i] = -math.MaxFloat32
+		case 2:
+			x[i] = float32(rng.NormFloat64() * 1e30)
+		default:
+			x[i] = float32(rng.NormFloat64() * scale)
+		}
+	}
+	return x
+}
+
 // TestTranscendBitExact checks every kernel on every path against its
 // generic reference, bit for bit: every length to 4·16·4 and the powers of
 // two ±1 to 65537, unaligned starts, sentinels around the slices, and
@@ -87,13 +110,18 @@ func TestTranscendBitExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	lengths := kerneltest.Lengths(4*16*4, 65537)
 	inputs := map[int][]float32{}
+	rows := map[int][]float32{}
 	for _, n := range lengths {
 		inputs[n] = transcendInput(rng, n)
+		rows[n] = rowInput(rng, n)
 	}
 	forEachISA(t, func(t *testing.T) {
 		for _, k := range transcendKernels {
 			for _, n := range lengths {
 				in := inputs[n]
+				if k.row {
+					in = rows[n]
+				}
 				want := make([]float32, n)
 				k.generic(want, in)
 				for _, off := range kerneltest.Offsets {
