@@ -8,9 +8,9 @@ import (
 )
 
 var (
-	inf32  = float32(math.Inf(1))
-	nan32  = float32(math.NaN())
-	negz32 = float32(math.Copysign(0, -1))
+	tInf     = float32(math.Inf(1))
+	tNaN     = float32(math.NaN())
+	tNegZero = float32(math.Copysign(0, -1))
 )
 
 // TestTranscendExtremes checks the documented limits, bit for bit, on
@@ -25,40 +25,40 @@ func TestTranscendExtremes(t *testing.T) {
 		rows []row
 	}{
 		{"ExpTo", ExpTo, []row{
-			{1000, inf32}, {-1000, 0}, {inf32, inf32}, {-inf32, 0}, {nan32, nan32},
-			{0, 1}, {negz32, 1}, {89, inf32}, {88.73, inf32}, {-104, 0}, {-120, 0},
-			{math.MaxFloat32, inf32}, {-math.MaxFloat32, 0}, {0x1p-149, 1},
+			{1000, tInf}, {-1000, 0}, {tInf, tInf}, {-tInf, 0}, {tNaN, tNaN},
+			{0, 1}, {tNegZero, 1}, {89, tInf}, {88.73, tInf}, {-104, 0}, {-120, 0},
+			{math.MaxFloat32, tInf}, {-math.MaxFloat32, 0}, {0x1p-149, 1},
 		}},
 		{"LogTo", LogTo, []row{
-			{0, -inf32}, {negz32, -inf32}, {-1, nan32}, {-0x1p-149, nan32}, {-inf32, nan32},
-			{inf32, inf32}, {nan32, nan32}, {1, 0}, {math.MaxFloat32, 88.72284},
+			{0, -tInf}, {tNegZero, -tInf}, {-1, tNaN}, {-0x1p-149, tNaN}, {-tInf, tNaN},
+			{tInf, tInf}, {tNaN, tNaN}, {1, 0}, {math.MaxFloat32, 88.72284},
 			{0x1p-149, -103.27893}, {0x1p-126, -87.33655},
 		}},
 		{"TanhTo", TanhTo, []row{
-			{1000, 1}, {-1000, -1}, {inf32, 1}, {-inf32, -1}, {0, 0}, {negz32, negz32},
-			{nan32, nan32}, {10, 1}, {-10, -1}, {0x1p-149, 0x1p-149}, {-0x1p-149, -0x1p-149},
+			{1000, 1}, {-1000, -1}, {tInf, 1}, {-tInf, -1}, {0, 0}, {tNegZero, tNegZero},
+			{tNaN, tNaN}, {10, 1}, {-10, -1}, {0x1p-149, 0x1p-149}, {-0x1p-149, -0x1p-149},
 		}},
 		{"SigmoidTo", SigmoidTo, []row{
-			{1000, 1}, {-1000, 0}, {inf32, 1}, {-inf32, 0}, {0, 0.5}, {negz32, 0.5},
-			{nan32, nan32}, {20, 1}, {-104, 0},
+			{1000, 1}, {-1000, 0}, {tInf, 1}, {-tInf, 0}, {0, 0.5}, {tNegZero, 0.5},
+			{tNaN, tNaN}, {20, 1}, {-104, 0},
 		}},
 		{"SiLUTo", SiLUTo, []row{
-			{1000, 1000}, {-1000, negz32}, {inf32, inf32}, {-inf32, negz32}, {0, 0},
-			{negz32, negz32}, {nan32, nan32}, {-110, negz32}, {math.MaxFloat32, math.MaxFloat32},
+			{1000, 1000}, {-1000, tNegZero}, {tInf, tInf}, {-tInf, tNegZero}, {0, 0},
+			{tNegZero, tNegZero}, {tNaN, tNaN}, {-110, tNegZero}, {math.MaxFloat32, math.MaxFloat32},
 		}},
 		{"GELUTo", GELUTo, []row{
-			{1000, 1000}, {-1000, negz32}, {inf32, inf32}, {-inf32, negz32}, {0, 0},
-			{negz32, negz32}, {nan32, nan32}, {-11, negz32}, {math.MaxFloat32, math.MaxFloat32},
-			{-math.MaxFloat32, negz32},
+			{1000, 1000}, {-1000, tNegZero}, {tInf, tInf}, {-tInf, tNegZero}, {0, 0},
+			{tNegZero, tNegZero}, {tNaN, tNaN}, {-11, tNegZero}, {math.MaxFloat32, math.MaxFloat32},
+			{-math.MaxFloat32, tNegZero},
 		}},
 		{"GELUErfTo", GELUErfTo, []row{
-			{1000, 1000}, {-1000, negz32}, {inf32, inf32}, {-inf32, negz32}, {0, 0},
-			{negz32, negz32}, {nan32, nan32}, {-15, negz32}, {math.MaxFloat32, math.MaxFloat32},
-			{-math.MaxFloat32, negz32},
+			{1000, 1000}, {-1000, tNegZero}, {tInf, tInf}, {-tInf, tNegZero}, {0, 0},
+			{tNegZero, tNegZero}, {tNaN, tNaN}, {-15, tNegZero}, {math.MaxFloat32, math.MaxFloat32},
+			{-math.MaxFloat32, tNegZero},
 		}},
 		{"SoftplusTo", SoftplusTo, []row{
-			{1000, 1000}, {-1000, 0}, {inf32, inf32}, {-inf32, 0}, {nan32, nan32},
-			{0, float32(math.Ln2)}, {negz32, float32(math.Ln2)}, {20, 20}, {-104, 0},
+			{1000, 1000}, {-1000, 0}, {tInf, tInf}, {-tInf, 0}, {tNaN, tNaN},
+			{0, float32(math.Ln2)}, {tNegZero, float32(math.Ln2)}, {20, 20}, {-104, 0},
 			{math.MaxFloat32, math.MaxFloat32},
 		}},
 	}

@@ -23,8 +23,8 @@ func FuzzTranscend(f *testing.F) {
 	f.Add(seed(1, 2, 3))
 	f.Add(seed(kerneltest.Specials32...))
 	f.Add(seed(-1000, 1000, 88.7, -103.9, 0x1p-149, 0.625, -0.75, 16, -16, 9.01, 44.4))
-	f.Add(append(seed(inf32, -inf32, 3, inf32), 7, 7))
-	f.Add(seed(nan32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18))
+	f.Add(append(seed(tInf, -tInf, 3, tInf), 7, 7))
+	f.Add(seed(tNaN, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		x := make([]float32, len(data)/4)
 		for i := range x {

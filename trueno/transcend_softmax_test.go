@@ -15,20 +15,20 @@ func TestSoftmaxLimits(t *testing.T) {
 	cases := []struct {
 		x, soft, logsoft []float32
 	}{
-		{[]float32{-inf32, 0, 0}, []float32{0, 0.5, 0.5}, []float32{-inf32, -ln2, -ln2}},
+		{[]float32{-tInf, 0, 0}, []float32{0, 0.5, 0.5}, []float32{-tInf, -ln2, -ln2}},
 		{[]float32{1e30, 1e30, 0}, []float32{0.5, 0.5, 0}, []float32{-ln2, -ln2, -1e30}},
-		{[]float32{math.MaxFloat32, -math.MaxFloat32, 0}, []float32{1, 0, 0}, []float32{0, -inf32, -math.MaxFloat32}},
-		{[]float32{-inf32, -inf32, -inf32}, []float32{1.0 / 3, 1.0 / 3, 1.0 / 3}, []float32{-ln3, -ln3, -ln3}},
-		{[]float32{inf32, 1, inf32}, []float32{0.5, 0, 0.5}, []float32{-ln2, -inf32, -ln2}},
-		{[]float32{inf32}, []float32{1}, []float32{0}},
-		{[]float32{inf32, -inf32}, []float32{1, 0}, []float32{0, -inf32}},
-		{[]float32{negz32, negz32}, []float32{0.5, 0.5}, []float32{-ln2, -ln2}},
-		{[]float32{negz32}, []float32{1}, []float32{negz32}}, // (-0 − 0) − ln 1
+		{[]float32{math.MaxFloat32, -math.MaxFloat32, 0}, []float32{1, 0, 0}, []float32{0, -tInf, -math.MaxFloat32}},
+		{[]float32{-tInf, -tInf, -tInf}, []float32{1.0 / 3, 1.0 / 3, 1.0 / 3}, []float32{-ln3, -ln3, -ln3}},
+		{[]float32{tInf, 1, tInf}, []float32{0.5, 0, 0.5}, []float32{-ln2, -tInf, -ln2}},
+		{[]float32{tInf}, []float32{1}, []float32{0}},
+		{[]float32{tInf, -tInf}, []float32{1, 0}, []float32{0, -tInf}},
+		{[]float32{tNegZero, tNegZero}, []float32{0.5, 0.5}, []float32{-ln2, -ln2}},
+		{[]float32{tNegZero}, []float32{1}, []float32{tNegZero}}, // (-0 − 0) − ln 1
 		{[]float32{5}, []float32{1}, []float32{0}},
-		{[]float32{1, nan32, 2}, []float32{nan32, nan32, nan32}, []float32{nan32, nan32, nan32}},
-		{[]float32{inf32, nan32}, []float32{nan32, nan32}, []float32{nan32, nan32}},
-		{[]float32{-inf32, nan32}, []float32{nan32, nan32}, []float32{nan32, nan32}},
-		{[]float32{nan32}, []float32{nan32}, []float32{nan32}},
+		{[]float32{1, tNaN, 2}, []float32{tNaN, tNaN, tNaN}, []float32{tNaN, tNaN, tNaN}},
+		{[]float32{tInf, tNaN}, []float32{tNaN, tNaN}, []float32{tNaN, tNaN}},
+		{[]float32{-tInf, tNaN}, []float32{tNaN, tNaN}, []float32{tNaN, tNaN}},
+		{[]float32{tNaN}, []float32{tNaN}, []float32{tNaN}},
 		{[]float32{}, []float32{}, []float32{}},
 	}
 	forEachISA(t, func(t *testing.T) {

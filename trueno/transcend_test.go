@@ -90,7 +90,7 @@ func rowInput(rng *rand.Rand, n int) []float32 {
 	for i := range x {
 		switch rng.IntN(32) {
 		case 0:
-			x[i] = -inf32
+			x[i] = -tInf
 		case 1:
 			x[i] = -math.MaxFloat32
 		case 2:
