@@ -563,222 +563,222 @@ loop:
 	CMPQ      DX, $0x00000020
 	JL        single
 	VMOVUPS   (CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+2112(SB), Y1, Y2
-	VADDPS    transcendconst<>+2176(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2240(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2304(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2368(SB), Y2, Y2
-	VMULPS    Y1, Y0, Y1
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y0, Y1, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VADDPS    Y2, Y2, Y3
-	VMOVUPS   transcendconst<>+64(SB), Y4
-	VMINPS    Y3, Y4, Y3
-	VMULPS    transcendconst<>+128(SB), Y3, Y4
-	VADDPS    transcendconst<>+192(SB), Y4, Y4
-	VSUBPS    transcendconst<>+192(SB), Y4, Y5
-	VMULPS    transcendconst<>+256(SB), Y5, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+320(SB), Y5, Y5
-	VSUBPS    Y5, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y5
-	VADDPS    transcendconst<>+448(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+512(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+576(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+640(SB), Y5, Y5
-	VMULPS    Y3, Y3, Y6
-	VMULPS    Y6, Y5, Y5
-	VADDPS    Y3, Y5, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y4, Y4
-	VPSRAD    $0x01, Y4, Y5
-	VPSUBD    Y5, Y4, Y4
-	VPADDD    transcendconst<>+768(SB), Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VADDPS    Y1, Y1, Y2
+	VMOVUPS   transcendconst<>+64(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    transcendconst<>+128(SB), Y2, Y3
+	VADDPS    transcendconst<>+192(SB), Y3, Y3
+	VSUBPS    transcendconst<>+192(SB), Y3, Y4
+	VMULPS    transcendconst<>+256(SB), Y4, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+320(SB), Y4, Y4
+	VSUBPS    Y4, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y4
+	VADDPS    transcendconst<>+448(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+512(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+576(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+640(SB), Y4, Y4
+	VMULPS    Y2, Y2, Y5
+	VMULPS    Y5, Y4, Y4
+	VADDPS    Y2, Y4, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
 	VPADDD    transcendconst<>+768(SB), Y4, Y4
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    Y5, Y3, Y3
+	VPADDD    transcendconst<>+768(SB), Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y3, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VMOVUPS   transcendconst<>+2176(SB), Y3
+	VDIVPS    Y2, Y3, Y2
+	VMOVUPS   transcendconst<>+704(SB), Y3
+	VSUBPS    Y2, Y3, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+2240(SB), Y3, Y4
+	VADDPS    transcendconst<>+2304(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2368(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2432(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2496(SB), Y4, Y4
+	VMULPS    Y3, Y0, Y3
 	VMULPS    Y4, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VMOVUPS   transcendconst<>+2496(SB), Y4
-	VDIVPS    Y3, Y4, Y3
-	VMOVUPS   transcendconst<>+704(SB), Y4
-	VSUBPS    Y3, Y4, Y3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y3, Y1
+	VADDPS    Y0, Y3, Y3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Y1, Y1
+	VBLENDVPS Y1, Y3, Y2, Y1
 	VPAND     transcendconst<>+2624(SB), Y0, Y0
 	VPOR      Y0, Y1, Y0
 	VMOVUPS   Y0, (AX)
 	VMOVUPS   32(CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+2112(SB), Y1, Y2
-	VADDPS    transcendconst<>+2176(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2240(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2304(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2368(SB), Y2, Y2
-	VMULPS    Y1, Y0, Y1
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y0, Y1, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VADDPS    Y2, Y2, Y3
-	VMOVUPS   transcendconst<>+64(SB), Y4
-	VMINPS    Y3, Y4, Y3
-	VMULPS    transcendconst<>+128(SB), Y3, Y4
-	VADDPS    transcendconst<>+192(SB), Y4, Y4
-	VSUBPS    transcendconst<>+192(SB), Y4, Y5
-	VMULPS    transcendconst<>+256(SB), Y5, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+320(SB), Y5, Y5
-	VSUBPS    Y5, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y5
-	VADDPS    transcendconst<>+448(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+512(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+576(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+640(SB), Y5, Y5
-	VMULPS    Y3, Y3, Y6
-	VMULPS    Y6, Y5, Y5
-	VADDPS    Y3, Y5, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y4, Y4
-	VPSRAD    $0x01, Y4, Y5
-	VPSUBD    Y5, Y4, Y4
-	VPADDD    transcendconst<>+768(SB), Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VADDPS    Y1, Y1, Y2
+	VMOVUPS   transcendconst<>+64(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    transcendconst<>+128(SB), Y2, Y3
+	VADDPS    transcendconst<>+192(SB), Y3, Y3
+	VSUBPS    transcendconst<>+192(SB), Y3, Y4
+	VMULPS    transcendconst<>+256(SB), Y4, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+320(SB), Y4, Y4
+	VSUBPS    Y4, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y4
+	VADDPS    transcendconst<>+448(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+512(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+576(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+640(SB), Y4, Y4
+	VMULPS    Y2, Y2, Y5
+	VMULPS    Y5, Y4, Y4
+	VADDPS    Y2, Y4, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
 	VPADDD    transcendconst<>+768(SB), Y4, Y4
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    Y5, Y3, Y3
+	VPADDD    transcendconst<>+768(SB), Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y3, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VMOVUPS   transcendconst<>+2176(SB), Y3
+	VDIVPS    Y2, Y3, Y2
+	VMOVUPS   transcendconst<>+704(SB), Y3
+	VSUBPS    Y2, Y3, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+2240(SB), Y3, Y4
+	VADDPS    transcendconst<>+2304(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2368(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2432(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2496(SB), Y4, Y4
+	VMULPS    Y3, Y0, Y3
 	VMULPS    Y4, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VMOVUPS   transcendconst<>+2496(SB), Y4
-	VDIVPS    Y3, Y4, Y3
-	VMOVUPS   transcendconst<>+704(SB), Y4
-	VSUBPS    Y3, Y4, Y3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y3, Y1
+	VADDPS    Y0, Y3, Y3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Y1, Y1
+	VBLENDVPS Y1, Y3, Y2, Y1
 	VPAND     transcendconst<>+2624(SB), Y0, Y0
 	VPOR      Y0, Y1, Y0
 	VMOVUPS   Y0, 32(AX)
 	VMOVUPS   64(CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+2112(SB), Y1, Y2
-	VADDPS    transcendconst<>+2176(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2240(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2304(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2368(SB), Y2, Y2
-	VMULPS    Y1, Y0, Y1
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y0, Y1, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VADDPS    Y2, Y2, Y3
-	VMOVUPS   transcendconst<>+64(SB), Y4
-	VMINPS    Y3, Y4, Y3
-	VMULPS    transcendconst<>+128(SB), Y3, Y4
-	VADDPS    transcendconst<>+192(SB), Y4, Y4
-	VSUBPS    transcendconst<>+192(SB), Y4, Y5
-	VMULPS    transcendconst<>+256(SB), Y5, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+320(SB), Y5, Y5
-	VSUBPS    Y5, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y5
-	VADDPS    transcendconst<>+448(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+512(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+576(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+640(SB), Y5, Y5
-	VMULPS    Y3, Y3, Y6
-	VMULPS    Y6, Y5, Y5
-	VADDPS    Y3, Y5, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y4, Y4
-	VPSRAD    $0x01, Y4, Y5
-	VPSUBD    Y5, Y4, Y4
-	VPADDD    transcendconst<>+768(SB), Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VADDPS    Y1, Y1, Y2
+	VMOVUPS   transcendconst<>+64(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    transcendconst<>+128(SB), Y2, Y3
+	VADDPS    transcendconst<>+192(SB), Y3, Y3
+	VSUBPS    transcendconst<>+192(SB), Y3, Y4
+	VMULPS    transcendconst<>+256(SB), Y4, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+320(SB), Y4, Y4
+	VSUBPS    Y4, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y4
+	VADDPS    transcendconst<>+448(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+512(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+576(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+640(SB), Y4, Y4
+	VMULPS    Y2, Y2, Y5
+	VMULPS    Y5, Y4, Y4
+	VADDPS    Y2, Y4, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
 	VPADDD    transcendconst<>+768(SB), Y4, Y4
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    Y5, Y3, Y3
+	VPADDD    transcendconst<>+768(SB), Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y3, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VMOVUPS   transcendconst<>+2176(SB), Y3
+	VDIVPS    Y2, Y3, Y2
+	VMOVUPS   transcendconst<>+704(SB), Y3
+	VSUBPS    Y2, Y3, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+2240(SB), Y3, Y4
+	VADDPS    transcendconst<>+2304(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2368(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2432(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2496(SB), Y4, Y4
+	VMULPS    Y3, Y0, Y3
 	VMULPS    Y4, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VMOVUPS   transcendconst<>+2496(SB), Y4
-	VDIVPS    Y3, Y4, Y3
-	VMOVUPS   transcendconst<>+704(SB), Y4
-	VSUBPS    Y3, Y4, Y3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y3, Y1
+	VADDPS    Y0, Y3, Y3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Y1, Y1
+	VBLENDVPS Y1, Y3, Y2, Y1
 	VPAND     transcendconst<>+2624(SB), Y0, Y0
 	VPOR      Y0, Y1, Y0
 	VMOVUPS   Y0, 64(AX)
 	VMOVUPS   96(CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+2112(SB), Y1, Y2
-	VADDPS    transcendconst<>+2176(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2240(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2304(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2368(SB), Y2, Y2
-	VMULPS    Y1, Y0, Y1
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y0, Y1, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VADDPS    Y2, Y2, Y3
-	VMOVUPS   transcendconst<>+64(SB), Y4
-	VMINPS    Y3, Y4, Y3
-	VMULPS    transcendconst<>+128(SB), Y3, Y4
-	VADDPS    transcendconst<>+192(SB), Y4, Y4
-	VSUBPS    transcendconst<>+192(SB), Y4, Y5
-	VMULPS    transcendconst<>+256(SB), Y5, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+320(SB), Y5, Y5
-	VSUBPS    Y5, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y5
-	VADDPS    transcendconst<>+448(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+512(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+576(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+640(SB), Y5, Y5
-	VMULPS    Y3, Y3, Y6
-	VMULPS    Y6, Y5, Y5
-	VADDPS    Y3, Y5, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y4, Y4
-	VPSRAD    $0x01, Y4, Y5
-	VPSUBD    Y5, Y4, Y4
-	VPADDD    transcendconst<>+768(SB), Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VADDPS    Y1, Y1, Y2
+	VMOVUPS   transcendconst<>+64(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    transcendconst<>+128(SB), Y2, Y3
+	VADDPS    transcendconst<>+192(SB), Y3, Y3
+	VSUBPS    transcendconst<>+192(SB), Y3, Y4
+	VMULPS    transcendconst<>+256(SB), Y4, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+320(SB), Y4, Y4
+	VSUBPS    Y4, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y4
+	VADDPS    transcendconst<>+448(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+512(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+576(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+640(SB), Y4, Y4
+	VMULPS    Y2, Y2, Y5
+	VMULPS    Y5, Y4, Y4
+	VADDPS    Y2, Y4, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
 	VPADDD    transcendconst<>+768(SB), Y4, Y4
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    Y5, Y3, Y3
+	VPADDD    transcendconst<>+768(SB), Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y3, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VMOVUPS   transcendconst<>+2176(SB), Y3
+	VDIVPS    Y2, Y3, Y2
+	VMOVUPS   transcendconst<>+704(SB), Y3
+	VSUBPS    Y2, Y3, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+2240(SB), Y3, Y4
+	VADDPS    transcendconst<>+2304(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2368(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2432(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2496(SB), Y4, Y4
+	VMULPS    Y3, Y0, Y3
 	VMULPS    Y4, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VMOVUPS   transcendconst<>+2496(SB), Y4
-	VDIVPS    Y3, Y4, Y3
-	VMOVUPS   transcendconst<>+704(SB), Y4
-	VSUBPS    Y3, Y4, Y3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y3, Y1
+	VADDPS    Y0, Y3, Y3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Y1, Y1
+	VBLENDVPS Y1, Y3, Y2, Y1
 	VPAND     transcendconst<>+2624(SB), Y0, Y0
 	VPOR      Y0, Y1, Y0
 	VMOVUPS   Y0, 96(AX)
@@ -791,57 +791,57 @@ single:
 	CMPQ      DX, $0x00000008
 	JL        tail
 	VMOVUPS   (CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+2112(SB), Y1, Y2
-	VADDPS    transcendconst<>+2176(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2240(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2304(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+2368(SB), Y2, Y2
-	VMULPS    Y1, Y0, Y1
-	VMULPS    Y2, Y1, Y1
-	VADDPS    Y0, Y1, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VADDPS    Y2, Y2, Y3
-	VMOVUPS   transcendconst<>+64(SB), Y4
-	VMINPS    Y3, Y4, Y3
-	VMULPS    transcendconst<>+128(SB), Y3, Y4
-	VADDPS    transcendconst<>+192(SB), Y4, Y4
-	VSUBPS    transcendconst<>+192(SB), Y4, Y5
-	VMULPS    transcendconst<>+256(SB), Y5, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+320(SB), Y5, Y5
-	VSUBPS    Y5, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y5
-	VADDPS    transcendconst<>+448(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+512(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+576(SB), Y5, Y5
-	VMULPS    Y3, Y5, Y5
-	VADDPS    transcendconst<>+640(SB), Y5, Y5
-	VMULPS    Y3, Y3, Y6
-	VMULPS    Y6, Y5, Y5
-	VADDPS    Y3, Y5, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y4, Y4
-	VPSRAD    $0x01, Y4, Y5
-	VPSUBD    Y5, Y4, Y4
-	VPADDD    transcendconst<>+768(SB), Y5, Y5
-	VPSLLD    $0x17, Y5, Y5
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VADDPS    Y1, Y1, Y2
+	VMOVUPS   transcendconst<>+64(SB), Y3
+	VMINPS    Y2, Y3, Y2
+	VMULPS    transcendconst<>+128(SB), Y2, Y3
+	VADDPS    transcendconst<>+192(SB), Y3, Y3
+	VSUBPS    transcendconst<>+192(SB), Y3, Y4
+	VMULPS    transcendconst<>+256(SB), Y4, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+320(SB), Y4, Y4
+	VSUBPS    Y4, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y4
+	VADDPS    transcendconst<>+448(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+512(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+576(SB), Y4, Y4
+	VMULPS    Y2, Y4, Y4
+	VADDPS    transcendconst<>+640(SB), Y4, Y4
+	VMULPS    Y2, Y2, Y5
+	VMULPS    Y5, Y4, Y4
+	VADDPS    Y2, Y4, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y3, Y3
+	VPSRAD    $0x01, Y3, Y4
+	VPSUBD    Y4, Y3, Y3
 	VPADDD    transcendconst<>+768(SB), Y4, Y4
 	VPSLLD    $0x17, Y4, Y4
-	VMULPS    Y5, Y3, Y3
+	VPADDD    transcendconst<>+768(SB), Y3, Y3
+	VPSLLD    $0x17, Y3, Y3
+	VMULPS    Y4, Y2, Y2
+	VMULPS    Y3, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VMOVUPS   transcendconst<>+2176(SB), Y3
+	VDIVPS    Y2, Y3, Y2
+	VMOVUPS   transcendconst<>+704(SB), Y3
+	VSUBPS    Y2, Y3, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+2240(SB), Y3, Y4
+	VADDPS    transcendconst<>+2304(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2368(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2432(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+2496(SB), Y4, Y4
+	VMULPS    Y3, Y0, Y3
 	VMULPS    Y4, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VMOVUPS   transcendconst<>+2496(SB), Y4
-	VDIVPS    Y3, Y4, Y3
-	VMOVUPS   transcendconst<>+704(SB), Y4
-	VSUBPS    Y3, Y4, Y3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y3, Y1
+	VADDPS    Y0, Y3, Y3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Y1, Y1
+	VBLENDVPS Y1, Y3, Y2, Y1
 	VPAND     transcendconst<>+2624(SB), Y0, Y0
 	VPOR      Y0, Y1, Y0
 	VMOVUPS   Y0, (AX)
@@ -857,57 +857,57 @@ tail:
 	VPBROADCASTD X0, Y0
 	VPCMPGTD     transcendconst<>+832(SB), Y0, Y0
 	VMASKMOVPS   (CX), Y0, Y1
-	VMULPS       Y1, Y1, Y2
-	VMULPS       transcendconst<>+2112(SB), Y2, Y3
-	VADDPS       transcendconst<>+2176(SB), Y3, Y3
-	VMULPS       Y2, Y3, Y3
-	VADDPS       transcendconst<>+2240(SB), Y3, Y3
-	VMULPS       Y2, Y3, Y3
-	VADDPS       transcendconst<>+2304(SB), Y3, Y3
-	VMULPS       Y2, Y3, Y3
-	VADDPS       transcendconst<>+2368(SB), Y3, Y3
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y2, Y2
-	VADDPS       Y1, Y2, Y2
-	VPAND        transcendconst<>+2432(SB), Y1, Y3
-	VADDPS       Y3, Y3, Y4
-	VMOVUPS      transcendconst<>+64(SB), Y5
-	VMINPS       Y4, Y5, Y4
-	VMULPS       transcendconst<>+128(SB), Y4, Y5
-	VADDPS       transcendconst<>+192(SB), Y5, Y5
-	VSUBPS       transcendconst<>+192(SB), Y5, Y6
-	VMULPS       transcendconst<>+256(SB), Y6, Y7
-	VSUBPS       Y7, Y4, Y4
-	VMULPS       transcendconst<>+320(SB), Y6, Y6
-	VSUBPS       Y6, Y4, Y4
-	VMULPS       transcendconst<>+384(SB), Y4, Y6
-	VADDPS       transcendconst<>+448(SB), Y6, Y6
-	VMULPS       Y4, Y6, Y6
-	VADDPS       transcendconst<>+512(SB), Y6, Y6
-	VMULPS       Y4, Y6, Y6
-	VADDPS       transcendconst<>+576(SB), Y6, Y6
-	VMULPS       Y4, Y6, Y6
-	VADDPS       transcendconst<>+640(SB), Y6, Y6
-	VMULPS       Y4, Y4, Y7
-	VMULPS       Y7, Y6, Y6
-	VADDPS       Y4, Y6, Y4
-	VADDPS       transcendconst<>+704(SB), Y4, Y4
-	VPSUBD       transcendconst<>+192(SB), Y5, Y5
-	VPSRAD       $0x01, Y5, Y6
-	VPSUBD       Y6, Y5, Y5
-	VPADDD       transcendconst<>+768(SB), Y6, Y6
-	VPSLLD       $0x17, Y6, Y6
+	VPAND        transcendconst<>+2112(SB), Y1, Y2
+	VADDPS       Y2, Y2, Y3
+	VMOVUPS      transcendconst<>+64(SB), Y4
+	VMINPS       Y3, Y4, Y3
+	VMULPS       transcendconst<>+128(SB), Y3, Y4
+	VADDPS       transcendconst<>+192(SB), Y4, Y4
+	VSUBPS       transcendconst<>+192(SB), Y4, Y5
+	VMULPS       transcendconst<>+256(SB), Y5, Y6
+	VSUBPS       Y6, Y3, Y3
+	VMULPS       transcendconst<>+320(SB), Y5, Y5
+	VSUBPS       Y5, Y3, Y3
+	VMULPS       transcendconst<>+384(SB), Y3, Y5
+	VADDPS       transcendconst<>+448(SB), Y5, Y5
+	VMULPS       Y3, Y5, Y5
+	VADDPS       transcendconst<>+512(SB), Y5, Y5
+	VMULPS       Y3, Y5, Y5
+	VADDPS       transcendconst<>+576(SB), Y5, Y5
+	VMULPS       Y3, Y5, Y5
+	VADDPS       transcendconst<>+640(SB), Y5, Y5
+	VMULPS       Y3, Y3, Y6
+	VMULPS       Y6, Y5, Y5
+	VADDPS       Y3, Y5, Y3
+	VADDPS       transcendconst<>+704(SB), Y3, Y3
+	VPSUBD       transcendconst<>+192(SB), Y4, Y4
+	VPSRAD       $0x01, Y4, Y5
+	VPSUBD       Y5, Y4, Y4
 	VPADDD       transcendconst<>+768(SB), Y5, Y5
 	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y6, Y4, Y4
+	VPADDD       transcendconst<>+768(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y5, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VADDPS       transcendconst<>+704(SB), Y3, Y3
+	VMOVUPS      transcendconst<>+2176(SB), Y4
+	VDIVPS       Y3, Y4, Y3
+	VMOVUPS      transcendconst<>+704(SB), Y4
+	VSUBPS       Y3, Y4, Y3
+	VMULPS       Y1, Y1, Y4
+	VMULPS       transcendconst<>+2240(SB), Y4, Y5
+	VADDPS       transcendconst<>+2304(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+2368(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+2432(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+2496(SB), Y5, Y5
+	VMULPS       Y4, Y1, Y4
 	VMULPS       Y5, Y4, Y4
-	VADDPS       transcendconst<>+704(SB), Y4, Y4
-	VMOVUPS      transcendconst<>+2496(SB), Y5
-	VDIVPS       Y4, Y5, Y4
-	VMOVUPS      transcendconst<>+704(SB), Y5
-	VSUBPS       Y4, Y5, Y4
-	VCMPPS       $0x11, transcendconst<>+2560(SB), Y3, Y3
-	VBLENDVPS    Y3, Y2, Y4, Y2
+	VADDPS       Y1, Y4, Y4
+	VCMPPS       $0x11, transcendconst<>+2560(SB), Y2, Y2
+	VBLENDVPS    Y2, Y4, Y3, Y2
 	VPAND        transcendconst<>+2624(SB), Y1, Y1
 	VPOR         Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (AX)
@@ -1923,368 +1923,368 @@ loop:
 	CMPQ      DX, $0x00000020
 	JL        single
 	VMOVUPS   (CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+3008(SB), Y1, Y2
-	VADDPS    transcendconst<>+3072(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3136(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3200(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3264(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y1
-	VADDPS    transcendconst<>+3328(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VADDPS    transcendconst<>+1856(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VMOVUPS   transcendconst<>+3392(SB), Y3
-	VMINPS    Y2, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y4
-	VMOVUPS   transcendconst<>+704(SB), Y5
-	VDIVPS    Y4, Y5, Y4
-	VSUBPS    transcendconst<>+3456(SB), Y4, Y4
-	VMULPS    transcendconst<>+3520(SB), Y4, Y5
-	VADDPS    transcendconst<>+3584(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3648(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3712(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3776(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3840(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3904(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3968(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4032(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4096(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4160(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4224(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y4
-	VADDPS    transcendconst<>+4288(SB), Y4, Y4
-	VPAND     transcendconst<>+4352(SB), Y3, Y5
-	VSUBPS    Y5, Y3, Y6
-	VMULPS    Y5, Y5, Y7
-	VMULPS    transcendconst<>+4416(SB), Y7, Y7
-	VADDPS    Y5, Y3, Y3
-	VMULPS    Y3, Y6, Y3
-	VMULPS    transcendconst<>+4416(SB), Y3, Y3
-	VADDPS    Y3, Y7, Y5
-	VMULPS    transcendconst<>+128(SB), Y5, Y5
-	VADDPS    transcendconst<>+192(SB), Y5, Y5
-	VSUBPS    transcendconst<>+192(SB), Y5, Y6
-	VMULPS    transcendconst<>+256(SB), Y6, Y8
-	VSUBPS    Y8, Y7, Y7
-	VADDPS    Y3, Y7, Y3
-	VMULPS    transcendconst<>+320(SB), Y6, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y6
-	VADDPS    transcendconst<>+448(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+512(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+576(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+640(SB), Y6, Y6
-	VMULPS    Y3, Y3, Y7
-	VMULPS    Y7, Y6, Y6
-	VADDPS    Y3, Y6, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPADDD    transcendconst<>+768(SB), Y6, Y6
-	VPSLLD    $0x17, Y6, Y6
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VMOVUPS   transcendconst<>+3008(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y3
+	VMOVUPS   transcendconst<>+704(SB), Y4
+	VDIVPS    Y3, Y4, Y3
+	VSUBPS    transcendconst<>+3072(SB), Y3, Y3
+	VMULPS    transcendconst<>+3136(SB), Y3, Y4
+	VADDPS    transcendconst<>+3200(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3264(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3328(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3392(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3456(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3520(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3584(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3648(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3712(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3776(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3840(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VADDPS    transcendconst<>+3904(SB), Y3, Y3
+	VPAND     transcendconst<>+3968(SB), Y2, Y4
+	VSUBPS    Y4, Y2, Y5
+	VMULPS    Y4, Y4, Y6
+	VMULPS    transcendconst<>+4032(SB), Y6, Y6
+	VADDPS    Y4, Y2, Y2
+	VMULPS    Y2, Y5, Y2
+	VMULPS    transcendconst<>+4032(SB), Y2, Y2
+	VADDPS    Y2, Y6, Y4
+	VMULPS    transcendconst<>+128(SB), Y4, Y4
+	VADDPS    transcendconst<>+192(SB), Y4, Y4
+	VSUBPS    transcendconst<>+192(SB), Y4, Y5
+	VMULPS    transcendconst<>+256(SB), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VADDPS    Y2, Y6, Y2
+	VMULPS    transcendconst<>+320(SB), Y5, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y5
+	VADDPS    transcendconst<>+448(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+512(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+576(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+640(SB), Y5, Y5
+	VMULPS    Y2, Y2, Y6
+	VMULPS    Y6, Y5, Y5
+	VADDPS    Y2, Y5, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y4, Y4
+	VPSRAD    $0x01, Y4, Y5
+	VPSUBD    Y5, Y4, Y4
 	VPADDD    transcendconst<>+768(SB), Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
+	VPADDD    transcendconst<>+768(SB), Y4, Y4
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    Y2, Y3, Y2
+	VMULPS    Y5, Y2, Y2
+	VMULPS    Y4, Y2, Y2
+	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y3
+	VPXOR     transcendconst<>+2624(SB), Y2, Y4
+	VSUBPS    Y2, Y0, Y2
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+4096(SB), Y3, Y4
+	VADDPS    transcendconst<>+4160(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4224(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4288(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4352(SB), Y4, Y4
 	VMULPS    Y3, Y4, Y3
-	VMULPS    Y6, Y3, Y3
-	VMULPS    Y5, Y3, Y3
-	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y4
-	VPXOR     transcendconst<>+2624(SB), Y3, Y5
-	VSUBPS    Y3, Y0, Y0
-	VBLENDVPS Y4, Y5, Y0, Y0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y0, Y0
+	VADDPS    transcendconst<>+4416(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y3
+	VADDPS    transcendconst<>+1856(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Y1, Y1
+	VBLENDVPS Y1, Y0, Y2, Y0
 	VMOVUPS   Y0, (AX)
 	VMOVUPS   32(CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+3008(SB), Y1, Y2
-	VADDPS    transcendconst<>+3072(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3136(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3200(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3264(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y1
-	VADDPS    transcendconst<>+3328(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VADDPS    transcendconst<>+1856(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VMOVUPS   transcendconst<>+3392(SB), Y3
-	VMINPS    Y2, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y4
-	VMOVUPS   transcendconst<>+704(SB), Y5
-	VDIVPS    Y4, Y5, Y4
-	VSUBPS    transcendconst<>+3456(SB), Y4, Y4
-	VMULPS    transcendconst<>+3520(SB), Y4, Y5
-	VADDPS    transcendconst<>+3584(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3648(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3712(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3776(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3840(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3904(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3968(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4032(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4096(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4160(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4224(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y4
-	VADDPS    transcendconst<>+4288(SB), Y4, Y4
-	VPAND     transcendconst<>+4352(SB), Y3, Y5
-	VSUBPS    Y5, Y3, Y6
-	VMULPS    Y5, Y5, Y7
-	VMULPS    transcendconst<>+4416(SB), Y7, Y7
-	VADDPS    Y5, Y3, Y3
-	VMULPS    Y3, Y6, Y3
-	VMULPS    transcendconst<>+4416(SB), Y3, Y3
-	VADDPS    Y3, Y7, Y5
-	VMULPS    transcendconst<>+128(SB), Y5, Y5
-	VADDPS    transcendconst<>+192(SB), Y5, Y5
-	VSUBPS    transcendconst<>+192(SB), Y5, Y6
-	VMULPS    transcendconst<>+256(SB), Y6, Y8
-	VSUBPS    Y8, Y7, Y7
-	VADDPS    Y3, Y7, Y3
-	VMULPS    transcendconst<>+320(SB), Y6, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y6
-	VADDPS    transcendconst<>+448(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+512(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+576(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+640(SB), Y6, Y6
-	VMULPS    Y3, Y3, Y7
-	VMULPS    Y7, Y6, Y6
-	VADDPS    Y3, Y6, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPADDD    transcendconst<>+768(SB), Y6, Y6
-	VPSLLD    $0x17, Y6, Y6
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VMOVUPS   transcendconst<>+3008(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y3
+	VMOVUPS   transcendconst<>+704(SB), Y4
+	VDIVPS    Y3, Y4, Y3
+	VSUBPS    transcendconst<>+3072(SB), Y3, Y3
+	VMULPS    transcendconst<>+3136(SB), Y3, Y4
+	VADDPS    transcendconst<>+3200(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3264(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3328(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3392(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3456(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3520(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3584(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3648(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3712(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3776(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3840(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VADDPS    transcendconst<>+3904(SB), Y3, Y3
+	VPAND     transcendconst<>+3968(SB), Y2, Y4
+	VSUBPS    Y4, Y2, Y5
+	VMULPS    Y4, Y4, Y6
+	VMULPS    transcendconst<>+4032(SB), Y6, Y6
+	VADDPS    Y4, Y2, Y2
+	VMULPS    Y2, Y5, Y2
+	VMULPS    transcendconst<>+4032(SB), Y2, Y2
+	VADDPS    Y2, Y6, Y4
+	VMULPS    transcendconst<>+128(SB), Y4, Y4
+	VADDPS    transcendconst<>+192(SB), Y4, Y4
+	VSUBPS    transcendconst<>+192(SB), Y4, Y5
+	VMULPS    transcendconst<>+256(SB), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VADDPS    Y2, Y6, Y2
+	VMULPS    transcendconst<>+320(SB), Y5, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y5
+	VADDPS    transcendconst<>+448(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+512(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+576(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+640(SB), Y5, Y5
+	VMULPS    Y2, Y2, Y6
+	VMULPS    Y6, Y5, Y5
+	VADDPS    Y2, Y5, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y4, Y4
+	VPSRAD    $0x01, Y4, Y5
+	VPSUBD    Y5, Y4, Y4
 	VPADDD    transcendconst<>+768(SB), Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
+	VPADDD    transcendconst<>+768(SB), Y4, Y4
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    Y2, Y3, Y2
+	VMULPS    Y5, Y2, Y2
+	VMULPS    Y4, Y2, Y2
+	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y3
+	VPXOR     transcendconst<>+2624(SB), Y2, Y4
+	VSUBPS    Y2, Y0, Y2
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+4096(SB), Y3, Y4
+	VADDPS    transcendconst<>+4160(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4224(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4288(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4352(SB), Y4, Y4
 	VMULPS    Y3, Y4, Y3
-	VMULPS    Y6, Y3, Y3
-	VMULPS    Y5, Y3, Y3
-	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y4
-	VPXOR     transcendconst<>+2624(SB), Y3, Y5
-	VSUBPS    Y3, Y0, Y0
-	VBLENDVPS Y4, Y5, Y0, Y0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y0, Y0
+	VADDPS    transcendconst<>+4416(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y3
+	VADDPS    transcendconst<>+1856(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Y1, Y1
+	VBLENDVPS Y1, Y0, Y2, Y0
 	VMOVUPS   Y0, 32(AX)
 	VMOVUPS   64(CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+3008(SB), Y1, Y2
-	VADDPS    transcendconst<>+3072(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3136(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3200(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3264(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y1
-	VADDPS    transcendconst<>+3328(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VADDPS    transcendconst<>+1856(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VMOVUPS   transcendconst<>+3392(SB), Y3
-	VMINPS    Y2, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y4
-	VMOVUPS   transcendconst<>+704(SB), Y5
-	VDIVPS    Y4, Y5, Y4
-	VSUBPS    transcendconst<>+3456(SB), Y4, Y4
-	VMULPS    transcendconst<>+3520(SB), Y4, Y5
-	VADDPS    transcendconst<>+3584(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3648(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3712(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3776(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3840(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3904(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3968(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4032(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4096(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4160(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4224(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y4
-	VADDPS    transcendconst<>+4288(SB), Y4, Y4
-	VPAND     transcendconst<>+4352(SB), Y3, Y5
-	VSUBPS    Y5, Y3, Y6
-	VMULPS    Y5, Y5, Y7
-	VMULPS    transcendconst<>+4416(SB), Y7, Y7
-	VADDPS    Y5, Y3, Y3
-	VMULPS    Y3, Y6, Y3
-	VMULPS    transcendconst<>+4416(SB), Y3, Y3
-	VADDPS    Y3, Y7, Y5
-	VMULPS    transcendconst<>+128(SB), Y5, Y5
-	VADDPS    transcendconst<>+192(SB), Y5, Y5
-	VSUBPS    transcendconst<>+192(SB), Y5, Y6
-	VMULPS    transcendconst<>+256(SB), Y6, Y8
-	VSUBPS    Y8, Y7, Y7
-	VADDPS    Y3, Y7, Y3
-	VMULPS    transcendconst<>+320(SB), Y6, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y6
-	VADDPS    transcendconst<>+448(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+512(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+576(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+640(SB), Y6, Y6
-	VMULPS    Y3, Y3, Y7
-	VMULPS    Y7, Y6, Y6
-	VADDPS    Y3, Y6, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPADDD    transcendconst<>+768(SB), Y6, Y6
-	VPSLLD    $0x17, Y6, Y6
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VMOVUPS   transcendconst<>+3008(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y3
+	VMOVUPS   transcendconst<>+704(SB), Y4
+	VDIVPS    Y3, Y4, Y3
+	VSUBPS    transcendconst<>+3072(SB), Y3, Y3
+	VMULPS    transcendconst<>+3136(SB), Y3, Y4
+	VADDPS    transcendconst<>+3200(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3264(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3328(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3392(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3456(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3520(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3584(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3648(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3712(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3776(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3840(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VADDPS    transcendconst<>+3904(SB), Y3, Y3
+	VPAND     transcendconst<>+3968(SB), Y2, Y4
+	VSUBPS    Y4, Y2, Y5
+	VMULPS    Y4, Y4, Y6
+	VMULPS    transcendconst<>+4032(SB), Y6, Y6
+	VADDPS    Y4, Y2, Y2
+	VMULPS    Y2, Y5, Y2
+	VMULPS    transcendconst<>+4032(SB), Y2, Y2
+	VADDPS    Y2, Y6, Y4
+	VMULPS    transcendconst<>+128(SB), Y4, Y4
+	VADDPS    transcendconst<>+192(SB), Y4, Y4
+	VSUBPS    transcendconst<>+192(SB), Y4, Y5
+	VMULPS    transcendconst<>+256(SB), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VADDPS    Y2, Y6, Y2
+	VMULPS    transcendconst<>+320(SB), Y5, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y5
+	VADDPS    transcendconst<>+448(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+512(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+576(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+640(SB), Y5, Y5
+	VMULPS    Y2, Y2, Y6
+	VMULPS    Y6, Y5, Y5
+	VADDPS    Y2, Y5, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y4, Y4
+	VPSRAD    $0x01, Y4, Y5
+	VPSUBD    Y5, Y4, Y4
 	VPADDD    transcendconst<>+768(SB), Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
+	VPADDD    transcendconst<>+768(SB), Y4, Y4
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    Y2, Y3, Y2
+	VMULPS    Y5, Y2, Y2
+	VMULPS    Y4, Y2, Y2
+	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y3
+	VPXOR     transcendconst<>+2624(SB), Y2, Y4
+	VSUBPS    Y2, Y0, Y2
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+4096(SB), Y3, Y4
+	VADDPS    transcendconst<>+4160(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4224(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4288(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4352(SB), Y4, Y4
 	VMULPS    Y3, Y4, Y3
-	VMULPS    Y6, Y3, Y3
-	VMULPS    Y5, Y3, Y3
-	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y4
-	VPXOR     transcendconst<>+2624(SB), Y3, Y5
-	VSUBPS    Y3, Y0, Y0
-	VBLENDVPS Y4, Y5, Y0, Y0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y0, Y0
+	VADDPS    transcendconst<>+4416(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y3
+	VADDPS    transcendconst<>+1856(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Y1, Y1
+	VBLENDVPS Y1, Y0, Y2, Y0
 	VMOVUPS   Y0, 64(AX)
 	VMOVUPS   96(CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+3008(SB), Y1, Y2
-	VADDPS    transcendconst<>+3072(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3136(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3200(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3264(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y1
-	VADDPS    transcendconst<>+3328(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VADDPS    transcendconst<>+1856(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VMOVUPS   transcendconst<>+3392(SB), Y3
-	VMINPS    Y2, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y4
-	VMOVUPS   transcendconst<>+704(SB), Y5
-	VDIVPS    Y4, Y5, Y4
-	VSUBPS    transcendconst<>+3456(SB), Y4, Y4
-	VMULPS    transcendconst<>+3520(SB), Y4, Y5
-	VADDPS    transcendconst<>+3584(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3648(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3712(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3776(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3840(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3904(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3968(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4032(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4096(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4160(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4224(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y4
-	VADDPS    transcendconst<>+4288(SB), Y4, Y4
-	VPAND     transcendconst<>+4352(SB), Y3, Y5
-	VSUBPS    Y5, Y3, Y6
-	VMULPS    Y5, Y5, Y7
-	VMULPS    transcendconst<>+4416(SB), Y7, Y7
-	VADDPS    Y5, Y3, Y3
-	VMULPS    Y3, Y6, Y3
-	VMULPS    transcendconst<>+4416(SB), Y3, Y3
-	VADDPS    Y3, Y7, Y5
-	VMULPS    transcendconst<>+128(SB), Y5, Y5
-	VADDPS    transcendconst<>+192(SB), Y5, Y5
-	VSUBPS    transcendconst<>+192(SB), Y5, Y6
-	VMULPS    transcendconst<>+256(SB), Y6, Y8
-	VSUBPS    Y8, Y7, Y7
-	VADDPS    Y3, Y7, Y3
-	VMULPS    transcendconst<>+320(SB), Y6, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y6
-	VADDPS    transcendconst<>+448(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+512(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+576(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+640(SB), Y6, Y6
-	VMULPS    Y3, Y3, Y7
-	VMULPS    Y7, Y6, Y6
-	VADDPS    Y3, Y6, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPADDD    transcendconst<>+768(SB), Y6, Y6
-	VPSLLD    $0x17, Y6, Y6
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VMOVUPS   transcendconst<>+3008(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y3
+	VMOVUPS   transcendconst<>+704(SB), Y4
+	VDIVPS    Y3, Y4, Y3
+	VSUBPS    transcendconst<>+3072(SB), Y3, Y3
+	VMULPS    transcendconst<>+3136(SB), Y3, Y4
+	VADDPS    transcendconst<>+3200(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3264(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3328(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3392(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3456(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3520(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3584(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3648(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3712(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3776(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3840(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VADDPS    transcendconst<>+3904(SB), Y3, Y3
+	VPAND     transcendconst<>+3968(SB), Y2, Y4
+	VSUBPS    Y4, Y2, Y5
+	VMULPS    Y4, Y4, Y6
+	VMULPS    transcendconst<>+4032(SB), Y6, Y6
+	VADDPS    Y4, Y2, Y2
+	VMULPS    Y2, Y5, Y2
+	VMULPS    transcendconst<>+4032(SB), Y2, Y2
+	VADDPS    Y2, Y6, Y4
+	VMULPS    transcendconst<>+128(SB), Y4, Y4
+	VADDPS    transcendconst<>+192(SB), Y4, Y4
+	VSUBPS    transcendconst<>+192(SB), Y4, Y5
+	VMULPS    transcendconst<>+256(SB), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VADDPS    Y2, Y6, Y2
+	VMULPS    transcendconst<>+320(SB), Y5, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y5
+	VADDPS    transcendconst<>+448(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+512(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+576(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+640(SB), Y5, Y5
+	VMULPS    Y2, Y2, Y6
+	VMULPS    Y6, Y5, Y5
+	VADDPS    Y2, Y5, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y4, Y4
+	VPSRAD    $0x01, Y4, Y5
+	VPSUBD    Y5, Y4, Y4
 	VPADDD    transcendconst<>+768(SB), Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
+	VPADDD    transcendconst<>+768(SB), Y4, Y4
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    Y2, Y3, Y2
+	VMULPS    Y5, Y2, Y2
+	VMULPS    Y4, Y2, Y2
+	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y3
+	VPXOR     transcendconst<>+2624(SB), Y2, Y4
+	VSUBPS    Y2, Y0, Y2
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+4096(SB), Y3, Y4
+	VADDPS    transcendconst<>+4160(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4224(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4288(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4352(SB), Y4, Y4
 	VMULPS    Y3, Y4, Y3
-	VMULPS    Y6, Y3, Y3
-	VMULPS    Y5, Y3, Y3
-	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y4
-	VPXOR     transcendconst<>+2624(SB), Y3, Y5
-	VSUBPS    Y3, Y0, Y0
-	VBLENDVPS Y4, Y5, Y0, Y0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y0, Y0
+	VADDPS    transcendconst<>+4416(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y3
+	VADDPS    transcendconst<>+1856(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Y1, Y1
+	VBLENDVPS Y1, Y0, Y2, Y0
 	VMOVUPS   Y0, 96(AX)
 	ADDQ      $0x00000080, CX
 	ADDQ      $0x00000080, AX
@@ -2295,95 +2295,95 @@ single:
 	CMPQ      DX, $0x00000008
 	JL        tail
 	VMOVUPS   (CX), Y0
-	VMULPS    Y0, Y0, Y1
-	VMULPS    transcendconst<>+3008(SB), Y1, Y2
-	VADDPS    transcendconst<>+3072(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3136(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3200(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y2
-	VADDPS    transcendconst<>+3264(SB), Y2, Y2
-	VMULPS    Y1, Y2, Y1
-	VADDPS    transcendconst<>+3328(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VADDPS    transcendconst<>+1856(SB), Y1, Y1
-	VMULPS    Y1, Y0, Y1
-	VPAND     transcendconst<>+2432(SB), Y0, Y2
-	VMOVUPS   transcendconst<>+3392(SB), Y3
-	VMINPS    Y2, Y3, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y4
-	VMOVUPS   transcendconst<>+704(SB), Y5
-	VDIVPS    Y4, Y5, Y4
-	VSUBPS    transcendconst<>+3456(SB), Y4, Y4
-	VMULPS    transcendconst<>+3520(SB), Y4, Y5
-	VADDPS    transcendconst<>+3584(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3648(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3712(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3776(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3840(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3904(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+3968(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4032(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4096(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4160(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y5
-	VADDPS    transcendconst<>+4224(SB), Y5, Y5
-	VMULPS    Y4, Y5, Y4
-	VADDPS    transcendconst<>+4288(SB), Y4, Y4
-	VPAND     transcendconst<>+4352(SB), Y3, Y5
-	VSUBPS    Y5, Y3, Y6
-	VMULPS    Y5, Y5, Y7
-	VMULPS    transcendconst<>+4416(SB), Y7, Y7
-	VADDPS    Y5, Y3, Y3
-	VMULPS    Y3, Y6, Y3
-	VMULPS    transcendconst<>+4416(SB), Y3, Y3
-	VADDPS    Y3, Y7, Y5
-	VMULPS    transcendconst<>+128(SB), Y5, Y5
-	VADDPS    transcendconst<>+192(SB), Y5, Y5
-	VSUBPS    transcendconst<>+192(SB), Y5, Y6
-	VMULPS    transcendconst<>+256(SB), Y6, Y8
-	VSUBPS    Y8, Y7, Y7
-	VADDPS    Y3, Y7, Y3
-	VMULPS    transcendconst<>+320(SB), Y6, Y6
-	VSUBPS    Y6, Y3, Y3
-	VMULPS    transcendconst<>+384(SB), Y3, Y6
-	VADDPS    transcendconst<>+448(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+512(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+576(SB), Y6, Y6
-	VMULPS    Y3, Y6, Y6
-	VADDPS    transcendconst<>+640(SB), Y6, Y6
-	VMULPS    Y3, Y3, Y7
-	VMULPS    Y7, Y6, Y6
-	VADDPS    Y3, Y6, Y3
-	VADDPS    transcendconst<>+704(SB), Y3, Y3
-	VPSUBD    transcendconst<>+192(SB), Y5, Y5
-	VPSRAD    $0x01, Y5, Y6
-	VPSUBD    Y6, Y5, Y5
-	VPADDD    transcendconst<>+768(SB), Y6, Y6
-	VPSLLD    $0x17, Y6, Y6
+	VPAND     transcendconst<>+2112(SB), Y0, Y1
+	VMOVUPS   transcendconst<>+3008(SB), Y2
+	VMINPS    Y1, Y2, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y3
+	VMOVUPS   transcendconst<>+704(SB), Y4
+	VDIVPS    Y3, Y4, Y3
+	VSUBPS    transcendconst<>+3072(SB), Y3, Y3
+	VMULPS    transcendconst<>+3136(SB), Y3, Y4
+	VADDPS    transcendconst<>+3200(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3264(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3328(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3392(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3456(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3520(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3584(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3648(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3712(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3776(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+3840(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y3
+	VADDPS    transcendconst<>+3904(SB), Y3, Y3
+	VPAND     transcendconst<>+3968(SB), Y2, Y4
+	VSUBPS    Y4, Y2, Y5
+	VMULPS    Y4, Y4, Y6
+	VMULPS    transcendconst<>+4032(SB), Y6, Y6
+	VADDPS    Y4, Y2, Y2
+	VMULPS    Y2, Y5, Y2
+	VMULPS    transcendconst<>+4032(SB), Y2, Y2
+	VADDPS    Y2, Y6, Y4
+	VMULPS    transcendconst<>+128(SB), Y4, Y4
+	VADDPS    transcendconst<>+192(SB), Y4, Y4
+	VSUBPS    transcendconst<>+192(SB), Y4, Y5
+	VMULPS    transcendconst<>+256(SB), Y5, Y7
+	VSUBPS    Y7, Y6, Y6
+	VADDPS    Y2, Y6, Y2
+	VMULPS    transcendconst<>+320(SB), Y5, Y5
+	VSUBPS    Y5, Y2, Y2
+	VMULPS    transcendconst<>+384(SB), Y2, Y5
+	VADDPS    transcendconst<>+448(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+512(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+576(SB), Y5, Y5
+	VMULPS    Y2, Y5, Y5
+	VADDPS    transcendconst<>+640(SB), Y5, Y5
+	VMULPS    Y2, Y2, Y6
+	VMULPS    Y6, Y5, Y5
+	VADDPS    Y2, Y5, Y2
+	VADDPS    transcendconst<>+704(SB), Y2, Y2
+	VPSUBD    transcendconst<>+192(SB), Y4, Y4
+	VPSRAD    $0x01, Y4, Y5
+	VPSUBD    Y5, Y4, Y4
 	VPADDD    transcendconst<>+768(SB), Y5, Y5
 	VPSLLD    $0x17, Y5, Y5
+	VPADDD    transcendconst<>+768(SB), Y4, Y4
+	VPSLLD    $0x17, Y4, Y4
+	VMULPS    Y2, Y3, Y2
+	VMULPS    Y5, Y2, Y2
+	VMULPS    Y4, Y2, Y2
+	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y3
+	VPXOR     transcendconst<>+2624(SB), Y2, Y4
+	VSUBPS    Y2, Y0, Y2
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VMULPS    Y0, Y0, Y3
+	VMULPS    transcendconst<>+4096(SB), Y3, Y4
+	VADDPS    transcendconst<>+4160(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4224(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4288(SB), Y4, Y4
+	VMULPS    Y3, Y4, Y4
+	VADDPS    transcendconst<>+4352(SB), Y4, Y4
 	VMULPS    Y3, Y4, Y3
-	VMULPS    Y6, Y3, Y3
-	VMULPS    Y5, Y3, Y3
-	VCMPPS    $0x11, transcendconst<>+1024(SB), Y0, Y4
-	VPXOR     transcendconst<>+2624(SB), Y3, Y5
-	VSUBPS    Y3, Y0, Y0
-	VBLENDVPS Y4, Y5, Y0, Y0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Y2, Y2
-	VBLENDVPS Y2, Y1, Y0, Y0
+	VADDPS    transcendconst<>+4416(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y3
+	VADDPS    transcendconst<>+1856(SB), Y3, Y3
+	VMULPS    Y3, Y0, Y0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Y1, Y1
+	VBLENDVPS Y1, Y0, Y2, Y0
 	VMOVUPS   Y0, (AX)
 	ADDQ      $0x00000020, CX
 	ADDQ      $0x00000020, AX
@@ -2397,95 +2397,95 @@ tail:
 	VPBROADCASTD X0, Y0
 	VPCMPGTD     transcendconst<>+832(SB), Y0, Y0
 	VMASKMOVPS   (CX), Y0, Y1
-	VMULPS       Y1, Y1, Y2
-	VMULPS       transcendconst<>+3008(SB), Y2, Y3
-	VADDPS       transcendconst<>+3072(SB), Y3, Y3
-	VMULPS       Y2, Y3, Y3
-	VADDPS       transcendconst<>+3136(SB), Y3, Y3
-	VMULPS       Y2, Y3, Y3
-	VADDPS       transcendconst<>+3200(SB), Y3, Y3
-	VMULPS       Y2, Y3, Y3
-	VADDPS       transcendconst<>+3264(SB), Y3, Y3
-	VMULPS       Y2, Y3, Y2
-	VADDPS       transcendconst<>+3328(SB), Y2, Y2
-	VMULPS       Y2, Y1, Y2
-	VADDPS       transcendconst<>+1856(SB), Y2, Y2
-	VMULPS       Y2, Y1, Y2
-	VPAND        transcendconst<>+2432(SB), Y1, Y3
-	VMOVUPS      transcendconst<>+3392(SB), Y4
-	VMINPS       Y3, Y4, Y4
-	VADDPS       transcendconst<>+704(SB), Y4, Y5
-	VMOVUPS      transcendconst<>+704(SB), Y6
-	VDIVPS       Y5, Y6, Y5
-	VSUBPS       transcendconst<>+3456(SB), Y5, Y5
-	VMULPS       transcendconst<>+3520(SB), Y5, Y6
-	VADDPS       transcendconst<>+3584(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+3648(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+3712(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+3776(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+3840(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+3904(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+3968(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+4032(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+4096(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+4160(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y6
-	VADDPS       transcendconst<>+4224(SB), Y6, Y6
-	VMULPS       Y5, Y6, Y5
-	VADDPS       transcendconst<>+4288(SB), Y5, Y5
-	VPAND        transcendconst<>+4352(SB), Y4, Y6
-	VSUBPS       Y6, Y4, Y7
-	VMULPS       Y6, Y6, Y8
-	VMULPS       transcendconst<>+4416(SB), Y8, Y8
-	VADDPS       Y6, Y4, Y4
-	VMULPS       Y4, Y7, Y4
-	VMULPS       transcendconst<>+4416(SB), Y4, Y4
-	VADDPS       Y4, Y8, Y6
-	VMULPS       transcendconst<>+128(SB), Y6, Y6
-	VADDPS       transcendconst<>+192(SB), Y6, Y6
-	VSUBPS       transcendconst<>+192(SB), Y6, Y7
-	VMULPS       transcendconst<>+256(SB), Y7, Y9
-	VSUBPS       Y9, Y8, Y8
-	VADDPS       Y4, Y8, Y4
-	VMULPS       transcendconst<>+320(SB), Y7, Y7
-	VSUBPS       Y7, Y4, Y4
-	VMULPS       transcendconst<>+384(SB), Y4, Y7
-	VADDPS       transcendconst<>+448(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       transcendconst<>+512(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       transcendconst<>+576(SB), Y7, Y7
-	VMULPS       Y4, Y7, Y7
-	VADDPS       transcendconst<>+640(SB), Y7, Y7
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y8, Y7, Y7
-	VADDPS       Y4, Y7, Y4
-	VADDPS       transcendconst<>+704(SB), Y4, Y4
-	VPSUBD       transcendconst<>+192(SB), Y6, Y6
-	VPSRAD       $0x01, Y6, Y7
-	VPSUBD       Y7, Y6, Y6
-	VPADDD       transcendconst<>+768(SB), Y7, Y7
-	VPSLLD       $0x17, Y7, Y7
+	VPAND        transcendconst<>+2112(SB), Y1, Y2
+	VMOVUPS      transcendconst<>+3008(SB), Y3
+	VMINPS       Y2, Y3, Y3
+	VADDPS       transcendconst<>+704(SB), Y3, Y4
+	VMOVUPS      transcendconst<>+704(SB), Y5
+	VDIVPS       Y4, Y5, Y4
+	VSUBPS       transcendconst<>+3072(SB), Y4, Y4
+	VMULPS       transcendconst<>+3136(SB), Y4, Y5
+	VADDPS       transcendconst<>+3200(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3264(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3328(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3392(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3456(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3520(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3584(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3648(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3712(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3776(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+3840(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y4
+	VADDPS       transcendconst<>+3904(SB), Y4, Y4
+	VPAND        transcendconst<>+3968(SB), Y3, Y5
+	VSUBPS       Y5, Y3, Y6
+	VMULPS       Y5, Y5, Y7
+	VMULPS       transcendconst<>+4032(SB), Y7, Y7
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y3, Y6, Y3
+	VMULPS       transcendconst<>+4032(SB), Y3, Y3
+	VADDPS       Y3, Y7, Y5
+	VMULPS       transcendconst<>+128(SB), Y5, Y5
+	VADDPS       transcendconst<>+192(SB), Y5, Y5
+	VSUBPS       transcendconst<>+192(SB), Y5, Y6
+	VMULPS       transcendconst<>+256(SB), Y6, Y8
+	VSUBPS       Y8, Y7, Y7
+	VADDPS       Y3, Y7, Y3
+	VMULPS       transcendconst<>+320(SB), Y6, Y6
+	VSUBPS       Y6, Y3, Y3
+	VMULPS       transcendconst<>+384(SB), Y3, Y6
+	VADDPS       transcendconst<>+448(SB), Y6, Y6
+	VMULPS       Y3, Y6, Y6
+	VADDPS       transcendconst<>+512(SB), Y6, Y6
+	VMULPS       Y3, Y6, Y6
+	VADDPS       transcendconst<>+576(SB), Y6, Y6
+	VMULPS       Y3, Y6, Y6
+	VADDPS       transcendconst<>+640(SB), Y6, Y6
+	VMULPS       Y3, Y3, Y7
+	VMULPS       Y7, Y6, Y6
+	VADDPS       Y3, Y6, Y3
+	VADDPS       transcendconst<>+704(SB), Y3, Y3
+	VPSUBD       transcendconst<>+192(SB), Y5, Y5
+	VPSRAD       $0x01, Y5, Y6
+	VPSUBD       Y6, Y5, Y5
 	VPADDD       transcendconst<>+768(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
+	VPADDD       transcendconst<>+768(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y3, Y4, Y3
+	VMULPS       Y6, Y3, Y3
+	VMULPS       Y5, Y3, Y3
+	VCMPPS       $0x11, transcendconst<>+1024(SB), Y1, Y4
+	VPXOR        transcendconst<>+2624(SB), Y3, Y5
+	VSUBPS       Y3, Y1, Y3
+	VBLENDVPS    Y4, Y5, Y3, Y3
+	VMULPS       Y1, Y1, Y4
+	VMULPS       transcendconst<>+4096(SB), Y4, Y5
+	VADDPS       transcendconst<>+4160(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+4224(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+4288(SB), Y5, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       transcendconst<>+4352(SB), Y5, Y5
 	VMULPS       Y4, Y5, Y4
-	VMULPS       Y7, Y4, Y4
-	VMULPS       Y6, Y4, Y4
-	VCMPPS       $0x11, transcendconst<>+1024(SB), Y1, Y5
-	VPXOR        transcendconst<>+2624(SB), Y4, Y6
-	VSUBPS       Y4, Y1, Y1
-	VBLENDVPS    Y5, Y6, Y1, Y1
-	VCMPPS       $0x11, transcendconst<>+4480(SB), Y3, Y3
-	VBLENDVPS    Y3, Y2, Y1, Y1
+	VADDPS       transcendconst<>+4416(SB), Y4, Y4
+	VMULPS       Y4, Y1, Y4
+	VADDPS       transcendconst<>+1856(SB), Y4, Y4
+	VMULPS       Y4, Y1, Y1
+	VCMPPS       $0x11, transcendconst<>+4480(SB), Y2, Y2
+	VBLENDVPS    Y2, Y1, Y3, Y1
 	VMASKMOVPS   Y1, Y0, (AX)
 
 done:
@@ -4398,224 +4398,224 @@ loop:
 	CMPQ      DX, $0x00000040
 	JL        single
 	VMOVUPS   (CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+2112(SB), Z1, Z2
-	VADDPS    transcendconst<>+2176(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2240(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2304(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2368(SB), Z2, Z2
-	VMULPS    Z1, Z0, Z1
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z0, Z1, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VADDPS    Z2, Z2, Z3
-	VMOVUPS   transcendconst<>+64(SB), Z4
-	VMINPS    Z3, Z4, Z3
-	VMULPS    transcendconst<>+128(SB), Z3, Z4
-	VADDPS    transcendconst<>+192(SB), Z4, Z4
-	VSUBPS    transcendconst<>+192(SB), Z4, Z5
-	VMULPS    transcendconst<>+256(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+320(SB), Z5, Z5
-	VSUBPS    Z5, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z5
-	VADDPS    transcendconst<>+448(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+512(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+576(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+640(SB), Z5, Z5
-	VMULPS    Z3, Z3, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z3, Z5, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z4, Z4
-	VPSRAD    $0x01, Z4, Z5
-	VPSUBD    Z5, Z4, Z4
-	VPADDD    transcendconst<>+768(SB), Z5, Z5
-	VPSLLD    $0x17, Z5, Z5
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VADDPS    Z1, Z1, Z2
+	VMOVUPS   transcendconst<>+64(SB), Z3
+	VMINPS    Z2, Z3, Z2
+	VMULPS    transcendconst<>+128(SB), Z2, Z3
+	VADDPS    transcendconst<>+192(SB), Z3, Z3
+	VSUBPS    transcendconst<>+192(SB), Z3, Z4
+	VMULPS    transcendconst<>+256(SB), Z4, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+320(SB), Z4, Z4
+	VSUBPS    Z4, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z4
+	VADDPS    transcendconst<>+448(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+512(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+576(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+640(SB), Z4, Z4
+	VMULPS    Z2, Z2, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z2, Z4, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z3, Z3
+	VPSRAD    $0x01, Z3, Z4
+	VPSUBD    Z4, Z3, Z3
 	VPADDD    transcendconst<>+768(SB), Z4, Z4
 	VPSLLD    $0x17, Z4, Z4
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z3, Z3
+	VPSLLD    $0x17, Z3, Z3
+	VMULPS    Z4, Z2, Z2
+	VMULPS    Z3, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VMOVUPS   transcendconst<>+2176(SB), Z3
+	VDIVPS    Z2, Z3, Z2
+	VMOVUPS   transcendconst<>+704(SB), Z3
+	VSUBPS    Z2, Z3, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+2240(SB), Z3, Z4
+	VADDPS    transcendconst<>+2304(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2368(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2432(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2496(SB), Z4, Z4
+	VMULPS    Z3, Z0, Z3
 	VMULPS    Z4, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VMOVUPS   transcendconst<>+2496(SB), Z4
-	VDIVPS    Z3, Z4, Z3
-	VMOVUPS   transcendconst<>+704(SB), Z4
-	VSUBPS    Z3, Z4, Z3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Z2, K1
-	VBLENDMPS Z1, Z3, K1, Z3
+	VADDPS    Z0, Z3, Z3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Z1, K1
+	VBLENDMPS Z3, Z2, K1, Z2
 	VPANDD    transcendconst<>+2624(SB), Z0, Z0
-	VPORD     Z0, Z3, Z0
+	VPORD     Z0, Z2, Z0
 	VMOVUPS   Z0, (AX)
 	VMOVUPS   64(CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+2112(SB), Z1, Z2
-	VADDPS    transcendconst<>+2176(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2240(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2304(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2368(SB), Z2, Z2
-	VMULPS    Z1, Z0, Z1
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z0, Z1, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VADDPS    Z2, Z2, Z3
-	VMOVUPS   transcendconst<>+64(SB), Z4
-	VMINPS    Z3, Z4, Z3
-	VMULPS    transcendconst<>+128(SB), Z3, Z4
-	VADDPS    transcendconst<>+192(SB), Z4, Z4
-	VSUBPS    transcendconst<>+192(SB), Z4, Z5
-	VMULPS    transcendconst<>+256(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+320(SB), Z5, Z5
-	VSUBPS    Z5, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z5
-	VADDPS    transcendconst<>+448(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+512(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+576(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+640(SB), Z5, Z5
-	VMULPS    Z3, Z3, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z3, Z5, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z4, Z4
-	VPSRAD    $0x01, Z4, Z5
-	VPSUBD    Z5, Z4, Z4
-	VPADDD    transcendconst<>+768(SB), Z5, Z5
-	VPSLLD    $0x17, Z5, Z5
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VADDPS    Z1, Z1, Z2
+	VMOVUPS   transcendconst<>+64(SB), Z3
+	VMINPS    Z2, Z3, Z2
+	VMULPS    transcendconst<>+128(SB), Z2, Z3
+	VADDPS    transcendconst<>+192(SB), Z3, Z3
+	VSUBPS    transcendconst<>+192(SB), Z3, Z4
+	VMULPS    transcendconst<>+256(SB), Z4, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+320(SB), Z4, Z4
+	VSUBPS    Z4, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z4
+	VADDPS    transcendconst<>+448(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+512(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+576(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+640(SB), Z4, Z4
+	VMULPS    Z2, Z2, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z2, Z4, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z3, Z3
+	VPSRAD    $0x01, Z3, Z4
+	VPSUBD    Z4, Z3, Z3
 	VPADDD    transcendconst<>+768(SB), Z4, Z4
 	VPSLLD    $0x17, Z4, Z4
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z3, Z3
+	VPSLLD    $0x17, Z3, Z3
+	VMULPS    Z4, Z2, Z2
+	VMULPS    Z3, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VMOVUPS   transcendconst<>+2176(SB), Z3
+	VDIVPS    Z2, Z3, Z2
+	VMOVUPS   transcendconst<>+704(SB), Z3
+	VSUBPS    Z2, Z3, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+2240(SB), Z3, Z4
+	VADDPS    transcendconst<>+2304(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2368(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2432(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2496(SB), Z4, Z4
+	VMULPS    Z3, Z0, Z3
 	VMULPS    Z4, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VMOVUPS   transcendconst<>+2496(SB), Z4
-	VDIVPS    Z3, Z4, Z3
-	VMOVUPS   transcendconst<>+704(SB), Z4
-	VSUBPS    Z3, Z4, Z3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Z2, K1
-	VBLENDMPS Z1, Z3, K1, Z3
+	VADDPS    Z0, Z3, Z3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Z1, K1
+	VBLENDMPS Z3, Z2, K1, Z2
 	VPANDD    transcendconst<>+2624(SB), Z0, Z0
-	VPORD     Z0, Z3, Z0
+	VPORD     Z0, Z2, Z0
 	VMOVUPS   Z0, 64(AX)
 	VMOVUPS   128(CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+2112(SB), Z1, Z2
-	VADDPS    transcendconst<>+2176(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2240(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2304(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2368(SB), Z2, Z2
-	VMULPS    Z1, Z0, Z1
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z0, Z1, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VADDPS    Z2, Z2, Z3
-	VMOVUPS   transcendconst<>+64(SB), Z4
-	VMINPS    Z3, Z4, Z3
-	VMULPS    transcendconst<>+128(SB), Z3, Z4
-	VADDPS    transcendconst<>+192(SB), Z4, Z4
-	VSUBPS    transcendconst<>+192(SB), Z4, Z5
-	VMULPS    transcendconst<>+256(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+320(SB), Z5, Z5
-	VSUBPS    Z5, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z5
-	VADDPS    transcendconst<>+448(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+512(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+576(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+640(SB), Z5, Z5
-	VMULPS    Z3, Z3, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z3, Z5, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z4, Z4
-	VPSRAD    $0x01, Z4, Z5
-	VPSUBD    Z5, Z4, Z4
-	VPADDD    transcendconst<>+768(SB), Z5, Z5
-	VPSLLD    $0x17, Z5, Z5
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VADDPS    Z1, Z1, Z2
+	VMOVUPS   transcendconst<>+64(SB), Z3
+	VMINPS    Z2, Z3, Z2
+	VMULPS    transcendconst<>+128(SB), Z2, Z3
+	VADDPS    transcendconst<>+192(SB), Z3, Z3
+	VSUBPS    transcendconst<>+192(SB), Z3, Z4
+	VMULPS    transcendconst<>+256(SB), Z4, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+320(SB), Z4, Z4
+	VSUBPS    Z4, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z4
+	VADDPS    transcendconst<>+448(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+512(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+576(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+640(SB), Z4, Z4
+	VMULPS    Z2, Z2, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z2, Z4, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z3, Z3
+	VPSRAD    $0x01, Z3, Z4
+	VPSUBD    Z4, Z3, Z3
 	VPADDD    transcendconst<>+768(SB), Z4, Z4
 	VPSLLD    $0x17, Z4, Z4
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z3, Z3
+	VPSLLD    $0x17, Z3, Z3
+	VMULPS    Z4, Z2, Z2
+	VMULPS    Z3, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VMOVUPS   transcendconst<>+2176(SB), Z3
+	VDIVPS    Z2, Z3, Z2
+	VMOVUPS   transcendconst<>+704(SB), Z3
+	VSUBPS    Z2, Z3, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+2240(SB), Z3, Z4
+	VADDPS    transcendconst<>+2304(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2368(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2432(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2496(SB), Z4, Z4
+	VMULPS    Z3, Z0, Z3
 	VMULPS    Z4, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VMOVUPS   transcendconst<>+2496(SB), Z4
-	VDIVPS    Z3, Z4, Z3
-	VMOVUPS   transcendconst<>+704(SB), Z4
-	VSUBPS    Z3, Z4, Z3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Z2, K1
-	VBLENDMPS Z1, Z3, K1, Z3
+	VADDPS    Z0, Z3, Z3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Z1, K1
+	VBLENDMPS Z3, Z2, K1, Z2
 	VPANDD    transcendconst<>+2624(SB), Z0, Z0
-	VPORD     Z0, Z3, Z0
+	VPORD     Z0, Z2, Z0
 	VMOVUPS   Z0, 128(AX)
 	VMOVUPS   192(CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+2112(SB), Z1, Z2
-	VADDPS    transcendconst<>+2176(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2240(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2304(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2368(SB), Z2, Z2
-	VMULPS    Z1, Z0, Z1
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z0, Z1, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VADDPS    Z2, Z2, Z3
-	VMOVUPS   transcendconst<>+64(SB), Z4
-	VMINPS    Z3, Z4, Z3
-	VMULPS    transcendconst<>+128(SB), Z3, Z4
-	VADDPS    transcendconst<>+192(SB), Z4, Z4
-	VSUBPS    transcendconst<>+192(SB), Z4, Z5
-	VMULPS    transcendconst<>+256(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+320(SB), Z5, Z5
-	VSUBPS    Z5, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z5
-	VADDPS    transcendconst<>+448(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+512(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+576(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+640(SB), Z5, Z5
-	VMULPS    Z3, Z3, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z3, Z5, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z4, Z4
-	VPSRAD    $0x01, Z4, Z5
-	VPSUBD    Z5, Z4, Z4
-	VPADDD    transcendconst<>+768(SB), Z5, Z5
-	VPSLLD    $0x17, Z5, Z5
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VADDPS    Z1, Z1, Z2
+	VMOVUPS   transcendconst<>+64(SB), Z3
+	VMINPS    Z2, Z3, Z2
+	VMULPS    transcendconst<>+128(SB), Z2, Z3
+	VADDPS    transcendconst<>+192(SB), Z3, Z3
+	VSUBPS    transcendconst<>+192(SB), Z3, Z4
+	VMULPS    transcendconst<>+256(SB), Z4, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+320(SB), Z4, Z4
+	VSUBPS    Z4, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z4
+	VADDPS    transcendconst<>+448(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+512(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+576(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+640(SB), Z4, Z4
+	VMULPS    Z2, Z2, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z2, Z4, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z3, Z3
+	VPSRAD    $0x01, Z3, Z4
+	VPSUBD    Z4, Z3, Z3
 	VPADDD    transcendconst<>+768(SB), Z4, Z4
 	VPSLLD    $0x17, Z4, Z4
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z3, Z3
+	VPSLLD    $0x17, Z3, Z3
+	VMULPS    Z4, Z2, Z2
+	VMULPS    Z3, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VMOVUPS   transcendconst<>+2176(SB), Z3
+	VDIVPS    Z2, Z3, Z2
+	VMOVUPS   transcendconst<>+704(SB), Z3
+	VSUBPS    Z2, Z3, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+2240(SB), Z3, Z4
+	VADDPS    transcendconst<>+2304(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2368(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2432(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2496(SB), Z4, Z4
+	VMULPS    Z3, Z0, Z3
 	VMULPS    Z4, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VMOVUPS   transcendconst<>+2496(SB), Z4
-	VDIVPS    Z3, Z4, Z3
-	VMOVUPS   transcendconst<>+704(SB), Z4
-	VSUBPS    Z3, Z4, Z3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Z2, K1
-	VBLENDMPS Z1, Z3, K1, Z3
+	VADDPS    Z0, Z3, Z3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Z1, K1
+	VBLENDMPS Z3, Z2, K1, Z2
 	VPANDD    transcendconst<>+2624(SB), Z0, Z0
-	VPORD     Z0, Z3, Z0
+	VPORD     Z0, Z2, Z0
 	VMOVUPS   Z0, 192(AX)
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, AX
@@ -4626,59 +4626,59 @@ single:
 	CMPQ      DX, $0x00000010
 	JL        tail
 	VMOVUPS   (CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+2112(SB), Z1, Z2
-	VADDPS    transcendconst<>+2176(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2240(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2304(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+2368(SB), Z2, Z2
-	VMULPS    Z1, Z0, Z1
-	VMULPS    Z2, Z1, Z1
-	VADDPS    Z0, Z1, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VADDPS    Z2, Z2, Z3
-	VMOVUPS   transcendconst<>+64(SB), Z4
-	VMINPS    Z3, Z4, Z3
-	VMULPS    transcendconst<>+128(SB), Z3, Z4
-	VADDPS    transcendconst<>+192(SB), Z4, Z4
-	VSUBPS    transcendconst<>+192(SB), Z4, Z5
-	VMULPS    transcendconst<>+256(SB), Z5, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+320(SB), Z5, Z5
-	VSUBPS    Z5, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z5
-	VADDPS    transcendconst<>+448(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+512(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+576(SB), Z5, Z5
-	VMULPS    Z3, Z5, Z5
-	VADDPS    transcendconst<>+640(SB), Z5, Z5
-	VMULPS    Z3, Z3, Z6
-	VMULPS    Z6, Z5, Z5
-	VADDPS    Z3, Z5, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z4, Z4
-	VPSRAD    $0x01, Z4, Z5
-	VPSUBD    Z5, Z4, Z4
-	VPADDD    transcendconst<>+768(SB), Z5, Z5
-	VPSLLD    $0x17, Z5, Z5
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VADDPS    Z1, Z1, Z2
+	VMOVUPS   transcendconst<>+64(SB), Z3
+	VMINPS    Z2, Z3, Z2
+	VMULPS    transcendconst<>+128(SB), Z2, Z3
+	VADDPS    transcendconst<>+192(SB), Z3, Z3
+	VSUBPS    transcendconst<>+192(SB), Z3, Z4
+	VMULPS    transcendconst<>+256(SB), Z4, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+320(SB), Z4, Z4
+	VSUBPS    Z4, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z4
+	VADDPS    transcendconst<>+448(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+512(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+576(SB), Z4, Z4
+	VMULPS    Z2, Z4, Z4
+	VADDPS    transcendconst<>+640(SB), Z4, Z4
+	VMULPS    Z2, Z2, Z5
+	VMULPS    Z5, Z4, Z4
+	VADDPS    Z2, Z4, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z3, Z3
+	VPSRAD    $0x01, Z3, Z4
+	VPSUBD    Z4, Z3, Z3
 	VPADDD    transcendconst<>+768(SB), Z4, Z4
 	VPSLLD    $0x17, Z4, Z4
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z3, Z3
+	VPSLLD    $0x17, Z3, Z3
+	VMULPS    Z4, Z2, Z2
+	VMULPS    Z3, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VMOVUPS   transcendconst<>+2176(SB), Z3
+	VDIVPS    Z2, Z3, Z2
+	VMOVUPS   transcendconst<>+704(SB), Z3
+	VSUBPS    Z2, Z3, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+2240(SB), Z3, Z4
+	VADDPS    transcendconst<>+2304(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2368(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2432(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+2496(SB), Z4, Z4
+	VMULPS    Z3, Z0, Z3
 	VMULPS    Z4, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VMOVUPS   transcendconst<>+2496(SB), Z4
-	VDIVPS    Z3, Z4, Z3
-	VMOVUPS   transcendconst<>+704(SB), Z4
-	VSUBPS    Z3, Z4, Z3
-	VCMPPS    $0x11, transcendconst<>+2560(SB), Z2, K1
-	VBLENDMPS Z1, Z3, K1, Z3
+	VADDPS    Z0, Z3, Z3
+	VCMPPS    $0x11, transcendconst<>+2560(SB), Z1, K1
+	VBLENDMPS Z3, Z2, K1, Z2
 	VPANDD    transcendconst<>+2624(SB), Z0, Z0
-	VPORD     Z0, Z3, Z0
+	VPORD     Z0, Z2, Z0
 	VMOVUPS   Z0, (AX)
 	ADDQ      $0x00000040, CX
 	ADDQ      $0x00000040, AX
@@ -4691,59 +4691,59 @@ tail:
 	VPBROADCASTD DX, Z0
 	VPCMPGTD     transcendconst<>+832(SB), Z0, K1
 	VMOVUPS.Z    (CX), K1, Z0
-	VMULPS       Z0, Z0, Z1
-	VMULPS       transcendconst<>+2112(SB), Z1, Z2
-	VADDPS       transcendconst<>+2176(SB), Z2, Z2
-	VMULPS       Z1, Z2, Z2
-	VADDPS       transcendconst<>+2240(SB), Z2, Z2
-	VMULPS       Z1, Z2, Z2
-	VADDPS       transcendconst<>+2304(SB), Z2, Z2
-	VMULPS       Z1, Z2, Z2
-	VADDPS       transcendconst<>+2368(SB), Z2, Z2
-	VMULPS       Z1, Z0, Z1
-	VMULPS       Z2, Z1, Z1
-	VADDPS       Z0, Z1, Z1
-	VPANDD       transcendconst<>+2432(SB), Z0, Z2
-	VADDPS       Z2, Z2, Z3
-	VMOVUPS      transcendconst<>+64(SB), Z4
-	VMINPS       Z3, Z4, Z3
-	VMULPS       transcendconst<>+128(SB), Z3, Z4
-	VADDPS       transcendconst<>+192(SB), Z4, Z4
-	VSUBPS       transcendconst<>+192(SB), Z4, Z5
-	VMULPS       transcendconst<>+256(SB), Z5, Z6
-	VSUBPS       Z6, Z3, Z3
-	VMULPS       transcendconst<>+320(SB), Z5, Z5
-	VSUBPS       Z5, Z3, Z3
-	VMULPS       transcendconst<>+384(SB), Z3, Z5
-	VADDPS       transcendconst<>+448(SB), Z5, Z5
-	VMULPS       Z3, Z5, Z5
-	VADDPS       transcendconst<>+512(SB), Z5, Z5
-	VMULPS       Z3, Z5, Z5
-	VADDPS       transcendconst<>+576(SB), Z5, Z5
-	VMULPS       Z3, Z5, Z5
-	VADDPS       transcendconst<>+640(SB), Z5, Z5
-	VMULPS       Z3, Z3, Z6
-	VMULPS       Z6, Z5, Z5
-	VADDPS       Z3, Z5, Z3
-	VADDPS       transcendconst<>+704(SB), Z3, Z3
-	VPSUBD       transcendconst<>+192(SB), Z4, Z4
-	VPSRAD       $0x01, Z4, Z5
-	VPSUBD       Z5, Z4, Z4
-	VPADDD       transcendconst<>+768(SB), Z5, Z5
-	VPSLLD       $0x17, Z5, Z5
+	VPANDD       transcendconst<>+2112(SB), Z0, Z1
+	VADDPS       Z1, Z1, Z2
+	VMOVUPS      transcendconst<>+64(SB), Z3
+	VMINPS       Z2, Z3, Z2
+	VMULPS       transcendconst<>+128(SB), Z2, Z3
+	VADDPS       transcendconst<>+192(SB), Z3, Z3
+	VSUBPS       transcendconst<>+192(SB), Z3, Z4
+	VMULPS       transcendconst<>+256(SB), Z4, Z5
+	VSUBPS       Z5, Z2, Z2
+	VMULPS       transcendconst<>+320(SB), Z4, Z4
+	VSUBPS       Z4, Z2, Z2
+	VMULPS       transcendconst<>+384(SB), Z2, Z4
+	VADDPS       transcendconst<>+448(SB), Z4, Z4
+	VMULPS       Z2, Z4, Z4
+	VADDPS       transcendconst<>+512(SB), Z4, Z4
+	VMULPS       Z2, Z4, Z4
+	VADDPS       transcendconst<>+576(SB), Z4, Z4
+	VMULPS       Z2, Z4, Z4
+	VADDPS       transcendconst<>+640(SB), Z4, Z4
+	VMULPS       Z2, Z2, Z5
+	VMULPS       Z5, Z4, Z4
+	VADDPS       Z2, Z4, Z2
+	VADDPS       transcendconst<>+704(SB), Z2, Z2
+	VPSUBD       transcendconst<>+192(SB), Z3, Z3
+	VPSRAD       $0x01, Z3, Z4
+	VPSUBD       Z4, Z3, Z3
 	VPADDD       transcendconst<>+768(SB), Z4, Z4
 	VPSLLD       $0x17, Z4, Z4
-	VMULPS       Z5, Z3, Z3
+	VPADDD       transcendconst<>+768(SB), Z3, Z3
+	VPSLLD       $0x17, Z3, Z3
+	VMULPS       Z4, Z2, Z2
+	VMULPS       Z3, Z2, Z2
+	VADDPS       transcendconst<>+704(SB), Z2, Z2
+	VMOVUPS      transcendconst<>+2176(SB), Z3
+	VDIVPS       Z2, Z3, Z2
+	VMOVUPS      transcendconst<>+704(SB), Z3
+	VSUBPS       Z2, Z3, Z2
+	VMULPS       Z0, Z0, Z3
+	VMULPS       transcendconst<>+2240(SB), Z3, Z4
+	VADDPS       transcendconst<>+2304(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+2368(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+2432(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+2496(SB), Z4, Z4
+	VMULPS       Z3, Z0, Z3
 	VMULPS       Z4, Z3, Z3
-	VADDPS       transcendconst<>+704(SB), Z3, Z3
-	VMOVUPS      transcendconst<>+2496(SB), Z4
-	VDIVPS       Z3, Z4, Z3
-	VMOVUPS      transcendconst<>+704(SB), Z4
-	VSUBPS       Z3, Z4, Z3
-	VCMPPS       $0x11, transcendconst<>+2560(SB), Z2, K2
-	VBLENDMPS    Z1, Z3, K2, Z3
+	VADDPS       Z0, Z3, Z3
+	VCMPPS       $0x11, transcendconst<>+2560(SB), Z1, K2
+	VBLENDMPS    Z3, Z2, K2, Z2
 	VPANDD       transcendconst<>+2624(SB), Z0, Z0
-	VPORD        Z0, Z3, Z0
+	VPORD        Z0, Z2, Z0
 	VMOVUPS      Z0, K1, (AX)
 
 done:
@@ -5760,369 +5760,369 @@ loop:
 	CMPQ      DX, $0x00000040
 	JL        single
 	VMOVUPS   (CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+3008(SB), Z1, Z2
-	VADDPS    transcendconst<>+3072(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3136(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3200(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3264(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z1
-	VADDPS    transcendconst<>+3328(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VADDPS    transcendconst<>+1856(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VMOVUPS   transcendconst<>+3392(SB), Z3
-	VMINPS    Z2, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z4
-	VMOVUPS   transcendconst<>+704(SB), Z5
-	VDIVPS    Z4, Z5, Z4
-	VSUBPS    transcendconst<>+3456(SB), Z4, Z4
-	VMULPS    transcendconst<>+3520(SB), Z4, Z5
-	VADDPS    transcendconst<>+3584(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3648(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3712(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3776(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3840(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3904(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3968(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4032(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4096(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4160(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4224(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VADDPS    transcendconst<>+4288(SB), Z4, Z4
-	VPANDD    transcendconst<>+4352(SB), Z3, Z5
-	VSUBPS    Z5, Z3, Z6
-	VMULPS    Z5, Z5, Z7
-	VMULPS    transcendconst<>+4416(SB), Z7, Z7
-	VADDPS    Z5, Z3, Z3
-	VMULPS    Z3, Z6, Z3
-	VMULPS    transcendconst<>+4416(SB), Z3, Z3
-	VADDPS    Z3, Z7, Z5
-	VMULPS    transcendconst<>+128(SB), Z5, Z5
-	VADDPS    transcendconst<>+192(SB), Z5, Z5
-	VSUBPS    transcendconst<>+192(SB), Z5, Z6
-	VMULPS    transcendconst<>+256(SB), Z6, Z8
-	VSUBPS    Z8, Z7, Z7
-	VADDPS    Z3, Z7, Z3
-	VMULPS    transcendconst<>+320(SB), Z6, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z6
-	VADDPS    transcendconst<>+448(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+512(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+576(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+640(SB), Z6, Z6
-	VMULPS    Z3, Z3, Z7
-	VMULPS    Z7, Z6, Z6
-	VADDPS    Z3, Z6, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z5, Z5
-	VPSRAD    $0x01, Z5, Z6
-	VPSUBD    Z6, Z5, Z5
-	VPADDD    transcendconst<>+768(SB), Z6, Z6
-	VPSLLD    $0x17, Z6, Z6
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VMOVUPS   transcendconst<>+3008(SB), Z2
+	VMINPS    Z1, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z3
+	VMOVUPS   transcendconst<>+704(SB), Z4
+	VDIVPS    Z3, Z4, Z3
+	VSUBPS    transcendconst<>+3072(SB), Z3, Z3
+	VMULPS    transcendconst<>+3136(SB), Z3, Z4
+	VADDPS    transcendconst<>+3200(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3264(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3328(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3392(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3456(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3520(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3584(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3648(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3712(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3776(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3840(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+3904(SB), Z3, Z3
+	VPANDD    transcendconst<>+3968(SB), Z2, Z4
+	VSUBPS    Z4, Z2, Z5
+	VMULPS    Z4, Z4, Z6
+	VMULPS    transcendconst<>+4032(SB), Z6, Z6
+	VADDPS    Z4, Z2, Z2
+	VMULPS    Z2, Z5, Z2
+	VMULPS    transcendconst<>+4032(SB), Z2, Z2
+	VADDPS    Z2, Z6, Z4
+	VMULPS    transcendconst<>+128(SB), Z4, Z4
+	VADDPS    transcendconst<>+192(SB), Z4, Z4
+	VSUBPS    transcendconst<>+192(SB), Z4, Z5
+	VMULPS    transcendconst<>+256(SB), Z5, Z7
+	VSUBPS    Z7, Z6, Z6
+	VADDPS    Z2, Z6, Z2
+	VMULPS    transcendconst<>+320(SB), Z5, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z5
+	VADDPS    transcendconst<>+448(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+512(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+576(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+640(SB), Z5, Z5
+	VMULPS    Z2, Z2, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z2, Z5, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z4, Z4
+	VPSRAD    $0x01, Z4, Z5
+	VPSUBD    Z5, Z4, Z4
 	VPADDD    transcendconst<>+768(SB), Z5, Z5
 	VPSLLD    $0x17, Z5, Z5
-	VMULPS    Z3, Z4, Z3
-	VMULPS    Z6, Z3, Z3
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z4, Z4
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    Z2, Z3, Z2
+	VMULPS    Z5, Z2, Z2
+	VMULPS    Z4, Z2, Z2
 	VCMPPS    $0x11, transcendconst<>+1024(SB), Z0, K1
-	VPXORD    transcendconst<>+2624(SB), Z3, Z4
-	VSUBPS    Z3, Z0, Z0
-	VBLENDMPS Z4, Z0, K1, Z0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Z2, K1
-	VBLENDMPS Z1, Z0, K1, Z0
-	VMOVUPS   Z0, (AX)
+	VPXORD    transcendconst<>+2624(SB), Z2, Z3
+	VSUBPS    Z2, Z0, Z2
+	VBLENDMPS Z3, Z2, K1, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+4096(SB), Z3, Z4
+	VADDPS    transcendconst<>+4160(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4224(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4288(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4352(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+4416(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z3
+	VADDPS    transcendconst<>+1856(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Z1, K1
+	VBLENDMPS Z0, Z2, K1, Z2
+	VMOVUPS   Z2, (AX)
 	VMOVUPS   64(CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+3008(SB), Z1, Z2
-	VADDPS    transcendconst<>+3072(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3136(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3200(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3264(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z1
-	VADDPS    transcendconst<>+3328(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VADDPS    transcendconst<>+1856(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VMOVUPS   transcendconst<>+3392(SB), Z3
-	VMINPS    Z2, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z4
-	VMOVUPS   transcendconst<>+704(SB), Z5
-	VDIVPS    Z4, Z5, Z4
-	VSUBPS    transcendconst<>+3456(SB), Z4, Z4
-	VMULPS    transcendconst<>+3520(SB), Z4, Z5
-	VADDPS    transcendconst<>+3584(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3648(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3712(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3776(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3840(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3904(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3968(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4032(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4096(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4160(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4224(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VADDPS    transcendconst<>+4288(SB), Z4, Z4
-	VPANDD    transcendconst<>+4352(SB), Z3, Z5
-	VSUBPS    Z5, Z3, Z6
-	VMULPS    Z5, Z5, Z7
-	VMULPS    transcendconst<>+4416(SB), Z7, Z7
-	VADDPS    Z5, Z3, Z3
-	VMULPS    Z3, Z6, Z3
-	VMULPS    transcendconst<>+4416(SB), Z3, Z3
-	VADDPS    Z3, Z7, Z5
-	VMULPS    transcendconst<>+128(SB), Z5, Z5
-	VADDPS    transcendconst<>+192(SB), Z5, Z5
-	VSUBPS    transcendconst<>+192(SB), Z5, Z6
-	VMULPS    transcendconst<>+256(SB), Z6, Z8
-	VSUBPS    Z8, Z7, Z7
-	VADDPS    Z3, Z7, Z3
-	VMULPS    transcendconst<>+320(SB), Z6, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z6
-	VADDPS    transcendconst<>+448(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+512(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+576(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+640(SB), Z6, Z6
-	VMULPS    Z3, Z3, Z7
-	VMULPS    Z7, Z6, Z6
-	VADDPS    Z3, Z6, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z5, Z5
-	VPSRAD    $0x01, Z5, Z6
-	VPSUBD    Z6, Z5, Z5
-	VPADDD    transcendconst<>+768(SB), Z6, Z6
-	VPSLLD    $0x17, Z6, Z6
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VMOVUPS   transcendconst<>+3008(SB), Z2
+	VMINPS    Z1, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z3
+	VMOVUPS   transcendconst<>+704(SB), Z4
+	VDIVPS    Z3, Z4, Z3
+	VSUBPS    transcendconst<>+3072(SB), Z3, Z3
+	VMULPS    transcendconst<>+3136(SB), Z3, Z4
+	VADDPS    transcendconst<>+3200(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3264(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3328(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3392(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3456(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3520(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3584(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3648(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3712(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3776(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3840(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+3904(SB), Z3, Z3
+	VPANDD    transcendconst<>+3968(SB), Z2, Z4
+	VSUBPS    Z4, Z2, Z5
+	VMULPS    Z4, Z4, Z6
+	VMULPS    transcendconst<>+4032(SB), Z6, Z6
+	VADDPS    Z4, Z2, Z2
+	VMULPS    Z2, Z5, Z2
+	VMULPS    transcendconst<>+4032(SB), Z2, Z2
+	VADDPS    Z2, Z6, Z4
+	VMULPS    transcendconst<>+128(SB), Z4, Z4
+	VADDPS    transcendconst<>+192(SB), Z4, Z4
+	VSUBPS    transcendconst<>+192(SB), Z4, Z5
+	VMULPS    transcendconst<>+256(SB), Z5, Z7
+	VSUBPS    Z7, Z6, Z6
+	VADDPS    Z2, Z6, Z2
+	VMULPS    transcendconst<>+320(SB), Z5, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z5
+	VADDPS    transcendconst<>+448(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+512(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+576(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+640(SB), Z5, Z5
+	VMULPS    Z2, Z2, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z2, Z5, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z4, Z4
+	VPSRAD    $0x01, Z4, Z5
+	VPSUBD    Z5, Z4, Z4
 	VPADDD    transcendconst<>+768(SB), Z5, Z5
 	VPSLLD    $0x17, Z5, Z5
-	VMULPS    Z3, Z4, Z3
-	VMULPS    Z6, Z3, Z3
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z4, Z4
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    Z2, Z3, Z2
+	VMULPS    Z5, Z2, Z2
+	VMULPS    Z4, Z2, Z2
 	VCMPPS    $0x11, transcendconst<>+1024(SB), Z0, K1
-	VPXORD    transcendconst<>+2624(SB), Z3, Z4
-	VSUBPS    Z3, Z0, Z0
-	VBLENDMPS Z4, Z0, K1, Z0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Z2, K1
-	VBLENDMPS Z1, Z0, K1, Z0
-	VMOVUPS   Z0, 64(AX)
+	VPXORD    transcendconst<>+2624(SB), Z2, Z3
+	VSUBPS    Z2, Z0, Z2
+	VBLENDMPS Z3, Z2, K1, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+4096(SB), Z3, Z4
+	VADDPS    transcendconst<>+4160(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4224(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4288(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4352(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+4416(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z3
+	VADDPS    transcendconst<>+1856(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Z1, K1
+	VBLENDMPS Z0, Z2, K1, Z2
+	VMOVUPS   Z2, 64(AX)
 	VMOVUPS   128(CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+3008(SB), Z1, Z2
-	VADDPS    transcendconst<>+3072(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3136(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3200(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3264(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z1
-	VADDPS    transcendconst<>+3328(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VADDPS    transcendconst<>+1856(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VMOVUPS   transcendconst<>+3392(SB), Z3
-	VMINPS    Z2, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z4
-	VMOVUPS   transcendconst<>+704(SB), Z5
-	VDIVPS    Z4, Z5, Z4
-	VSUBPS    transcendconst<>+3456(SB), Z4, Z4
-	VMULPS    transcendconst<>+3520(SB), Z4, Z5
-	VADDPS    transcendconst<>+3584(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3648(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3712(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3776(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3840(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3904(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3968(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4032(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4096(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4160(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4224(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VADDPS    transcendconst<>+4288(SB), Z4, Z4
-	VPANDD    transcendconst<>+4352(SB), Z3, Z5
-	VSUBPS    Z5, Z3, Z6
-	VMULPS    Z5, Z5, Z7
-	VMULPS    transcendconst<>+4416(SB), Z7, Z7
-	VADDPS    Z5, Z3, Z3
-	VMULPS    Z3, Z6, Z3
-	VMULPS    transcendconst<>+4416(SB), Z3, Z3
-	VADDPS    Z3, Z7, Z5
-	VMULPS    transcendconst<>+128(SB), Z5, Z5
-	VADDPS    transcendconst<>+192(SB), Z5, Z5
-	VSUBPS    transcendconst<>+192(SB), Z5, Z6
-	VMULPS    transcendconst<>+256(SB), Z6, Z8
-	VSUBPS    Z8, Z7, Z7
-	VADDPS    Z3, Z7, Z3
-	VMULPS    transcendconst<>+320(SB), Z6, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z6
-	VADDPS    transcendconst<>+448(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+512(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+576(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+640(SB), Z6, Z6
-	VMULPS    Z3, Z3, Z7
-	VMULPS    Z7, Z6, Z6
-	VADDPS    Z3, Z6, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z5, Z5
-	VPSRAD    $0x01, Z5, Z6
-	VPSUBD    Z6, Z5, Z5
-	VPADDD    transcendconst<>+768(SB), Z6, Z6
-	VPSLLD    $0x17, Z6, Z6
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VMOVUPS   transcendconst<>+3008(SB), Z2
+	VMINPS    Z1, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z3
+	VMOVUPS   transcendconst<>+704(SB), Z4
+	VDIVPS    Z3, Z4, Z3
+	VSUBPS    transcendconst<>+3072(SB), Z3, Z3
+	VMULPS    transcendconst<>+3136(SB), Z3, Z4
+	VADDPS    transcendconst<>+3200(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3264(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3328(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3392(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3456(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3520(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3584(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3648(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3712(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3776(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3840(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+3904(SB), Z3, Z3
+	VPANDD    transcendconst<>+3968(SB), Z2, Z4
+	VSUBPS    Z4, Z2, Z5
+	VMULPS    Z4, Z4, Z6
+	VMULPS    transcendconst<>+4032(SB), Z6, Z6
+	VADDPS    Z4, Z2, Z2
+	VMULPS    Z2, Z5, Z2
+	VMULPS    transcendconst<>+4032(SB), Z2, Z2
+	VADDPS    Z2, Z6, Z4
+	VMULPS    transcendconst<>+128(SB), Z4, Z4
+	VADDPS    transcendconst<>+192(SB), Z4, Z4
+	VSUBPS    transcendconst<>+192(SB), Z4, Z5
+	VMULPS    transcendconst<>+256(SB), Z5, Z7
+	VSUBPS    Z7, Z6, Z6
+	VADDPS    Z2, Z6, Z2
+	VMULPS    transcendconst<>+320(SB), Z5, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z5
+	VADDPS    transcendconst<>+448(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+512(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+576(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+640(SB), Z5, Z5
+	VMULPS    Z2, Z2, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z2, Z5, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z4, Z4
+	VPSRAD    $0x01, Z4, Z5
+	VPSUBD    Z5, Z4, Z4
 	VPADDD    transcendconst<>+768(SB), Z5, Z5
 	VPSLLD    $0x17, Z5, Z5
-	VMULPS    Z3, Z4, Z3
-	VMULPS    Z6, Z3, Z3
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z4, Z4
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    Z2, Z3, Z2
+	VMULPS    Z5, Z2, Z2
+	VMULPS    Z4, Z2, Z2
 	VCMPPS    $0x11, transcendconst<>+1024(SB), Z0, K1
-	VPXORD    transcendconst<>+2624(SB), Z3, Z4
-	VSUBPS    Z3, Z0, Z0
-	VBLENDMPS Z4, Z0, K1, Z0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Z2, K1
-	VBLENDMPS Z1, Z0, K1, Z0
-	VMOVUPS   Z0, 128(AX)
+	VPXORD    transcendconst<>+2624(SB), Z2, Z3
+	VSUBPS    Z2, Z0, Z2
+	VBLENDMPS Z3, Z2, K1, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+4096(SB), Z3, Z4
+	VADDPS    transcendconst<>+4160(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4224(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4288(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4352(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+4416(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z3
+	VADDPS    transcendconst<>+1856(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Z1, K1
+	VBLENDMPS Z0, Z2, K1, Z2
+	VMOVUPS   Z2, 128(AX)
 	VMOVUPS   192(CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+3008(SB), Z1, Z2
-	VADDPS    transcendconst<>+3072(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3136(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3200(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3264(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z1
-	VADDPS    transcendconst<>+3328(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VADDPS    transcendconst<>+1856(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VMOVUPS   transcendconst<>+3392(SB), Z3
-	VMINPS    Z2, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z4
-	VMOVUPS   transcendconst<>+704(SB), Z5
-	VDIVPS    Z4, Z5, Z4
-	VSUBPS    transcendconst<>+3456(SB), Z4, Z4
-	VMULPS    transcendconst<>+3520(SB), Z4, Z5
-	VADDPS    transcendconst<>+3584(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3648(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3712(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3776(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3840(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3904(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3968(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4032(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4096(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4160(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4224(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VADDPS    transcendconst<>+4288(SB), Z4, Z4
-	VPANDD    transcendconst<>+4352(SB), Z3, Z5
-	VSUBPS    Z5, Z3, Z6
-	VMULPS    Z5, Z5, Z7
-	VMULPS    transcendconst<>+4416(SB), Z7, Z7
-	VADDPS    Z5, Z3, Z3
-	VMULPS    Z3, Z6, Z3
-	VMULPS    transcendconst<>+4416(SB), Z3, Z3
-	VADDPS    Z3, Z7, Z5
-	VMULPS    transcendconst<>+128(SB), Z5, Z5
-	VADDPS    transcendconst<>+192(SB), Z5, Z5
-	VSUBPS    transcendconst<>+192(SB), Z5, Z6
-	VMULPS    transcendconst<>+256(SB), Z6, Z8
-	VSUBPS    Z8, Z7, Z7
-	VADDPS    Z3, Z7, Z3
-	VMULPS    transcendconst<>+320(SB), Z6, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z6
-	VADDPS    transcendconst<>+448(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+512(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+576(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+640(SB), Z6, Z6
-	VMULPS    Z3, Z3, Z7
-	VMULPS    Z7, Z6, Z6
-	VADDPS    Z3, Z6, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z5, Z5
-	VPSRAD    $0x01, Z5, Z6
-	VPSUBD    Z6, Z5, Z5
-	VPADDD    transcendconst<>+768(SB), Z6, Z6
-	VPSLLD    $0x17, Z6, Z6
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VMOVUPS   transcendconst<>+3008(SB), Z2
+	VMINPS    Z1, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z3
+	VMOVUPS   transcendconst<>+704(SB), Z4
+	VDIVPS    Z3, Z4, Z3
+	VSUBPS    transcendconst<>+3072(SB), Z3, Z3
+	VMULPS    transcendconst<>+3136(SB), Z3, Z4
+	VADDPS    transcendconst<>+3200(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3264(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3328(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3392(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3456(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3520(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3584(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3648(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3712(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3776(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3840(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+3904(SB), Z3, Z3
+	VPANDD    transcendconst<>+3968(SB), Z2, Z4
+	VSUBPS    Z4, Z2, Z5
+	VMULPS    Z4, Z4, Z6
+	VMULPS    transcendconst<>+4032(SB), Z6, Z6
+	VADDPS    Z4, Z2, Z2
+	VMULPS    Z2, Z5, Z2
+	VMULPS    transcendconst<>+4032(SB), Z2, Z2
+	VADDPS    Z2, Z6, Z4
+	VMULPS    transcendconst<>+128(SB), Z4, Z4
+	VADDPS    transcendconst<>+192(SB), Z4, Z4
+	VSUBPS    transcendconst<>+192(SB), Z4, Z5
+	VMULPS    transcendconst<>+256(SB), Z5, Z7
+	VSUBPS    Z7, Z6, Z6
+	VADDPS    Z2, Z6, Z2
+	VMULPS    transcendconst<>+320(SB), Z5, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z5
+	VADDPS    transcendconst<>+448(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+512(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+576(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+640(SB), Z5, Z5
+	VMULPS    Z2, Z2, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z2, Z5, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z4, Z4
+	VPSRAD    $0x01, Z4, Z5
+	VPSUBD    Z5, Z4, Z4
 	VPADDD    transcendconst<>+768(SB), Z5, Z5
 	VPSLLD    $0x17, Z5, Z5
-	VMULPS    Z3, Z4, Z3
-	VMULPS    Z6, Z3, Z3
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z4, Z4
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    Z2, Z3, Z2
+	VMULPS    Z5, Z2, Z2
+	VMULPS    Z4, Z2, Z2
 	VCMPPS    $0x11, transcendconst<>+1024(SB), Z0, K1
-	VPXORD    transcendconst<>+2624(SB), Z3, Z4
-	VSUBPS    Z3, Z0, Z0
-	VBLENDMPS Z4, Z0, K1, Z0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Z2, K1
-	VBLENDMPS Z1, Z0, K1, Z0
-	VMOVUPS   Z0, 192(AX)
+	VPXORD    transcendconst<>+2624(SB), Z2, Z3
+	VSUBPS    Z2, Z0, Z2
+	VBLENDMPS Z3, Z2, K1, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+4096(SB), Z3, Z4
+	VADDPS    transcendconst<>+4160(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4224(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4288(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4352(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+4416(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z3
+	VADDPS    transcendconst<>+1856(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Z1, K1
+	VBLENDMPS Z0, Z2, K1, Z2
+	VMOVUPS   Z2, 192(AX)
 	ADDQ      $0x00000100, CX
 	ADDQ      $0x00000100, AX
 	SUBQ      $0x00000040, DX
@@ -6132,96 +6132,96 @@ single:
 	CMPQ      DX, $0x00000010
 	JL        tail
 	VMOVUPS   (CX), Z0
-	VMULPS    Z0, Z0, Z1
-	VMULPS    transcendconst<>+3008(SB), Z1, Z2
-	VADDPS    transcendconst<>+3072(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3136(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3200(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z2
-	VADDPS    transcendconst<>+3264(SB), Z2, Z2
-	VMULPS    Z1, Z2, Z1
-	VADDPS    transcendconst<>+3328(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VADDPS    transcendconst<>+1856(SB), Z1, Z1
-	VMULPS    Z1, Z0, Z1
-	VPANDD    transcendconst<>+2432(SB), Z0, Z2
-	VMOVUPS   transcendconst<>+3392(SB), Z3
-	VMINPS    Z2, Z3, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z4
-	VMOVUPS   transcendconst<>+704(SB), Z5
-	VDIVPS    Z4, Z5, Z4
-	VSUBPS    transcendconst<>+3456(SB), Z4, Z4
-	VMULPS    transcendconst<>+3520(SB), Z4, Z5
-	VADDPS    transcendconst<>+3584(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3648(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3712(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3776(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3840(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3904(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+3968(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4032(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4096(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4160(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z5
-	VADDPS    transcendconst<>+4224(SB), Z5, Z5
-	VMULPS    Z4, Z5, Z4
-	VADDPS    transcendconst<>+4288(SB), Z4, Z4
-	VPANDD    transcendconst<>+4352(SB), Z3, Z5
-	VSUBPS    Z5, Z3, Z6
-	VMULPS    Z5, Z5, Z7
-	VMULPS    transcendconst<>+4416(SB), Z7, Z7
-	VADDPS    Z5, Z3, Z3
-	VMULPS    Z3, Z6, Z3
-	VMULPS    transcendconst<>+4416(SB), Z3, Z3
-	VADDPS    Z3, Z7, Z5
-	VMULPS    transcendconst<>+128(SB), Z5, Z5
-	VADDPS    transcendconst<>+192(SB), Z5, Z5
-	VSUBPS    transcendconst<>+192(SB), Z5, Z6
-	VMULPS    transcendconst<>+256(SB), Z6, Z8
-	VSUBPS    Z8, Z7, Z7
-	VADDPS    Z3, Z7, Z3
-	VMULPS    transcendconst<>+320(SB), Z6, Z6
-	VSUBPS    Z6, Z3, Z3
-	VMULPS    transcendconst<>+384(SB), Z3, Z6
-	VADDPS    transcendconst<>+448(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+512(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+576(SB), Z6, Z6
-	VMULPS    Z3, Z6, Z6
-	VADDPS    transcendconst<>+640(SB), Z6, Z6
-	VMULPS    Z3, Z3, Z7
-	VMULPS    Z7, Z6, Z6
-	VADDPS    Z3, Z6, Z3
-	VADDPS    transcendconst<>+704(SB), Z3, Z3
-	VPSUBD    transcendconst<>+192(SB), Z5, Z5
-	VPSRAD    $0x01, Z5, Z6
-	VPSUBD    Z6, Z5, Z5
-	VPADDD    transcendconst<>+768(SB), Z6, Z6
-	VPSLLD    $0x17, Z6, Z6
+	VPANDD    transcendconst<>+2112(SB), Z0, Z1
+	VMOVUPS   transcendconst<>+3008(SB), Z2
+	VMINPS    Z1, Z2, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z3
+	VMOVUPS   transcendconst<>+704(SB), Z4
+	VDIVPS    Z3, Z4, Z3
+	VSUBPS    transcendconst<>+3072(SB), Z3, Z3
+	VMULPS    transcendconst<>+3136(SB), Z3, Z4
+	VADDPS    transcendconst<>+3200(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3264(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3328(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3392(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3456(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3520(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3584(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3648(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3712(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3776(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+3840(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+3904(SB), Z3, Z3
+	VPANDD    transcendconst<>+3968(SB), Z2, Z4
+	VSUBPS    Z4, Z2, Z5
+	VMULPS    Z4, Z4, Z6
+	VMULPS    transcendconst<>+4032(SB), Z6, Z6
+	VADDPS    Z4, Z2, Z2
+	VMULPS    Z2, Z5, Z2
+	VMULPS    transcendconst<>+4032(SB), Z2, Z2
+	VADDPS    Z2, Z6, Z4
+	VMULPS    transcendconst<>+128(SB), Z4, Z4
+	VADDPS    transcendconst<>+192(SB), Z4, Z4
+	VSUBPS    transcendconst<>+192(SB), Z4, Z5
+	VMULPS    transcendconst<>+256(SB), Z5, Z7
+	VSUBPS    Z7, Z6, Z6
+	VADDPS    Z2, Z6, Z2
+	VMULPS    transcendconst<>+320(SB), Z5, Z5
+	VSUBPS    Z5, Z2, Z2
+	VMULPS    transcendconst<>+384(SB), Z2, Z5
+	VADDPS    transcendconst<>+448(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+512(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+576(SB), Z5, Z5
+	VMULPS    Z2, Z5, Z5
+	VADDPS    transcendconst<>+640(SB), Z5, Z5
+	VMULPS    Z2, Z2, Z6
+	VMULPS    Z6, Z5, Z5
+	VADDPS    Z2, Z5, Z2
+	VADDPS    transcendconst<>+704(SB), Z2, Z2
+	VPSUBD    transcendconst<>+192(SB), Z4, Z4
+	VPSRAD    $0x01, Z4, Z5
+	VPSUBD    Z5, Z4, Z4
 	VPADDD    transcendconst<>+768(SB), Z5, Z5
 	VPSLLD    $0x17, Z5, Z5
-	VMULPS    Z3, Z4, Z3
-	VMULPS    Z6, Z3, Z3
-	VMULPS    Z5, Z3, Z3
+	VPADDD    transcendconst<>+768(SB), Z4, Z4
+	VPSLLD    $0x17, Z4, Z4
+	VMULPS    Z2, Z3, Z2
+	VMULPS    Z5, Z2, Z2
+	VMULPS    Z4, Z2, Z2
 	VCMPPS    $0x11, transcendconst<>+1024(SB), Z0, K1
-	VPXORD    transcendconst<>+2624(SB), Z3, Z4
-	VSUBPS    Z3, Z0, Z0
-	VBLENDMPS Z4, Z0, K1, Z0
-	VCMPPS    $0x11, transcendconst<>+4480(SB), Z2, K1
-	VBLENDMPS Z1, Z0, K1, Z0
-	VMOVUPS   Z0, (AX)
+	VPXORD    transcendconst<>+2624(SB), Z2, Z3
+	VSUBPS    Z2, Z0, Z2
+	VBLENDMPS Z3, Z2, K1, Z2
+	VMULPS    Z0, Z0, Z3
+	VMULPS    transcendconst<>+4096(SB), Z3, Z4
+	VADDPS    transcendconst<>+4160(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4224(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4288(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z4
+	VADDPS    transcendconst<>+4352(SB), Z4, Z4
+	VMULPS    Z3, Z4, Z3
+	VADDPS    transcendconst<>+4416(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z3
+	VADDPS    transcendconst<>+1856(SB), Z3, Z3
+	VMULPS    Z3, Z0, Z0
+	VCMPPS    $0x11, transcendconst<>+4480(SB), Z1, K1
+	VBLENDMPS Z0, Z2, K1, Z2
+	VMOVUPS   Z2, (AX)
 	ADDQ      $0x00000040, CX
 	ADDQ      $0x00000040, AX
 	SUBQ      $0x00000010, DX
@@ -6233,96 +6233,96 @@ tail:
 	VPBROADCASTD DX, Z0
 	VPCMPGTD     transcendconst<>+832(SB), Z0, K1
 	VMOVUPS.Z    (CX), K1, Z0
-	VMULPS       Z0, Z0, Z1
-	VMULPS       transcendconst<>+3008(SB), Z1, Z2
-	VADDPS       transcendconst<>+3072(SB), Z2, Z2
-	VMULPS       Z1, Z2, Z2
-	VADDPS       transcendconst<>+3136(SB), Z2, Z2
-	VMULPS       Z1, Z2, Z2
-	VADDPS       transcendconst<>+3200(SB), Z2, Z2
-	VMULPS       Z1, Z2, Z2
-	VADDPS       transcendconst<>+3264(SB), Z2, Z2
-	VMULPS       Z1, Z2, Z1
-	VADDPS       transcendconst<>+3328(SB), Z1, Z1
-	VMULPS       Z1, Z0, Z1
-	VADDPS       transcendconst<>+1856(SB), Z1, Z1
-	VMULPS       Z1, Z0, Z1
-	VPANDD       transcendconst<>+2432(SB), Z0, Z2
-	VMOVUPS      transcendconst<>+3392(SB), Z3
-	VMINPS       Z2, Z3, Z3
-	VADDPS       transcendconst<>+704(SB), Z3, Z4
-	VMOVUPS      transcendconst<>+704(SB), Z5
-	VDIVPS       Z4, Z5, Z4
-	VSUBPS       transcendconst<>+3456(SB), Z4, Z4
-	VMULPS       transcendconst<>+3520(SB), Z4, Z5
-	VADDPS       transcendconst<>+3584(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+3648(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+3712(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+3776(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+3840(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+3904(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+3968(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+4032(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+4096(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+4160(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z5
-	VADDPS       transcendconst<>+4224(SB), Z5, Z5
-	VMULPS       Z4, Z5, Z4
-	VADDPS       transcendconst<>+4288(SB), Z4, Z4
-	VPANDD       transcendconst<>+4352(SB), Z3, Z5
-	VSUBPS       Z5, Z3, Z6
-	VMULPS       Z5, Z5, Z7
-	VMULPS       transcendconst<>+4416(SB), Z7, Z7
-	VADDPS       Z5, Z3, Z3
-	VMULPS       Z3, Z6, Z3
-	VMULPS       transcendconst<>+4416(SB), Z3, Z3
-	VADDPS       Z3, Z7, Z5
-	VMULPS       transcendconst<>+128(SB), Z5, Z5
-	VADDPS       transcendconst<>+192(SB), Z5, Z5
-	VSUBPS       transcendconst<>+192(SB), Z5, Z6
-	VMULPS       transcendconst<>+256(SB), Z6, Z8
-	VSUBPS       Z8, Z7, Z7
-	VADDPS       Z3, Z7, Z3
-	VMULPS       transcendconst<>+320(SB), Z6, Z6
-	VSUBPS       Z6, Z3, Z3
-	VMULPS       transcendconst<>+384(SB), Z3, Z6
-	VADDPS       transcendconst<>+448(SB), Z6, Z6
-	VMULPS       Z3, Z6, Z6
-	VADDPS       transcendconst<>+512(SB), Z6, Z6
-	VMULPS       Z3, Z6, Z6
-	VADDPS       transcendconst<>+576(SB), Z6, Z6
-	VMULPS       Z3, Z6, Z6
-	VADDPS       transcendconst<>+640(SB), Z6, Z6
-	VMULPS       Z3, Z3, Z7
-	VMULPS       Z7, Z6, Z6
-	VADDPS       Z3, Z6, Z3
-	VADDPS       transcendconst<>+704(SB), Z3, Z3
-	VPSUBD       transcendconst<>+192(SB), Z5, Z5
-	VPSRAD       $0x01, Z5, Z6
-	VPSUBD       Z6, Z5, Z5
-	VPADDD       transcendconst<>+768(SB), Z6, Z6
-	VPSLLD       $0x17, Z6, Z6
+	VPANDD       transcendconst<>+2112(SB), Z0, Z1
+	VMOVUPS      transcendconst<>+3008(SB), Z2
+	VMINPS       Z1, Z2, Z2
+	VADDPS       transcendconst<>+704(SB), Z2, Z3
+	VMOVUPS      transcendconst<>+704(SB), Z4
+	VDIVPS       Z3, Z4, Z3
+	VSUBPS       transcendconst<>+3072(SB), Z3, Z3
+	VMULPS       transcendconst<>+3136(SB), Z3, Z4
+	VADDPS       transcendconst<>+3200(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3264(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3328(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3392(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3456(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3520(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3584(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3648(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3712(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3776(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+3840(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z3
+	VADDPS       transcendconst<>+3904(SB), Z3, Z3
+	VPANDD       transcendconst<>+3968(SB), Z2, Z4
+	VSUBPS       Z4, Z2, Z5
+	VMULPS       Z4, Z4, Z6
+	VMULPS       transcendconst<>+4032(SB), Z6, Z6
+	VADDPS       Z4, Z2, Z2
+	VMULPS       Z2, Z5, Z2
+	VMULPS       transcendconst<>+4032(SB), Z2, Z2
+	VADDPS       Z2, Z6, Z4
+	VMULPS       transcendconst<>+128(SB), Z4, Z4
+	VADDPS       transcendconst<>+192(SB), Z4, Z4
+	VSUBPS       transcendconst<>+192(SB), Z4, Z5
+	VMULPS       transcendconst<>+256(SB), Z5, Z7
+	VSUBPS       Z7, Z6, Z6
+	VADDPS       Z2, Z6, Z2
+	VMULPS       transcendconst<>+320(SB), Z5, Z5
+	VSUBPS       Z5, Z2, Z2
+	VMULPS       transcendconst<>+384(SB), Z2, Z5
+	VADDPS       transcendconst<>+448(SB), Z5, Z5
+	VMULPS       Z2, Z5, Z5
+	VADDPS       transcendconst<>+512(SB), Z5, Z5
+	VMULPS       Z2, Z5, Z5
+	VADDPS       transcendconst<>+576(SB), Z5, Z5
+	VMULPS       Z2, Z5, Z5
+	VADDPS       transcendconst<>+640(SB), Z5, Z5
+	VMULPS       Z2, Z2, Z6
+	VMULPS       Z6, Z5, Z5
+	VADDPS       Z2, Z5, Z2
+	VADDPS       transcendconst<>+704(SB), Z2, Z2
+	VPSUBD       transcendconst<>+192(SB), Z4, Z4
+	VPSRAD       $0x01, Z4, Z5
+	VPSUBD       Z5, Z4, Z4
 	VPADDD       transcendconst<>+768(SB), Z5, Z5
 	VPSLLD       $0x17, Z5, Z5
-	VMULPS       Z3, Z4, Z3
-	VMULPS       Z6, Z3, Z3
-	VMULPS       Z5, Z3, Z3
+	VPADDD       transcendconst<>+768(SB), Z4, Z4
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       Z2, Z3, Z2
+	VMULPS       Z5, Z2, Z2
+	VMULPS       Z4, Z2, Z2
 	VCMPPS       $0x11, transcendconst<>+1024(SB), Z0, K2
-	VPXORD       transcendconst<>+2624(SB), Z3, Z4
-	VSUBPS       Z3, Z0, Z0
-	VBLENDMPS    Z4, Z0, K2, Z0
-	VCMPPS       $0x11, transcendconst<>+4480(SB), Z2, K2
-	VBLENDMPS    Z1, Z0, K2, Z0
-	VMOVUPS      Z0, K1, (AX)
+	VPXORD       transcendconst<>+2624(SB), Z2, Z3
+	VSUBPS       Z2, Z0, Z2
+	VBLENDMPS    Z3, Z2, K2, Z2
+	VMULPS       Z0, Z0, Z3
+	VMULPS       transcendconst<>+4096(SB), Z3, Z4
+	VADDPS       transcendconst<>+4160(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+4224(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+4288(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z4
+	VADDPS       transcendconst<>+4352(SB), Z4, Z4
+	VMULPS       Z3, Z4, Z3
+	VADDPS       transcendconst<>+4416(SB), Z3, Z3
+	VMULPS       Z3, Z0, Z3
+	VADDPS       transcendconst<>+1856(SB), Z3, Z3
+	VMULPS       Z3, Z0, Z0
+	VCMPPS       $0x11, transcendconst<>+4480(SB), Z1, K2
+	VBLENDMPS    Z0, Z2, K2, Z2
+	VMOVUPS      Z2, K1, (AX)
 
 done:
 	VZEROUPPER
@@ -7676,62 +7676,62 @@ DATA transcendconst<>+2080(SB)/8, $0x7fc000007fc00000
 DATA transcendconst<>+2088(SB)/8, $0x7fc000007fc00000
 DATA transcendconst<>+2096(SB)/8, $0x7fc000007fc00000
 DATA transcendconst<>+2104(SB)/8, $0x7fc000007fc00000
-DATA transcendconst<>+2112(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2120(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2128(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2136(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2144(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2152(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2160(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2168(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+2176(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2184(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2192(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2200(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2208(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2216(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2224(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2232(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+2240(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2248(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2256(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2264(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2272(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2280(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2288(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2296(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+2304(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2312(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2320(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2328(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2336(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2344(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2352(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2360(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+2368(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2376(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2384(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2392(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2400(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2408(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2416(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2424(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+2432(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2440(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2448(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2456(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2464(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2472(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2480(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2488(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+2496(SB)/8, $0x4000000040000000
-DATA transcendconst<>+2504(SB)/8, $0x4000000040000000
-DATA transcendconst<>+2512(SB)/8, $0x4000000040000000
-DATA transcendconst<>+2520(SB)/8, $0x4000000040000000
-DATA transcendconst<>+2528(SB)/8, $0x4000000040000000
-DATA transcendconst<>+2536(SB)/8, $0x4000000040000000
-DATA transcendconst<>+2544(SB)/8, $0x4000000040000000
-DATA transcendconst<>+2552(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2112(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2120(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2128(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2136(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2144(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2152(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2160(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2168(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+2176(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2184(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2192(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2200(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2208(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2216(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2224(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2232(SB)/8, $0x4000000040000000
+DATA transcendconst<>+2240(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2248(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2256(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2264(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2272(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2280(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2288(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2296(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+2304(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2312(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2320(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2328(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2336(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2344(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2352(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2360(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+2368(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2376(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2384(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2392(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2400(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2408(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2416(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2424(SB)/8, $0xbd5c1e2dbd5c1e2d
+DATA transcendconst<>+2432(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2440(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2448(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2456(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2464(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2472(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2480(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2488(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+2496(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+2504(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+2512(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+2520(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+2528(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+2536(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+2544(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+2552(SB)/8, $0xbeaaaa99beaaaa99
 DATA transcendconst<>+2560(SB)/8, $0x3f2000003f200000
 DATA transcendconst<>+2568(SB)/8, $0x3f2000003f200000
 DATA transcendconst<>+2576(SB)/8, $0x3f2000003f200000
@@ -7788,190 +7788,190 @@ DATA transcendconst<>+2976(SB)/8, $0xc61c4000c61c4000
 DATA transcendconst<>+2984(SB)/8, $0xc61c4000c61c4000
 DATA transcendconst<>+2992(SB)/8, $0xc61c4000c61c4000
 DATA transcendconst<>+3000(SB)/8, $0xc61c4000c61c4000
-DATA transcendconst<>+3008(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3016(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3024(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3032(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3040(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3048(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3056(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3064(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+3072(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3080(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3088(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3096(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3104(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3112(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3120(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3128(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+3136(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3144(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3152(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3160(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3168(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3176(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3184(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3192(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+3200(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3208(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3216(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3224(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3232(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3240(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3248(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3256(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+3264(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3272(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3280(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3288(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3296(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3304(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3312(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3320(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+3328(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3336(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3344(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3352(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3360(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3368(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3376(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3384(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+3392(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3400(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3408(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3416(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3424(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3432(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3440(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3448(SB)/8, $0x4180000041800000
-DATA transcendconst<>+3456(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3464(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3472(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3480(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3488(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3496(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3504(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3512(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+3520(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3528(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3536(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3544(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3552(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3560(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3568(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3576(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+3584(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3592(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3600(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3608(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3616(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3624(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3632(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3640(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+3648(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3656(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3664(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3672(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3680(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3688(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3696(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3704(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+3712(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3720(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3728(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3736(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3744(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3752(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3760(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3768(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+3776(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3784(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3792(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3800(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3808(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3816(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3824(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3832(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+3840(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3848(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3856(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3864(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3872(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3880(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3888(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3896(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+3904(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3912(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3920(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3928(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3936(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3944(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3952(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3960(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+3968(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+3976(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+3984(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+3992(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+4000(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+4008(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+4016(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+4024(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+4032(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4040(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4048(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4056(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4064(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4072(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4080(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4088(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+4096(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4104(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4112(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4120(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4128(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4136(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4144(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4152(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+4160(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4168(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4176(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4184(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4192(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4200(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4208(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4216(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+4224(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4232(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4240(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4248(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4256(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4264(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4272(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4280(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+4288(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4296(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4304(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4312(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4320(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4328(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4336(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4344(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+4352(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4360(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4368(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4376(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4384(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4392(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4400(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4408(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+4416(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+4424(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+4432(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+4440(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+4448(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+4456(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+4464(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+4472(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+3008(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3016(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3024(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3032(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3040(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3048(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3056(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3064(SB)/8, $0x4180000041800000
+DATA transcendconst<>+3072(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3080(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3088(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3096(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3104(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3112(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3120(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3128(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+3136(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3144(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3152(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3160(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3168(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3176(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3184(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3192(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+3200(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3208(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3216(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3224(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3232(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3240(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3248(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3256(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+3264(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3272(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3280(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3288(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3296(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3304(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3312(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3320(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+3328(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3336(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3344(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3352(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3360(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3368(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3376(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3384(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+3392(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3400(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3408(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3416(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3424(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3432(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3440(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3448(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+3456(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3464(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3472(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3480(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3488(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3496(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3504(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3512(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+3520(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3528(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3536(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3544(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3552(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3560(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3568(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3576(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+3584(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3592(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3600(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3608(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3616(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3624(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3632(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3640(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+3648(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3656(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3664(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3672(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3680(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3688(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3696(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3704(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+3712(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3720(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3728(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3736(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3744(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3752(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3760(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3768(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+3776(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3784(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3792(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3800(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3808(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3816(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3824(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3832(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+3840(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3848(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3856(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3864(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3872(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3880(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3888(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3896(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+3904(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3912(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3920(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3928(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3936(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3944(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3952(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3960(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+3968(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+3976(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+3984(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+3992(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+4000(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+4008(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+4016(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+4024(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+4032(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4040(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4048(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4056(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4064(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4072(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4080(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4088(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+4096(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4104(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4112(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4120(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4128(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4136(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4144(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4152(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+4160(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4168(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4176(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4184(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4192(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4200(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4208(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4216(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+4224(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4232(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4240(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4248(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4256(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4264(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4272(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4280(SB)/8, $0xba9b96b5ba9b96b5
+DATA transcendconst<>+4288(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4296(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4304(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4312(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4320(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4328(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4336(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4344(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+4352(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4360(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4368(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4376(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4384(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4392(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4400(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4408(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+4416(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+4424(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+4432(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+4440(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+4448(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+4456(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+4464(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+4472(SB)/8, $0x3ecc422a3ecc422a
 DATA transcendconst<>+4480(SB)/8, $0x3f4000003f400000
 DATA transcendconst<>+4488(SB)/8, $0x3f4000003f400000
 DATA transcendconst<>+4496(SB)/8, $0x3f4000003f400000

@@ -76,24 +76,24 @@ DATA transcendconst<>+544(SB)/8, $0x007fffff007fffff
 DATA transcendconst<>+552(SB)/8, $0x007fffff007fffff
 DATA transcendconst<>+560(SB)/8, $0x3f3504f33f3504f3
 DATA transcendconst<>+568(SB)/8, $0x3f3504f33f3504f3
-DATA transcendconst<>+576(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+584(SB)/8, $0x7fffffff7fffffff
-DATA transcendconst<>+592(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+600(SB)/8, $0xbeaaaa99beaaaa99
-DATA transcendconst<>+608(SB)/8, $0x3e0883933e088393
-DATA transcendconst<>+616(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+576(SB)/8, $0x4000000040000000
+DATA transcendconst<>+584(SB)/8, $0x4000000040000000
+DATA transcendconst<>+592(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+600(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+608(SB)/8, $0x3ca9134e3ca9134e
+DATA transcendconst<>+616(SB)/8, $0x3ca9134e3ca9134e
 DATA transcendconst<>+624(SB)/8, $0xbd5c1e2dbd5c1e2d
 DATA transcendconst<>+632(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA transcendconst<>+640(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+648(SB)/8, $0x3ca9134e3ca9134e
-DATA transcendconst<>+656(SB)/8, $0x4000000040000000
-DATA transcendconst<>+664(SB)/8, $0x4000000040000000
+DATA transcendconst<>+640(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+648(SB)/8, $0x3e0883933e088393
+DATA transcendconst<>+656(SB)/8, $0xbeaaaa99beaaaa99
+DATA transcendconst<>+664(SB)/8, $0xbeaaaa99beaaaa99
 DATA transcendconst<>+672(SB)/8, $0x3f2000003f200000
 DATA transcendconst<>+680(SB)/8, $0x3f2000003f200000
 DATA transcendconst<>+688(SB)/8, $0x8000000080000000
 DATA transcendconst<>+696(SB)/8, $0x8000000080000000
-DATA transcendconst<>+704(SB)/8, $0xbbbaf0e7bbbaf0e7
-DATA transcendconst<>+712(SB)/8, $0xbbbaf0e7bbbaf0e7
+DATA transcendconst<>+704(SB)/8, $0x7fffffff7fffffff
+DATA transcendconst<>+712(SB)/8, $0x7fffffff7fffffff
 DATA transcendconst<>+720(SB)/8, $0xc61c4000c61c4000
 DATA transcendconst<>+728(SB)/8, $0xc61c4000c61c4000
 DATA transcendconst<>+736(SB)/8, $0xc05e000000000000
@@ -104,52 +104,52 @@ DATA transcendconst<>+768(SB)/8, $0x3ff9884533d43651
 DATA transcendconst<>+776(SB)/8, $0x3ff9884533d43651
 DATA transcendconst<>+784(SB)/8, $0x8000000000000000
 DATA transcendconst<>+792(SB)/8, $0x8000000000000000
-DATA transcendconst<>+800(SB)/8, $0x4180000041800000
-DATA transcendconst<>+808(SB)/8, $0x4180000041800000
-DATA transcendconst<>+816(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+824(SB)/8, $0x3ea158343ea15834
-DATA transcendconst<>+832(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+840(SB)/8, $0x42707e1f42707e1f
-DATA transcendconst<>+848(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+856(SB)/8, $0x3ecc422a3ecc422a
-DATA transcendconst<>+864(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+872(SB)/8, $0xbd882c1bbd882c1b
-DATA transcendconst<>+880(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+888(SB)/8, $0xc2020b74c2020b74
-DATA transcendconst<>+896(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+904(SB)/8, $0x3c2367ee3c2367ee
-DATA transcendconst<>+912(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+920(SB)/8, $0xc0e88ed6c0e88ed6
-DATA transcendconst<>+928(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+936(SB)/8, $0x4146fc384146fc38
-DATA transcendconst<>+944(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+952(SB)/8, $0xc0b910eac0b910ea
-DATA transcendconst<>+960(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+968(SB)/8, $0x3ee295833ee29583
-DATA transcendconst<>+976(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+984(SB)/8, $0x3fdb71763fdb7176
-DATA transcendconst<>+992(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+1000(SB)/8, $0xbfbb240dbfbb240d
-DATA transcendconst<>+1008(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+1016(SB)/8, $0x3e9881f03e9881f0
-DATA transcendconst<>+1024(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+1032(SB)/8, $0x3f0b008b3f0b008b
-DATA transcendconst<>+1040(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+1048(SB)/8, $0xbf0227aebf0227ae
-DATA transcendconst<>+1056(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+1064(SB)/8, $0xbebb37ffbebb37ff
-DATA transcendconst<>+1072(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+1080(SB)/8, $0x3eafa13a3eafa13a
-DATA transcendconst<>+1088(SB)/8, $0xfffff000fffff000
-DATA transcendconst<>+1096(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+800(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+808(SB)/8, $0x3ee295833ee29583
+DATA transcendconst<>+816(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+824(SB)/8, $0xc0b910eac0b910ea
+DATA transcendconst<>+832(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+840(SB)/8, $0x3fdb71763fdb7176
+DATA transcendconst<>+848(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+856(SB)/8, $0xbfbb240dbfbb240d
+DATA transcendconst<>+864(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+872(SB)/8, $0x3e9881f03e9881f0
+DATA transcendconst<>+880(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+888(SB)/8, $0x3f0b008b3f0b008b
+DATA transcendconst<>+896(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+904(SB)/8, $0xbf0227aebf0227ae
+DATA transcendconst<>+912(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+920(SB)/8, $0xbebb37ffbebb37ff
+DATA transcendconst<>+928(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+936(SB)/8, $0x3eafa13a3eafa13a
+DATA transcendconst<>+944(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+952(SB)/8, $0xfffff000fffff000
+DATA transcendconst<>+960(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+968(SB)/8, $0x4146fc384146fc38
+DATA transcendconst<>+976(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+984(SB)/8, $0xc0e88ed6c0e88ed6
+DATA transcendconst<>+992(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+1000(SB)/8, $0xc2020b74c2020b74
+DATA transcendconst<>+1008(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+1016(SB)/8, $0x42707e1f42707e1f
+DATA transcendconst<>+1024(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+1032(SB)/8, $0x3ea158343ea15834
+DATA transcendconst<>+1040(SB)/8, $0x4180000041800000
+DATA transcendconst<>+1048(SB)/8, $0x4180000041800000
+DATA transcendconst<>+1056(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+1064(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+1072(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+1080(SB)/8, $0xb70b03d5b70b03d5
+DATA transcendconst<>+1088(SB)/8, $0x38f05f8f38f05f8f
+DATA transcendconst<>+1096(SB)/8, $0x38f05f8f38f05f8f
 DATA transcendconst<>+1104(SB)/8, $0xba9b96b5ba9b96b5
 DATA transcendconst<>+1112(SB)/8, $0xba9b96b5ba9b96b5
-DATA transcendconst<>+1120(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+1128(SB)/8, $0x38f05f8f38f05f8f
-DATA transcendconst<>+1136(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+1144(SB)/8, $0xb70b03d5b70b03d5
-DATA transcendconst<>+1152(SB)/8, $0xbf000000bf000000
-DATA transcendconst<>+1160(SB)/8, $0xbf000000bf000000
+DATA transcendconst<>+1120(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+1128(SB)/8, $0x3c2367ee3c2367ee
+DATA transcendconst<>+1136(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+1144(SB)/8, $0xbd882c1bbd882c1b
+DATA transcendconst<>+1152(SB)/8, $0x3ecc422a3ecc422a
+DATA transcendconst<>+1160(SB)/8, $0x3ecc422a3ecc422a
 DATA transcendconst<>+1168(SB)/8, $0x3f4000003f400000
 DATA transcendconst<>+1176(SB)/8, $0x3f4000003f400000
 GLOBL transcendconst<>(SB), RODATA|NOPTR, $1184
@@ -718,239 +718,233 @@ TEXT ·tanhNEON(SB), NOSPLIT, $0-48
 	FMOVQ 256(R3), F30
 	FMOVQ 80(R3), F29
 	FMOVQ 704(R3), F28
-	FMOVQ 640(R3), F27
-	FMOVQ 624(R3), F26
-	FMOVQ 608(R3), F25
-	FMOVQ 592(R3), F24
-	FMOVQ 576(R3), F23
-	FMOVQ 112(R3), F22
-	FMOVQ 128(R3), F21
-	FMOVQ 144(R3), F20
-	FMOVQ 160(R3), F19
-	FMOVQ 176(R3), F18
-	FMOVQ 192(R3), F17
-	FMOVQ 208(R3), F16
-	FMOVQ 224(R3), F15
-	FMOVQ 240(R3), F14
+	FMOVQ 112(R3), F27
+	FMOVQ 128(R3), F26
+	FMOVQ 144(R3), F25
+	FMOVQ 160(R3), F24
+	FMOVQ 176(R3), F23
+	FMOVQ 192(R3), F22
+	FMOVQ 208(R3), F21
+	FMOVQ 224(R3), F20
+	FMOVQ 240(R3), F19
+	FMOVQ 576(R3), F18
+	FMOVQ 592(R3), F17
+	FMOVQ 608(R3), F16
+	FMOVQ 624(R3), F15
+	FMOVQ 640(R3), F14
+	FMOVQ 656(R3), F13
+	FMOVQ 672(R3), F12
 loop:
 	CMP $16, R2
 	BLT single
 	VLD1.P 32(R1), [V0.S4, V1.S4]
-	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
-	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
-	WORD $0x6e22df84 // fmul v4.4s, v28.4s, v2.4s
-	WORD $0x6e23df85 // fmul v5.4s, v28.4s, v3.4s
-	WORD $0x4e3bd484 // fadd v4.4s, v4.4s, v27.4s
-	WORD $0x4e3bd4a5 // fadd v5.4s, v5.4s, v27.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
-	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
-	WORD $0x4e39d4a5 // fadd v5.4s, v5.4s, v25.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
-	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
-	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
-	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
-	WORD $0x4e20d442 // fadd v2.4s, v2.4s, v0.4s
-	WORD $0x4e21d463 // fadd v3.4s, v3.4s, v1.4s
-	WORD $0x4e371c04 // and v4.16b, v0.16b, v23.16b
-	WORD $0x4e371c25 // and v5.16b, v1.16b, v23.16b
-	WORD $0x4e24d486 // fadd v6.4s, v4.4s, v4.4s
-	WORD $0x4e25d4a7 // fadd v7.4s, v5.4s, v5.4s
-	WORD $0x4eb6f4c6 // fmin v6.4s, v6.4s, v22.4s
-	WORD $0x4eb6f4e7 // fmin v7.4s, v7.4s, v22.4s
-	WORD $0x6e35dcc8 // fmul v8.4s, v6.4s, v21.4s
-	WORD $0x6e35dce9 // fmul v9.4s, v7.4s, v21.4s
-	WORD $0x4e3fd508 // fadd v8.4s, v8.4s, v31.4s
-	WORD $0x4e3fd529 // fadd v9.4s, v9.4s, v31.4s
-	WORD $0x4ebfd50a // fsub v10.4s, v8.4s, v31.4s
-	WORD $0x4ebfd52b // fsub v11.4s, v9.4s, v31.4s
-	WORD $0x6e34dd4c // fmul v12.4s, v10.4s, v20.4s
-	WORD $0x6e34dd6d // fmul v13.4s, v11.4s, v20.4s
-	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	WORD $0x4eadd4e7 // fsub v7.4s, v7.4s, v13.4s
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
-	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
-	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
-	WORD $0x6e26de4a // fmul v10.4s, v18.4s, v6.4s
-	WORD $0x6e27de4b // fmul v11.4s, v18.4s, v7.4s
-	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
-	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
-	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
-	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
-	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
-	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
-	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	WORD $0x4e2fd54a // fadd v10.4s, v10.4s, v15.4s
-	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
-	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
-	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
-	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
-	WORD $0x6e26dccc // fmul v12.4s, v6.4s, v6.4s
-	WORD $0x6e27dced // fmul v13.4s, v7.4s, v7.4s
-	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
-	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
-	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
-	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
-	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
-	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
-	WORD $0x6ebf8508 // sub v8.4s, v8.4s, v31.4s
-	WORD $0x6ebf8529 // sub v9.4s, v9.4s, v31.4s
-	WORD $0x4f3f050a // sshr v10.4s, v8.4s, #1
-	WORD $0x4f3f052b // sshr v11.4s, v9.4s, #1
-	WORD $0x6eaa8508 // sub v8.4s, v8.4s, v10.4s
-	WORD $0x6eab8529 // sub v9.4s, v9.4s, v11.4s
-	WORD $0x4ebd854a // add v10.4s, v10.4s, v29.4s
-	WORD $0x4ebd856b // add v11.4s, v11.4s, v29.4s
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4e3c1c02 // and v2.16b, v0.16b, v28.16b
+	WORD $0x4e3c1c23 // and v3.16b, v1.16b, v28.16b
+	WORD $0x4e22d444 // fadd v4.4s, v2.4s, v2.4s
+	WORD $0x4e23d465 // fadd v5.4s, v3.4s, v3.4s
+	WORD $0x4ebbf484 // fmin v4.4s, v4.4s, v27.4s
+	WORD $0x4ebbf4a5 // fmin v5.4s, v5.4s, v27.4s
+	WORD $0x6e3adc86 // fmul v6.4s, v4.4s, v26.4s
+	WORD $0x6e3adca7 // fmul v7.4s, v5.4s, v26.4s
+	WORD $0x4e3fd4c6 // fadd v6.4s, v6.4s, v31.4s
+	WORD $0x4e3fd4e7 // fadd v7.4s, v7.4s, v31.4s
+	WORD $0x4ebfd4c8 // fsub v8.4s, v6.4s, v31.4s
+	WORD $0x4ebfd4e9 // fsub v9.4s, v7.4s, v31.4s
+	WORD $0x6e39dd0a // fmul v10.4s, v8.4s, v25.4s
+	WORD $0x6e39dd2b // fmul v11.4s, v9.4s, v25.4s
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	WORD $0x6e38dd08 // fmul v8.4s, v8.4s, v24.4s
+	WORD $0x6e38dd29 // fmul v9.4s, v9.4s, v24.4s
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	WORD $0x6e24dee8 // fmul v8.4s, v23.4s, v4.4s
+	WORD $0x6e25dee9 // fmul v9.4s, v23.4s, v5.4s
+	WORD $0x4e36d508 // fadd v8.4s, v8.4s, v22.4s
+	WORD $0x4e36d529 // fadd v9.4s, v9.4s, v22.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e24dc8a // fmul v10.4s, v4.4s, v4.4s
+	WORD $0x6e25dcab // fmul v11.4s, v5.4s, v5.4s
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
+	WORD $0x6ebf84c6 // sub v6.4s, v6.4s, v31.4s
+	WORD $0x6ebf84e7 // sub v7.4s, v7.4s, v31.4s
+	WORD $0x4f3f04c8 // sshr v8.4s, v6.4s, #1
+	WORD $0x4f3f04e9 // sshr v9.4s, v7.4s, #1
+	WORD $0x6ea884c6 // sub v6.4s, v6.4s, v8.4s
+	WORD $0x6ea984e7 // sub v7.4s, v7.4s, v9.4s
 	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
 	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
 	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x4ebd84c6 // add v6.4s, v6.4s, v29.4s
+	WORD $0x4ebd84e7 // add v7.4s, v7.4s, v29.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
+	WORD $0x6e24fe44 // fdiv v4.4s, v18.4s, v4.4s
+	WORD $0x6e25fe45 // fdiv v5.4s, v18.4s, v5.4s
+	WORD $0x4ea4d7c4 // fsub v4.4s, v30.4s, v4.4s
+	WORD $0x4ea5d7c5 // fsub v5.4s, v30.4s, v5.4s
+	WORD $0x6e20dc06 // fmul v6.4s, v0.4s, v0.4s
+	WORD $0x6e21dc27 // fmul v7.4s, v1.4s, v1.4s
+	WORD $0x6e26de28 // fmul v8.4s, v17.4s, v6.4s
+	WORD $0x6e27de29 // fmul v9.4s, v17.4s, v7.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e2fd508 // fadd v8.4s, v8.4s, v15.4s
+	WORD $0x4e2fd529 // fadd v9.4s, v9.4s, v15.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e2ed508 // fadd v8.4s, v8.4s, v14.4s
+	WORD $0x4e2ed529 // fadd v9.4s, v9.4s, v14.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e2dd508 // fadd v8.4s, v8.4s, v13.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x6e26dc06 // fmul v6.4s, v0.4s, v6.4s
+	WORD $0x6e27dc27 // fmul v7.4s, v1.4s, v7.4s
 	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
-	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
-	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
-	FMOVQ 656(R3), F8
-	WORD $0x6e26fd06 // fdiv v6.4s, v8.4s, v6.4s
-	FMOVQ 656(R3), F8
-	WORD $0x6e27fd07 // fdiv v7.4s, v8.4s, v7.4s
-	WORD $0x4ea6d7c6 // fsub v6.4s, v30.4s, v6.4s
-	WORD $0x4ea7d7c7 // fsub v7.4s, v30.4s, v7.4s
-	FMOVQ 672(R3), F8
-	WORD $0x6ea4e504 // fcmgt v4.4s, v8.4s, v4.4s
-	FMOVQ 672(R3), F8
-	WORD $0x6ea5e505 // fcmgt v5.4s, v8.4s, v5.4s
-	WORD $0x6e661c44 // bsl v4.16b, v2.16b, v6.16b
-	WORD $0x6e671c65 // bsl v5.16b, v3.16b, v7.16b
-	FMOVQ 688(R3), F2
-	WORD $0x4e221c00 // and v0.16b, v0.16b, v2.16b
-	FMOVQ 688(R3), F2
-	WORD $0x4e221c21 // and v1.16b, v1.16b, v2.16b
-	WORD $0x4ea01c80 // orr v0.16b, v4.16b, v0.16b
-	WORD $0x4ea11ca1 // orr v1.16b, v5.16b, v1.16b
+	WORD $0x4e20d4c6 // fadd v6.4s, v6.4s, v0.4s
+	WORD $0x4e21d4e7 // fadd v7.4s, v7.4s, v1.4s
+	WORD $0x6ea2e582 // fcmgt v2.4s, v12.4s, v2.4s
+	WORD $0x6ea3e583 // fcmgt v3.4s, v12.4s, v3.4s
+	WORD $0x6e641cc2 // bsl v2.16b, v6.16b, v4.16b
+	WORD $0x6e651ce3 // bsl v3.16b, v7.16b, v5.16b
+	FMOVQ 688(R3), F4
+	WORD $0x4e241c00 // and v0.16b, v0.16b, v4.16b
+	FMOVQ 688(R3), F4
+	WORD $0x4e241c21 // and v1.16b, v1.16b, v4.16b
+	WORD $0x4ea01c40 // orr v0.16b, v2.16b, v0.16b
+	WORD $0x4ea11c61 // orr v1.16b, v3.16b, v1.16b
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
 	VLD1.P 32(R1), [V0.S4, V1.S4]
-	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
-	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
-	WORD $0x6e22df84 // fmul v4.4s, v28.4s, v2.4s
-	WORD $0x6e23df85 // fmul v5.4s, v28.4s, v3.4s
-	WORD $0x4e3bd484 // fadd v4.4s, v4.4s, v27.4s
-	WORD $0x4e3bd4a5 // fadd v5.4s, v5.4s, v27.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
-	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
-	WORD $0x4e39d4a5 // fadd v5.4s, v5.4s, v25.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
-	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
-	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
-	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
-	WORD $0x4e20d442 // fadd v2.4s, v2.4s, v0.4s
-	WORD $0x4e21d463 // fadd v3.4s, v3.4s, v1.4s
-	WORD $0x4e371c04 // and v4.16b, v0.16b, v23.16b
-	WORD $0x4e371c25 // and v5.16b, v1.16b, v23.16b
-	WORD $0x4e24d486 // fadd v6.4s, v4.4s, v4.4s
-	WORD $0x4e25d4a7 // fadd v7.4s, v5.4s, v5.4s
-	WORD $0x4eb6f4c6 // fmin v6.4s, v6.4s, v22.4s
-	WORD $0x4eb6f4e7 // fmin v7.4s, v7.4s, v22.4s
-	WORD $0x6e35dcc8 // fmul v8.4s, v6.4s, v21.4s
-	WORD $0x6e35dce9 // fmul v9.4s, v7.4s, v21.4s
-	WORD $0x4e3fd508 // fadd v8.4s, v8.4s, v31.4s
-	WORD $0x4e3fd529 // fadd v9.4s, v9.4s, v31.4s
-	WORD $0x4ebfd50a // fsub v10.4s, v8.4s, v31.4s
-	WORD $0x4ebfd52b // fsub v11.4s, v9.4s, v31.4s
-	WORD $0x6e34dd4c // fmul v12.4s, v10.4s, v20.4s
-	WORD $0x6e34dd6d // fmul v13.4s, v11.4s, v20.4s
-	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	WORD $0x4eadd4e7 // fsub v7.4s, v7.4s, v13.4s
-	WORD $0x6e33dd4a // fmul v10.4s, v10.4s, v19.4s
-	WORD $0x6e33dd6b // fmul v11.4s, v11.4s, v19.4s
-	WORD $0x4eaad4c6 // fsub v6.4s, v6.4s, v10.4s
-	WORD $0x4eabd4e7 // fsub v7.4s, v7.4s, v11.4s
-	WORD $0x6e26de4a // fmul v10.4s, v18.4s, v6.4s
-	WORD $0x6e27de4b // fmul v11.4s, v18.4s, v7.4s
-	WORD $0x4e31d54a // fadd v10.4s, v10.4s, v17.4s
-	WORD $0x4e31d56b // fadd v11.4s, v11.4s, v17.4s
-	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
-	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	WORD $0x4e30d54a // fadd v10.4s, v10.4s, v16.4s
-	WORD $0x4e30d56b // fadd v11.4s, v11.4s, v16.4s
-	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
-	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	WORD $0x4e2fd54a // fadd v10.4s, v10.4s, v15.4s
-	WORD $0x4e2fd56b // fadd v11.4s, v11.4s, v15.4s
-	WORD $0x6e26dd4a // fmul v10.4s, v10.4s, v6.4s
-	WORD $0x6e27dd6b // fmul v11.4s, v11.4s, v7.4s
-	WORD $0x4e2ed54a // fadd v10.4s, v10.4s, v14.4s
-	WORD $0x4e2ed56b // fadd v11.4s, v11.4s, v14.4s
-	WORD $0x6e26dccc // fmul v12.4s, v6.4s, v6.4s
-	WORD $0x6e27dced // fmul v13.4s, v7.4s, v7.4s
-	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
-	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
-	WORD $0x4e26d546 // fadd v6.4s, v10.4s, v6.4s
-	WORD $0x4e27d567 // fadd v7.4s, v11.4s, v7.4s
-	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
-	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
-	WORD $0x6ebf8508 // sub v8.4s, v8.4s, v31.4s
-	WORD $0x6ebf8529 // sub v9.4s, v9.4s, v31.4s
-	WORD $0x4f3f050a // sshr v10.4s, v8.4s, #1
-	WORD $0x4f3f052b // sshr v11.4s, v9.4s, #1
-	WORD $0x6eaa8508 // sub v8.4s, v8.4s, v10.4s
-	WORD $0x6eab8529 // sub v9.4s, v9.4s, v11.4s
-	WORD $0x4ebd854a // add v10.4s, v10.4s, v29.4s
-	WORD $0x4ebd856b // add v11.4s, v11.4s, v29.4s
-	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
-	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
+	WORD $0x4e3c1c02 // and v2.16b, v0.16b, v28.16b
+	WORD $0x4e3c1c23 // and v3.16b, v1.16b, v28.16b
+	WORD $0x4e22d444 // fadd v4.4s, v2.4s, v2.4s
+	WORD $0x4e23d465 // fadd v5.4s, v3.4s, v3.4s
+	WORD $0x4ebbf484 // fmin v4.4s, v4.4s, v27.4s
+	WORD $0x4ebbf4a5 // fmin v5.4s, v5.4s, v27.4s
+	WORD $0x6e3adc86 // fmul v6.4s, v4.4s, v26.4s
+	WORD $0x6e3adca7 // fmul v7.4s, v5.4s, v26.4s
+	WORD $0x4e3fd4c6 // fadd v6.4s, v6.4s, v31.4s
+	WORD $0x4e3fd4e7 // fadd v7.4s, v7.4s, v31.4s
+	WORD $0x4ebfd4c8 // fsub v8.4s, v6.4s, v31.4s
+	WORD $0x4ebfd4e9 // fsub v9.4s, v7.4s, v31.4s
+	WORD $0x6e39dd0a // fmul v10.4s, v8.4s, v25.4s
+	WORD $0x6e39dd2b // fmul v11.4s, v9.4s, v25.4s
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	WORD $0x6e38dd08 // fmul v8.4s, v8.4s, v24.4s
+	WORD $0x6e38dd29 // fmul v9.4s, v9.4s, v24.4s
+	WORD $0x4ea8d484 // fsub v4.4s, v4.4s, v8.4s
+	WORD $0x4ea9d4a5 // fsub v5.4s, v5.4s, v9.4s
+	WORD $0x6e24dee8 // fmul v8.4s, v23.4s, v4.4s
+	WORD $0x6e25dee9 // fmul v9.4s, v23.4s, v5.4s
+	WORD $0x4e36d508 // fadd v8.4s, v8.4s, v22.4s
+	WORD $0x4e36d529 // fadd v9.4s, v9.4s, v22.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e24dc8a // fmul v10.4s, v4.4s, v4.4s
+	WORD $0x6e25dcab // fmul v11.4s, v5.4s, v5.4s
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	WORD $0x6e2bdd29 // fmul v9.4s, v9.4s, v11.4s
+	WORD $0x4e24d504 // fadd v4.4s, v8.4s, v4.4s
+	WORD $0x4e25d525 // fadd v5.4s, v9.4s, v5.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
+	WORD $0x6ebf84c6 // sub v6.4s, v6.4s, v31.4s
+	WORD $0x6ebf84e7 // sub v7.4s, v7.4s, v31.4s
+	WORD $0x4f3f04c8 // sshr v8.4s, v6.4s, #1
+	WORD $0x4f3f04e9 // sshr v9.4s, v7.4s, #1
+	WORD $0x6ea884c6 // sub v6.4s, v6.4s, v8.4s
+	WORD $0x6ea984e7 // sub v7.4s, v7.4s, v9.4s
 	WORD $0x4ebd8508 // add v8.4s, v8.4s, v29.4s
 	WORD $0x4ebd8529 // add v9.4s, v9.4s, v29.4s
 	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
 	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
+	WORD $0x4ebd84c6 // add v6.4s, v6.4s, v29.4s
+	WORD $0x4ebd84e7 // add v7.4s, v7.4s, v29.4s
+	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4f3754e7 // shl v7.4s, v7.4s, #23
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x6e26dc84 // fmul v4.4s, v4.4s, v6.4s
+	WORD $0x6e27dca5 // fmul v5.4s, v5.4s, v7.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
+	WORD $0x6e24fe44 // fdiv v4.4s, v18.4s, v4.4s
+	WORD $0x6e25fe45 // fdiv v5.4s, v18.4s, v5.4s
+	WORD $0x4ea4d7c4 // fsub v4.4s, v30.4s, v4.4s
+	WORD $0x4ea5d7c5 // fsub v5.4s, v30.4s, v5.4s
+	WORD $0x6e20dc06 // fmul v6.4s, v0.4s, v0.4s
+	WORD $0x6e21dc27 // fmul v7.4s, v1.4s, v1.4s
+	WORD $0x6e26de28 // fmul v8.4s, v17.4s, v6.4s
+	WORD $0x6e27de29 // fmul v9.4s, v17.4s, v7.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e2fd508 // fadd v8.4s, v8.4s, v15.4s
+	WORD $0x4e2fd529 // fadd v9.4s, v9.4s, v15.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e2ed508 // fadd v8.4s, v8.4s, v14.4s
+	WORD $0x4e2ed529 // fadd v9.4s, v9.4s, v14.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e2dd508 // fadd v8.4s, v8.4s, v13.4s
+	WORD $0x4e2dd529 // fadd v9.4s, v9.4s, v13.4s
+	WORD $0x6e26dc06 // fmul v6.4s, v0.4s, v6.4s
+	WORD $0x6e27dc27 // fmul v7.4s, v1.4s, v7.4s
 	WORD $0x6e28dcc6 // fmul v6.4s, v6.4s, v8.4s
 	WORD $0x6e29dce7 // fmul v7.4s, v7.4s, v9.4s
-	WORD $0x4e3ed4c6 // fadd v6.4s, v6.4s, v30.4s
-	WORD $0x4e3ed4e7 // fadd v7.4s, v7.4s, v30.4s
-	FMOVQ 656(R3), F8
-	WORD $0x6e26fd06 // fdiv v6.4s, v8.4s, v6.4s
-	FMOVQ 656(R3), F8
-	WORD $0x6e27fd07 // fdiv v7.4s, v8.4s, v7.4s
-	WORD $0x4ea6d7c6 // fsub v6.4s, v30.4s, v6.4s
-	WORD $0x4ea7d7c7 // fsub v7.4s, v30.4s, v7.4s
-	FMOVQ 672(R3), F8
-	WORD $0x6ea4e504 // fcmgt v4.4s, v8.4s, v4.4s
-	FMOVQ 672(R3), F8
-	WORD $0x6ea5e505 // fcmgt v5.4s, v8.4s, v5.4s
-	WORD $0x6e661c44 // bsl v4.16b, v2.16b, v6.16b
-	WORD $0x6e671c65 // bsl v5.16b, v3.16b, v7.16b
-	FMOVQ 688(R3), F2
-	WORD $0x4e221c00 // and v0.16b, v0.16b, v2.16b
-	FMOVQ 688(R3), F2
-	WORD $0x4e221c21 // and v1.16b, v1.16b, v2.16b
-	WORD $0x4ea01c80 // orr v0.16b, v4.16b, v0.16b
-	WORD $0x4ea11ca1 // orr v1.16b, v5.16b, v1.16b
+	WORD $0x4e20d4c6 // fadd v6.4s, v6.4s, v0.4s
+	WORD $0x4e21d4e7 // fadd v7.4s, v7.4s, v1.4s
+	WORD $0x6ea2e582 // fcmgt v2.4s, v12.4s, v2.4s
+	WORD $0x6ea3e583 // fcmgt v3.4s, v12.4s, v3.4s
+	WORD $0x6e641cc2 // bsl v2.16b, v6.16b, v4.16b
+	WORD $0x6e651ce3 // bsl v3.16b, v7.16b, v5.16b
+	FMOVQ 688(R3), F4
+	WORD $0x4e241c00 // and v0.16b, v0.16b, v4.16b
+	FMOVQ 688(R3), F4
+	WORD $0x4e241c21 // and v1.16b, v1.16b, v4.16b
+	WORD $0x4ea01c40 // orr v0.16b, v2.16b, v0.16b
+	WORD $0x4ea11c61 // orr v1.16b, v3.16b, v1.16b
 	VST1.P [V0.S4], 16(R0)
 	VST1.P [V1.S4], 16(R0)
 	SUB $16, R2
@@ -959,118 +953,114 @@ single:
 	CMP $4, R2
 	BLT tail
 	VLD1.P 16(R1), [V0.S4]
-	WORD $0x6e20dc01 // fmul v1.4s, v0.4s, v0.4s
-	WORD $0x6e21df82 // fmul v2.4s, v28.4s, v1.4s
-	WORD $0x4e3bd442 // fadd v2.4s, v2.4s, v27.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
-	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
-	WORD $0x6e22dc21 // fmul v1.4s, v1.4s, v2.4s
-	WORD $0x4e20d421 // fadd v1.4s, v1.4s, v0.4s
-	WORD $0x4e371c02 // and v2.16b, v0.16b, v23.16b
-	WORD $0x4e22d443 // fadd v3.4s, v2.4s, v2.4s
-	WORD $0x4eb6f463 // fmin v3.4s, v3.4s, v22.4s
-	WORD $0x6e35dc64 // fmul v4.4s, v3.4s, v21.4s
-	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
-	WORD $0x4ebfd485 // fsub v5.4s, v4.4s, v31.4s
-	WORD $0x6e34dca6 // fmul v6.4s, v5.4s, v20.4s
-	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	WORD $0x6e33dca5 // fmul v5.4s, v5.4s, v19.4s
-	WORD $0x4ea5d463 // fsub v3.4s, v3.4s, v5.4s
-	WORD $0x6e23de45 // fmul v5.4s, v18.4s, v3.4s
-	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e2ed4a5 // fadd v5.4s, v5.4s, v14.4s
-	WORD $0x6e23dc66 // fmul v6.4s, v3.4s, v3.4s
-	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
-	WORD $0x4e23d4a3 // fadd v3.4s, v5.4s, v3.4s
-	WORD $0x4e3ed463 // fadd v3.4s, v3.4s, v30.4s
-	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
-	WORD $0x4f3f0485 // sshr v5.4s, v4.4s, #1
-	WORD $0x6ea58484 // sub v4.4s, v4.4s, v5.4s
-	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
-	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x4e3c1c01 // and v1.16b, v0.16b, v28.16b
+	WORD $0x4e21d422 // fadd v2.4s, v1.4s, v1.4s
+	WORD $0x4ebbf442 // fmin v2.4s, v2.4s, v27.4s
+	WORD $0x6e3adc43 // fmul v3.4s, v2.4s, v26.4s
+	WORD $0x4e3fd463 // fadd v3.4s, v3.4s, v31.4s
+	WORD $0x4ebfd464 // fsub v4.4s, v3.4s, v31.4s
+	WORD $0x6e39dc85 // fmul v5.4s, v4.4s, v25.4s
+	WORD $0x4ea5d442 // fsub v2.4s, v2.4s, v5.4s
+	WORD $0x6e38dc84 // fmul v4.4s, v4.4s, v24.4s
+	WORD $0x4ea4d442 // fsub v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dee4 // fmul v4.4s, v23.4s, v2.4s
+	WORD $0x4e36d484 // fadd v4.4s, v4.4s, v22.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
+	WORD $0x6e22dc45 // fmul v5.4s, v2.4s, v2.4s
+	WORD $0x6e25dc84 // fmul v4.4s, v4.4s, v5.4s
+	WORD $0x4e22d482 // fadd v2.4s, v4.4s, v2.4s
+	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
+	WORD $0x6ebf8463 // sub v3.4s, v3.4s, v31.4s
+	WORD $0x4f3f0464 // sshr v4.4s, v3.4s, #1
+	WORD $0x6ea48463 // sub v3.4s, v3.4s, v4.4s
 	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
 	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x4ebd8463 // add v3.4s, v3.4s, v29.4s
+	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
+	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
+	WORD $0x6e22fe42 // fdiv v2.4s, v18.4s, v2.4s
+	WORD $0x4ea2d7c2 // fsub v2.4s, v30.4s, v2.4s
+	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
+	WORD $0x6e23de24 // fmul v4.4s, v17.4s, v3.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e2ed484 // fadd v4.4s, v4.4s, v14.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e2dd484 // fadd v4.4s, v4.4s, v13.4s
+	WORD $0x6e23dc03 // fmul v3.4s, v0.4s, v3.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
-	WORD $0x4e3ed463 // fadd v3.4s, v3.4s, v30.4s
-	FMOVQ 656(R3), F4
-	WORD $0x6e23fc83 // fdiv v3.4s, v4.4s, v3.4s
-	WORD $0x4ea3d7c3 // fsub v3.4s, v30.4s, v3.4s
-	FMOVQ 672(R3), F4
-	WORD $0x6ea2e482 // fcmgt v2.4s, v4.4s, v2.4s
-	WORD $0x6e631c22 // bsl v2.16b, v1.16b, v3.16b
-	FMOVQ 688(R3), F1
-	WORD $0x4e211c00 // and v0.16b, v0.16b, v1.16b
-	WORD $0x4ea01c40 // orr v0.16b, v2.16b, v0.16b
+	WORD $0x4e20d463 // fadd v3.4s, v3.4s, v0.4s
+	WORD $0x6ea1e581 // fcmgt v1.4s, v12.4s, v1.4s
+	WORD $0x6e621c61 // bsl v1.16b, v3.16b, v2.16b
+	FMOVQ 688(R3), F2
+	WORD $0x4e221c00 // and v0.16b, v0.16b, v2.16b
+	WORD $0x4ea01c20 // orr v0.16b, v1.16b, v0.16b
 	VST1.P [V0.S4], 16(R0)
 	SUB $4, R2
 	B single
 tail:
 	CBZ R2, done
 	FMOVS.P 4(R1), F0
-	WORD $0x6e20dc01 // fmul v1.4s, v0.4s, v0.4s
-	WORD $0x6e21df82 // fmul v2.4s, v28.4s, v1.4s
-	WORD $0x4e3bd442 // fadd v2.4s, v2.4s, v27.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
-	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
-	WORD $0x6e22dc21 // fmul v1.4s, v1.4s, v2.4s
-	WORD $0x4e20d421 // fadd v1.4s, v1.4s, v0.4s
-	WORD $0x4e371c02 // and v2.16b, v0.16b, v23.16b
-	WORD $0x4e22d443 // fadd v3.4s, v2.4s, v2.4s
-	WORD $0x4eb6f463 // fmin v3.4s, v3.4s, v22.4s
-	WORD $0x6e35dc64 // fmul v4.4s, v3.4s, v21.4s
-	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
-	WORD $0x4ebfd485 // fsub v5.4s, v4.4s, v31.4s
-	WORD $0x6e34dca6 // fmul v6.4s, v5.4s, v20.4s
-	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	WORD $0x6e33dca5 // fmul v5.4s, v5.4s, v19.4s
-	WORD $0x4ea5d463 // fsub v3.4s, v3.4s, v5.4s
-	WORD $0x6e23de45 // fmul v5.4s, v18.4s, v3.4s
-	WORD $0x4e31d4a5 // fadd v5.4s, v5.4s, v17.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e30d4a5 // fadd v5.4s, v5.4s, v16.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e2fd4a5 // fadd v5.4s, v5.4s, v15.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e2ed4a5 // fadd v5.4s, v5.4s, v14.4s
-	WORD $0x6e23dc66 // fmul v6.4s, v3.4s, v3.4s
-	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
-	WORD $0x4e23d4a3 // fadd v3.4s, v5.4s, v3.4s
-	WORD $0x4e3ed463 // fadd v3.4s, v3.4s, v30.4s
-	WORD $0x6ebf8484 // sub v4.4s, v4.4s, v31.4s
-	WORD $0x4f3f0485 // sshr v5.4s, v4.4s, #1
-	WORD $0x6ea58484 // sub v4.4s, v4.4s, v5.4s
-	WORD $0x4ebd84a5 // add v5.4s, v5.4s, v29.4s
-	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
+	WORD $0x4e3c1c01 // and v1.16b, v0.16b, v28.16b
+	WORD $0x4e21d422 // fadd v2.4s, v1.4s, v1.4s
+	WORD $0x4ebbf442 // fmin v2.4s, v2.4s, v27.4s
+	WORD $0x6e3adc43 // fmul v3.4s, v2.4s, v26.4s
+	WORD $0x4e3fd463 // fadd v3.4s, v3.4s, v31.4s
+	WORD $0x4ebfd464 // fsub v4.4s, v3.4s, v31.4s
+	WORD $0x6e39dc85 // fmul v5.4s, v4.4s, v25.4s
+	WORD $0x4ea5d442 // fsub v2.4s, v2.4s, v5.4s
+	WORD $0x6e38dc84 // fmul v4.4s, v4.4s, v24.4s
+	WORD $0x4ea4d442 // fsub v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dee4 // fmul v4.4s, v23.4s, v2.4s
+	WORD $0x4e36d484 // fadd v4.4s, v4.4s, v22.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
+	WORD $0x6e22dc45 // fmul v5.4s, v2.4s, v2.4s
+	WORD $0x6e25dc84 // fmul v4.4s, v4.4s, v5.4s
+	WORD $0x4e22d482 // fadd v2.4s, v4.4s, v2.4s
+	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
+	WORD $0x6ebf8463 // sub v3.4s, v3.4s, v31.4s
+	WORD $0x4f3f0464 // sshr v4.4s, v3.4s, #1
+	WORD $0x6ea48463 // sub v3.4s, v3.4s, v4.4s
 	WORD $0x4ebd8484 // add v4.4s, v4.4s, v29.4s
 	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
+	WORD $0x4ebd8463 // add v3.4s, v3.4s, v29.4s
+	WORD $0x4f375463 // shl v3.4s, v3.4s, #23
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x6e23dc42 // fmul v2.4s, v2.4s, v3.4s
+	WORD $0x4e3ed442 // fadd v2.4s, v2.4s, v30.4s
+	WORD $0x6e22fe42 // fdiv v2.4s, v18.4s, v2.4s
+	WORD $0x4ea2d7c2 // fsub v2.4s, v30.4s, v2.4s
+	WORD $0x6e20dc03 // fmul v3.4s, v0.4s, v0.4s
+	WORD $0x6e23de24 // fmul v4.4s, v17.4s, v3.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e2fd484 // fadd v4.4s, v4.4s, v15.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e2ed484 // fadd v4.4s, v4.4s, v14.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e2dd484 // fadd v4.4s, v4.4s, v13.4s
+	WORD $0x6e23dc03 // fmul v3.4s, v0.4s, v3.4s
 	WORD $0x6e24dc63 // fmul v3.4s, v3.4s, v4.4s
-	WORD $0x4e3ed463 // fadd v3.4s, v3.4s, v30.4s
-	FMOVQ 656(R3), F4
-	WORD $0x6e23fc83 // fdiv v3.4s, v4.4s, v3.4s
-	WORD $0x4ea3d7c3 // fsub v3.4s, v30.4s, v3.4s
-	FMOVQ 672(R3), F4
-	WORD $0x6ea2e482 // fcmgt v2.4s, v4.4s, v2.4s
-	WORD $0x6e631c22 // bsl v2.16b, v1.16b, v3.16b
-	FMOVQ 688(R3), F1
-	WORD $0x4e211c00 // and v0.16b, v0.16b, v1.16b
-	WORD $0x4ea01c40 // orr v0.16b, v2.16b, v0.16b
+	WORD $0x4e20d463 // fadd v3.4s, v3.4s, v0.4s
+	WORD $0x6ea1e581 // fcmgt v1.4s, v12.4s, v1.4s
+	WORD $0x6e621c61 // bsl v1.16b, v3.16b, v2.16b
+	FMOVQ 688(R3), F2
+	WORD $0x4e221c00 // and v0.16b, v0.16b, v2.16b
+	WORD $0x4ea01c20 // orr v0.16b, v1.16b, v0.16b
 	FMOVS.P F0, 4(R0)
 	SUB $1, R2
 	B tail
@@ -2015,706 +2005,696 @@ TEXT ·geluErfNEON(SB), NOSPLIT, $0-48
 	MOVD $transcendconst<>(SB), R3
 	FMOVQ 256(R3), F31
 	FMOVQ 64(R3), F30
-	FMOVQ 1152(R3), F29
+	FMOVQ 1056(R3), F29
 	FMOVQ 80(R3), F28
-	FMOVQ 1136(R3), F27
-	FMOVQ 1120(R3), F26
-	FMOVQ 1104(R3), F25
-	FMOVQ 896(R3), F24
-	FMOVQ 864(R3), F23
-	FMOVQ 848(R3), F22
-	FMOVQ 400(R3), F21
-	FMOVQ 576(R3), F20
+	FMOVQ 704(R3), F27
+	FMOVQ 1040(R3), F26
+	FMOVQ 1024(R3), F25
+	FMOVQ 1008(R3), F24
+	FMOVQ 992(R3), F23
+	FMOVQ 976(R3), F22
+	FMOVQ 960(R3), F21
+	FMOVQ 816(R3), F20
 	FMOVQ 800(R3), F19
-	FMOVQ 816(R3), F18
+	FMOVQ 832(R3), F18
+	FMOVQ 848(R3), F17
+	FMOVQ 864(R3), F16
 loop:
 	CMP $16, R2
 	BLT single
 	VLD1.P 32(R1), [V0.S4, V1.S4]
-	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
-	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
-	WORD $0x6e22df64 // fmul v4.4s, v27.4s, v2.4s
-	WORD $0x6e23df65 // fmul v5.4s, v27.4s, v3.4s
-	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
-	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
-	WORD $0x4e39d4a5 // fadd v5.4s, v5.4s, v25.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e37d484 // fadd v4.4s, v4.4s, v23.4s
-	WORD $0x4e37d4a5 // fadd v5.4s, v5.4s, v23.4s
-	WORD $0x6e22dc82 // fmul v2.4s, v4.4s, v2.4s
-	WORD $0x6e23dca3 // fmul v3.4s, v5.4s, v3.4s
-	WORD $0x4e36d442 // fadd v2.4s, v2.4s, v22.4s
-	WORD $0x4e36d463 // fadd v3.4s, v3.4s, v22.4s
-	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
-	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
-	WORD $0x4e35d442 // fadd v2.4s, v2.4s, v21.4s
-	WORD $0x4e35d463 // fadd v3.4s, v3.4s, v21.4s
-	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
-	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
-	WORD $0x4e341c04 // and v4.16b, v0.16b, v20.16b
-	WORD $0x4e341c25 // and v5.16b, v1.16b, v20.16b
-	WORD $0x4eb3f486 // fmin v6.4s, v4.4s, v19.4s
-	WORD $0x4eb3f4a7 // fmin v7.4s, v5.4s, v19.4s
-	WORD $0x4e3fd4c8 // fadd v8.4s, v6.4s, v31.4s
-	WORD $0x4e3fd4e9 // fadd v9.4s, v7.4s, v31.4s
-	WORD $0x6e28ffe8 // fdiv v8.4s, v31.4s, v8.4s
-	WORD $0x6e29ffe9 // fdiv v9.4s, v31.4s, v9.4s
-	WORD $0x4eb2d508 // fsub v8.4s, v8.4s, v18.4s
-	WORD $0x4eb2d529 // fsub v9.4s, v9.4s, v18.4s
-	FMOVQ 832(R3), F10
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	FMOVQ 832(R3), F11
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 880(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 880(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 912(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 912(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 928(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 928(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 944(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 944(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 960(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 960(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 976(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 976(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 992(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 992(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1008(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1008(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1024(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1024(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1040(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1040(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1056(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1056(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 1072(R3), F10
+	WORD $0x4e3b1c02 // and v2.16b, v0.16b, v27.16b
+	WORD $0x4e3b1c23 // and v3.16b, v1.16b, v27.16b
+	WORD $0x4ebaf444 // fmin v4.4s, v2.4s, v26.4s
+	WORD $0x4ebaf465 // fmin v5.4s, v3.4s, v26.4s
+	WORD $0x4e3fd486 // fadd v6.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a7 // fadd v7.4s, v5.4s, v31.4s
+	WORD $0x6e26ffe6 // fdiv v6.4s, v31.4s, v6.4s
+	WORD $0x6e27ffe7 // fdiv v7.4s, v31.4s, v7.4s
+	WORD $0x4eb9d4c6 // fsub v6.4s, v6.4s, v25.4s
+	WORD $0x4eb9d4e7 // fsub v7.4s, v7.4s, v25.4s
+	WORD $0x6e26df08 // fmul v8.4s, v24.4s, v6.4s
+	WORD $0x6e27df09 // fmul v9.4s, v24.4s, v7.4s
+	WORD $0x4e37d508 // fadd v8.4s, v8.4s, v23.4s
+	WORD $0x4e37d529 // fadd v9.4s, v9.4s, v23.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e36d508 // fadd v8.4s, v8.4s, v22.4s
+	WORD $0x4e36d529 // fadd v9.4s, v9.4s, v22.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
+	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e31d508 // fadd v8.4s, v8.4s, v17.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	FMOVQ 880(R3), F10
 	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
-	FMOVQ 1072(R3), F10
+	FMOVQ 880(R3), F10
 	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
-	FMOVQ 1088(R3), F10
-	WORD $0x4e2a1cca // and v10.16b, v6.16b, v10.16b
-	FMOVQ 1088(R3), F11
-	WORD $0x4e2b1ceb // and v11.16b, v7.16b, v11.16b
-	WORD $0x4eaad4cc // fsub v12.4s, v6.4s, v10.4s
-	WORD $0x4eabd4ed // fsub v13.4s, v7.4s, v11.4s
-	WORD $0x6e2add4e // fmul v14.4s, v10.4s, v10.4s
-	WORD $0x6e2bdd6f // fmul v15.4s, v11.4s, v11.4s
-	WORD $0x6e3dddce // fmul v14.4s, v14.4s, v29.4s
-	WORD $0x6e3dddef // fmul v15.4s, v15.4s, v29.4s
-	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
-	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
-	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	WORD $0x6e3ddcc6 // fmul v6.4s, v6.4s, v29.4s
-	WORD $0x6e3ddce7 // fmul v7.4s, v7.4s, v29.4s
-	WORD $0x4e26d5ca // fadd v10.4s, v14.4s, v6.4s
-	WORD $0x4e27d5eb // fadd v11.4s, v15.4s, v7.4s
-	FMOVQ 128(R3), F12
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	FMOVQ 896(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 896(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	FMOVQ 912(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 912(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 928(R3), F8
+	WORD $0x4e28d4c6 // fadd v6.4s, v6.4s, v8.4s
+	FMOVQ 928(R3), F8
+	WORD $0x4e28d4e7 // fadd v7.4s, v7.4s, v8.4s
+	FMOVQ 944(R3), F8
+	WORD $0x4e281c88 // and v8.16b, v4.16b, v8.16b
+	FMOVQ 944(R3), F9
+	WORD $0x4e291ca9 // and v9.16b, v5.16b, v9.16b
+	WORD $0x4ea8d48a // fsub v10.4s, v4.4s, v8.4s
+	WORD $0x4ea9d4ab // fsub v11.4s, v5.4s, v9.4s
+	WORD $0x6e28dd0c // fmul v12.4s, v8.4s, v8.4s
+	WORD $0x6e29dd2d // fmul v13.4s, v9.4s, v9.4s
+	WORD $0x6e3ddd8c // fmul v12.4s, v12.4s, v29.4s
+	WORD $0x6e3dddad // fmul v13.4s, v13.4s, v29.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	WORD $0x6e3ddc84 // fmul v4.4s, v4.4s, v29.4s
+	WORD $0x6e3ddca5 // fmul v5.4s, v5.4s, v29.4s
+	WORD $0x4e24d588 // fadd v8.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a9 // fadd v9.4s, v13.4s, v5.4s
+	FMOVQ 128(R3), F10
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	FMOVQ 128(R3), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	WORD $0x4e3ed508 // fadd v8.4s, v8.4s, v30.4s
+	WORD $0x4e3ed529 // fadd v9.4s, v9.4s, v30.4s
+	WORD $0x4ebed50a // fsub v10.4s, v8.4s, v30.4s
+	WORD $0x4ebed52b // fsub v11.4s, v9.4s, v30.4s
+	FMOVQ 144(R3), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 144(R3), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	WORD $0x4eafd5ad // fsub v13.4s, v13.4s, v15.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	FMOVQ 160(R3), F12
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
-	FMOVQ 128(R3), F12
+	FMOVQ 160(R3), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	WORD $0x4e3ed54a // fadd v10.4s, v10.4s, v30.4s
-	WORD $0x4e3ed56b // fadd v11.4s, v11.4s, v30.4s
-	WORD $0x4ebed54c // fsub v12.4s, v10.4s, v30.4s
-	WORD $0x4ebed56d // fsub v13.4s, v11.4s, v30.4s
-	FMOVQ 144(R3), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 144(R3), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	WORD $0x4eb0d5ce // fsub v14.4s, v14.4s, v16.4s
-	WORD $0x4eb1d5ef // fsub v15.4s, v15.4s, v17.4s
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	FMOVQ 160(R3), F14
-	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
-	FMOVQ 160(R3), F14
-	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	WORD $0x4eadd4e7 // fsub v7.4s, v7.4s, v13.4s
-	FMOVQ 176(R3), F12
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	FMOVQ 176(R3), F13
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 192(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 192(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 208(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 208(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 224(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 224(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 240(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 240(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dcce // fmul v14.4s, v6.4s, v6.4s
-	WORD $0x6e27dcef // fmul v15.4s, v7.4s, v7.4s
-	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
-	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
-	WORD $0x4e26d586 // fadd v6.4s, v12.4s, v6.4s
-	WORD $0x4e27d5a7 // fadd v7.4s, v13.4s, v7.4s
-	WORD $0x4e3fd4c6 // fadd v6.4s, v6.4s, v31.4s
-	WORD $0x4e3fd4e7 // fadd v7.4s, v7.4s, v31.4s
-	WORD $0x6ebe854a // sub v10.4s, v10.4s, v30.4s
-	WORD $0x6ebe856b // sub v11.4s, v11.4s, v30.4s
-	WORD $0x4f3f054c // sshr v12.4s, v10.4s, #1
-	WORD $0x4f3f056d // sshr v13.4s, v11.4s, #1
-	WORD $0x6eac854a // sub v10.4s, v10.4s, v12.4s
-	WORD $0x6ead856b // sub v11.4s, v11.4s, v13.4s
-	WORD $0x4ebc858c // add v12.4s, v12.4s, v28.4s
-	WORD $0x4ebc85ad // add v13.4s, v13.4s, v28.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	FMOVQ 176(R3), F10
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	FMOVQ 176(R3), F11
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 192(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 192(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 208(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 208(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 224(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 224(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 240(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 240(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dc8c // fmul v12.4s, v4.4s, v4.4s
+	WORD $0x6e25dcad // fmul v13.4s, v5.4s, v5.4s
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	WORD $0x4e24d544 // fadd v4.4s, v10.4s, v4.4s
+	WORD $0x4e25d565 // fadd v5.4s, v11.4s, v5.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x6ebe8508 // sub v8.4s, v8.4s, v30.4s
+	WORD $0x6ebe8529 // sub v9.4s, v9.4s, v30.4s
+	WORD $0x4f3f050a // sshr v10.4s, v8.4s, #1
+	WORD $0x4f3f052b // sshr v11.4s, v9.4s, #1
+	WORD $0x6eaa8508 // sub v8.4s, v8.4s, v10.4s
+	WORD $0x6eab8529 // sub v9.4s, v9.4s, v11.4s
 	WORD $0x4ebc854a // add v10.4s, v10.4s, v28.4s
 	WORD $0x4ebc856b // add v11.4s, v11.4s, v28.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
-	WORD $0x6e2ddce7 // fmul v7.4s, v7.4s, v13.4s
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	WORD $0x4ea0e808 // fcmlt v8.4s, v0.4s, #0.0
-	WORD $0x4ea0e829 // fcmlt v9.4s, v1.4s, #0.0
-	FMOVQ 688(R3), F10
-	WORD $0x6e2a1cca // eor v10.16b, v6.16b, v10.16b
-	FMOVQ 688(R3), F11
-	WORD $0x6e2b1ceb // eor v11.16b, v7.16b, v11.16b
-	WORD $0x4ea6d400 // fsub v0.4s, v0.4s, v6.4s
-	WORD $0x4ea7d421 // fsub v1.4s, v1.4s, v7.4s
-	WORD $0x6e601d48 // bsl v8.16b, v10.16b, v0.16b
-	WORD $0x6e611d69 // bsl v9.16b, v11.16b, v1.16b
-	FMOVQ 1168(R3), F0
-	WORD $0x6ea4e400 // fcmgt v0.4s, v0.4s, v4.4s
-	FMOVQ 1168(R3), F1
-	WORD $0x6ea5e421 // fcmgt v1.4s, v1.4s, v5.4s
-	WORD $0x6e681c40 // bsl v0.16b, v2.16b, v8.16b
-	WORD $0x6e691c61 // bsl v1.16b, v3.16b, v9.16b
-	VST1.P [V0.S4], 16(R0)
-	VST1.P [V1.S4], 16(R0)
+	WORD $0x4ebc8508 // add v8.4s, v8.4s, v28.4s
+	WORD $0x4ebc8529 // add v9.4s, v9.4s, v28.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4ea0e806 // fcmlt v6.4s, v0.4s, #0.0
+	WORD $0x4ea0e827 // fcmlt v7.4s, v1.4s, #0.0
+	FMOVQ 688(R3), F8
+	WORD $0x6e281c88 // eor v8.16b, v4.16b, v8.16b
+	FMOVQ 688(R3), F9
+	WORD $0x6e291ca9 // eor v9.16b, v5.16b, v9.16b
+	WORD $0x4ea4d404 // fsub v4.4s, v0.4s, v4.4s
+	WORD $0x4ea5d425 // fsub v5.4s, v1.4s, v5.4s
+	WORD $0x6e641d06 // bsl v6.16b, v8.16b, v4.16b
+	WORD $0x6e651d27 // bsl v7.16b, v9.16b, v5.16b
+	WORD $0x6e20dc04 // fmul v4.4s, v0.4s, v0.4s
+	WORD $0x6e21dc25 // fmul v5.4s, v1.4s, v1.4s
+	FMOVQ 1072(R3), F8
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	FMOVQ 1072(R3), F9
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1088(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1088(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1104(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1104(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1120(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1120(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1136(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1136(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 1152(R3), F8
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ 1152(R3), F8
+	WORD $0x4e28d4a5 // fadd v5.4s, v5.4s, v8.4s
+	WORD $0x6e24dc04 // fmul v4.4s, v0.4s, v4.4s
+	WORD $0x6e25dc25 // fmul v5.4s, v1.4s, v5.4s
+	FMOVQ 400(R3), F8
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ 400(R3), F8
+	WORD $0x4e28d4a5 // fadd v5.4s, v5.4s, v8.4s
+	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
+	WORD $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
+	FMOVQ 1168(R3), F4
+	WORD $0x6ea2e482 // fcmgt v2.4s, v4.4s, v2.4s
+	FMOVQ 1168(R3), F4
+	WORD $0x6ea3e483 // fcmgt v3.4s, v4.4s, v3.4s
+	WORD $0x6e661c02 // bsl v2.16b, v0.16b, v6.16b
+	WORD $0x6e671c23 // bsl v3.16b, v1.16b, v7.16b
+	VST1.P [V2.S4], 16(R0)
+	VST1.P [V3.S4], 16(R0)
 	VLD1.P 32(R1), [V0.S4, V1.S4]
-	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
-	WORD $0x6e21dc23 // fmul v3.4s, v1.4s, v1.4s
-	WORD $0x6e22df64 // fmul v4.4s, v27.4s, v2.4s
-	WORD $0x6e23df65 // fmul v5.4s, v27.4s, v3.4s
-	WORD $0x4e3ad484 // fadd v4.4s, v4.4s, v26.4s
-	WORD $0x4e3ad4a5 // fadd v5.4s, v5.4s, v26.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e39d484 // fadd v4.4s, v4.4s, v25.4s
-	WORD $0x4e39d4a5 // fadd v5.4s, v5.4s, v25.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e38d484 // fadd v4.4s, v4.4s, v24.4s
-	WORD $0x4e38d4a5 // fadd v5.4s, v5.4s, v24.4s
-	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
-	WORD $0x6e23dca5 // fmul v5.4s, v5.4s, v3.4s
-	WORD $0x4e37d484 // fadd v4.4s, v4.4s, v23.4s
-	WORD $0x4e37d4a5 // fadd v5.4s, v5.4s, v23.4s
-	WORD $0x6e22dc82 // fmul v2.4s, v4.4s, v2.4s
-	WORD $0x6e23dca3 // fmul v3.4s, v5.4s, v3.4s
-	WORD $0x4e36d442 // fadd v2.4s, v2.4s, v22.4s
-	WORD $0x4e36d463 // fadd v3.4s, v3.4s, v22.4s
-	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
-	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
-	WORD $0x4e35d442 // fadd v2.4s, v2.4s, v21.4s
-	WORD $0x4e35d463 // fadd v3.4s, v3.4s, v21.4s
-	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
-	WORD $0x6e23dc23 // fmul v3.4s, v1.4s, v3.4s
-	WORD $0x4e341c04 // and v4.16b, v0.16b, v20.16b
-	WORD $0x4e341c25 // and v5.16b, v1.16b, v20.16b
-	WORD $0x4eb3f486 // fmin v6.4s, v4.4s, v19.4s
-	WORD $0x4eb3f4a7 // fmin v7.4s, v5.4s, v19.4s
-	WORD $0x4e3fd4c8 // fadd v8.4s, v6.4s, v31.4s
-	WORD $0x4e3fd4e9 // fadd v9.4s, v7.4s, v31.4s
-	WORD $0x6e28ffe8 // fdiv v8.4s, v31.4s, v8.4s
-	WORD $0x6e29ffe9 // fdiv v9.4s, v31.4s, v9.4s
-	WORD $0x4eb2d508 // fsub v8.4s, v8.4s, v18.4s
-	WORD $0x4eb2d529 // fsub v9.4s, v9.4s, v18.4s
-	FMOVQ 832(R3), F10
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	FMOVQ 832(R3), F11
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 880(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 880(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 912(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 912(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 928(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 928(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 944(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 944(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 960(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 960(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 976(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 976(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 992(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 992(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1008(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1008(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1024(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1024(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1040(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1040(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd4a // fmul v10.4s, v10.4s, v8.4s
-	WORD $0x6e29dd6b // fmul v11.4s, v11.4s, v9.4s
-	FMOVQ 1056(R3), F12
-	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
-	FMOVQ 1056(R3), F12
-	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
-	WORD $0x6e28dd48 // fmul v8.4s, v10.4s, v8.4s
-	WORD $0x6e29dd69 // fmul v9.4s, v11.4s, v9.4s
-	FMOVQ 1072(R3), F10
+	WORD $0x4e3b1c02 // and v2.16b, v0.16b, v27.16b
+	WORD $0x4e3b1c23 // and v3.16b, v1.16b, v27.16b
+	WORD $0x4ebaf444 // fmin v4.4s, v2.4s, v26.4s
+	WORD $0x4ebaf465 // fmin v5.4s, v3.4s, v26.4s
+	WORD $0x4e3fd486 // fadd v6.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a7 // fadd v7.4s, v5.4s, v31.4s
+	WORD $0x6e26ffe6 // fdiv v6.4s, v31.4s, v6.4s
+	WORD $0x6e27ffe7 // fdiv v7.4s, v31.4s, v7.4s
+	WORD $0x4eb9d4c6 // fsub v6.4s, v6.4s, v25.4s
+	WORD $0x4eb9d4e7 // fsub v7.4s, v7.4s, v25.4s
+	WORD $0x6e26df08 // fmul v8.4s, v24.4s, v6.4s
+	WORD $0x6e27df09 // fmul v9.4s, v24.4s, v7.4s
+	WORD $0x4e37d508 // fadd v8.4s, v8.4s, v23.4s
+	WORD $0x4e37d529 // fadd v9.4s, v9.4s, v23.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e36d508 // fadd v8.4s, v8.4s, v22.4s
+	WORD $0x4e36d529 // fadd v9.4s, v9.4s, v22.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e35d508 // fadd v8.4s, v8.4s, v21.4s
+	WORD $0x4e35d529 // fadd v9.4s, v9.4s, v21.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e34d508 // fadd v8.4s, v8.4s, v20.4s
+	WORD $0x4e34d529 // fadd v9.4s, v9.4s, v20.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e33d508 // fadd v8.4s, v8.4s, v19.4s
+	WORD $0x4e33d529 // fadd v9.4s, v9.4s, v19.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e32d508 // fadd v8.4s, v8.4s, v18.4s
+	WORD $0x4e32d529 // fadd v9.4s, v9.4s, v18.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e31d508 // fadd v8.4s, v8.4s, v17.4s
+	WORD $0x4e31d529 // fadd v9.4s, v9.4s, v17.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	WORD $0x4e30d508 // fadd v8.4s, v8.4s, v16.4s
+	WORD $0x4e30d529 // fadd v9.4s, v9.4s, v16.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	FMOVQ 880(R3), F10
 	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
-	FMOVQ 1072(R3), F10
+	FMOVQ 880(R3), F10
 	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
-	FMOVQ 1088(R3), F10
-	WORD $0x4e2a1cca // and v10.16b, v6.16b, v10.16b
-	FMOVQ 1088(R3), F11
-	WORD $0x4e2b1ceb // and v11.16b, v7.16b, v11.16b
-	WORD $0x4eaad4cc // fsub v12.4s, v6.4s, v10.4s
-	WORD $0x4eabd4ed // fsub v13.4s, v7.4s, v11.4s
-	WORD $0x6e2add4e // fmul v14.4s, v10.4s, v10.4s
-	WORD $0x6e2bdd6f // fmul v15.4s, v11.4s, v11.4s
-	WORD $0x6e3dddce // fmul v14.4s, v14.4s, v29.4s
-	WORD $0x6e3dddef // fmul v15.4s, v15.4s, v29.4s
-	WORD $0x4e2ad4c6 // fadd v6.4s, v6.4s, v10.4s
-	WORD $0x4e2bd4e7 // fadd v7.4s, v7.4s, v11.4s
-	WORD $0x6e26dd86 // fmul v6.4s, v12.4s, v6.4s
-	WORD $0x6e27dda7 // fmul v7.4s, v13.4s, v7.4s
-	WORD $0x6e3ddcc6 // fmul v6.4s, v6.4s, v29.4s
-	WORD $0x6e3ddce7 // fmul v7.4s, v7.4s, v29.4s
-	WORD $0x4e26d5ca // fadd v10.4s, v14.4s, v6.4s
-	WORD $0x4e27d5eb // fadd v11.4s, v15.4s, v7.4s
-	FMOVQ 128(R3), F12
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	FMOVQ 896(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 896(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e26dd08 // fmul v8.4s, v8.4s, v6.4s
+	WORD $0x6e27dd29 // fmul v9.4s, v9.4s, v7.4s
+	FMOVQ 912(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 912(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
+	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
+	FMOVQ 928(R3), F8
+	WORD $0x4e28d4c6 // fadd v6.4s, v6.4s, v8.4s
+	FMOVQ 928(R3), F8
+	WORD $0x4e28d4e7 // fadd v7.4s, v7.4s, v8.4s
+	FMOVQ 944(R3), F8
+	WORD $0x4e281c88 // and v8.16b, v4.16b, v8.16b
+	FMOVQ 944(R3), F9
+	WORD $0x4e291ca9 // and v9.16b, v5.16b, v9.16b
+	WORD $0x4ea8d48a // fsub v10.4s, v4.4s, v8.4s
+	WORD $0x4ea9d4ab // fsub v11.4s, v5.4s, v9.4s
+	WORD $0x6e28dd0c // fmul v12.4s, v8.4s, v8.4s
+	WORD $0x6e29dd2d // fmul v13.4s, v9.4s, v9.4s
+	WORD $0x6e3ddd8c // fmul v12.4s, v12.4s, v29.4s
+	WORD $0x6e3dddad // fmul v13.4s, v13.4s, v29.4s
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	WORD $0x4e29d4a5 // fadd v5.4s, v5.4s, v9.4s
+	WORD $0x6e24dd44 // fmul v4.4s, v10.4s, v4.4s
+	WORD $0x6e25dd65 // fmul v5.4s, v11.4s, v5.4s
+	WORD $0x6e3ddc84 // fmul v4.4s, v4.4s, v29.4s
+	WORD $0x6e3ddca5 // fmul v5.4s, v5.4s, v29.4s
+	WORD $0x4e24d588 // fadd v8.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a9 // fadd v9.4s, v13.4s, v5.4s
+	FMOVQ 128(R3), F10
+	WORD $0x6e2add08 // fmul v8.4s, v8.4s, v10.4s
+	FMOVQ 128(R3), F10
+	WORD $0x6e2add29 // fmul v9.4s, v9.4s, v10.4s
+	WORD $0x4e3ed508 // fadd v8.4s, v8.4s, v30.4s
+	WORD $0x4e3ed529 // fadd v9.4s, v9.4s, v30.4s
+	WORD $0x4ebed50a // fsub v10.4s, v8.4s, v30.4s
+	WORD $0x4ebed52b // fsub v11.4s, v9.4s, v30.4s
+	FMOVQ 144(R3), F14
+	WORD $0x6e2edd4e // fmul v14.4s, v10.4s, v14.4s
+	FMOVQ 144(R3), F15
+	WORD $0x6e2fdd6f // fmul v15.4s, v11.4s, v15.4s
+	WORD $0x4eaed58c // fsub v12.4s, v12.4s, v14.4s
+	WORD $0x4eafd5ad // fsub v13.4s, v13.4s, v15.4s
+	WORD $0x4e24d584 // fadd v4.4s, v12.4s, v4.4s
+	WORD $0x4e25d5a5 // fadd v5.4s, v13.4s, v5.4s
+	FMOVQ 160(R3), F12
 	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
-	FMOVQ 128(R3), F12
+	FMOVQ 160(R3), F12
 	WORD $0x6e2cdd6b // fmul v11.4s, v11.4s, v12.4s
-	WORD $0x4e3ed54a // fadd v10.4s, v10.4s, v30.4s
-	WORD $0x4e3ed56b // fadd v11.4s, v11.4s, v30.4s
-	WORD $0x4ebed54c // fsub v12.4s, v10.4s, v30.4s
-	WORD $0x4ebed56d // fsub v13.4s, v11.4s, v30.4s
-	FMOVQ 144(R3), F16
-	WORD $0x6e30dd90 // fmul v16.4s, v12.4s, v16.4s
-	FMOVQ 144(R3), F17
-	WORD $0x6e31ddb1 // fmul v17.4s, v13.4s, v17.4s
-	WORD $0x4eb0d5ce // fsub v14.4s, v14.4s, v16.4s
-	WORD $0x4eb1d5ef // fsub v15.4s, v15.4s, v17.4s
-	WORD $0x4e26d5c6 // fadd v6.4s, v14.4s, v6.4s
-	WORD $0x4e27d5e7 // fadd v7.4s, v15.4s, v7.4s
-	FMOVQ 160(R3), F14
-	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
-	FMOVQ 160(R3), F14
-	WORD $0x6e2eddad // fmul v13.4s, v13.4s, v14.4s
-	WORD $0x4eacd4c6 // fsub v6.4s, v6.4s, v12.4s
-	WORD $0x4eadd4e7 // fsub v7.4s, v7.4s, v13.4s
-	FMOVQ 176(R3), F12
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	FMOVQ 176(R3), F13
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 192(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 192(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 208(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 208(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 224(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 224(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dd8c // fmul v12.4s, v12.4s, v6.4s
-	WORD $0x6e27ddad // fmul v13.4s, v13.4s, v7.4s
-	FMOVQ 240(R3), F14
-	WORD $0x4e2ed58c // fadd v12.4s, v12.4s, v14.4s
-	FMOVQ 240(R3), F14
-	WORD $0x4e2ed5ad // fadd v13.4s, v13.4s, v14.4s
-	WORD $0x6e26dcce // fmul v14.4s, v6.4s, v6.4s
-	WORD $0x6e27dcef // fmul v15.4s, v7.4s, v7.4s
-	WORD $0x6e2edd8c // fmul v12.4s, v12.4s, v14.4s
-	WORD $0x6e2fddad // fmul v13.4s, v13.4s, v15.4s
-	WORD $0x4e26d586 // fadd v6.4s, v12.4s, v6.4s
-	WORD $0x4e27d5a7 // fadd v7.4s, v13.4s, v7.4s
-	WORD $0x4e3fd4c6 // fadd v6.4s, v6.4s, v31.4s
-	WORD $0x4e3fd4e7 // fadd v7.4s, v7.4s, v31.4s
-	WORD $0x6ebe854a // sub v10.4s, v10.4s, v30.4s
-	WORD $0x6ebe856b // sub v11.4s, v11.4s, v30.4s
-	WORD $0x4f3f054c // sshr v12.4s, v10.4s, #1
-	WORD $0x4f3f056d // sshr v13.4s, v11.4s, #1
-	WORD $0x6eac854a // sub v10.4s, v10.4s, v12.4s
-	WORD $0x6ead856b // sub v11.4s, v11.4s, v13.4s
-	WORD $0x4ebc858c // add v12.4s, v12.4s, v28.4s
-	WORD $0x4ebc85ad // add v13.4s, v13.4s, v28.4s
-	WORD $0x4f37558c // shl v12.4s, v12.4s, #23
-	WORD $0x4f3755ad // shl v13.4s, v13.4s, #23
+	WORD $0x4eaad484 // fsub v4.4s, v4.4s, v10.4s
+	WORD $0x4eabd4a5 // fsub v5.4s, v5.4s, v11.4s
+	FMOVQ 176(R3), F10
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	FMOVQ 176(R3), F11
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 192(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 192(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 208(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 208(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 224(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 224(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dd4a // fmul v10.4s, v10.4s, v4.4s
+	WORD $0x6e25dd6b // fmul v11.4s, v11.4s, v5.4s
+	FMOVQ 240(R3), F12
+	WORD $0x4e2cd54a // fadd v10.4s, v10.4s, v12.4s
+	FMOVQ 240(R3), F12
+	WORD $0x4e2cd56b // fadd v11.4s, v11.4s, v12.4s
+	WORD $0x6e24dc8c // fmul v12.4s, v4.4s, v4.4s
+	WORD $0x6e25dcad // fmul v13.4s, v5.4s, v5.4s
+	WORD $0x6e2cdd4a // fmul v10.4s, v10.4s, v12.4s
+	WORD $0x6e2ddd6b // fmul v11.4s, v11.4s, v13.4s
+	WORD $0x4e24d544 // fadd v4.4s, v10.4s, v4.4s
+	WORD $0x4e25d565 // fadd v5.4s, v11.4s, v5.4s
+	WORD $0x4e3fd484 // fadd v4.4s, v4.4s, v31.4s
+	WORD $0x4e3fd4a5 // fadd v5.4s, v5.4s, v31.4s
+	WORD $0x6ebe8508 // sub v8.4s, v8.4s, v30.4s
+	WORD $0x6ebe8529 // sub v9.4s, v9.4s, v30.4s
+	WORD $0x4f3f050a // sshr v10.4s, v8.4s, #1
+	WORD $0x4f3f052b // sshr v11.4s, v9.4s, #1
+	WORD $0x6eaa8508 // sub v8.4s, v8.4s, v10.4s
+	WORD $0x6eab8529 // sub v9.4s, v9.4s, v11.4s
 	WORD $0x4ebc854a // add v10.4s, v10.4s, v28.4s
 	WORD $0x4ebc856b // add v11.4s, v11.4s, v28.4s
 	WORD $0x4f37554a // shl v10.4s, v10.4s, #23
 	WORD $0x4f37556b // shl v11.4s, v11.4s, #23
-	WORD $0x6e26dd06 // fmul v6.4s, v8.4s, v6.4s
-	WORD $0x6e27dd27 // fmul v7.4s, v9.4s, v7.4s
-	WORD $0x6e2cdcc6 // fmul v6.4s, v6.4s, v12.4s
-	WORD $0x6e2ddce7 // fmul v7.4s, v7.4s, v13.4s
-	WORD $0x6e2adcc6 // fmul v6.4s, v6.4s, v10.4s
-	WORD $0x6e2bdce7 // fmul v7.4s, v7.4s, v11.4s
-	WORD $0x4ea0e808 // fcmlt v8.4s, v0.4s, #0.0
-	WORD $0x4ea0e829 // fcmlt v9.4s, v1.4s, #0.0
-	FMOVQ 688(R3), F10
-	WORD $0x6e2a1cca // eor v10.16b, v6.16b, v10.16b
-	FMOVQ 688(R3), F11
-	WORD $0x6e2b1ceb // eor v11.16b, v7.16b, v11.16b
-	WORD $0x4ea6d400 // fsub v0.4s, v0.4s, v6.4s
-	WORD $0x4ea7d421 // fsub v1.4s, v1.4s, v7.4s
-	WORD $0x6e601d48 // bsl v8.16b, v10.16b, v0.16b
-	WORD $0x6e611d69 // bsl v9.16b, v11.16b, v1.16b
-	FMOVQ 1168(R3), F0
-	WORD $0x6ea4e400 // fcmgt v0.4s, v0.4s, v4.4s
-	FMOVQ 1168(R3), F1
-	WORD $0x6ea5e421 // fcmgt v1.4s, v1.4s, v5.4s
-	WORD $0x6e681c40 // bsl v0.16b, v2.16b, v8.16b
-	WORD $0x6e691c61 // bsl v1.16b, v3.16b, v9.16b
-	VST1.P [V0.S4], 16(R0)
-	VST1.P [V1.S4], 16(R0)
+	WORD $0x4ebc8508 // add v8.4s, v8.4s, v28.4s
+	WORD $0x4ebc8529 // add v9.4s, v9.4s, v28.4s
+	WORD $0x4f375508 // shl v8.4s, v8.4s, #23
+	WORD $0x4f375529 // shl v9.4s, v9.4s, #23
+	WORD $0x6e24dcc4 // fmul v4.4s, v6.4s, v4.4s
+	WORD $0x6e25dce5 // fmul v5.4s, v7.4s, v5.4s
+	WORD $0x6e2adc84 // fmul v4.4s, v4.4s, v10.4s
+	WORD $0x6e2bdca5 // fmul v5.4s, v5.4s, v11.4s
+	WORD $0x6e28dc84 // fmul v4.4s, v4.4s, v8.4s
+	WORD $0x6e29dca5 // fmul v5.4s, v5.4s, v9.4s
+	WORD $0x4ea0e806 // fcmlt v6.4s, v0.4s, #0.0
+	WORD $0x4ea0e827 // fcmlt v7.4s, v1.4s, #0.0
+	FMOVQ 688(R3), F8
+	WORD $0x6e281c88 // eor v8.16b, v4.16b, v8.16b
+	FMOVQ 688(R3), F9
+	WORD $0x6e291ca9 // eor v9.16b, v5.16b, v9.16b
+	WORD $0x4ea4d404 // fsub v4.4s, v0.4s, v4.4s
+	WORD $0x4ea5d425 // fsub v5.4s, v1.4s, v5.4s
+	WORD $0x6e641d06 // bsl v6.16b, v8.16b, v4.16b
+	WORD $0x6e651d27 // bsl v7.16b, v9.16b, v5.16b
+	WORD $0x6e20dc04 // fmul v4.4s, v0.4s, v0.4s
+	WORD $0x6e21dc25 // fmul v5.4s, v1.4s, v1.4s
+	FMOVQ 1072(R3), F8
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	FMOVQ 1072(R3), F9
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1088(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1088(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1104(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1104(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1120(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1120(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd08 // fmul v8.4s, v8.4s, v4.4s
+	WORD $0x6e25dd29 // fmul v9.4s, v9.4s, v5.4s
+	FMOVQ 1136(R3), F10
+	WORD $0x4e2ad508 // fadd v8.4s, v8.4s, v10.4s
+	FMOVQ 1136(R3), F10
+	WORD $0x4e2ad529 // fadd v9.4s, v9.4s, v10.4s
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	WORD $0x6e25dd25 // fmul v5.4s, v9.4s, v5.4s
+	FMOVQ 1152(R3), F8
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ 1152(R3), F8
+	WORD $0x4e28d4a5 // fadd v5.4s, v5.4s, v8.4s
+	WORD $0x6e24dc04 // fmul v4.4s, v0.4s, v4.4s
+	WORD $0x6e25dc25 // fmul v5.4s, v1.4s, v5.4s
+	FMOVQ 400(R3), F8
+	WORD $0x4e28d484 // fadd v4.4s, v4.4s, v8.4s
+	FMOVQ 400(R3), F8
+	WORD $0x4e28d4a5 // fadd v5.4s, v5.4s, v8.4s
+	WORD $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
+	WORD $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
+	FMOVQ 1168(R3), F4
+	WORD $0x6ea2e482 // fcmgt v2.4s, v4.4s, v2.4s
+	FMOVQ 1168(R3), F4
+	WORD $0x6ea3e483 // fcmgt v3.4s, v4.4s, v3.4s
+	WORD $0x6e661c02 // bsl v2.16b, v0.16b, v6.16b
+	WORD $0x6e671c23 // bsl v3.16b, v1.16b, v7.16b
+	VST1.P [V2.S4], 16(R0)
+	VST1.P [V3.S4], 16(R0)
 	SUB $16, R2
 	B loop
 single:
 	CMP $4, R2
 	BLT tail
 	VLD1.P 16(R1), [V0.S4]
-	WORD $0x6e20dc01 // fmul v1.4s, v0.4s, v0.4s
-	WORD $0x6e21df62 // fmul v2.4s, v27.4s, v1.4s
-	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e37d442 // fadd v2.4s, v2.4s, v23.4s
-	WORD $0x6e21dc41 // fmul v1.4s, v2.4s, v1.4s
-	WORD $0x4e36d421 // fadd v1.4s, v1.4s, v22.4s
-	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
-	WORD $0x4e35d421 // fadd v1.4s, v1.4s, v21.4s
-	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
-	WORD $0x4e341c02 // and v2.16b, v0.16b, v20.16b
-	WORD $0x4eb3f443 // fmin v3.4s, v2.4s, v19.4s
-	WORD $0x4e3fd464 // fadd v4.4s, v3.4s, v31.4s
-	WORD $0x6e24ffe4 // fdiv v4.4s, v31.4s, v4.4s
-	WORD $0x4eb2d484 // fsub v4.4s, v4.4s, v18.4s
-	FMOVQ 832(R3), F5
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 880(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 912(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 928(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 944(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 960(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 976(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 992(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1008(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1024(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1040(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1056(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca4 // fmul v4.4s, v5.4s, v4.4s
-	FMOVQ 1072(R3), F5
+	WORD $0x4e3b1c01 // and v1.16b, v0.16b, v27.16b
+	WORD $0x4ebaf422 // fmin v2.4s, v1.4s, v26.4s
+	WORD $0x4e3fd443 // fadd v3.4s, v2.4s, v31.4s
+	WORD $0x6e23ffe3 // fdiv v3.4s, v31.4s, v3.4s
+	WORD $0x4eb9d463 // fsub v3.4s, v3.4s, v25.4s
+	WORD $0x6e23df04 // fmul v4.4s, v24.4s, v3.4s
+	WORD $0x4e37d484 // fadd v4.4s, v4.4s, v23.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e36d484 // fadd v4.4s, v4.4s, v22.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	FMOVQ 880(R3), F5
 	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	FMOVQ 1088(R3), F5
-	WORD $0x4e251c65 // and v5.16b, v3.16b, v5.16b
-	WORD $0x4ea5d466 // fsub v6.4s, v3.4s, v5.4s
-	WORD $0x6e25dca7 // fmul v7.4s, v5.4s, v5.4s
-	WORD $0x6e3ddce7 // fmul v7.4s, v7.4s, v29.4s
-	WORD $0x4e25d463 // fadd v3.4s, v3.4s, v5.4s
-	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
-	WORD $0x6e3ddc63 // fmul v3.4s, v3.4s, v29.4s
-	WORD $0x4e23d4e5 // fadd v5.4s, v7.4s, v3.4s
-	FMOVQ 128(R3), F6
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	FMOVQ 896(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	FMOVQ 912(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e23dc83 // fmul v3.4s, v4.4s, v3.4s
+	FMOVQ 928(R3), F4
+	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	FMOVQ 944(R3), F4
+	WORD $0x4e241c44 // and v4.16b, v2.16b, v4.16b
+	WORD $0x4ea4d445 // fsub v5.4s, v2.4s, v4.4s
+	WORD $0x6e24dc86 // fmul v6.4s, v4.4s, v4.4s
+	WORD $0x6e3ddcc6 // fmul v6.4s, v6.4s, v29.4s
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dca2 // fmul v2.4s, v5.4s, v2.4s
+	WORD $0x6e3ddc42 // fmul v2.4s, v2.4s, v29.4s
+	WORD $0x4e22d4c4 // fadd v4.4s, v6.4s, v2.4s
+	FMOVQ 128(R3), F5
+	WORD $0x6e25dc84 // fmul v4.4s, v4.4s, v5.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4ebed485 // fsub v5.4s, v4.4s, v30.4s
+	FMOVQ 144(R3), F7
+	WORD $0x6e27dca7 // fmul v7.4s, v5.4s, v7.4s
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	FMOVQ 160(R3), F6
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
-	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
-	WORD $0x4ebed4a6 // fsub v6.4s, v5.4s, v30.4s
-	FMOVQ 144(R3), F8
-	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
-	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
-	FMOVQ 160(R3), F7
-	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	FMOVQ 176(R3), F6
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 192(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 208(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 224(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 240(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dc67 // fmul v7.4s, v3.4s, v3.4s
-	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	WORD $0x4e23d4c3 // fadd v3.4s, v6.4s, v3.4s
-	WORD $0x4e3fd463 // fadd v3.4s, v3.4s, v31.4s
-	WORD $0x6ebe84a5 // sub v5.4s, v5.4s, v30.4s
-	WORD $0x4f3f04a6 // sshr v6.4s, v5.4s, #1
-	WORD $0x6ea684a5 // sub v5.4s, v5.4s, v6.4s
-	WORD $0x4ebc84c6 // add v6.4s, v6.4s, v28.4s
-	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4ea5d442 // fsub v2.4s, v2.4s, v5.4s
+	FMOVQ 176(R3), F5
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 192(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 208(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 224(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 240(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dc46 // fmul v6.4s, v2.4s, v2.4s
+	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4e22d4a2 // fadd v2.4s, v5.4s, v2.4s
+	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
+	WORD $0x6ebe8484 // sub v4.4s, v4.4s, v30.4s
+	WORD $0x4f3f0485 // sshr v5.4s, v4.4s, #1
+	WORD $0x6ea58484 // sub v4.4s, v4.4s, v5.4s
 	WORD $0x4ebc84a5 // add v5.4s, v5.4s, v28.4s
 	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
-	WORD $0x6e23dc83 // fmul v3.4s, v4.4s, v3.4s
-	WORD $0x6e26dc63 // fmul v3.4s, v3.4s, v6.4s
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
-	WORD $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
-	FMOVQ 688(R3), F5
-	WORD $0x6e251c65 // eor v5.16b, v3.16b, v5.16b
-	WORD $0x4ea3d400 // fsub v0.4s, v0.4s, v3.4s
-	WORD $0x6e601ca4 // bsl v4.16b, v5.16b, v0.16b
-	FMOVQ 1168(R3), F0
-	WORD $0x6ea2e400 // fcmgt v0.4s, v0.4s, v2.4s
-	WORD $0x6e641c20 // bsl v0.16b, v1.16b, v4.16b
-	VST1.P [V0.S4], 16(R0)
+	WORD $0x4ebc8484 // add v4.4s, v4.4s, v28.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x6e22dc62 // fmul v2.4s, v3.4s, v2.4s
+	WORD $0x6e25dc42 // fmul v2.4s, v2.4s, v5.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x4ea0e803 // fcmlt v3.4s, v0.4s, #0.0
+	FMOVQ 688(R3), F4
+	WORD $0x6e241c44 // eor v4.16b, v2.16b, v4.16b
+	WORD $0x4ea2d402 // fsub v2.4s, v0.4s, v2.4s
+	WORD $0x6e621c83 // bsl v3.16b, v4.16b, v2.16b
+	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
+	FMOVQ 1072(R3), F4
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1088(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1104(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1120(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1136(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc82 // fmul v2.4s, v4.4s, v2.4s
+	FMOVQ 1152(R3), F4
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
+	FMOVQ 400(R3), F4
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dc00 // fmul v0.4s, v0.4s, v2.4s
+	FMOVQ 1168(R3), F2
+	WORD $0x6ea1e441 // fcmgt v1.4s, v2.4s, v1.4s
+	WORD $0x6e631c01 // bsl v1.16b, v0.16b, v3.16b
+	VST1.P [V1.S4], 16(R0)
 	SUB $4, R2
 	B single
 tail:
 	CBZ R2, done
 	FMOVS.P 4(R1), F0
-	WORD $0x6e20dc01 // fmul v1.4s, v0.4s, v0.4s
-	WORD $0x6e21df62 // fmul v2.4s, v27.4s, v1.4s
-	WORD $0x4e3ad442 // fadd v2.4s, v2.4s, v26.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e39d442 // fadd v2.4s, v2.4s, v25.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
-	WORD $0x6e21dc42 // fmul v2.4s, v2.4s, v1.4s
-	WORD $0x4e37d442 // fadd v2.4s, v2.4s, v23.4s
-	WORD $0x6e21dc41 // fmul v1.4s, v2.4s, v1.4s
-	WORD $0x4e36d421 // fadd v1.4s, v1.4s, v22.4s
-	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
-	WORD $0x4e35d421 // fadd v1.4s, v1.4s, v21.4s
-	WORD $0x6e21dc01 // fmul v1.4s, v0.4s, v1.4s
-	WORD $0x4e341c02 // and v2.16b, v0.16b, v20.16b
-	WORD $0x4eb3f443 // fmin v3.4s, v2.4s, v19.4s
-	WORD $0x4e3fd464 // fadd v4.4s, v3.4s, v31.4s
-	WORD $0x6e24ffe4 // fdiv v4.4s, v31.4s, v4.4s
-	WORD $0x4eb2d484 // fsub v4.4s, v4.4s, v18.4s
-	FMOVQ 832(R3), F5
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 880(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 912(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 928(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 944(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 960(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 976(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 992(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1008(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1024(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1040(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca5 // fmul v5.4s, v5.4s, v4.4s
-	FMOVQ 1056(R3), F6
-	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
-	WORD $0x6e24dca4 // fmul v4.4s, v5.4s, v4.4s
-	FMOVQ 1072(R3), F5
+	WORD $0x4e3b1c01 // and v1.16b, v0.16b, v27.16b
+	WORD $0x4ebaf422 // fmin v2.4s, v1.4s, v26.4s
+	WORD $0x4e3fd443 // fadd v3.4s, v2.4s, v31.4s
+	WORD $0x6e23ffe3 // fdiv v3.4s, v31.4s, v3.4s
+	WORD $0x4eb9d463 // fsub v3.4s, v3.4s, v25.4s
+	WORD $0x6e23df04 // fmul v4.4s, v24.4s, v3.4s
+	WORD $0x4e37d484 // fadd v4.4s, v4.4s, v23.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e36d484 // fadd v4.4s, v4.4s, v22.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e35d484 // fadd v4.4s, v4.4s, v21.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e34d484 // fadd v4.4s, v4.4s, v20.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e33d484 // fadd v4.4s, v4.4s, v19.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e32d484 // fadd v4.4s, v4.4s, v18.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e31d484 // fadd v4.4s, v4.4s, v17.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	WORD $0x4e30d484 // fadd v4.4s, v4.4s, v16.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	FMOVQ 880(R3), F5
 	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
-	FMOVQ 1088(R3), F5
-	WORD $0x4e251c65 // and v5.16b, v3.16b, v5.16b
-	WORD $0x4ea5d466 // fsub v6.4s, v3.4s, v5.4s
-	WORD $0x6e25dca7 // fmul v7.4s, v5.4s, v5.4s
-	WORD $0x6e3ddce7 // fmul v7.4s, v7.4s, v29.4s
-	WORD $0x4e25d463 // fadd v3.4s, v3.4s, v5.4s
-	WORD $0x6e23dcc3 // fmul v3.4s, v6.4s, v3.4s
-	WORD $0x6e3ddc63 // fmul v3.4s, v3.4s, v29.4s
-	WORD $0x4e23d4e5 // fadd v5.4s, v7.4s, v3.4s
-	FMOVQ 128(R3), F6
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	FMOVQ 896(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e23dc84 // fmul v4.4s, v4.4s, v3.4s
+	FMOVQ 912(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e23dc83 // fmul v3.4s, v4.4s, v3.4s
+	FMOVQ 928(R3), F4
+	WORD $0x4e24d463 // fadd v3.4s, v3.4s, v4.4s
+	FMOVQ 944(R3), F4
+	WORD $0x4e241c44 // and v4.16b, v2.16b, v4.16b
+	WORD $0x4ea4d445 // fsub v5.4s, v2.4s, v4.4s
+	WORD $0x6e24dc86 // fmul v6.4s, v4.4s, v4.4s
+	WORD $0x6e3ddcc6 // fmul v6.4s, v6.4s, v29.4s
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dca2 // fmul v2.4s, v5.4s, v2.4s
+	WORD $0x6e3ddc42 // fmul v2.4s, v2.4s, v29.4s
+	WORD $0x4e22d4c4 // fadd v4.4s, v6.4s, v2.4s
+	FMOVQ 128(R3), F5
+	WORD $0x6e25dc84 // fmul v4.4s, v4.4s, v5.4s
+	WORD $0x4e3ed484 // fadd v4.4s, v4.4s, v30.4s
+	WORD $0x4ebed485 // fsub v5.4s, v4.4s, v30.4s
+	FMOVQ 144(R3), F7
+	WORD $0x6e27dca7 // fmul v7.4s, v5.4s, v7.4s
+	WORD $0x4ea7d4c6 // fsub v6.4s, v6.4s, v7.4s
+	WORD $0x4e22d4c2 // fadd v2.4s, v6.4s, v2.4s
+	FMOVQ 160(R3), F6
 	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
-	WORD $0x4e3ed4a5 // fadd v5.4s, v5.4s, v30.4s
-	WORD $0x4ebed4a6 // fsub v6.4s, v5.4s, v30.4s
-	FMOVQ 144(R3), F8
-	WORD $0x6e28dcc8 // fmul v8.4s, v6.4s, v8.4s
-	WORD $0x4ea8d4e7 // fsub v7.4s, v7.4s, v8.4s
-	WORD $0x4e23d4e3 // fadd v3.4s, v7.4s, v3.4s
-	FMOVQ 160(R3), F7
-	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	WORD $0x4ea6d463 // fsub v3.4s, v3.4s, v6.4s
-	FMOVQ 176(R3), F6
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 192(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 208(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 224(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dcc6 // fmul v6.4s, v6.4s, v3.4s
-	FMOVQ 240(R3), F7
-	WORD $0x4e27d4c6 // fadd v6.4s, v6.4s, v7.4s
-	WORD $0x6e23dc67 // fmul v7.4s, v3.4s, v3.4s
-	WORD $0x6e27dcc6 // fmul v6.4s, v6.4s, v7.4s
-	WORD $0x4e23d4c3 // fadd v3.4s, v6.4s, v3.4s
-	WORD $0x4e3fd463 // fadd v3.4s, v3.4s, v31.4s
-	WORD $0x6ebe84a5 // sub v5.4s, v5.4s, v30.4s
-	WORD $0x4f3f04a6 // sshr v6.4s, v5.4s, #1
-	WORD $0x6ea684a5 // sub v5.4s, v5.4s, v6.4s
-	WORD $0x4ebc84c6 // add v6.4s, v6.4s, v28.4s
-	WORD $0x4f3754c6 // shl v6.4s, v6.4s, #23
+	WORD $0x4ea5d442 // fsub v2.4s, v2.4s, v5.4s
+	FMOVQ 176(R3), F5
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 192(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 208(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 224(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dca5 // fmul v5.4s, v5.4s, v2.4s
+	FMOVQ 240(R3), F6
+	WORD $0x4e26d4a5 // fadd v5.4s, v5.4s, v6.4s
+	WORD $0x6e22dc46 // fmul v6.4s, v2.4s, v2.4s
+	WORD $0x6e26dca5 // fmul v5.4s, v5.4s, v6.4s
+	WORD $0x4e22d4a2 // fadd v2.4s, v5.4s, v2.4s
+	WORD $0x4e3fd442 // fadd v2.4s, v2.4s, v31.4s
+	WORD $0x6ebe8484 // sub v4.4s, v4.4s, v30.4s
+	WORD $0x4f3f0485 // sshr v5.4s, v4.4s, #1
+	WORD $0x6ea58484 // sub v4.4s, v4.4s, v5.4s
 	WORD $0x4ebc84a5 // add v5.4s, v5.4s, v28.4s
 	WORD $0x4f3754a5 // shl v5.4s, v5.4s, #23
-	WORD $0x6e23dc83 // fmul v3.4s, v4.4s, v3.4s
-	WORD $0x6e26dc63 // fmul v3.4s, v3.4s, v6.4s
-	WORD $0x6e25dc63 // fmul v3.4s, v3.4s, v5.4s
-	WORD $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
-	FMOVQ 688(R3), F5
-	WORD $0x6e251c65 // eor v5.16b, v3.16b, v5.16b
-	WORD $0x4ea3d400 // fsub v0.4s, v0.4s, v3.4s
-	WORD $0x6e601ca4 // bsl v4.16b, v5.16b, v0.16b
-	FMOVQ 1168(R3), F0
-	WORD $0x6ea2e400 // fcmgt v0.4s, v0.4s, v2.4s
-	WORD $0x6e641c20 // bsl v0.16b, v1.16b, v4.16b
-	FMOVS.P F0, 4(R0)
+	WORD $0x4ebc8484 // add v4.4s, v4.4s, v28.4s
+	WORD $0x4f375484 // shl v4.4s, v4.4s, #23
+	WORD $0x6e22dc62 // fmul v2.4s, v3.4s, v2.4s
+	WORD $0x6e25dc42 // fmul v2.4s, v2.4s, v5.4s
+	WORD $0x6e24dc42 // fmul v2.4s, v2.4s, v4.4s
+	WORD $0x4ea0e803 // fcmlt v3.4s, v0.4s, #0.0
+	FMOVQ 688(R3), F4
+	WORD $0x6e241c44 // eor v4.16b, v2.16b, v4.16b
+	WORD $0x4ea2d402 // fsub v2.4s, v0.4s, v2.4s
+	WORD $0x6e621c83 // bsl v3.16b, v4.16b, v2.16b
+	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
+	FMOVQ 1072(R3), F4
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1088(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1104(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1120(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc84 // fmul v4.4s, v4.4s, v2.4s
+	FMOVQ 1136(R3), F5
+	WORD $0x4e25d484 // fadd v4.4s, v4.4s, v5.4s
+	WORD $0x6e22dc82 // fmul v2.4s, v4.4s, v2.4s
+	FMOVQ 1152(R3), F4
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dc02 // fmul v2.4s, v0.4s, v2.4s
+	FMOVQ 400(R3), F4
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x6e22dc00 // fmul v0.4s, v0.4s, v2.4s
+	FMOVQ 1168(R3), F2
+	WORD $0x6ea1e441 // fcmgt v1.4s, v2.4s, v1.4s
+	WORD $0x6e631c01 // bsl v1.16b, v0.16b, v3.16b
+	FMOVS.P F1, 4(R0)
 	SUB $1, R2
 	B tail
 done:

@@ -101,14 +101,16 @@ func log32(b *prog, x val) val {
 }
 
 func tanh32(b *prog, x val) val {
-	z := b.Mul(x, x)
-	q := horner(b, z, "tanhP4", "tanhP3", "tanhP2", "tanhP1", "tanhP0")
-	small := b.Add(b.Mul(b.Mul(x, z), q), x)
+	// The large branch first: the registers of the NEON backend follow
+	// the order of the program, and small is short-lived this way.
 	a := b.And(x, b.Bits(absMask))
 	a2 := b.Min(b.Add(a, a), b.C("expHi"))
 	p, s1, s2 := expCore(b, a2)
 	e := expScaled(b, p, s1, s2)
 	large := b.Sub(b.F(1), b.Div(b.F(2), b.Add(e, b.F(1))))
+	z := b.Mul(x, x)
+	q := horner(b, z, "tanhP4", "tanhP3", "tanhP2", "tanhP1", "tanhP0")
+	small := b.Add(b.Mul(b.Mul(x, z), q), x)
 	r := b.Sel(b.LT(a, b.C("tanhSmall")), small, large)
 	return b.Or(r, b.And(x, b.Bits(signMask)))
 }
@@ -150,9 +152,7 @@ func gelu32(b *prog, x val) val {
 }
 
 func geluErf32(b *prog, x val) val {
-	z := b.Mul(x, x)
-	q := horner(b, z, "erfA5", "erfA4", "erfA3", "erfA2", "erfA1", "erfA0")
-	small := b.Mul(x, b.Add(b.Mul(x, q), b.F(0.5)))
+	// The tails first (see tanh32).
 	ax := b.And(x, b.Bits(absMask))
 	a := b.Min(ax, b.C("erfAMax"))
 	t := b.Div(b.F(1), b.Add(a, b.F(1)))
@@ -166,6 +166,9 @@ func geluErf32(b *prog, x val) val {
 	p, s1, s2 := expCoreAB(b, ea, eb)
 	tail := expScaled(b, b.Mul(h, p), s1, s2)
 	large := b.Sel(b.LT(x, b.F(0)), b.Xor(tail, b.Bits(signMask)), b.Sub(x, tail))
+	z := b.Mul(x, x)
+	q := horner(b, z, "erfA5", "erfA4", "erfA3", "erfA2", "erfA1", "erfA0")
+	small := b.Mul(x, b.Add(b.Mul(x, q), b.F(0.5)))
 	return b.Sel(b.LT(ax, b.C("erfT")), small, large)
 }
 
