@@ -4,7 +4,9 @@ import "math"
 
 // The algorithms, written once for every instruction set. Each function
 // here mirrors, operation for operation, the function of the same name in
-// trueno/transcend_generic.go; keep the two in step.
+// trueno/transcend_generic.go (independent operations may come in another
+// order; each value is computed by the same operations on the same
+// operands); keep the two in step.
 
 const (
 	signMask = 0x80000000
