@@ -113,3 +113,44 @@ func TestTranscendSubnormal(t *testing.T) {
 		}
 	})
 }
+
+// TestTranscendThresholds pins the documented points where a kernel
+// reaches its limit: at `from` the result is the limit (and stays there
+// beyond, as the sweep shows), at the float32 just before it is not.
+func TestTranscendThresholds(t *testing.T) {
+	cases := []struct {
+		name  string
+		f     func(dst, x []float32)
+		from  float32
+		limit func(x float32) float32
+	}{
+		{"ExpTo", ExpTo, 88.72284, func(float32) float32 { return tInf }},
+		{"ExpTo", ExpTo, -103.972084, func(float32) float32 { return 0 }},
+		{"TanhTo", TanhTo, 9.010914, func(float32) float32 { return 1 }},
+		{"TanhTo", TanhTo, -9.010914, func(float32) float32 { return -1 }},
+		{"SigmoidTo", SigmoidTo, 16.635532, func(float32) float32 { return 1 }},
+		{"SigmoidTo", SigmoidTo, -103.972084, func(float32) float32 { return 0 }},
+		{"SiLUTo", SiLUTo, 16.635532, func(x float32) float32 { return x }},
+		{"SiLUTo", SiLUTo, -108.66031, func(float32) float32 { return tNegZero }},
+		{"GELUTo", GELUTo, 4.9619703, func(x float32) float32 { return x }},
+		{"GELUTo", GELUTo, -10.770868, func(float32) float32 { return tNegZero }},
+		{"GELUErfTo", GELUErfTo, 5.3475156, func(x float32) float32 { return x }},
+		{"GELUErfTo", GELUErfTo, -14.356069, func(float32) float32 { return tNegZero }},
+		{"SoftplusTo", SoftplusTo, 14.556091, func(x float32) float32 { return x }},
+		{"SoftplusTo", SoftplusTo, -103.972084, func(float32) float32 { return 0 }},
+	}
+	forEachISA(t, func(t *testing.T) {
+		for _, c := range cases {
+			before := math.Nextafter32(c.from, 0)
+			x := []float32{before, c.from}
+			y := make([]float32, 2)
+			c.f(y, x)
+			if kerneltest.Same32(y[0], c.limit(before)) {
+				t.Errorf("%s(%v) = %v is already the limit", c.name, before, y[0])
+			}
+			if !kerneltest.Same32(y[1], c.limit(c.from)) {
+				t.Errorf("%s(%v) = %v, want the limit %v", c.name, c.from, y[1], c.limit(c.from))
+			}
+		}
+	})
+}
