@@ -26,15 +26,26 @@ var ulpCases = []ulpCase{
 	{"LogTo", LogTo, math.Log, 1},
 	{"TanhTo", TanhTo, math.Tanh, 2},
 	{"SigmoidTo", SigmoidTo, func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, 3},
-	{"SiLUTo", SiLUTo, func(x float64) float64 { return x / (1 + math.Exp(-x)) }, 4},
-	{"GELUTo", GELUTo, func(x float64) float64 {
+	{"SiLUTo", SiLUTo, atNegInf(func(x float64) float64 { return x / (1 + math.Exp(-x)) }), 4},
+	{"GELUTo", GELUTo, atNegInf(func(x float64) float64 {
 		// 0.5·x·(1 + tanh(u/2)) = x·σ(u), without the cancellation
 		// of 1 + tanh for x < 0.
 		u := 2 * math.Sqrt(2/math.Pi) * (x + 0.044715*x*x*x)
 		return x / (1 + math.Exp(-u))
-	}, 3},
-	{"GELUErfTo", GELUErfTo, func(x float64) float64 { return 0.5 * x * math.Erfc(-x/math.Sqrt2) }, 3},
+	}), 3},
+	{"GELUErfTo", GELUErfTo, atNegInf(func(x float64) float64 { return 0.5 * x * math.Erfc(-x/math.Sqrt2) }), 3},
 	{"SoftplusTo", SoftplusTo, func(x float64) float64 { return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }, 2},
+}
+
+// atNegInf gives f its limit −0 at x = −Inf, where x·σ(x) and x·Φ(x) in
+// float64 are −Inf·0 = NaN.
+func atNegInf(f func(float64) float64) func(float64) float64 {
+	return func(x float64) float64 {
+		if math.IsInf(x, -1) {
+			return math.Copysign(0, -1)
+		}
+		return f(x)
+	}
 }
 
 // TestTranscendULP measures the error of every kernel against math over
