@@ -71,4 +71,3 @@ func hsum(w x86.Width, v VecVirtual) VecVirtual {
 	VADDSD(t, x, x)
 	return x
 }
-
