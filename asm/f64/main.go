@@ -7,19 +7,11 @@
 package main
 
 import (
-	"flag"
-	"log"
-
-	. "github.com/mmcloughlin/avo/build"
+	"github.com/batuta-go/stack/asm/internal/gen"
 
 	"github.com/batuta-go/stack/asm/internal/x86"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
-)
-
-var (
-	neonOut   = flag.String("neon", "", "write the NEON assembly to `file`")
-	neonStubs = flag.String("neonstubs", "", "write the NEON Go declarations to `file`")
 )
 
 // unroll is how many vectors the main loop handles per iteration on every
@@ -27,29 +19,16 @@ var (
 const unroll = x86.Unroll
 
 func main() {
-	flag.Parse()
-	if *neonOut != "" {
-		if err := writeNEON(*neonOut, *neonStubs); err != nil {
-			log.Fatal(err)
+	gen.Main("f64", "trueno", writeNEON, func() {
+		for _, w := range x86.Widths(x86.Float64) {
+			for _, k := range reductions {
+				k.emit(w)
+			}
+			for _, k := range maps {
+				k.Emit(w)
+			}
 		}
-	}
-
-	// avo's Package() would type-check trueno, which this module cannot
-	// import; the signatures use only built-in types, so naming the package
-	// is enough. avo v0.5.0 parses constraints in the "+build" syntax.
-	if err := flag.Set("pkg", "trueno"); err != nil {
-		log.Fatal(err)
-	}
-	ConstraintExpr("gc,!purego")
-	for _, w := range x86.Widths(x86.Float64) {
-		for _, k := range reductions {
-			k.emit(w)
-		}
-		for _, k := range maps {
-			k.Emit(w)
-		}
-	}
-	Generate()
+	})
 }
 
 // reductions are the kernels that fold one or two vectors into a float64.

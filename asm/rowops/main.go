@@ -8,19 +8,13 @@
 package main
 
 import (
-	"flag"
-	"log"
-
 	. "github.com/mmcloughlin/avo/build"
+
+	"github.com/batuta-go/stack/asm/internal/gen"
 
 	"github.com/batuta-go/stack/asm/internal/x86"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
-)
-
-var (
-	neonOut   = flag.String("neon", "", "write the NEON assembly to `file`")
-	neonStubs = flag.String("neonstubs", "", "write the NEON Go declarations to `file`")
 )
 
 // unroll is how many vectors the main loop handles per iteration on every
@@ -31,28 +25,15 @@ const (
 )
 
 func main() {
-	flag.Parse()
-	if *neonOut != "" {
-		if err := writeNEON(*neonOut, *neonStubs); err != nil {
-			log.Fatal(err)
+	gen.Main("rowops", "trueno", writeNEON, func() {
+		for _, w := range x86.Widths(x86.Float32) {
+			for _, m := range maps {
+				m.Emit(w)
+			}
+			ropeAdjacent(w)
+			ropeNeoX(w)
 		}
-	}
-
-	// avo's Package() would type-check trueno, which this module cannot
-	// import; the signatures use only built-in types, so naming the package
-	// is enough. avo v0.5.0 parses constraints in the "+build" syntax.
-	if err := flag.Set("pkg", "trueno"); err != nil {
-		log.Fatal(err)
-	}
-	ConstraintExpr("gc,!purego")
-	for _, w := range x86.Widths(x86.Float32) {
-		for _, m := range maps {
-			m.Emit(w)
-		}
-		ropeAdjacent(w)
-		ropeNeoX(w)
-	}
-	Generate()
+	})
 }
 
 // maps are the apply steps of the normalisations. Each product is rounded
