@@ -94,12 +94,8 @@ func main() {
 	}
 
 	ConstraintExpr("gc,!purego")
-	only := os.Getenv("TRANSCEND_ONLY")
 	for _, w := range []*x86{avx2, avx512} {
 		for _, k := range kernels {
-			if only != "" && only != k.name+w.isa {
-				continue
-			}
 			x86Kernel(w, k, c)
 		}
 	}

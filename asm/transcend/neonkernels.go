@@ -8,7 +8,10 @@ import (
 	"github.com/batuta-go/stack/asm/internal/a64"
 )
 
-const neonTable = "transcendconst"
+const (
+	neonTable   = "transcendconst"
+	keyLaneMask = 1 << 60 // table keys of the lane masks of a partial vector
+)
 
 // writeNEON writes the NEON form of every kernel.
 func writeNEON(c *consts, asmPath, stubsPath string) error {
@@ -20,7 +23,7 @@ func writeNEON(c *consts, asmPath, stubsPath string) error {
 		for j := 0; j < n; j++ {
 			binary.LittleEndian.PutUint32(b[4*j:], 0xffffffff)
 		}
-		tbl.entry(keyIota+uint64(n), b)
+		tbl.entry(keyLaneMask+uint64(n), b)
 	}
 	for _, k := range kernels {
 		neonKernel(f, k, c, tbl)
@@ -268,7 +271,7 @@ func (nf *neonFunc) partial(q int, store bool) {
 	fn.Label(stored)
 	m := b.alloc()
 	fn.Go("ADD R2<<4, R3, R5")
-	fn.Go("FMOVQ %d(R5), F%d", nf.tbl.off[keyIota], m)
+	fn.Go("FMOVQ %d(R5), F%d", nf.tbl.off[keyLaneMask], m)
 	fn.Op("and v%d.16b, v%d.16b, v%d.16b", r, r, m)
 	fn.Op("fadd v%d.4s, v%d.4s, v%d.4s", nf.acc[q], nf.acc[q], r)
 }
