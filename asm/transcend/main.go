@@ -10,19 +10,10 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"log"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 
-	. "github.com/mmcloughlin/avo/build"
-)
-
-var (
-	neonOut   = flag.String("neon", "", "NEON assembly output")
-	neonStubs = flag.String("neonstubs", "", "NEON Go declarations output")
+	"github.com/batuta-go/stack/asm/internal/gen"
 )
 
 // mapProg is the prog of an element-wise kernel dst[i] = f(x[i]).
@@ -68,61 +59,32 @@ func shiftExpProg(k *consts) *prog {
 }
 
 func main() {
-	flag.Parse()
-	// Our stubs belong to package trueno; avo would otherwise name the
-	// package after this directory (Package() cannot load trueno, which is
-	// not a dependency of this module).
-	if err := flag.Set("pkg", "trueno"); err != nil {
-		log.Fatal(err)
-	}
-	out := flag.Lookup("out").Value.String()
-	if out == "" {
-		log.Fatal("transcend: -out is required (it also locates transcend_consts.go)")
-	}
-	c, err := parseConsts(filepath.Join(filepath.Dir(out), "transcend_consts.go"))
-	if err != nil {
-		log.Fatal(err)
-	}
-
-	if (*neonOut == "") != (*neonStubs == "") {
-		log.Fatal("transcend: -neon and -neonstubs go together")
-	}
-	if *neonOut != "" {
-		if err := writeNEON(c, *neonOut, *neonStubs); err != nil {
+	// The constants live in trueno/transcend_consts.go, beside the -out
+	// file, so that the generic Go code and the assembly share them.
+	var c *consts
+	load := func() *consts {
+		if c != nil {
+			return c
+		}
+		out := flag.Lookup("out").Value.String()
+		if out == "" {
+			log.Fatal("-out is required (it also locates transcend_consts.go)")
+		}
+		var err error
+		if c, err = parseConsts(filepath.Join(filepath.Dir(out), "transcend_consts.go")); err != nil {
 			log.Fatal(err)
 		}
+		return c
 	}
-
-	ConstraintExpr("gc,!purego")
-	for _, w := range []*x86{avx2, avx512} {
-		for _, k := range kernels {
-			x86Kernel(w, k, c)
-		}
-	}
-	x86ConstData()
-	Generate()
-	if err := checkAVX2Registers(out); err != nil {
-		log.Fatal(err)
-	}
-}
-
-// checkAVX2Registers fails when avo's allocator gave an AVX2 function one
-// of the registers X16-X31/Y16-Y31, which exist only with AVX-512 (the
-// Go assembler would silently encode the instruction with EVEX).
-func checkAVX2Registers(path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	high := regexp.MustCompile(`\b[XY](1[6-9]|2[0-9]|3[01])\b`)
-	fn := ""
-	for i, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "TEXT ") {
-			fn = line
-		}
-		if strings.Contains(fn, "AVX2(SB)") && high.MatchString(line) {
-			return fmt.Errorf("%s:%d: AVX2 code uses an AVX-512 register: %s", path, i+1, strings.TrimSpace(line))
-		}
-	}
-	return nil
+	gen.Main("transcend", "trueno",
+		func(asmPath, stubsPath string) error { return writeNEON(load(), asmPath, stubsPath) },
+		func() {
+			c := load()
+			for _, w := range []*x86{avx2, avx512} {
+				for _, k := range kernels {
+					x86Kernel(w, k, c)
+				}
+			}
+			x86ConstData()
+		})
 }
