@@ -111,7 +111,7 @@ func init() {
 			// A forced path that cannot run is a configuration error;
 			// running on another path silently would make a test or a
 			// benchmark report the wrong thing.
-			panic(fmt.Sprintf("trueno: %s=%s: %v", EnvISA, s, err))
+			panic(fmt.Sprintf("%v (asked for by $%s=%s)", err, EnvISA, s))
 		}
 	}
 }
