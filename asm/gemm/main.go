@@ -1,0 +1,50 @@
+// Command gemm generates the register-blocked GEMM micro-kernels of package
+// trueno/mat: AVX2+FMA and AVX-512 with avo, NEON with our arm64 emitter.
+// Its output folder is named in the file OUTDIR (asm/generate.sh reads it).
+//
+//	go run ./gemm -out ../trueno/mat/gemm_amd64.s -stubs ../trueno/mat/gemm_stubs_amd64.go \
+//		-neon ../trueno/mat/gemm_arm64.s -neonstubs ../trueno/mat/gemm_stubs_arm64.go
+//
+// Every kernel computes one MR×NR tile of C from a packed panel of A (for
+// each p, MR consecutive elements of column p) and a packed panel of B (for
+// each p, NR consecutive elements of row p):
+//
+//	acc[i][j] = Σ_p a[p·MR+i]·b[p·NR+j]
+//	c[i·ldc+j] = alpha·acc[i][j]                  when beta is ±0 (c is not read)
+//	c[i·ldc+j] = alpha·acc[i][j] + beta·c[i·ldc+j] otherwise
+package main
+
+import (
+	"flag"
+	"log"
+
+	. "github.com/mmcloughlin/avo/build"
+)
+
+var (
+	neonOut   = flag.String("neon", "", "NEON assembly output")
+	neonStubs = flag.String("neonstubs", "", "NEON Go declarations output")
+)
+
+func main() {
+	flag.Parse()
+	// The stubs belong to package mat (trueno/mat is not a dependency of
+	// this module, so Package() cannot name it).
+	if err := flag.Set("pkg", "mat"); err != nil {
+		panic(err)
+	}
+	if (*neonOut == "") != (*neonStubs == "") {
+		log.Fatal("gemm: -neon and -neonstubs go together")
+	}
+	if *neonOut != "" {
+		if err := writeNEON(*neonOut, *neonStubs); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	ConstraintExpr("gc,!purego")
+	for _, t := range x86Tiles {
+		microKernel(t)
+	}
+	Generate()
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// elem is what differs between the float32 and the float64 form of a
+// kernel: the element type and the instructions named after it.
+type elem struct {
+	name  string // F32 or F64
+	gotyp string // float32 or float64
+	size  int    // bytes
+	movu  func(ops ...Op)
+	bcast func(ops ...Op)
+	fma   func(ops ...Op) // VFMADD231Px
+	mul   func(ops ...Op)
+	zero  func(ops ...Op) // VXORPx
+	// betaZero jumps to l when the scalar at beta is +0 or -0.
+	betaZero func(beta Mem, l LabelRef)
+}
+
+var f32 = &elem{
+	name: "F32", gotyp: "float32", size: 4,
+	movu: VMOVUPS, bcast: VBROADCASTSS, fma: VFMADD231PS, mul: VMULPS, zero: VXORPS,
+	betaZero: func(beta Mem, l LabelRef) {
+		r := GP32()
+		MOVL(beta, r)
+		ANDL(U32(0x7fffffff), r)
+		JZ(l)
+	},
+}
+
+var f64 = &elem{
+	name: "F64", gotyp: "float64", size: 8,
+	movu: VMOVUPD, bcast: VBROADCASTSD, fma: VFMADD231PD, mul: VMULPD, zero: VXORPD,
+	betaZero: func(beta Mem, l LabelRef) {
+		r := GP64()
+		MOVQ(beta, r)
+		SHLQ(U8(1), r) // drop the sign
+		JZ(l)
+	},
+}
+
+// width is one x86 vector width.
+type width struct {
+	isa   string
+	bytes int
+	vec   func() reg.VecVirtual
+}
+
+var (
+	avx2   = &width{isa: "AVX2", bytes: 32, vec: YMM}
+	avx512 = &width{isa: "AVX512", bytes: 64, vec: ZMM}
+)
+
+// tile is one micro-kernel: MR rows of C, nv vectors (NR = nv·lanes) per
+// row. MR·nv accumulators, nv vectors of B and one broadcast of A stay in
+// registers: 6·2+3 = 15 of the 16 YMM, 14·2+3 = 31 of the 32 ZMM.
+type tile struct {
+	w  *width
+	e  *elem
+	mr int
+	nv int
+}
+
+func (t tile) nr() int { return t.nv * t.w.bytes / t.e.size }
+
+func (t tile) name() string { return "gemmKernel" + t.e.name + t.w.isa }
+
+var x86Tiles = []tile{
+	{avx512, f32, 14, 2},
+	{avx512, f64, 14, 2},
+	{avx2, f32, 6, 2},
+	{avx2, f64, 6, 2},
+}
+
+// microKernel emits one tile kernel: the k loop of rank-1 updates, then the
+// write-back of alpha·acc (+ beta·c).
+func microKernel(t tile) {
+	sig := fmt.Sprintf("func(k int, a, b, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp)
+	TEXT(t.name(), NOSPLIT, sig)
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s computes the %d×%d tile c = alpha·(a·b) + beta·c from packed panels,", t.name(), t.mr, t.nr()),
+		fmt.Sprintf("with %s: a holds k groups of %d, b k groups of %d; c is not read when beta is ±0.", t.w.isa, t.mr, t.nr()))
+	e := t.e
+
+	k := Load(Param("k"), GP64())
+	a := Load(Param("a"), GP64())
+	b := Load(Param("b"), GP64())
+
+	acc := make([][]reg.VecVirtual, t.mr)
+	for i := range acc {
+		acc[i] = make([]reg.VecVirtual, t.nv)
+		for j := range acc[i] {
+			acc[i][j] = t.w.vec()
+			e.zero(acc[i][j], acc[i][j], acc[i][j])
+		}
+	}
+
+	TESTQ(k, k)
+	JZ(LabelRef("store"))
+	Label("loop")
+	bv := make([]reg.VecVirtual, t.nv)
+	for j := range bv {
+		bv[j] = t.w.vec()
+		e.movu(Mem{Base: b, Disp: j * t.w.bytes}, bv[j])
+	}
+	for i := 0; i < t.mr; i++ {
+		av := t.w.vec()
+		e.bcast(Mem{Base: a, Disp: i * e.size}, av)
+		for j := range bv {
+			e.fma(bv[j], av, acc[i][j])
+		}
+	}
+	ADDQ(U32(t.mr*e.size), a)
+	ADDQ(U32(t.nv*t.w.bytes), b)
+	DECQ(k)
+	JNZ(LabelRef("loop"))
+
+	Label("store")
+	c := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(U8(map[int]uint64{4: 2, 8: 3}[e.size]), ldc)
+	alphaM, err := Param("alpha").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	betaM, err := Param("beta").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	alpha := t.w.vec()
+	e.bcast(alphaM.Addr, alpha)
+	e.betaZero(betaM.Addr, LabelRef("overwrite"))
+
+	beta := t.w.vec()
+	e.bcast(betaM.Addr, beta)
+	for i := 0; i < t.mr; i++ {
+		for j := 0; j < t.nv; j++ {
+			m := Mem{Base: c, Disp: j * t.w.bytes}
+			e.mul(alpha, acc[i][j], acc[i][j])
+			e.fma(m, beta, acc[i][j])
+			e.movu(acc[i][j], m)
+		}
+		if i+1 < t.mr {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+
+	Label("overwrite")
+	for i := 0; i < t.mr; i++ {
+		for j := 0; j < t.nv; j++ {
+			e.mul(alpha, acc[i][j], acc[i][j])
+			e.movu(acc[i][j], Mem{Base: c, Disp: j * t.w.bytes})
+		}
+		if i+1 < t.mr {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}

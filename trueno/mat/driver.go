@@ -1,0 +1,162 @@
+package mat
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// gemmJob is one product c = alpha·op(A)·op(B) + beta·c of m×n by k, with
+// the packing of op(A) and op(B) left to closures so that the same loop
+// nest serves float32, float64 and half-precision B.
+type gemmJob[T Float] struct {
+	kern        kernel[T]
+	m, n, k     int
+	alpha, beta T
+	c           []T
+	ldc         int
+	packA       func(dst []T, mr, i0, mb, p0, kb int)
+	packB       func(dst []T, nr, p0, kb, j0, nb int)
+}
+
+// run computes the product on the workers: the larger of the two output
+// dimensions (in tiles) is split into one contiguous range per thread, each
+// run by the serial loop nest with its own packing buffers.
+func (g *gemmJob[T]) run(threads int) {
+	mr, nr := g.kern.mr, g.kern.nr
+	if threads <= 1 || 2*g.m*g.n*g.k < serialFlops {
+		g.serial(0, g.m, 0, g.n)
+		return
+	}
+	tilesM, tilesN := (g.m+mr-1)/mr, (g.n+nr-1)/nr
+	if tilesN >= tilesM {
+		parts := min(threads, tilesN)
+		per := (tilesN + parts - 1) / parts
+		parallel(parts, func(t int) {
+			j0 := min(t*per*nr, g.n)
+			g.serial(0, g.m, j0, min(j0+per*nr, g.n))
+		})
+		return
+	}
+	parts := min(threads, tilesM)
+	per := (tilesM + parts - 1) / parts
+	parallel(parts, func(t int) {
+		i0 := min(t*per*mr, g.m)
+		g.serial(i0, min(i0+per*mr, g.m), 0, g.n)
+	})
+}
+
+// serial computes rows [i0, i1) and columns [j0, j1) of c with the
+// GotoBLAS loop nest: column blocks of nc, depth blocks of kc (packed B),
+// row blocks of mc (packed A), then nr×mr tiles.
+func (g *gemmJob[T]) serial(i0, i1, j0, j1 int) {
+	if i0 >= i1 || j0 >= j1 {
+		return
+	}
+	kern := g.kern
+	mr, nr := kern.mr, kern.nr
+	kc := min(kern.kc, g.k)
+	mc := min(kern.mc, roundUp(i1-i0, mr))
+	nc := min(kern.nc, roundUp(j1-j0, nr))
+	buf := getBuf[T](mc*kc + kc*nc + mr*nr)
+	defer putBuf(buf)
+	bufA, bufB, edge := (*buf)[:mc*kc], (*buf)[mc*kc:mc*kc+kc*nc], (*buf)[mc*kc+kc*nc:]
+
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < g.k; pc += kc {
+			kb := min(kc, g.k-pc)
+			g.packB(bufB, nr, pc, kb, jc, nb)
+			beta := g.beta
+			if pc > 0 {
+				beta = 1
+			}
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				g.packA(bufA, mr, ic, mb, pc, kb)
+				g.macro(bufA, bufB, edge, ic, mb, jc, nb, kb, beta)
+			}
+		}
+	}
+}
+
+// macro runs the micro-kernel over the tiles of one packed block. Tiles
+// cut by the edge of C go through a scratch tile and are merged here.
+func (g *gemmJob[T]) macro(bufA, bufB, edge []T, ic, mb, jc, nb, kb int, beta T) {
+	kern := g.kern
+	mr, nr, ldc := kern.mr, kern.nr, g.ldc
+	for jr := 0; jr < nb; jr += nr {
+		bp := &bufB[jr*kb]
+		cols := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			ap := &bufA[ir*kb]
+			rows := min(mr, mb-ir)
+			off := (ic+ir)*ldc + jc + jr
+			if rows == mr && cols == nr {
+				kern.fn(kb, ap, bp, &g.c[off], ldc, g.alpha, beta)
+				continue
+			}
+			kern.fn(kb, ap, bp, &edge[0], nr, g.alpha, 0)
+			for i := 0; i < rows; i++ {
+				dst := g.c[off+i*ldc:][:cols]
+				src := edge[i*nr:][:cols]
+				if beta == 0 {
+					copy(dst, src)
+					continue
+				}
+				for j, v := range src {
+					dst[j] = v + beta*dst[j]
+				}
+			}
+		}
+	}
+}
+
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
+
+// Packing buffers are reused across calls: a large product needs a few
+// megabytes that would otherwise be allocated and zeroed every time.
+var (
+	bufs32 sync.Pool
+	bufs64 sync.Pool
+)
+
+func getBuf[T Float](n int) *[]T {
+	var z T
+	p := &bufs64
+	if unsafe.Sizeof(z) == 4 {
+		p = &bufs32
+	}
+	if b, ok := p.Get().(*[]T); ok && cap(*b) >= n {
+		*b = (*b)[:n]
+		return b
+	}
+	b := make([]T, n)
+	return &b
+}
+
+func putBuf[T Float](b *[]T) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		bufs32.Put(b)
+	} else {
+		bufs64.Put(b)
+	}
+}
+
+// scale sets c = beta·c over an m×n block, and c = 0 when beta is 0 (so
+// that NaN and Inf in c do not survive).
+func scale[T Float](c []T, ldc, m, n int, beta T) {
+	if beta == 1 {
+		return
+	}
+	for i := 0; i < m; i++ {
+		row := c[i*ldc:][:n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}

@@ -1,0 +1,25 @@
+//go:build gc && !purego
+
+package mat
+
+import "github.com/batuta-go/stack/trueno"
+
+func kernel32(i trueno.ISA) kernel[float32] {
+	switch i {
+	case trueno.AVX512:
+		return newKernel(i, 14, 32, gemmKernelF32AVX512)
+	case trueno.AVX2:
+		return newKernel(i, 6, 16, gemmKernelF32AVX2)
+	}
+	return genericKernel32()
+}
+
+func kernel64(i trueno.ISA) kernel[float64] {
+	switch i {
+	case trueno.AVX512:
+		return newKernel(i, 14, 16, gemmKernelF64AVX512)
+	case trueno.AVX2:
+		return newKernel(i, 6, 8, gemmKernelF64AVX2)
+	}
+	return genericKernel64()
+}

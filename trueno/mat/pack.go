@@ -1,0 +1,67 @@
+package mat
+
+// Packing copies a block of op(A) or op(B) into the order the
+// micro-kernel streams it: a block of op(A) as panels of mr rows, each
+// panel column by column (mr consecutive elements per p); a block of op(B)
+// as panels of nr columns, each panel row by row (nr per p). Panels at the
+// edge are padded with zeros, so the micro-kernel always runs full tiles.
+
+// packA packs rows [i0, i0+mb) and columns [p0, p0+kb) of op(A), where
+// op(A)(i, p) is a[i*lda+p], or a[p*lda+i] when trans.
+func packA[T Float](dst []T, mr int, a []T, lda int, trans bool, i0, mb, p0, kb int) {
+	for q := 0; q*mr < mb; q++ {
+		d := dst[q*mr*kb : (q+1)*mr*kb]
+		rows := min(mr, mb-q*mr)
+		ib := i0 + q*mr
+		if trans {
+			for p := 0; p < kb; p++ {
+				src := a[(p0+p)*lda+ib:][:rows]
+				dd := d[p*mr : p*mr+mr]
+				copy(dd, src)
+				clear(dd[rows:])
+			}
+			continue
+		}
+		for ii := 0; ii < rows; ii++ {
+			src := a[(ib+ii)*lda+p0:][:kb]
+			for p, v := range src {
+				d[p*mr+ii] = v
+			}
+		}
+		if rows < mr {
+			for p := 0; p < kb; p++ {
+				clear(d[p*mr+rows : p*mr+mr])
+			}
+		}
+	}
+}
+
+// packB packs rows [p0, p0+kb) and columns [j0, j0+nb) of op(B), where
+// op(B)(p, j) is b[p*ldb+j], or b[j*ldb+p] when trans.
+func packB[T Float](dst []T, nr int, b []T, ldb int, trans bool, p0, kb, j0, nb int) {
+	for q := 0; q*nr < nb; q++ {
+		d := dst[q*nr*kb : (q+1)*nr*kb]
+		cols := min(nr, nb-q*nr)
+		jb := j0 + q*nr
+		if !trans {
+			for p := 0; p < kb; p++ {
+				src := b[(p0+p)*ldb+jb:][:cols]
+				dd := d[p*nr : p*nr+nr]
+				copy(dd, src)
+				clear(dd[cols:])
+			}
+			continue
+		}
+		for jj := 0; jj < cols; jj++ {
+			src := b[(jb+jj)*ldb+p0:][:kb]
+			for p, v := range src {
+				d[p*nr+jj] = v
+			}
+		}
+		if cols < nr {
+			for p := 0; p < kb; p++ {
+				clear(d[p*nr+cols : p*nr+nr])
+			}
+		}
+	}
+}
