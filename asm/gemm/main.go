@@ -46,5 +46,10 @@ func main() {
 	for _, t := range x86Tiles {
 		microKernel(t)
 	}
+	for _, w := range []*width{avx512, avx2} {
+		for _, e := range []*elem{f32, f64} {
+			gemvKernels(w, e)
+		}
+	}
 	Generate()
 }

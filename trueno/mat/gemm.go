@@ -44,6 +44,30 @@ func gemm[T Float](c *Dense[T], tA, tB Transpose, alpha T, a, b *Dense[T], beta 
 		scale(c.data, c.stride, m, n, beta)
 		return
 	}
+	if m == 1 {
+		// One row of c: c = alpha·op(b)ᵀ·op(a)[0] + beta·c, a GEMV on b.
+		x := opVector(a, tA, 0)
+		gemv(c.data[:n], !tB, alpha, b.data, b.rows, b.cols, b.stride, x, beta, threads)
+		return
+	}
+	if n == 1 {
+		// One column of c: c = alpha·op(a)·op(b)[:, 0] + beta·c, a GEMV on a.
+		x := opVector(b, !tB, 0)
+		y := c.data[:extent(m, 1, c.stride)]
+		if c.stride != 1 {
+			y = make([]T, m)
+			for i := range y {
+				y[i] = c.data[i*c.stride]
+			}
+		}
+		gemv(y, tA, alpha, a.data, a.rows, a.cols, a.stride, x, beta, threads)
+		if c.stride != 1 {
+			for i, v := range y {
+				c.data[i*c.stride] = v
+			}
+		}
+		return
+	}
 	g := gemmJob[T]{
 		kern: kernelFor[T](), m: m, n: n, k: k, alpha: alpha, beta: beta, c: c.data, ldc: c.stride,
 		packA: func(dst []T, mr, i0, mb, p0, kb int) {
@@ -54,6 +78,22 @@ func gemm[T Float](c *Dense[T], tA, tB Transpose, alpha T, a, b *Dense[T], beta 
 		},
 	}
 	g.run(threads)
+}
+
+// opVector returns row i of op(m) (column i of m when t), as a contiguous
+// slice: the matrix's own storage when it is, a copy otherwise.
+func opVector[T Float](m *Dense[T], t Transpose, i int) []T {
+	if !t {
+		return m.Row(i)
+	}
+	if m.stride == 1 || m.rows == 1 {
+		return m.data[i:][:m.rows]
+	}
+	v := make([]T, m.rows)
+	for p := range v {
+		v[p] = m.data[p*m.stride+i]
+	}
+	return v
 }
 
 // overlaps reports whether x and y share any element.

@@ -807,3 +807,295 @@ overwrite:
 	VMOVUPD Y11, 32(AX)
 	VZEROUPPER
 	RET
+
+// func gemvDot4F32AVX512(n int, a *float32, lda int, x *float32, out *float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gemvDot4F32AVX512(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x02, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	TESTQ  AX, AX
+	JZ     dotdone
+
+dotloop:
+	VMOVUPS     (BX), Z4
+	VFMADD231PS (CX), Z4, Z0
+	VFMADD231PS (CX)(DX*1), Z4, Z1
+	VFMADD231PS (CX)(DX*2), Z4, Z2
+	VFMADD231PS (SI), Z4, Z3
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, SI
+	ADDQ        $0x00000040, BX
+	SUBQ        $0x00000010, AX
+	JNZ         dotloop
+
+dotdone:
+	MOVQ    out+32(FP), AX
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VZEROUPPER
+	RET
+
+// func gemvAxpy4F32AVX512(n int, a *float32, lda int, s *float32, y *float32)
+// Requires: AVX, AVX512F
+TEXT ·gemvAxpy4F32AVX512(SB), NOSPLIT, $0-40
+	MOVQ         n+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	SHLQ         $0x02, DX
+	MOVQ         s+24(FP), BX
+	MOVQ         y+32(FP), SI
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VBROADCASTSS (BX), Z0
+	VBROADCASTSS 4(BX), Z1
+	VBROADCASTSS 8(BX), Z2
+	VBROADCASTSS 12(BX), Z3
+	TESTQ        AX, AX
+	JZ           axpydone
+
+axpyloop:
+	VMOVUPS     (SI), Z4
+	VFMADD231PS (CX), Z0, Z4
+	VFMADD231PS (CX)(DX*1), Z1, Z4
+	VFMADD231PS (CX)(DX*2), Z2, Z4
+	VFMADD231PS (DI), Z3, Z4
+	VMOVUPS     Z4, (SI)
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, DI
+	ADDQ        $0x00000040, SI
+	SUBQ        $0x00000010, AX
+	JNZ         axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET
+
+// func gemvDot4F64AVX512(n int, a *float64, lda int, x *float64, out *float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gemvDot4F64AVX512(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x03, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	TESTQ  AX, AX
+	JZ     dotdone
+
+dotloop:
+	VMOVUPD     (BX), Z4
+	VFMADD231PD (CX), Z4, Z0
+	VFMADD231PD (CX)(DX*1), Z4, Z1
+	VFMADD231PD (CX)(DX*2), Z4, Z2
+	VFMADD231PD (SI), Z4, Z3
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, SI
+	ADDQ        $0x00000040, BX
+	SUBQ        $0x00000008, AX
+	JNZ         dotloop
+
+dotdone:
+	MOVQ    out+32(FP), AX
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VZEROUPPER
+	RET
+
+// func gemvAxpy4F64AVX512(n int, a *float64, lda int, s *float64, y *float64)
+// Requires: AVX, AVX512F
+TEXT ·gemvAxpy4F64AVX512(SB), NOSPLIT, $0-40
+	MOVQ         n+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	SHLQ         $0x03, DX
+	MOVQ         s+24(FP), BX
+	MOVQ         y+32(FP), SI
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VBROADCASTSD (BX), Z0
+	VBROADCASTSD 8(BX), Z1
+	VBROADCASTSD 16(BX), Z2
+	VBROADCASTSD 24(BX), Z3
+	TESTQ        AX, AX
+	JZ           axpydone
+
+axpyloop:
+	VMOVUPD     (SI), Z4
+	VFMADD231PD (CX), Z0, Z4
+	VFMADD231PD (CX)(DX*1), Z1, Z4
+	VFMADD231PD (CX)(DX*2), Z2, Z4
+	VFMADD231PD (DI), Z3, Z4
+	VMOVUPD     Z4, (SI)
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, DI
+	ADDQ        $0x00000040, SI
+	SUBQ        $0x00000008, AX
+	JNZ         axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET
+
+// func gemvDot4F32AVX2(n int, a *float32, lda int, x *float32, out *float32)
+// Requires: AVX, FMA3
+TEXT ·gemvDot4F32AVX2(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x02, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	TESTQ  AX, AX
+	JZ     dotdone
+
+dotloop:
+	VMOVUPS     (BX), Y4
+	VFMADD231PS (CX), Y4, Y0
+	VFMADD231PS (CX)(DX*1), Y4, Y1
+	VFMADD231PS (CX)(DX*2), Y4, Y2
+	VFMADD231PS (SI), Y4, Y3
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, SI
+	ADDQ        $0x00000020, BX
+	SUBQ        $0x00000008, AX
+	JNZ         dotloop
+
+dotdone:
+	MOVQ    out+32(FP), AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VZEROUPPER
+	RET
+
+// func gemvAxpy4F32AVX2(n int, a *float32, lda int, s *float32, y *float32)
+// Requires: AVX, FMA3
+TEXT ·gemvAxpy4F32AVX2(SB), NOSPLIT, $0-40
+	MOVQ         n+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	SHLQ         $0x02, DX
+	MOVQ         s+24(FP), BX
+	MOVQ         y+32(FP), SI
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VBROADCASTSS (BX), Y0
+	VBROADCASTSS 4(BX), Y1
+	VBROADCASTSS 8(BX), Y2
+	VBROADCASTSS 12(BX), Y3
+	TESTQ        AX, AX
+	JZ           axpydone
+
+axpyloop:
+	VMOVUPS     (SI), Y4
+	VFMADD231PS (CX), Y0, Y4
+	VFMADD231PS (CX)(DX*1), Y1, Y4
+	VFMADD231PS (CX)(DX*2), Y2, Y4
+	VFMADD231PS (DI), Y3, Y4
+	VMOVUPS     Y4, (SI)
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, DI
+	ADDQ        $0x00000020, SI
+	SUBQ        $0x00000008, AX
+	JNZ         axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET
+
+// func gemvDot4F64AVX2(n int, a *float64, lda int, x *float64, out *float64)
+// Requires: AVX, FMA3
+TEXT ·gemvDot4F64AVX2(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x03, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	TESTQ  AX, AX
+	JZ     dotdone
+
+dotloop:
+	VMOVUPD     (BX), Y4
+	VFMADD231PD (CX), Y4, Y0
+	VFMADD231PD (CX)(DX*1), Y4, Y1
+	VFMADD231PD (CX)(DX*2), Y4, Y2
+	VFMADD231PD (SI), Y4, Y3
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, SI
+	ADDQ        $0x00000020, BX
+	SUBQ        $0x00000004, AX
+	JNZ         dotloop
+
+dotdone:
+	MOVQ    out+32(FP), AX
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VZEROUPPER
+	RET
+
+// func gemvAxpy4F64AVX2(n int, a *float64, lda int, s *float64, y *float64)
+// Requires: AVX, FMA3
+TEXT ·gemvAxpy4F64AVX2(SB), NOSPLIT, $0-40
+	MOVQ         n+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	SHLQ         $0x03, DX
+	MOVQ         s+24(FP), BX
+	MOVQ         y+32(FP), SI
+	LEAQ         (CX)(DX*2), DI
+	ADDQ         DX, DI
+	VBROADCASTSD (BX), Y0
+	VBROADCASTSD 8(BX), Y1
+	VBROADCASTSD 16(BX), Y2
+	VBROADCASTSD 24(BX), Y3
+	TESTQ        AX, AX
+	JZ           axpydone
+
+axpyloop:
+	VMOVUPD     (SI), Y4
+	VFMADD231PD (CX), Y0, Y4
+	VFMADD231PD (CX)(DX*1), Y1, Y4
+	VFMADD231PD (CX)(DX*2), Y2, Y4
+	VFMADD231PD (DI), Y3, Y4
+	VMOVUPD     Y4, (SI)
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, DI
+	ADDQ        $0x00000020, SI
+	SUBQ        $0x00000004, AX
+	JNZ         axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET

@@ -27,3 +27,51 @@ func gemmKernelF32AVX2(k int, a *float32, b *float32, c *float32, ldc int, alpha
 //
 //go:noescape
 func gemmKernelF64AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64)
+
+// gemvDot4F32AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4 of a
+// (rows lda apart) with x, over n elements, a multiple of 16, with AVX512.
+//
+//go:noescape
+func gemvDot4F32AVX512(n int, a *float32, lda int, x *float32, out *float32)
+
+// gemvAxpy4F32AVX512 adds s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j] to y[j]
+// for j < n, a multiple of 16, with AVX512.
+//
+//go:noescape
+func gemvAxpy4F32AVX512(n int, a *float32, lda int, s *float32, y *float32)
+
+// gemvDot4F64AVX512 sets out[r·8+l] to the lane-l partial sum of the dot product of row r < 4 of a
+// (rows lda apart) with x, over n elements, a multiple of 8, with AVX512.
+//
+//go:noescape
+func gemvDot4F64AVX512(n int, a *float64, lda int, x *float64, out *float64)
+
+// gemvAxpy4F64AVX512 adds s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j] to y[j]
+// for j < n, a multiple of 8, with AVX512.
+//
+//go:noescape
+func gemvAxpy4F64AVX512(n int, a *float64, lda int, s *float64, y *float64)
+
+// gemvDot4F32AVX2 sets out[r·8+l] to the lane-l partial sum of the dot product of row r < 4 of a
+// (rows lda apart) with x, over n elements, a multiple of 8, with AVX2.
+//
+//go:noescape
+func gemvDot4F32AVX2(n int, a *float32, lda int, x *float32, out *float32)
+
+// gemvAxpy4F32AVX2 adds s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j] to y[j]
+// for j < n, a multiple of 8, with AVX2.
+//
+//go:noescape
+func gemvAxpy4F32AVX2(n int, a *float32, lda int, s *float32, y *float32)
+
+// gemvDot4F64AVX2 sets out[r·4+l] to the lane-l partial sum of the dot product of row r < 4 of a
+// (rows lda apart) with x, over n elements, a multiple of 4, with AVX2.
+//
+//go:noescape
+func gemvDot4F64AVX2(n int, a *float64, lda int, x *float64, out *float64)
+
+// gemvAxpy4F64AVX2 adds s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j] to y[j]
+// for j < n, a multiple of 4, with AVX2.
+//
+//go:noescape
+func gemvAxpy4F64AVX2(n int, a *float64, lda int, s *float64, y *float64)

@@ -62,6 +62,8 @@ func init() {
 	for _, i := range trueno.Available() {
 		kernels32[i] = kernel32(i)
 		kernels64[i] = kernel64(i)
+		gemvKernels32[i] = gemvKernel32(i)
+		gemvKernels64[i] = gemvKernel64(i)
 	}
 }
 

@@ -23,3 +23,23 @@ func kernel64(i trueno.ISA) kernel[float64] {
 	}
 	return genericKernel64()
 }
+
+func gemvKernel32(i trueno.ISA) gemvKernel[float32] {
+	switch i {
+	case trueno.AVX512:
+		return gemvKernel[float32]{16, gemvDot4F32AVX512, gemvAxpy4F32AVX512}
+	case trueno.AVX2:
+		return gemvKernel[float32]{8, gemvDot4F32AVX2, gemvAxpy4F32AVX2}
+	}
+	return genericGemv[float32]()
+}
+
+func gemvKernel64(i trueno.ISA) gemvKernel[float64] {
+	switch i {
+	case trueno.AVX512:
+		return gemvKernel[float64]{8, gemvDot4F64AVX512, gemvAxpy4F64AVX512}
+	case trueno.AVX2:
+		return gemvKernel[float64]{4, gemvDot4F64AVX2, gemvAxpy4F64AVX2}
+	}
+	return genericGemv[float64]()
+}

@@ -17,3 +17,9 @@ func kernel64(i trueno.ISA) kernel[float64] {
 	}
 	return genericKernel64()
 }
+
+// GEMV on arm64 runs the pure-Go kernels (the Go compiler fuses their
+// multiply-adds); NEON versions are a follow-up.
+func gemvKernel32(trueno.ISA) gemvKernel[float32] { return genericGemv[float32]() }
+
+func gemvKernel64(trueno.ISA) gemvKernel[float64] { return genericGemv[float64]() }

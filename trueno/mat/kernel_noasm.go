@@ -7,3 +7,7 @@ import "github.com/batuta-go/stack/trueno"
 func kernel32(trueno.ISA) kernel[float32] { return genericKernel32() }
 
 func kernel64(trueno.ISA) kernel[float64] { return genericKernel64() }
+
+func gemvKernel32(trueno.ISA) gemvKernel[float32] { return genericGemv[float32]() }
+
+func gemvKernel64(trueno.ISA) gemvKernel[float64] { return genericGemv[float64]() }
