@@ -1,0 +1,190 @@
+// Command gemm prints, side by side, the GEMM throughput of trueno/mat, of
+// gonum's blas32/blas64 and of OpenBLAS (through the yardstick program of
+// shared/bench, built outside the module), in one run: for each shape,
+// type and thread count the three are run alternately, several rounds, and
+// the medians and their ratios are printed.
+//
+//	go run ./examples/gemm -openblas ../openblas_gemm -threads 1,2 -sizes 256,512,1024,2048
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/batuta-go/stack/trueno"
+	"github.com/batuta-go/stack/trueno/mat"
+)
+
+func main() {
+	var (
+		openblas = flag.String("openblas", "../openblas_gemm", "OpenBLAS yardstick binary (empty: skip)")
+		sizes    = flag.String("sizes", "256,512,1024", "square sizes, or m x k x n shapes like 128x2048x2048")
+		threads  = flag.String("threads", "1,2", "thread counts")
+		types    = flag.String("types", "f32,f64", "element types")
+		rounds   = flag.Int("rounds", 5, "alternating rounds per cell (the median is printed)")
+		noGonum  = flag.Bool("nogonum", false, "skip gonum (slow at large sizes)")
+	)
+	flag.Parse()
+	fmt.Printf("trueno/mat path %s; %s; GOMAXPROCS %d\n", trueno.Active(), runtime.Version(), runtime.GOMAXPROCS(0))
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "type\tm×k×n\tthreads\tours GFLOPS\tOpenBLAS\tgonum\tours/OpenBLAS\tours/gonum\t")
+	for _, typ := range strings.Split(*types, ",") {
+		for _, s := range strings.Split(*sizes, ",") {
+			m, k, n := parseShape(s)
+			for _, ts := range strings.Split(*threads, ",") {
+				th, err := strconv.Atoi(ts)
+				if err != nil {
+					fatal(err)
+				}
+				var ours, theirs, gon []float64
+				for range *rounds {
+					ours = append(ours, runOurs(typ, m, k, n, th))
+					if *openblas != "" {
+						theirs = append(theirs, runOpenBLAS(*openblas, typ, m, k, n, th))
+					}
+					if !*noGonum {
+						gon = append(gon, runGonum(typ, m, k, n, th))
+					}
+				}
+				o, b, g := median(ours), median(theirs), median(gon)
+				fmt.Fprintf(os.Stderr, "done %s %dx%dx%d threads %d\n", typ, m, k, n, th)
+				fmt.Fprintf(tw, "%s\t%dx%dx%d\t%d\t%.1f\t%s\t%s\t%s\t%s\t\n", typ, m, k, n, th, o,
+					opt(b, "%.1f", b), opt(g, "%.1f", g), opt(b, "%.2f", o/b), opt(g, "%.1f", o/g))
+			}
+		}
+	}
+	tw.Flush()
+}
+
+func opt(cond float64, format string, v float64) string {
+	if cond == 0 {
+		return "-"
+	}
+	return fmt.Sprintf(format, v)
+}
+
+func parseShape(s string) (m, k, n int) {
+	parts := strings.Split(s, "x")
+	var d []int
+	for _, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			fatal(err)
+		}
+		d = append(d, v)
+	}
+	switch len(d) {
+	case 1:
+		return d[0], d[0], d[0]
+	case 3:
+		return d[0], d[1], d[2]
+	}
+	fatal(fmt.Errorf("shape %q: want N or MxKxN", s))
+	return
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+// best times f in batches, as the OpenBLAS yardstick does: five batches of
+// enough calls for about 2·10⁹ flops each, and returns the best GFLOPS.
+func best(flops float64, batches int, f func()) float64 {
+	f()
+	reps := max(1, int(2e9/flops))
+	top := 0.0
+	for range batches {
+		t := time.Now()
+		for range reps {
+			f()
+		}
+		top = max(top, flops*float64(reps)/time.Since(t).Seconds()/1e9)
+	}
+	return top
+}
+
+func randSlice[T float32 | float64](n int) []T {
+	r := rand.New(rand.NewPCG(1, 2))
+	s := make([]T, n)
+	for i := range s {
+		s[i] = T(r.Float64() - 0.5)
+	}
+	return s
+}
+
+func runOurs(typ string, m, k, n, th int) float64 {
+	old := mat.SetThreads(th)
+	defer mat.SetThreads(old)
+	flops := 2 * float64(m) * float64(n) * float64(k)
+	if typ == "f32" {
+		a, b, c := mat.NewDense(m, k, randSlice[float32](m*k)), mat.NewDense(k, n, randSlice[float32](k*n)), mat.NewDense[float32](m, n, nil)
+		return best(flops, 5, func() { mat.Mul(c, a, b) })
+	}
+	a, b, c := mat.NewDense(m, k, randSlice[float64](m*k)), mat.NewDense(k, n, randSlice[float64](k*n)), mat.NewDense[float64](m, n, nil)
+	return best(flops, 5, func() { mat.Mul(c, a, b) })
+}
+
+func runGonum(typ string, m, k, n, th int) float64 {
+	old := runtime.GOMAXPROCS(th)
+	defer runtime.GOMAXPROCS(old)
+	flops := 2 * float64(m) * float64(n) * float64(k)
+	if typ == "f32" {
+		a := blas32.General{Rows: m, Cols: k, Stride: k, Data: randSlice[float32](m * k)}
+		b := blas32.General{Rows: k, Cols: n, Stride: n, Data: randSlice[float32](k * n)}
+		c := blas32.General{Rows: m, Cols: n, Stride: n, Data: make([]float32, m*n)}
+		return best(flops, 2, func() { blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) })
+	}
+	a := blas64.General{Rows: m, Cols: k, Stride: k, Data: randSlice[float64](m * k)}
+	b := blas64.General{Rows: k, Cols: n, Stride: n, Data: randSlice[float64](k * n)}
+	c := blas64.General{Rows: m, Cols: n, Stride: n, Data: make([]float64, m*n)}
+	return best(flops, 2, func() { blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) })
+}
+
+// runOpenBLAS runs the yardstick with OpenBLAS free to pick its best
+// kernel (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) on th threads, and
+// returns the GFLOPS it prints: "gemm f32 MxNxK <seconds> s <GFLOPS> GFLOPS".
+func runOpenBLAS(bin, typ string, m, k, n, th int) float64 {
+	cmd := exec.Command(bin, typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k))
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "OPENBLAS_") {
+			cmd.Env = append(cmd.Env, e)
+		}
+	}
+	cmd.Env = append(cmd.Env, "OPENBLAS_NUM_THREADS="+strconv.Itoa(th))
+	out, err := cmd.Output()
+	if err != nil {
+		fatal(fmt.Errorf("%s: %v", bin, err))
+	}
+	f := strings.Fields(string(out))
+	if len(f) < 2 {
+		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
+	}
+	v, err := strconv.ParseFloat(f[len(f)-2], 64)
+	if err != nil {
+		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
+	}
+	return v
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "gemm:", err)
+	os.Exit(1)
+}
