@@ -33,9 +33,12 @@ type blocking struct {
 func newKernel[T Float](isa trueno.ISA, mr, nr int, fn microKernel[T]) kernel[T] {
 	var z T
 	size := int(unsafe.Sizeof(z))
-	kc := cpu.Cache.L1D / 2 / (nr * size)
-	kc = min(max(kc, 64), 512) &^ 7
-	mc := cpu.Cache.L2 / 2 / (kc * size)
+	// B's micro-panel may take two thirds of L1 (A's streams through the
+	// rest from L2); A's block three quarters of L2; B's block a quarter of
+	// the shared L3.
+	kc := cpu.Cache.L1D * 2 / 3 / (nr * size)
+	kc = min(max(kc, 128), 384) &^ 7
+	mc := cpu.Cache.L2 * 3 / 4 / (kc * size)
 	mc = max(mc/mr, 1) * mr
 	nc := cpu.Cache.L3 / 4 / (kc * size)
 	nc = min(max(nc/nr, 1)*nr, 4096/nr*nr)

@@ -14,6 +14,12 @@ func packA[T Float](dst []T, mr int, a []T, lda int, trans bool, i0, mb, p0, kb 
 		rows := min(mr, mb-q*mr)
 		ib := i0 + q*mr
 		if trans {
+			if rows == mr {
+				for p := 0; p < kb; p++ {
+					copyPanelRow(d[p*mr:p*mr+mr], a[(p0+p)*lda+ib:][:mr])
+				}
+				continue
+			}
 			for p := 0; p < kb; p++ {
 				src := a[(p0+p)*lda+ib:][:rows]
 				dd := d[p*mr : p*mr+mr]
@@ -22,7 +28,20 @@ func packA[T Float](dst []T, mr int, a []T, lda int, trans bool, i0, mb, p0, kb 
 			}
 			continue
 		}
-		for ii := 0; ii < rows; ii++ {
+		// Four rows at a time: four read streams, one write of four
+		// adjacent elements per column.
+		ii := 0
+		for ; ii+4 <= rows; ii += 4 {
+			r0 := a[(ib+ii)*lda+p0:][:kb]
+			r1 := a[(ib+ii+1)*lda+p0:][:kb]
+			r2 := a[(ib+ii+2)*lda+p0:][:kb]
+			r3 := a[(ib+ii+3)*lda+p0:][:kb]
+			for p := range r0 {
+				dd := (*[4]T)(d[p*mr+ii:])
+				dd[0], dd[1], dd[2], dd[3] = r0[p], r1[p], r2[p], r3[p]
+			}
+		}
+		for ; ii < rows; ii++ {
 			src := a[(ib+ii)*lda+p0:][:kb]
 			for p, v := range src {
 				d[p*mr+ii] = v
@@ -44,6 +63,12 @@ func packB[T Float](dst []T, nr int, b []T, ldb int, trans bool, p0, kb, j0, nb 
 		cols := min(nr, nb-q*nr)
 		jb := j0 + q*nr
 		if !trans {
+			if cols == nr {
+				for p := 0; p < kb; p++ {
+					copyPanelRow(d[p*nr:p*nr+nr], b[(p0+p)*ldb+jb:][:nr])
+				}
+				continue
+			}
 			for p := 0; p < kb; p++ {
 				src := b[(p0+p)*ldb+jb:][:cols]
 				dd := d[p*nr : p*nr+nr]
@@ -62,6 +87,26 @@ func packB[T Float](dst []T, nr int, b []T, ldb int, trans bool, p0, kb, j0, nb 
 			for p := 0; p < kb; p++ {
 				clear(d[p*nr+cols : p*nr+nr])
 			}
+		}
+	}
+}
+
+// copyPanelRow copies len(src) == len(dst) elements. Panel rows are short
+// (a tile's width), where a call of memmove costs as much as the copy;
+// the tile widths get fixed-size copies the compiler inlines.
+func copyPanelRow[T Float](dst, src []T) {
+	switch len(src) {
+	case 32:
+		*(*[32]T)(dst) = *(*[32]T)(src)
+	case 16:
+		*(*[16]T)(dst) = *(*[16]T)(src)
+	case 14:
+		*(*[14]T)(dst) = *(*[14]T)(src)
+	case 8:
+		*(*[8]T)(dst) = *(*[8]T)(src)
+	default:
+		for i, v := range src {
+			dst[i] = v
 		}
 	}
 }
