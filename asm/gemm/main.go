@@ -50,6 +50,9 @@ func main() {
 		for _, e := range []*elem{f32, f64} {
 			gemvKernels(w, e)
 		}
+		for _, h := range []*halfFormat{f16, bf16} {
+			gemvHalfDot4(w, h)
+		}
 	}
 	Generate()
 }

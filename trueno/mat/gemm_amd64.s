@@ -954,6 +954,94 @@ axpydone:
 	VZEROUPPER
 	RET
 
+// func gemvDot4F16AVX512(n int, a *uint16, lda int, x *float32, out *float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gemvDot4F16AVX512(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x01, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	TESTQ  AX, AX
+	JZ     done
+
+loop:
+	VMOVUPS     (BX), Z4
+	VCVTPH2PS   (CX), Z5
+	VFMADD231PS Z5, Z4, Z0
+	VCVTPH2PS   (CX)(DX*1), Z5
+	VFMADD231PS Z5, Z4, Z1
+	VCVTPH2PS   (CX)(DX*2), Z5
+	VFMADD231PS Z5, Z4, Z2
+	VCVTPH2PS   (SI), Z5
+	VFMADD231PS Z5, Z4, Z3
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, SI
+	ADDQ        $0x00000040, BX
+	SUBQ        $0x00000010, AX
+	JNZ         loop
+
+done:
+	MOVQ    out+32(FP), AX
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VZEROUPPER
+	RET
+
+// func gemvDot4BF16AVX512(n int, a *uint16, lda int, x *float32, out *float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·gemvDot4BF16AVX512(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x01, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	TESTQ  AX, AX
+	JZ     done
+
+loop:
+	VMOVUPS     (BX), Z4
+	VPMOVZXWD   (CX), Z5
+	VPSLLD      $0x10, Z5, Z5
+	VFMADD231PS Z5, Z4, Z0
+	VPMOVZXWD   (CX)(DX*1), Z5
+	VPSLLD      $0x10, Z5, Z5
+	VFMADD231PS Z5, Z4, Z1
+	VPMOVZXWD   (CX)(DX*2), Z5
+	VPSLLD      $0x10, Z5, Z5
+	VFMADD231PS Z5, Z4, Z2
+	VPMOVZXWD   (SI), Z5
+	VPSLLD      $0x10, Z5, Z5
+	VFMADD231PS Z5, Z4, Z3
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, SI
+	ADDQ        $0x00000040, BX
+	SUBQ        $0x00000010, AX
+	JNZ         loop
+
+done:
+	MOVQ    out+32(FP), AX
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	VMOVUPS Z3, 192(AX)
+	VZEROUPPER
+	RET
+
 // func gemvDot4F32AVX2(n int, a *float32, lda int, x *float32, out *float32)
 // Requires: AVX, FMA3
 TEXT ·gemvDot4F32AVX2(SB), NOSPLIT, $0-40
@@ -1097,5 +1185,93 @@ axpyloop:
 	JNZ         axpyloop
 
 axpydone:
+	VZEROUPPER
+	RET
+
+// func gemvDot4F16AVX2(n int, a *uint16, lda int, x *float32, out *float32)
+// Requires: AVX, F16C, FMA3
+TEXT ·gemvDot4F16AVX2(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x01, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	TESTQ  AX, AX
+	JZ     done
+
+loop:
+	VMOVUPS     (BX), Y4
+	VCVTPH2PS   (CX), Y5
+	VFMADD231PS Y5, Y4, Y0
+	VCVTPH2PS   (CX)(DX*1), Y5
+	VFMADD231PS Y5, Y4, Y1
+	VCVTPH2PS   (CX)(DX*2), Y5
+	VFMADD231PS Y5, Y4, Y2
+	VCVTPH2PS   (SI), Y5
+	VFMADD231PS Y5, Y4, Y3
+	ADDQ        $0x00000010, CX
+	ADDQ        $0x00000010, SI
+	ADDQ        $0x00000020, BX
+	SUBQ        $0x00000008, AX
+	JNZ         loop
+
+done:
+	MOVQ    out+32(FP), AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VZEROUPPER
+	RET
+
+// func gemvDot4BF16AVX2(n int, a *uint16, lda int, x *float32, out *float32)
+// Requires: AVX, AVX2, FMA3
+TEXT ·gemvDot4BF16AVX2(SB), NOSPLIT, $0-40
+	MOVQ   n+0(FP), AX
+	MOVQ   a+8(FP), CX
+	MOVQ   lda+16(FP), DX
+	SHLQ   $0x01, DX
+	MOVQ   x+24(FP), BX
+	LEAQ   (CX)(DX*2), SI
+	ADDQ   DX, SI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	TESTQ  AX, AX
+	JZ     done
+
+loop:
+	VMOVUPS     (BX), Y4
+	VPMOVZXWD   (CX), Y5
+	VPSLLD      $0x10, Y5, Y5
+	VFMADD231PS Y5, Y4, Y0
+	VPMOVZXWD   (CX)(DX*1), Y5
+	VPSLLD      $0x10, Y5, Y5
+	VFMADD231PS Y5, Y4, Y1
+	VPMOVZXWD   (CX)(DX*2), Y5
+	VPSLLD      $0x10, Y5, Y5
+	VFMADD231PS Y5, Y4, Y2
+	VPMOVZXWD   (SI), Y5
+	VPSLLD      $0x10, Y5, Y5
+	VFMADD231PS Y5, Y4, Y3
+	ADDQ        $0x00000010, CX
+	ADDQ        $0x00000010, SI
+	ADDQ        $0x00000020, BX
+	SUBQ        $0x00000008, AX
+	JNZ         loop
+
+done:
+	MOVQ    out+32(FP), AX
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
 	VZEROUPPER
 	RET

@@ -52,6 +52,20 @@ func gemvDot4F64AVX512(n int, a *float64, lda int, x *float64, out *float64)
 //go:noescape
 func gemvAxpy4F64AVX512(n int, a *float64, lda int, s *float64, y *float64)
 
+// gemvDot4F16AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4
+// of the F16 matrix a (rows lda apart), widened to float32, with x, over n elements,
+// a multiple of 16, with AVX512.
+//
+//go:noescape
+func gemvDot4F16AVX512(n int, a *uint16, lda int, x *float32, out *float32)
+
+// gemvDot4BF16AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4
+// of the BF16 matrix a (rows lda apart), widened to float32, with x, over n elements,
+// a multiple of 16, with AVX512.
+//
+//go:noescape
+func gemvDot4BF16AVX512(n int, a *uint16, lda int, x *float32, out *float32)
+
 // gemvDot4F32AVX2 sets out[r·8+l] to the lane-l partial sum of the dot product of row r < 4 of a
 // (rows lda apart) with x, over n elements, a multiple of 8, with AVX2.
 //
@@ -75,3 +89,17 @@ func gemvDot4F64AVX2(n int, a *float64, lda int, x *float64, out *float64)
 //
 //go:noescape
 func gemvAxpy4F64AVX2(n int, a *float64, lda int, s *float64, y *float64)
+
+// gemvDot4F16AVX2 sets out[r·8+l] to the lane-l partial sum of the dot product of row r < 4
+// of the F16 matrix a (rows lda apart), widened to float32, with x, over n elements,
+// a multiple of 8, with AVX2.
+//
+//go:noescape
+func gemvDot4F16AVX2(n int, a *uint16, lda int, x *float32, out *float32)
+
+// gemvDot4BF16AVX2 sets out[r·8+l] to the lane-l partial sum of the dot product of row r < 4
+// of the BF16 matrix a (rows lda apart), widened to float32, with x, over n elements,
+// a multiple of 8, with AVX2.
+//
+//go:noescape
+func gemvDot4BF16AVX2(n int, a *uint16, lda int, x *float32, out *float32)

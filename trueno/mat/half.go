@@ -84,8 +84,10 @@ func (m *HalfDense) Slice(i, k, j, l int) *HalfDense {
 	return v
 }
 
-func (m *HalfDense) conv() func(uint16) float32 {
-	if m.format == BFloat16 {
+func (m *HalfDense) conv() func(uint16) float32 { return halfConv(m.format) }
+
+func halfConv(f HalfFormat) func(uint16) float32 {
+	if f == BFloat16 {
 		return bf16ToF32
 	}
 	return f16ToF32
@@ -110,6 +112,10 @@ func GemmHalf(c *Dense[float32], tA, tB Transpose, alpha float32, a *Dense[float
 	}
 	if k == 0 || alpha == 0 {
 		scale(c.data, c.stride, m, n, beta)
+		return
+	}
+	if m == 1 {
+		gemvHalf(c.data[:n], !tB, alpha, b, opVector(a, tA, 0), beta, Threads())
 		return
 	}
 	conv := b.conv()

@@ -2,7 +2,10 @@
 
 package mat
 
-import "github.com/batuta-go/stack/trueno"
+import (
+	"github.com/batuta-go/stack/internal/cpu"
+	"github.com/batuta-go/stack/trueno"
+)
 
 func kernel32(i trueno.ISA) kernel[float32] {
 	switch i {
@@ -42,4 +45,18 @@ func gemvKernel64(i trueno.ISA) gemvKernel[float64] {
 		return gemvKernel[float64]{4, gemvDot4F64AVX2, gemvAxpy4F64AVX2}
 	}
 	return genericGemv[float64]()
+}
+
+func halfDot4For(i trueno.ISA, f HalfFormat) halfDot4 {
+	switch {
+	case i == trueno.AVX512 && f == Float16:
+		return halfDot4{16, gemvDot4F16AVX512}
+	case i == trueno.AVX512:
+		return halfDot4{16, gemvDot4BF16AVX512}
+	case i == trueno.AVX2 && f == Float16 && cpu.X86.HasF16C:
+		return halfDot4{8, gemvDot4F16AVX2}
+	case i == trueno.AVX2 && f == BFloat16:
+		return halfDot4{8, gemvDot4BF16AVX2}
+	}
+	return halfDot4Generic(halfConv(f))
 }

@@ -11,3 +11,5 @@ func kernel64(trueno.ISA) kernel[float64] { return genericKernel64() }
 func gemvKernel32(trueno.ISA) gemvKernel[float32] { return genericGemv[float32]() }
 
 func gemvKernel64(trueno.ISA) gemvKernel[float64] { return genericGemv[float64]() }
+
+func halfDot4For(_ trueno.ISA, f HalfFormat) halfDot4 { return halfDot4Generic(halfConv(f)) }
