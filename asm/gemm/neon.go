@@ -111,5 +111,8 @@ func writeNEON(asmPath, stubsPath string) error {
 	for _, t := range neonTiles {
 		neonKernel(f, t)
 	}
+	for _, t := range neonTiles {
+		neonGemv(f, t)
+	}
 	return f.Write(asmPath, stubsPath)
 }

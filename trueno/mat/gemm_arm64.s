@@ -371,3 +371,125 @@ overwrite:
 	VST1 [V21.D2, V22.D2, V23.D2], (R3)
 	ADD R4, R3
 	RET
+
+// func gemvDot4F32NEON(n int, a *float32, lda int, x, out *float32)
+TEXT ·gemvDot4F32NEON(SB), NOSPLIT, $0-40
+	MOVD n+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD lda+16(FP), R6
+	LSL $2, R6
+	ADD R1, R6, R2
+	ADD R2, R6, R3
+	ADD R3, R6, R4
+	MOVD x+24(FP), R5
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	CBZ R0, dotdone
+dotloop:
+	VLD1.P 16(R5), [V4.S4]
+	VLD1.P 16(R1), [V5.S4]
+	VLD1.P 16(R2), [V6.S4]
+	VLD1.P 16(R3), [V7.S4]
+	VLD1.P 16(R4), [V8.S4]
+	WORD $0x4e24cca0 // fmla v0.4s, v5.4s, v4.4s
+	WORD $0x4e24ccc1 // fmla v1.4s, v6.4s, v4.4s
+	WORD $0x4e24cce2 // fmla v2.4s, v7.4s, v4.4s
+	WORD $0x4e24cd03 // fmla v3.4s, v8.4s, v4.4s
+	SUB $4, R0
+	CBNZ R0, dotloop
+dotdone:
+	MOVD out+32(FP), R7
+	VST1 [V0.S4, V1.S4, V2.S4, V3.S4], (R7)
+	RET
+
+// func gemvAxpy4F32NEON(n int, a *float32, lda int, s, y *float32)
+TEXT ·gemvAxpy4F32NEON(SB), NOSPLIT, $0-40
+	MOVD n+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD lda+16(FP), R6
+	LSL $2, R6
+	ADD R1, R6, R2
+	ADD R2, R6, R3
+	ADD R3, R6, R4
+	MOVD y+32(FP), R5
+	MOVD s+24(FP), R7
+	VLD1 (R7), [V16.S4]
+	CBZ R0, axpydone
+axpyloop:
+	VLD1 (R5), [V4.S4]
+	VLD1.P 16(R1), [V5.S4]
+	VLD1.P 16(R2), [V6.S4]
+	VLD1.P 16(R3), [V7.S4]
+	VLD1.P 16(R4), [V8.S4]
+	WORD $0x4f9010a4 // fmla v4.4s, v5.4s, v16.s[0]
+	WORD $0x4fb010c4 // fmla v4.4s, v6.4s, v16.s[1]
+	WORD $0x4f9018e4 // fmla v4.4s, v7.4s, v16.s[2]
+	WORD $0x4fb01904 // fmla v4.4s, v8.4s, v16.s[3]
+	VST1.P [V4.S4], 16(R5)
+	SUB $4, R0
+	CBNZ R0, axpyloop
+axpydone:
+	RET
+
+// func gemvDot4F64NEON(n int, a *float64, lda int, x, out *float64)
+TEXT ·gemvDot4F64NEON(SB), NOSPLIT, $0-40
+	MOVD n+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD lda+16(FP), R6
+	LSL $3, R6
+	ADD R1, R6, R2
+	ADD R2, R6, R3
+	ADD R3, R6, R4
+	MOVD x+24(FP), R5
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	CBZ R0, dotdone
+dotloop:
+	VLD1.P 16(R5), [V4.D2]
+	VLD1.P 16(R1), [V5.D2]
+	VLD1.P 16(R2), [V6.D2]
+	VLD1.P 16(R3), [V7.D2]
+	VLD1.P 16(R4), [V8.D2]
+	WORD $0x4e64cca0 // fmla v0.2d, v5.2d, v4.2d
+	WORD $0x4e64ccc1 // fmla v1.2d, v6.2d, v4.2d
+	WORD $0x4e64cce2 // fmla v2.2d, v7.2d, v4.2d
+	WORD $0x4e64cd03 // fmla v3.2d, v8.2d, v4.2d
+	SUB $2, R0
+	CBNZ R0, dotloop
+dotdone:
+	MOVD out+32(FP), R7
+	VST1 [V0.D2, V1.D2, V2.D2, V3.D2], (R7)
+	RET
+
+// func gemvAxpy4F64NEON(n int, a *float64, lda int, s, y *float64)
+TEXT ·gemvAxpy4F64NEON(SB), NOSPLIT, $0-40
+	MOVD n+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD lda+16(FP), R6
+	LSL $3, R6
+	ADD R1, R6, R2
+	ADD R2, R6, R3
+	ADD R3, R6, R4
+	MOVD y+32(FP), R5
+	MOVD s+24(FP), R7
+	VLD1 (R7), [V16.D2, V17.D2]
+	CBZ R0, axpydone
+axpyloop:
+	VLD1 (R5), [V4.D2]
+	VLD1.P 16(R1), [V5.D2]
+	VLD1.P 16(R2), [V6.D2]
+	VLD1.P 16(R3), [V7.D2]
+	VLD1.P 16(R4), [V8.D2]
+	WORD $0x4fd010a4 // fmla v4.2d, v5.2d, v16.d[0]
+	WORD $0x4fd018c4 // fmla v4.2d, v6.2d, v16.d[1]
+	WORD $0x4fd110e4 // fmla v4.2d, v7.2d, v17.d[0]
+	WORD $0x4fd11904 // fmla v4.2d, v8.2d, v17.d[1]
+	VST1.P [V4.D2], 16(R5)
+	SUB $2, R0
+	CBNZ R0, axpyloop
+axpydone:
+	RET

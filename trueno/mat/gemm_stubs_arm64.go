@@ -15,3 +15,27 @@ func gemmKernelF32NEON(k int, a, b, c *float32, ldc int, alpha, beta float32)
 //
 //go:noescape
 func gemmKernelF64NEON(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+// gemvDot4F32NEON sets out[r·4+l] to the lane-l partial sum of the dot product of row r < 4 of a
+// (rows lda apart) with x, over n elements, a multiple of 4, with NEON.
+//
+//go:noescape
+func gemvDot4F32NEON(n int, a *float32, lda int, x, out *float32)
+
+// gemvAxpy4F32NEON adds s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j] to y[j]
+// for j < n, a multiple of 4, with NEON.
+//
+//go:noescape
+func gemvAxpy4F32NEON(n int, a *float32, lda int, s, y *float32)
+
+// gemvDot4F64NEON sets out[r·2+l] to the lane-l partial sum of the dot product of row r < 4 of a
+// (rows lda apart) with x, over n elements, a multiple of 2, with NEON.
+//
+//go:noescape
+func gemvDot4F64NEON(n int, a *float64, lda int, x, out *float64)
+
+// gemvAxpy4F64NEON adds s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j] to y[j]
+// for j < n, a multiple of 2, with NEON.
+//
+//go:noescape
+func gemvAxpy4F64NEON(n int, a *float64, lda int, s, y *float64)

@@ -18,10 +18,18 @@ func kernel64(i trueno.ISA) kernel[float64] {
 	return genericKernel64()
 }
 
-// GEMV on arm64 runs the pure-Go kernels (the Go compiler fuses their
-// multiply-adds); NEON versions are a follow-up.
-func gemvKernel32(trueno.ISA) gemvKernel[float32] { return genericGemv[float32]() }
+func gemvKernel32(i trueno.ISA) gemvKernel[float32] {
+	if i == trueno.NEON {
+		return gemvKernel[float32]{4, gemvDot4F32NEON, gemvAxpy4F32NEON}
+	}
+	return genericGemv[float32]()
+}
 
-func gemvKernel64(trueno.ISA) gemvKernel[float64] { return genericGemv[float64]() }
+func gemvKernel64(i trueno.ISA) gemvKernel[float64] {
+	if i == trueno.NEON {
+		return gemvKernel[float64]{2, gemvDot4F64NEON, gemvAxpy4F64NEON}
+	}
+	return genericGemv[float64]()
+}
 
 func halfDot4For(_ trueno.ISA, f HalfFormat) halfDot4 { return halfDot4Generic(halfConv(f)) }
