@@ -4,7 +4,7 @@
 // type and thread count the three are run alternately, several rounds, and
 // the medians and their ratios are printed.
 //
-//	go run ./examples/gemm -openblas ../openblas_gemm -threads 1,2 -sizes 256,512,1024,2048
+//	go run ./examples/gemm -openblas ../openblas_gemm -threads 1,2 -sizes 256,512,1024,2048 -gemv 4096x4096
 package main
 
 import (
@@ -36,6 +36,7 @@ func main() {
 		types    = flag.String("types", "f32,f64", "element types")
 		rounds   = flag.Int("rounds", 5, "alternating rounds per cell (the median is printed)")
 		noGonum  = flag.Bool("nogonum", false, "skip gonum (slow at large sizes)")
+		gemvs    = flag.String("gemv", "", "also float32 GEMV y = A·x for these m x n shapes, e.g. 4096x4096 (GB/s of A read)")
 	)
 	flag.Parse()
 	fmt.Printf("trueno/mat path %s; %s; GOMAXPROCS %d\n", trueno.Active(), runtime.Version(), runtime.GOMAXPROCS(0))
@@ -67,6 +68,84 @@ func main() {
 		}
 	}
 	tw.Flush()
+	if *gemvs == "" {
+		return
+	}
+	fmt.Println()
+	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "GEMV f32\tm×n\tthreads\tours GB/s\tOpenBLAS\tgonum\tours/OpenBLAS\tours/gonum\t")
+	for _, s := range strings.Split(*gemvs, ",") {
+		var m, n int
+		if _, err := fmt.Sscanf(s, "%dx%d", &m, &n); err != nil {
+			fatal(fmt.Errorf("gemv shape %q: %v", s, err))
+		}
+		for _, ts := range strings.Split(*threads, ",") {
+			th, err := strconv.Atoi(ts)
+			if err != nil {
+				fatal(err)
+			}
+			var ours, theirs, gon []float64
+			for range *rounds {
+				ours = append(ours, gemvOurs(m, n, th))
+				if *openblas != "" {
+					theirs = append(theirs, runOpenBLASGemv(*openblas, m, n, th))
+				}
+				if !*noGonum {
+					gon = append(gon, gemvGonum(m, n, th))
+				}
+			}
+			o, b, g := median(ours), median(theirs), median(gon)
+			fmt.Fprintf(tw, "\t%dx%d\t%d\t%.1f\t%s\t%s\t%s\t%s\t\n", m, n, th, o,
+				opt(b, "%.1f", b), opt(g, "%.1f", g), opt(b, "%.2f", o/b), opt(g, "%.1f", o/g))
+		}
+	}
+	tw.Flush()
+}
+
+// bestOnce is the best time of single calls, as the yardstick's GEMV does.
+func bestOnce(reps int, f func()) time.Duration {
+	f()
+	top := time.Duration(1 << 62)
+	for range reps {
+		t := time.Now()
+		f()
+		top = min(top, time.Since(t))
+	}
+	return top
+}
+
+func gemvOurs(m, n, th int) float64 {
+	old := mat.SetThreads(th)
+	defer mat.SetThreads(old)
+	a := mat.NewDense(m, n, randSlice[float32](m*n))
+	x, y := randSlice[float32](n), make([]float32, m)
+	d := bestOnce(20, func() { mat.Gemv(y, mat.NoTrans, 1, a, x, 0) })
+	return 4 * float64(m) * float64(n) / d.Seconds() / 1e9
+}
+
+func gemvGonum(m, n, th int) float64 {
+	old := runtime.GOMAXPROCS(th)
+	defer runtime.GOMAXPROCS(old)
+	a := blas32.General{Rows: m, Cols: n, Stride: n, Data: randSlice[float32](m * n)}
+	x := blas32.Vector{N: n, Inc: 1, Data: randSlice[float32](n)}
+	y := blas32.Vector{N: m, Inc: 1, Data: make([]float32, m)}
+	d := bestOnce(20, func() { blas32.Gemv(blas.NoTrans, 1, a, x, 0, y) })
+	return 4 * float64(m) * float64(n) / d.Seconds() / 1e9
+}
+
+// runOpenBLASGemv returns the GB/s the yardstick prints:
+// "gemv f32 MxN <seconds> s <GB/s> GB/s <GFLOPS> GFLOPS".
+func runOpenBLASGemv(bin string, m, n, th int) float64 {
+	out := openBLAS(bin, th, "gemv", strconv.Itoa(m), strconv.Itoa(n))
+	f := strings.Fields(out)
+	if len(f) < 8 {
+		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
+	}
+	v, err := strconv.ParseFloat(f[5], 64)
+	if err != nil {
+		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
+	}
+	return v
 }
 
 func opt(cond float64, format string, v float64) string {
@@ -158,11 +237,24 @@ func runGonum(typ string, m, k, n, th int) float64 {
 	return best(flops, 2, func() { blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) })
 }
 
-// runOpenBLAS runs the yardstick with OpenBLAS free to pick its best
-// kernel (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) on th threads, and
-// returns the GFLOPS it prints: "gemm f32 MxNxK <seconds> s <GFLOPS> GFLOPS".
+// runOpenBLAS returns the GFLOPS the yardstick prints: "gemm f32 MxNxK <seconds> s <GFLOPS> GFLOPS".
 func runOpenBLAS(bin, typ string, m, k, n, th int) float64 {
-	cmd := exec.Command(bin, typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k))
+	out := openBLAS(bin, th, typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k))
+	f := strings.Fields(out)
+	if len(f) < 2 {
+		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
+	}
+	v, err := strconv.ParseFloat(f[len(f)-2], 64)
+	if err != nil {
+		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
+	}
+	return v
+}
+
+// openBLAS runs the yardstick with OpenBLAS free to pick its best kernel
+// (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) on th threads.
+func openBLAS(bin string, th int, args ...string) string {
+	cmd := exec.Command(bin, args...)
 	for _, e := range os.Environ() {
 		if !strings.HasPrefix(e, "OPENBLAS_") {
 			cmd.Env = append(cmd.Env, e)
@@ -173,15 +265,7 @@ func runOpenBLAS(bin, typ string, m, k, n, th int) float64 {
 	if err != nil {
 		fatal(fmt.Errorf("%s: %v", bin, err))
 	}
-	f := strings.Fields(string(out))
-	if len(f) < 2 {
-		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
-	}
-	v, err := strconv.ParseFloat(f[len(f)-2], 64)
-	if err != nil {
-		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
-	}
-	return v
+	return string(out)
 }
 
 func fatal(err error) {
