@@ -43,9 +43,12 @@ func main() {
 	}
 
 	ConstraintExpr("gc,!purego")
+	packData()
 	for _, t := range x86Tiles {
 		microKernel(t)
 	}
+	packGather(f32)
+	packGather(f64)
 	for _, w := range []*width{avx512, avx2} {
 		for _, e := range []*elem{f32, f64} {
 			gemvKernels(w, e)

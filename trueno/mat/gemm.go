@@ -68,10 +68,11 @@ func gemm[T Float](c *Dense[T], tA, tB Transpose, alpha T, a, b *Dense[T], beta 
 		}
 		return
 	}
-	g := gemmJob[T]{
+	var g gemmJob[T]
+	g = gemmJob[T]{
 		kern: kernelFor[T](), m: m, n: n, k: k, alpha: alpha, beta: beta, c: c.data, ldc: c.stride,
 		packA: func(dst []T, mr, i0, mb, p0, kb int) {
-			packA(dst, mr, a.data, a.stride, bool(tA), i0, mb, p0, kb)
+			packA(dst, mr, g.kern.packN, a.data, a.stride, bool(tA), i0, mb, p0, kb)
 		},
 		packB: func(dst []T, nr, p0, kb, j0, nb int) {
 			packB(dst, nr, b.data, b.stride, bool(tB), p0, kb, j0, nb)

@@ -4,6 +4,24 @@
 
 #include "textflag.h"
 
+DATA gemmIota16<>+0(SB)/4, $0x00000000
+DATA gemmIota16<>+4(SB)/4, $0x00000001
+DATA gemmIota16<>+8(SB)/4, $0x00000002
+DATA gemmIota16<>+12(SB)/4, $0x00000003
+DATA gemmIota16<>+16(SB)/4, $0x00000004
+DATA gemmIota16<>+20(SB)/4, $0x00000005
+DATA gemmIota16<>+24(SB)/4, $0x00000006
+DATA gemmIota16<>+28(SB)/4, $0x00000007
+DATA gemmIota16<>+32(SB)/4, $0x00000008
+DATA gemmIota16<>+36(SB)/4, $0x00000009
+DATA gemmIota16<>+40(SB)/4, $0x0000000a
+DATA gemmIota16<>+44(SB)/4, $0x0000000b
+DATA gemmIota16<>+48(SB)/4, $0x0000000c
+DATA gemmIota16<>+52(SB)/4, $0x0000000d
+DATA gemmIota16<>+56(SB)/4, $0x0000000e
+DATA gemmIota16<>+60(SB)/4, $0x0000000f
+GLOBL gemmIota16<>(SB), RODATA|NOPTR, $64
+
 // func gemmKernelF32AVX512(k int, a *float32, b *float32, c *float32, ldc int, alpha float32, beta float32)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·gemmKernelF32AVX512(SB), NOSPLIT, $0-48
@@ -805,6 +823,69 @@ overwrite:
 	VMOVUPD Y10, (AX)
 	VMULPD  Y12, Y11, Y11
 	VMOVUPD Y11, 32(AX)
+	VZEROUPPER
+	RET
+
+// func packA14F32AVX512(k int, a *float32, lda int, dst *float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·packA14F32AVX512(SB), NOSPLIT, $0-32
+	MOVQ         k+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	MOVQ         dst+24(FP), BX
+	VPBROADCASTD DX, Z0
+	VPMULLD      gemmIota16<>+0(SB), Z0, Z0
+	TESTQ        AX, AX
+	JZ           done
+	MOVL         $0x00003fff, DX
+	KMOVW        DX, K1
+
+loop:
+	KMOVW      K1, K2
+	VXORPS     Z1, Z1, Z1
+	VGATHERDPS (CX)(Z0*4), K2, Z1
+	VMOVUPS    Z1, K1, (BX)
+	ADDQ       $0x04, CX
+	ADDQ       $0x38, BX
+	DECQ       AX
+	JNZ        loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func packA14F64AVX512(k int, a *float64, lda int, dst *float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·packA14F64AVX512(SB), NOSPLIT, $0-32
+	MOVQ          k+0(FP), AX
+	MOVQ          a+8(FP), CX
+	MOVQ          lda+16(FP), DX
+	MOVQ          dst+24(FP), BX
+	VPBROADCASTD  DX, Z0
+	VPMULLD       gemmIota16<>+0(SB), Z0, Z0
+	TESTQ         AX, AX
+	JZ            done
+	VEXTRACTI64X4 $0x01, Z0, Y1
+	MOVL          $0x000000ff, DX
+	KMOVW         DX, K1
+	MOVL          $0x0000003f, DX
+	KMOVW         DX, K2
+
+loop:
+	KMOVW      K1, K3
+	VXORPD     Z2, Z2, Z2
+	VGATHERDPD (CX)(Y0*8), K3, Z2
+	KMOVW      K2, K3
+	VXORPD     Z3, Z3, Z3
+	VGATHERDPD (CX)(Y1*8), K3, Z3
+	VMOVUPD    Z2, (BX)
+	VMOVUPD    Z3, K2, 64(BX)
+	ADDQ       $0x08, CX
+	ADDQ       $0x70, BX
+	DECQ       AX
+	JNZ        loop
+
+done:
 	VZEROUPPER
 	RET
 

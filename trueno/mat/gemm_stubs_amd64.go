@@ -28,6 +28,18 @@ func gemmKernelF32AVX2(k int, a *float32, b *float32, c *float32, ldc int, alpha
 //go:noescape
 func gemmKernelF64AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64)
 
+// packA14F32AVX512 packs a 14-row panel of a (rows lda apart) for the AVX-512 micro-kernel:
+// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, with one gather per column.
+//
+//go:noescape
+func packA14F32AVX512(k int, a *float32, lda int, dst *float32)
+
+// packA14F64AVX512 packs a 14-row panel of a (rows lda apart) for the AVX-512 micro-kernel:
+// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, with one gather per column.
+//
+//go:noescape
+func packA14F64AVX512(k int, a *float64, lda int, dst *float64)
+
 // gemvDot4F32AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4 of a
 // (rows lda apart) with x, over n elements, a multiple of 16, with AVX512.
 //

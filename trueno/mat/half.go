@@ -119,10 +119,11 @@ func GemmHalf(c *Dense[float32], tA, tB Transpose, alpha float32, a *Dense[float
 		return
 	}
 	conv := b.conv()
-	g := gemmJob[float32]{
+	var g gemmJob[float32]
+	g = gemmJob[float32]{
 		kern: kernelFor[float32](), m: m, n: n, k: k, alpha: alpha, beta: beta, c: c.data, ldc: c.stride,
 		packA: func(dst []float32, mr, i0, mb, p0, kb int) {
-			packA(dst, mr, a.data, a.stride, bool(tA), i0, mb, p0, kb)
+			packA(dst, mr, g.kern.packN, a.data, a.stride, bool(tA), i0, mb, p0, kb)
 		},
 		packB: func(dst []float32, nr, p0, kb, j0, nb int) {
 			packBHalf(dst, nr, b.data, b.stride, bool(tB), conv, p0, kb, j0, nb)

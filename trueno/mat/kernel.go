@@ -20,6 +20,9 @@ type kernel[T Float] struct {
 	isa    trueno.ISA
 	mr, nr int
 	fn     microKernel[T]
+	// packN, when set, packs a full mr-row panel of a row-major A:
+	// dst[p·mr+i] = a[i·lda+p] for p < k, i < mr (lda·mr below 2³¹).
+	packN func(k int, a *T, lda int, dst *T)
 	blocking
 }
 

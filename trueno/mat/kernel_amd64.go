@@ -10,7 +10,9 @@ import (
 func kernel32(i trueno.ISA) kernel[float32] {
 	switch i {
 	case trueno.AVX512:
-		return newKernel(i, 14, 32, gemmKernelF32AVX512)
+		k := newKernel(i, 14, 32, gemmKernelF32AVX512)
+		k.packN = packA14F32AVX512
+		return k
 	case trueno.AVX2:
 		return newKernel(i, 6, 16, gemmKernelF32AVX2)
 	}
@@ -20,7 +22,9 @@ func kernel32(i trueno.ISA) kernel[float32] {
 func kernel64(i trueno.ISA) kernel[float64] {
 	switch i {
 	case trueno.AVX512:
-		return newKernel(i, 14, 16, gemmKernelF64AVX512)
+		k := newKernel(i, 14, 16, gemmKernelF64AVX512)
+		k.packN = packA14F64AVX512
+		return k
 	case trueno.AVX2:
 		return newKernel(i, 6, 8, gemmKernelF64AVX2)
 	}

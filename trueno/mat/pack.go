@@ -7,8 +7,12 @@ package mat
 // edge are padded with zeros, so the micro-kernel always runs full tiles.
 
 // packA packs rows [i0, i0+mb) and columns [p0, p0+kb) of op(A), where
-// op(A)(i, p) is a[i*lda+p], or a[p*lda+i] when trans.
-func packA[T Float](dst []T, mr int, a []T, lda int, trans bool, i0, mb, p0, kb int) {
+// op(A)(i, p) is a[i*lda+p], or a[p*lda+i] when trans. packN, when not
+// nil, packs a full panel of a row-major A (see kernel.packN).
+func packA[T Float](dst []T, mr int, packN func(k int, a *T, lda int, dst *T), a []T, lda int, trans bool, i0, mb, p0, kb int) {
+	if packN != nil && (trans || int64(lda)*int64(mr) >= 1<<31) {
+		packN = nil
+	}
 	for q := 0; q*mr < mb; q++ {
 		d := dst[q*mr*kb : (q+1)*mr*kb]
 		rows := min(mr, mb-q*mr)
@@ -26,6 +30,10 @@ func packA[T Float](dst []T, mr int, a []T, lda int, trans bool, i0, mb, p0, kb 
 				copy(dd, src)
 				clear(dd[rows:])
 			}
+			continue
+		}
+		if rows == mr && packN != nil {
+			packN(kb, &a[ib*lda+p0], lda, &d[0])
 			continue
 		}
 		// Four rows at a time: four read streams, one write of four
