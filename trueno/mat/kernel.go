@@ -73,41 +73,56 @@ func init() {
 	}
 }
 
-// Generic micro-kernel tile. Four by eight keeps the 32 accumulators in an
-// array the compiler can hold in registers on arm64 and partly on amd64.
+// Generic micro-kernel tile: 4×4 accumulators in named locals, which the
+// compiler keeps in registers (an array would live in memory).
 const (
 	genericMR = 4
-	genericNR = 8
+	genericNR = 4
 )
 
 // gemmKernelGeneric is the pure-Go micro-kernel, the reference the
 // assembly ones are tested against.
 func gemmKernelGeneric[T Float](k int, a, b, c *T, ldc int, alpha, beta T) {
-	const mr, nr = genericMR, genericNR
-	var acc [mr][nr]T
+	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 T
 	if k > 0 {
-		as := unsafe.Slice(a, k*mr)
-		bs := unsafe.Slice(b, k*nr)
+		as := unsafe.Slice(a, k*4)
+		bs := unsafe.Slice(b, k*4)
 		for p := 0; p < k; p++ {
-			ap := (*[mr]T)(as[p*mr:])
-			bp := (*[nr]T)(bs[p*nr:])
-			for i := range mr {
-				ai := ap[i]
-				for j := range nr {
-					acc[i][j] += ai * bp[j]
-				}
-			}
+			ap := (*[4]T)(as[p*4:])
+			bp := (*[4]T)(bs[p*4:])
+			b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+			a0 := ap[0]
+			c00 += a0 * b0
+			c01 += a0 * b1
+			c02 += a0 * b2
+			c03 += a0 * b3
+			a1 := ap[1]
+			c10 += a1 * b0
+			c11 += a1 * b1
+			c12 += a1 * b2
+			c13 += a1 * b3
+			a2 := ap[2]
+			c20 += a2 * b0
+			c21 += a2 * b1
+			c22 += a2 * b2
+			c23 += a2 * b3
+			a3 := ap[3]
+			c30 += a3 * b0
+			c31 += a3 * b1
+			c32 += a3 * b2
+			c33 += a3 * b3
 		}
 	}
-	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
-	for i := range mr {
-		row := (*[nr]T)(cs[i*ldc:])
+	cs := unsafe.Slice(c, 3*ldc+4)
+	acc := [4][4]T{{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}}
+	for i := range 4 {
+		row := (*[4]T)(cs[i*ldc:])
 		if beta == 0 {
-			for j := range nr {
+			for j := range 4 {
 				row[j] = alpha * acc[i][j]
 			}
 		} else {
-			for j := range nr {
+			for j := range 4 {
 				row[j] = alpha*acc[i][j] + beta*row[j]
 			}
 		}
