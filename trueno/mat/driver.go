@@ -18,9 +18,8 @@ type gemmJob[T Float] struct {
 	packB       func(dst []T, nr, p0, kb, j0, nb int)
 }
 
-// run computes the product on the workers: the larger of the two output
-// dimensions (in tiles) is split into one contiguous range per thread, each
-// run by the serial loop nest with its own packing buffers.
+// run computes the product, split over up to threads parts when it is
+// large enough.
 func (g *gemmJob[T]) run(threads int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	if threads <= 1 || 2*g.m*g.n*g.k < serialFlops {
@@ -28,7 +27,9 @@ func (g *gemmJob[T]) run(threads int) {
 		return
 	}
 	tilesM, tilesN := (g.m+mr-1)/mr, (g.n+nr-1)/nr
-	if tilesN >= tilesM {
+	if tilesN > tilesM {
+		// Wide: each part takes a range of columns and packs its own
+		// panels of B (and all of the smaller A).
 		parts := min(threads, tilesN)
 		per := (tilesN + parts - 1) / parts
 		parallel(parts, func(t int) {
@@ -37,11 +38,54 @@ func (g *gemmJob[T]) run(threads int) {
 		})
 		return
 	}
-	parts := min(threads, tilesM)
-	per := (tilesM + parts - 1) / parts
+	g.sharedB(min(threads, tilesM))
+}
+
+// sharedB splits the rows of c over parts that share each packed block of
+// B: the parts pack a share of its panels each, wait for each other, run
+// their rows against the whole block (packing their own A), and wait again
+// before the block is overwritten.
+func (g *gemmJob[T]) sharedB(parts int) {
+	kern := g.kern
+	mr, nr := kern.mr, kern.nr
+	kc := min(kern.kc, g.k)
+	nc := min(kern.nc, roundUp(g.n, nr))
+	tilesM := (g.m + mr - 1) / mr
+	perRows := (tilesM + parts - 1) / parts * mr
+	mc := min(kern.mc, perRows)
+	bufB := getBuf[T](kc * nc)
+	defer putBuf(bufB)
+	bar := newBarrier(parts)
 	parallel(parts, func(t int) {
-		i0 := min(t*per*mr, g.m)
-		g.serial(i0, min(i0+per*mr, g.m), 0, g.n)
+		i0 := min(t*perRows, g.m)
+		i1 := min(i0+perRows, g.m)
+		buf := getBuf[T](mc*kc + mr*nr)
+		defer putBuf(buf)
+		bufA, edge := (*buf)[:mc*kc], (*buf)[mc*kc:]
+		for jc := 0; jc < g.n; jc += nc {
+			nb := min(nc, g.n-jc)
+			panels := (nb + nr - 1) / nr
+			per := (panels + parts - 1) / parts
+			q0 := min(t*per, panels)
+			q1 := min(q0+per, panels)
+			for pc := 0; pc < g.k; pc += kc {
+				kb := min(kc, g.k-pc)
+				if q0 < q1 {
+					g.packB((*bufB)[q0*nr*kb:], nr, pc, kb, jc+q0*nr, min(q1*nr, nb)-q0*nr)
+				}
+				bar.wait()
+				beta := g.beta
+				if pc > 0 {
+					beta = 1
+				}
+				for ic := i0; ic < i1; ic += mc {
+					mb := min(mc, i1-ic)
+					g.packA(bufA, mr, ic, mb, pc, kb)
+					g.macro(bufA, (*bufB)[:panels*nr*kb], edge, ic, mb, jc, nb, kb, beta)
+				}
+				bar.wait()
+			}
+		}
 	})
 }
 

@@ -286,3 +286,46 @@ func TestGemmPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestGemmConcurrentCallers runs split products from many goroutines at
+// once: the parts of each must all start (they wait for each other), so
+// this would hang if the pool queued them behind other callers' parts. With
+// alpha 1 and beta 0 the split does not change any rounding, so each result
+// must equal the serial one bit for bit.
+func TestGemmConcurrentCallers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	const callers, m, k, n = 6, 200, 150, 40
+	as := make([]*Dense[float32], callers)
+	bs := make([]*Dense[float32], callers)
+	want := make([]*Dense[float32], callers)
+	old := SetThreads(1)
+	for q := range callers {
+		as[q] = newView(rng, m, k, false, randFloat[float32](rng)).m
+		bs[q] = newView(rng, k, n, false, randFloat[float32](rng)).m
+		want[q] = NewDense[float32](m, n, nil)
+		Mul(want[q], as[q], bs[q])
+	}
+	SetThreads(3)
+	defer SetThreads(old)
+	got := make([]*Dense[float32], callers)
+	done := make(chan int)
+	for q := range callers {
+		go func() {
+			got[q] = NewDense[float32](m, n, nil)
+			for range 5 {
+				Mul(got[q], as[q], bs[q])
+			}
+			done <- q
+		}()
+	}
+	for range callers {
+		<-done
+	}
+	for q := range callers {
+		for i, v := range got[q].data {
+			if !sameBits(v, want[q].data[i]) {
+				t.Fatalf("caller %d: element %d = %v, serial %v", q, i, v, want[q].data[i])
+			}
+		}
+	}
+}

@@ -30,31 +30,32 @@ func Threads() int {
 const serialFlops = 2 * 96 * 96 * 96
 
 // pool is the process-wide set of worker goroutines. Work reaches them as
-// closures on one channel; a worker never waits for other work, so callers
-// on any number of goroutines cannot deadlock it.
+// closures on one unbuffered channel. The parts of one product may wait
+// for each other (a barrier around a shared packed block), so every part
+// must start at once: when no worker is waiting for work, a new worker is
+// started with the part in hand, and it serves the channel afterwards. The
+// pool so grows to the largest concurrency the process needs, and no
+// further.
 var pool struct {
-	mu      sync.Mutex
-	started int
 	work    chan func()
+	workers atomic.Int64
 }
 
-func ensureWorkers(n int) {
-	pool.mu.Lock()
-	defer pool.mu.Unlock()
-	if pool.work == nil {
-		pool.work = make(chan func())
-	}
-	for ; pool.started < n; pool.started++ {
-		go func() {
-			for f := range pool.work {
-				f()
-			}
-		}()
+func init() { pool.work = make(chan func()) }
+
+func worker(f func()) {
+	f()
+	for f := range pool.work {
+		f()
 	}
 }
 
-// parallel runs f(0), ..., f(parts-1), part 0 on the calling goroutine and
-// the others on workers, and returns when all are done.
+// Workers reports how many worker goroutines the pool has started.
+func Workers() int { return int(pool.workers.Load()) }
+
+// parallel runs f(0), ..., f(parts-1) at the same time, part 0 on the
+// calling goroutine and the others on workers, and returns when all are
+// done.
 func parallel(parts int, f func(part int)) {
 	if parts <= 1 {
 		if parts == 1 {
@@ -62,15 +63,52 @@ func parallel(parts int, f func(part int)) {
 		}
 		return
 	}
-	ensureWorkers(parts - 1)
 	var wg sync.WaitGroup
 	wg.Add(parts - 1)
 	for t := 1; t < parts; t++ {
-		pool.work <- func() {
+		task := func() {
 			defer wg.Done()
 			f(t)
+		}
+		select {
+		case pool.work <- task:
+		default:
+			pool.workers.Add(1)
+			go worker(task)
 		}
 	}
 	f(0)
 	wg.Wait()
+}
+
+// barrier lets the parts of one product wait for each other.
+type barrier struct {
+	mu      sync.Mutex
+	cond    sync.Cond
+	n       int
+	waiting int
+	gen     int
+}
+
+func newBarrier(n int) *barrier {
+	b := &barrier{n: n}
+	b.cond.L = &b.mu
+	return b
+}
+
+// wait returns once all n parts have called it (again).
+func (b *barrier) wait() {
+	b.mu.Lock()
+	gen := b.gen
+	b.waiting++
+	if b.waiting == b.n {
+		b.waiting = 0
+		b.gen++
+		b.cond.Broadcast()
+	} else {
+		for gen == b.gen {
+			b.cond.Wait()
+		}
+	}
+	b.mu.Unlock()
 }
