@@ -45,7 +45,8 @@ func main() {
 	ConstraintExpr("gc,!purego")
 	packData()
 	for _, t := range x86Tiles {
-		microKernel(t)
+		microKernel(t, false)
+		microKernel(t, true)
 	}
 	packGather(f32)
 	packGather(f64)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -80,17 +81,53 @@ var x86Tiles = []tile{
 
 // microKernel emits one tile kernel: the k loop of rank-1 updates, then the
 // write-back of alpha·acc (+ beta·c).
-func microKernel(t tile) {
+//
+// With direct set, the kernel reads A where it lies instead of from a
+// packed panel: row i of the tile at a + i·lda, element p at +p (the
+// packing of a row-major A is a transpose, which costs as much as the
+// product itself when k and n are small).
+func microKernel(t tile, direct bool) {
+	name := t.name()
 	sig := fmt.Sprintf("func(k int, a, b, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp)
-	TEXT(t.name(), NOSPLIT, sig)
+	what := fmt.Sprintf("a holds k groups of %d", t.mr)
+	if direct {
+		name = strings.Replace(name, "Kernel", "KernelDirect", 1)
+		sig = fmt.Sprintf("func(k int, a *%s, lda int, b, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp, t.e.gotyp)
+		what = fmt.Sprintf("a is %d rows lda apart", t.mr)
+	}
+	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
-	Doc(fmt.Sprintf("%s computes the %d×%d tile c = alpha·(a·b) + beta·c from packed panels,", t.name(), t.mr, t.nr()),
-		fmt.Sprintf("with %s: a holds k groups of %d, b k groups of %d; c is not read when beta is ±0.", t.w.isa, t.mr, t.nr()))
+	Doc(fmt.Sprintf("%s computes the %d×%d tile c = alpha·(a·b) + beta·c from packed panels,", name, t.mr, t.nr()),
+		fmt.Sprintf("with %s: %s, b k groups of %d; c is not read when beta is ±0.", t.w.isa, what, t.nr()))
 	e := t.e
 
 	k := Load(Param("k"), GP64())
 	a := Load(Param("a"), GP64())
 	b := Load(Param("b"), GP64())
+	// Direct rows: a base pointer every third row, the others at
+	// base + lda·{1, 2} through the addressing mode.
+	var lda reg.GPVirtual
+	var bases []reg.Register
+	aRow := func(i int) Mem { return Mem{Base: a, Disp: i * e.size} }
+	if direct {
+		lda = GP64()
+		Load(Param("lda"), lda)
+		SHLQ(U8(map[int]uint64{4: 2, 8: 3}[e.size]), lda)
+		bases = []reg.Register{a}
+		for r := 3; r < t.mr; r += 3 {
+			p := GP64()
+			LEAQ(Mem{Base: bases[len(bases)-1], Index: lda, Scale: 2}, p)
+			ADDQ(lda, p)
+			bases = append(bases, p)
+		}
+		aRow = func(i int) Mem {
+			m := Mem{Base: bases[i/3]}
+			if i%3 > 0 {
+				m.Index, m.Scale = lda, uint8(i%3)
+			}
+			return m
+		}
+	}
 
 	acc := make([][]reg.VecVirtual, t.mr)
 	for i := range acc {
@@ -111,12 +148,18 @@ func microKernel(t tile) {
 	}
 	for i := 0; i < t.mr; i++ {
 		av := t.w.vec()
-		e.bcast(Mem{Base: a, Disp: i * e.size}, av)
+		e.bcast(aRow(i), av)
 		for j := range bv {
 			e.fma(bv[j], av, acc[i][j])
 		}
 	}
-	ADDQ(U32(t.mr*e.size), a)
+	if direct {
+		for _, p := range bases {
+			ADDQ(U32(e.size), p)
+		}
+	} else {
+		ADDQ(U32(t.mr*e.size), a)
+	}
 	ADDQ(U32(t.nv*t.w.bytes), b)
 	DECQ(k)
 	JNZ(LabelRef("loop"))

@@ -16,6 +16,24 @@ type gemmJob[T Float] struct {
 	ldc         int
 	packA       func(dst []T, mr, i0, mb, p0, kb int)
 	packB       func(dst []T, nr, p0, kb, j0, nb int)
+
+	// a and lda, when a is set, are a row-major A that the direct
+	// micro-kernel reads in place: only a partial last row panel is
+	// packed.
+	a   []T
+	lda int
+}
+
+// packBlockA packs the block of A that macro reads from bufA.
+func (g *gemmJob[T]) packBlockA(bufA []T, ic, mb, pc, kb int) {
+	mr := g.kern.mr
+	if g.a == nil {
+		g.packA(bufA, mr, ic, mb, pc, kb)
+		return
+	}
+	if full := mb / mr * mr; full < mb {
+		g.packA(bufA, mr, ic+full, mb-full, pc, kb)
+	}
 }
 
 // run computes the product, split over up to threads parts when it is
@@ -80,8 +98,8 @@ func (g *gemmJob[T]) sharedB(parts int) {
 				}
 				for ic := i0; ic < i1; ic += mc {
 					mb := min(mc, i1-ic)
-					g.packA(bufA, mr, ic, mb, pc, kb)
-					g.macro(bufA, (*bufB)[:panels*nr*kb], edge, ic, mb, jc, nb, kb, beta)
+					g.packBlockA(bufA, ic, mb, pc, kb)
+					g.macro(bufA, (*bufB)[:panels*nr*kb], edge, ic, mb, jc, nb, pc, kb, beta)
 				}
 				bar.wait()
 			}
@@ -116,8 +134,8 @@ func (g *gemmJob[T]) serial(i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				g.packA(bufA, mr, ic, mb, pc, kb)
-				g.macro(bufA, bufB, edge, ic, mb, jc, nb, kb, beta)
+				g.packBlockA(bufA, ic, mb, pc, kb)
+				g.macro(bufA, bufB, edge, ic, mb, jc, nb, pc, kb, beta)
 			}
 		}
 	}
@@ -125,21 +143,33 @@ func (g *gemmJob[T]) serial(i0, i1, j0, j1 int) {
 
 // macro runs the micro-kernel over the tiles of one packed block. Tiles
 // cut by the edge of C go through a scratch tile and are merged here.
-func (g *gemmJob[T]) macro(bufA, bufB, edge []T, ic, mb, jc, nb, kb int, beta T) {
+func (g *gemmJob[T]) macro(bufA, bufB, edge []T, ic, mb, jc, nb, pc, kb int, beta T) {
 	kern := g.kern
 	mr, nr, ldc := kern.mr, kern.nr, g.ldc
 	for jr := 0; jr < nb; jr += nr {
 		bp := &bufB[jr*kb]
 		cols := min(nr, nb-jr)
 		for ir := 0; ir < mb; ir += mr {
-			ap := &bufA[ir*kb]
 			rows := min(mr, mb-ir)
 			off := (ic+ir)*ldc + jc + jr
-			if rows == mr && cols == nr {
-				kern.fn(kb, ap, bp, &g.c[off], ldc, g.alpha, beta)
-				continue
+			if g.a != nil && rows == mr {
+				ap := &g.a[(ic+ir)*g.lda+pc]
+				if cols == nr {
+					kern.direct(kb, ap, g.lda, bp, &g.c[off], ldc, g.alpha, beta)
+					continue
+				}
+				kern.direct(kb, ap, g.lda, bp, &edge[0], nr, g.alpha, 0)
+			} else {
+				ap := &bufA[ir*kb]
+				if g.a != nil {
+					ap = &bufA[0] // the partial panel, the only one packed
+				}
+				if rows == mr && cols == nr {
+					kern.fn(kb, ap, bp, &g.c[off], ldc, g.alpha, beta)
+					continue
+				}
+				kern.fn(kb, ap, bp, &edge[0], nr, g.alpha, 0)
 			}
-			kern.fn(kb, ap, bp, &edge[0], nr, g.alpha, 0)
 			for i := 0; i < rows; i++ {
 				dst := g.c[off+i*ldc:][:cols]
 				src := edge[i*nr:][:cols]

@@ -3,6 +3,8 @@ package mat
 import (
 	"fmt"
 	"unsafe"
+
+	"github.com/batuta-go/stack/internal/cpu"
 )
 
 // Gemm computes c = alpha·op(a)·op(b) + beta·c, where op(x) is x or its
@@ -78,7 +80,26 @@ func gemm[T Float](c *Dense[T], tA, tB Transpose, alpha T, a, b *Dense[T], beta 
 			packB(dst, nr, b.data, b.stride, bool(tB), p0, kb, j0, nb)
 		},
 	}
+	if tA == NoTrans && g.kern.direct != nil && useDirect(m, k, a.stride, int(unsafe.Sizeof(alpha))) {
+		g.a, g.lda = a.data, a.stride
+	}
 	g.run(threads)
+}
+
+// directA, when set by tests or tuning, overrides useDirect.
+var directA *bool
+
+// useDirect says whether the micro-kernel should read a row-major A in
+// place rather than from packed panels: when A is small enough to stay in
+// a quarter of L2 however its rows fall, and its rows are not a multiple
+// of 4 KiB apart (then every row of a tile maps to the same L1 set, more
+// rows than the cache has ways). Packing costs about as much as the
+// product for small k·n and is noise for large ones.
+func useDirect(m, k, lda, size int) bool {
+	if directA != nil {
+		return *directA
+	}
+	return m*k*size <= cpu.Cache.L2/4 && lda*size%4096 != 0
 }
 
 // opVector returns row i of op(m) (column i of m when t), as a contiguous

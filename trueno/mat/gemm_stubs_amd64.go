@@ -10,11 +10,23 @@ package mat
 //go:noescape
 func gemmKernelF32AVX512(k int, a *float32, b *float32, c *float32, ldc int, alpha float32, beta float32)
 
+// gemmKernelDirectF32AVX512 computes the 14×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 14 rows lda apart, b k groups of 32; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirectF32AVX512(k int, a *float32, lda int, b *float32, c *float32, ldc int, alpha float32, beta float32)
+
 // gemmKernelF64AVX512 computes the 14×16 tile c = alpha·(a·b) + beta·c from packed panels,
 // with AVX512: a holds k groups of 14, b k groups of 16; c is not read when beta is ±0.
 //
 //go:noescape
 func gemmKernelF64AVX512(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirectF64AVX512 computes the 14×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 14 rows lda apart, b k groups of 16; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirectF64AVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64, beta float64)
 
 // gemmKernelF32AVX2 computes the 6×16 tile c = alpha·(a·b) + beta·c from packed panels,
 // with AVX2: a holds k groups of 6, b k groups of 16; c is not read when beta is ±0.
@@ -22,11 +34,23 @@ func gemmKernelF64AVX512(k int, a *float64, b *float64, c *float64, ldc int, alp
 //go:noescape
 func gemmKernelF32AVX2(k int, a *float32, b *float32, c *float32, ldc int, alpha float32, beta float32)
 
+// gemmKernelDirectF32AVX2 computes the 6×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 6 rows lda apart, b k groups of 16; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirectF32AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, alpha float32, beta float32)
+
 // gemmKernelF64AVX2 computes the 6×8 tile c = alpha·(a·b) + beta·c from packed panels,
 // with AVX2: a holds k groups of 6, b k groups of 8; c is not read when beta is ±0.
 //
 //go:noescape
 func gemmKernelF64AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirectF64AVX2 computes the 6×8 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 6 rows lda apart, b k groups of 8; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirectF64AVX2(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64, beta float64)
 
 // packA14F32AVX512 packs a 14-row panel of a (rows lda apart) for the AVX-512 micro-kernel:
 // dst[p·14+i] = a[i·lda+p] for p < k, i < 14, with one gather per column.

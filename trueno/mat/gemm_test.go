@@ -189,6 +189,16 @@ func testGemmShapes[T Float](t *testing.T) {
 func TestGemm32(t *testing.T) { forEachISA(t, testGemmShapes[float32]) }
 func TestGemm64(t *testing.T) { forEachISA(t, testGemmShapes[float64]) }
 
+// TestGemmPackedA runs the shapes with A always packed: the row-major A of
+// the shape tests is otherwise read in place (they are small).
+func TestGemmPackedA(t *testing.T) {
+	off := false
+	directA = &off
+	defer func() { directA = nil }()
+	forEachISA(t, testGemmShapes[float32])
+	forEachISA(t, testGemmShapes[float64])
+}
+
 // TestGemmBlocking shrinks the cache blocks so that small products cross
 // every block boundary (kc, mc, nc) of the loop nest, serial and split.
 func TestGemmBlocking(t *testing.T) {

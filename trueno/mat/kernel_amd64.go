@@ -12,9 +12,12 @@ func kernel32(i trueno.ISA) kernel[float32] {
 	case trueno.AVX512:
 		k := newKernel(i, 14, 32, gemmKernelF32AVX512)
 		k.packN = packA14F32AVX512
+		k.direct = gemmKernelDirectF32AVX512
 		return k
 	case trueno.AVX2:
-		return newKernel(i, 6, 16, gemmKernelF32AVX2)
+		k := newKernel(i, 6, 16, gemmKernelF32AVX2)
+		k.direct = gemmKernelDirectF32AVX2
+		return k
 	}
 	return genericKernel32()
 }
@@ -24,9 +27,12 @@ func kernel64(i trueno.ISA) kernel[float64] {
 	case trueno.AVX512:
 		k := newKernel(i, 14, 16, gemmKernelF64AVX512)
 		k.packN = packA14F64AVX512
+		k.direct = gemmKernelDirectF64AVX512
 		return k
 	case trueno.AVX2:
-		return newKernel(i, 6, 8, gemmKernelF64AVX2)
+		k := newKernel(i, 6, 8, gemmKernelF64AVX2)
+		k.direct = gemmKernelDirectF64AVX2
+		return k
 	}
 	return genericKernel64()
 }
