@@ -35,7 +35,8 @@ func main() {
 		threads  = flag.String("threads", "1,2", "thread counts")
 		types    = flag.String("types", "f32,f64", "element types")
 		rounds   = flag.Int("rounds", 5, "alternating rounds per cell (the median is printed)")
-		noGonum  = flag.Bool("nogonum", false, "skip gonum (slow at large sizes)")
+		noGonum  = flag.Bool("nogonum", false, "skip gonum")
+		gonumMax = flag.Float64("gonummax", 3, "skip gonum's GEMM above this many GFLOP per product (it runs at a few GFLOPS)")
 		gemvs    = flag.String("gemv", "", "also float32 GEMV y = A·x for these m x n shapes, e.g. 4096x4096 (GB/s of A read)")
 	)
 	flag.Parse()
@@ -56,7 +57,7 @@ func main() {
 					if *openblas != "" {
 						theirs = append(theirs, runOpenBLAS(*openblas, typ, m, k, n, th))
 					}
-					if !*noGonum {
+					if !*noGonum && 2*float64(m)*float64(k)*float64(n) <= *gonumMax*1e9 {
 						gon = append(gon, runGonum(typ, m, k, n, th))
 					}
 				}
