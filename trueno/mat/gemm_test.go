@@ -218,6 +218,9 @@ func TestGemmBlocking(t *testing.T) {
 				{m: 130, n: 129, k: 100, tA: Trans, alpha: -1, beta: 0.5, strided: true},
 				{m: 129, n: 97, k: 129, tB: Trans, alpha: 0.5, beta: 1},
 				{m: 7, n: 130, k: 130, tA: Trans, tB: Trans, alpha: 2, beta: 0, strided: true},
+				// Above the serial cut-off: split by rows, then by columns.
+				{m: 200, n: 150, k: 100, alpha: 1, beta: 0.5, strided: true},
+				{m: 20, n: 400, k: 300, tB: Trans, alpha: 1, beta: 0},
 			} {
 				runGemmCase[float32](t, rng, g)
 				runGemmCase[float64](t, rng, g)
@@ -236,7 +239,7 @@ func TestGemmParallel(t *testing.T) {
 			old := SetThreads(th)
 			for _, g := range []gemmCase{
 				{m: 130, n: 250, k: 130, alpha: 1, beta: 0},
-				{m: 300, n: 17, k: 129, tA: Trans, alpha: 1, beta: 1, strided: true},
+				{m: 600, n: 17, k: 250, tA: Trans, alpha: 1, beta: 1, strided: true},
 			} {
 				runGemmCase[float32](t, rng, g)
 				runGemmCase[float64](t, rng, g)
@@ -304,7 +307,7 @@ func TestGemmPanics(t *testing.T) {
 // must equal the serial one bit for bit.
 func TestGemmConcurrentCallers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
-	const callers, m, k, n = 6, 200, 150, 40
+	const callers, m, k, n = 6, 300, 200, 40
 	as := make([]*Dense[float32], callers)
 	bs := make([]*Dense[float32], callers)
 	want := make([]*Dense[float32], callers)

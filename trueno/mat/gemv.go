@@ -69,7 +69,7 @@ func gemvKernelFor[T Float]() gemvKernel[T] {
 
 // gemvParallelMin is the matrix size (elements) from which GEMV splits its
 // rows or columns over the workers.
-const gemvParallelMin = 1 << 16
+const gemvParallelMin = 1 << 18
 
 // Gemv computes y = alpha·op(a)·x + beta·y, where op(a) is a (m×n: x has n
 // elements, y m) or its transpose (x has m elements, y n):

@@ -78,7 +78,7 @@ func TestGemvParallel(t *testing.T) {
 func testGemvLarge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, tA := range transposes {
-		r, c := 300, 333
+		r, c := 520, 530
 		a := newView(rng, r, c, true, randFloat[float32](rng))
 		m, n := opDims(r, c, tA)
 		x := kerneltest.Rand32(rng, n, 1, false)

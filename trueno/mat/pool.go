@@ -27,7 +27,7 @@ func Threads() int {
 
 // serialFlops is the product size (2·m·n·k) below which splitting over
 // workers costs more in hand-off than it gains.
-const serialFlops = 2 * 96 * 96 * 96
+const serialFlops = 2 * 128 * 128 * 128
 
 // pool is the process-wide set of worker goroutines. Work reaches them as
 // closures on one unbuffered channel. The parts of one product may wait
