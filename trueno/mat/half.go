@@ -3,6 +3,7 @@ package mat
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // HalfFormat is the encoding of a HalfDense matrix's 16-bit elements.
@@ -118,7 +119,6 @@ func GemmHalf(c *Dense[float32], tA, tB Transpose, alpha float32, a *Dense[float
 		gemvHalf(c.data[:n], !tB, alpha, b, opVector(a, tA, 0), beta, Threads())
 		return
 	}
-	conv := b.conv()
 	var g gemmJob[float32]
 	g = gemmJob[float32]{
 		kern: kernelFor[float32](), m: m, n: n, k: k, alpha: alpha, beta: beta, c: c.data, ldc: c.stride,
@@ -126,33 +126,49 @@ func GemmHalf(c *Dense[float32], tA, tB Transpose, alpha float32, a *Dense[float
 			packA(dst, mr, g.kern.packN, a.data, a.stride, bool(tA), i0, mb, p0, kb)
 		},
 		packB: func(dst []float32, nr, p0, kb, j0, nb int) {
-			packBHalf(dst, nr, b.data, b.stride, bool(tB), conv, p0, kb, j0, nb)
+			packBHalf(dst, nr, b.data, b.stride, bool(tB), b.format, p0, kb, j0, nb)
 		},
 	}
 	g.run(Threads())
 }
 
-// packBHalf is packB for 16-bit encoded elements, widened by conv.
-func packBHalf(dst []float32, nr int, b []uint16, ldb int, trans bool, conv func(uint16) float32, p0, kb, j0, nb int) {
+// packBHalf is packB for 16-bit encoded elements, widened to float32:
+// bfloat16 by a shift, float16 through a table of all 65536 values (the
+// per-element branches of the conversion would cost more than the
+// product's share of each element).
+func packBHalf(dst []float32, nr int, b []uint16, ldb int, trans bool, f HalfFormat, p0, kb, j0, nb int) {
+	widen := func(d []float32, src []uint16) {
+		if f == BFloat16 {
+			for j, h := range src {
+				d[j] = math.Float32frombits(uint32(h) << 16)
+			}
+			return
+		}
+		t := f16Table()
+		for j, h := range src {
+			d[j] = t[h]
+		}
+	}
+	var row []float32
+	if trans {
+		row = make([]float32, kb)
+	}
 	for q := 0; q*nr < nb; q++ {
 		d := dst[q*nr*kb : (q+1)*nr*kb]
 		cols := min(nr, nb-q*nr)
 		jb := j0 + q*nr
 		if !trans {
 			for p := 0; p < kb; p++ {
-				src := b[(p0+p)*ldb+jb:][:cols]
 				dd := d[p*nr : p*nr+nr]
-				for j, h := range src {
-					dd[j] = conv(h)
-				}
+				widen(dd[:cols], b[(p0+p)*ldb+jb:][:cols])
 				clear(dd[cols:])
 			}
 			continue
 		}
 		for jj := 0; jj < cols; jj++ {
-			src := b[(jb+jj)*ldb+p0:][:kb]
-			for p, h := range src {
-				d[p*nr+jj] = conv(h)
+			widen(row, b[(jb+jj)*ldb+p0:][:kb])
+			for p, v := range row {
+				d[p*nr+jj] = v
 			}
 		}
 		if cols < nr {
@@ -162,6 +178,16 @@ func packBHalf(dst []float32, nr int, b []uint16, ldb int, trans bool, conv func
 		}
 	}
 }
+
+// f16Table returns every float16 value widened to float32, indexed by
+// its encoding; built on first use (256 KiB).
+var f16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	t := new([1 << 16]float32)
+	for h := range t {
+		t[h] = f16ToF32(uint16(h))
+	}
+	return t
+})
 
 // f16ToF32 widens an IEEE binary16 value to float32 exactly.
 func f16ToF32(h uint16) float32 {
