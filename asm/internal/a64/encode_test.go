@@ -105,6 +105,12 @@ func init() {
 			}
 		}
 	}
+	for i := range narrow {
+		es := map[byte]int{'b': 8, 'h': 16, 's': 32}[narrow[i][0][len(narrow[i][0])-1]]
+		d, n, _ := regs(k)
+		gen(&k, "shll v%d.%s, v%d.%s, #%d", d, narrow[i][1], n, narrow[i][0], es)
+		gen(&k, "shll2 v%d.%s, v%d.%s, #%d", n, narrow2[i][1], d, narrow2[i][0], es)
+	}
 	for _, op := range strings.Fields("sxtl uxtl") {
 		for i := range narrow {
 			d, n, _ := regs(k)
@@ -405,6 +411,8 @@ func TestEncodeErrors(t *testing.T) {
 		"addv h0, v1.16b",
 		"fmaxv s0, v1.2s",
 		"sdot v0.4s, v1.8h, v2.8h",
+		"shll v0.4s, v1.4h, #8",
+		"shll2 v0.4s, v1.4h, #16",
 		"faddp d0, v1.2s",
 		"fadd v0.4s, v1.4s, w2",
 		"fadd v0.4s, v1.4s, v2.4s, v3.4s",

@@ -109,6 +109,8 @@ func init() {
 		Register(x.name, Narrow(misc(x.u, x.opc), false))
 		Register(x.name+"2", Narrow(misc(x.u, x.opc), true))
 	}
+	Register("shll", encodeShll(false))
+	Register("shll2", encodeShll(true))
 	Register("saddlp", PairLong(misc(0, 0b00010)))
 	Register("uaddlp", PairLong(misc(1, 0b00010)))
 	Register("sadalp", PairLong(misc(0, 0b00110)))
@@ -651,4 +653,18 @@ func encodeFmovVec(ops []Operand) (uint32, error) {
 		return 0, fmt.Errorf("%v is not an 8-bit floating-point immediate (±(1+m/16)·2^e, 0<=m<16, -3<=e<=4)", ops[1].Float)
 	}
 	return modImm(qb, op, 0b1111, imm8) | rd(ops[0]), nil
+}
+
+// encodeShll: shll vd.Ta, vn.Tb, #esize (shift left long by the element
+// width, which sshll/ushll cannot encode); upper selects shll2.
+func encodeShll(upper bool) Encoder {
+	return func(ops []Operand) (uint32, error) {
+		if !Match(ops, KindVec, KindVec, KindImm) || narrowPair[ops[1].Arr] != ops[0].Arr || isUpper(ops[1].Arr) != upper {
+			return 0, ErrNoMatch
+		}
+		if es := esize(ops[1].Arr); ops[2].IsFloat || ops[2].Imm != int64(es) {
+			return 0, fmt.Errorf("shift must be #%d", es)
+		}
+		return misc(1, 0b10011) | ArrBHS[ops[1].Arr] | rn(ops[1]) | rd(ops[0]), nil
+	}
 }
