@@ -3,6 +3,7 @@ package mat_test
 import (
 	"fmt"
 
+	"github.com/batuta-go/stack/trueno"
 	"github.com/batuta-go/stack/trueno/mat"
 )
 
@@ -36,7 +37,7 @@ func ExampleGemv() {
 func ExampleGemmHalf() {
 	// A linear layer with float16 weights W (2 outputs × 3 inputs):
 	// y = x·Wᵀ. 0x3c00 is 1.0, 0x4000 is 2.0, 0xbc00 is -1.0.
-	w := mat.NewHalfDense(mat.Float16, 2, 3, []uint16{0x3c00, 0x4000, 0x3c00, 0xbc00, 0, 0x3c00})
+	w := mat.NewHalfDense(2, 3, []trueno.Float16{0x3c00, 0x4000, 0x3c00, 0xbc00, 0, 0x3c00})
 	x := mat.NewDense(1, 3, []float32{1, 2, 3})
 	y := mat.NewDense[float32](1, 2, nil)
 	mat.GemmHalf(y, mat.NoTrans, mat.Trans, 1, x, w, 0)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/batuta-go/stack/trueno"
 )
 
 // benchShapes are the products the benchmarks time: square sizes, then
@@ -80,7 +82,7 @@ func BenchmarkGemmHalf32(b *testing.B) {
 			m, k, n := s[0], s[1], s[2]
 			b.Run(fmt.Sprintf("%dx%dx%d", m, k, n), func(b *testing.B) {
 				x := NewDense[float32](m, k, nil)
-				w := NewHalfDense(Float16, n, k, nil)
+				w := NewHalfDense[trueno.Float16](n, k, nil)
 				for i := range w.data {
 					w.data[i] = 0x3c00 // 1.0
 				}

@@ -31,27 +31,39 @@ func halfDot4Generic(conv func(uint16) float32) halfDot4 {
 	}}
 }
 
+// halfDot4s holds the float16 and the bfloat16 kernel of every path.
 var halfDot4s = map[trueno.ISA][2]halfDot4{}
 
 func init() {
 	for _, i := range trueno.Available() {
-		halfDot4s[i] = [2]halfDot4{halfDot4For(i, Float16), halfDot4For(i, BFloat16)}
+		halfDot4s[i] = [2]halfDot4{halfDot4For(i, false), halfDot4For(i, true)}
 	}
 }
+
+func f16Bits(h uint16) float32  { return trueno.Float16(h).Float32() }
+func bf16Bits(h uint16) float32 { return trueno.BFloat16(h).Float32() }
 
 // gemvHalf computes y = alpha·op(w)·x + beta·y for a 16-bit matrix w
 // (rows×cols, stride ldw): y[i] = alpha·Σ_j op(w)[i][j]·x[j] + beta·y[i],
 // y not read when beta is 0. It is GemmHalf for a single row of
 // activations (one token), which would otherwise pack all of w.
-func gemvHalf(y []float32, tW Transpose, alpha float32, w *HalfDense, x []float32, beta float32, threads int) {
+func gemvHalf[H Half](y []float32, tW Transpose, alpha float32, w *HalfDense[H], x []float32, beta float32, threads int) {
+	bf16 := isBF16[H]()
+	data := bits16(w.data)
+	conv := f16Bits
+	if bf16 {
+		conv = bf16Bits
+	}
 	rows, cols, ldw := w.rows, w.cols, w.stride
 	parts := 1
 	if rows*cols >= gemvParallelMin {
 		parts = threads
 	}
 	if !tW {
-		kern := halfDot4s[trueno.Active()][w.format-1]
-		conv := w.conv()
+		kern := halfDot4s[trueno.Active()][0]
+		if bf16 {
+			kern = halfDot4s[trueno.Active()][1]
+		}
 		per := (rows + parts - 1) / parts
 		parallel(parts, func(t int) {
 			i0 := min(t*per, rows)
@@ -64,13 +76,13 @@ func gemvHalf(y []float32, tW Transpose, alpha float32, w *HalfDense, x []float3
 				if i1-i < 4 {
 					step, nrow = 0, 1 // one row, read four times
 				}
-				kern.fn(nv, &w.data[i*ldw], step, &x[0], &out[0])
+				kern.fn(nv, &data[i*ldw], step, &x[0], &out[0])
 				for r := range nrow {
 					var s float32
 					for _, v := range out[r*L:][:L] {
 						s += v
 					}
-					row := w.data[(i+r)*ldw:][:cols]
+					row := data[(i+r)*ldw:][:cols]
 					for j := nv; j < cols; j++ {
 						s += conv(row[j]) * x[j]
 					}
@@ -89,7 +101,6 @@ func gemvHalf(y []float32, tW Transpose, alpha float32, w *HalfDense, x []float3
 	// into a float32 buffer, four at once, and added by the axpy kernel.
 	const chunk = 512
 	axpy := gemvKernelFor[float32]()
-	conv := w.conv()
 	per := roundUp((cols+parts-1)/parts, 16)
 	parallel(parts, func(t int) {
 		j0 := min(t*per, cols)
@@ -115,10 +126,7 @@ func gemvHalf(y []float32, tW Transpose, alpha float32, w *HalfDense, x []float3
 						clear(seg)
 						continue
 					}
-					src := w.data[(i+r)*ldw+c0:][:wd]
-					for j, h := range src {
-						seg[j] = conv(h)
-					}
+					widen(seg, w.data[(i+r)*ldw+c0:][:wd])
 				}
 				nv := wd &^ (axpy.lanes - 1)
 				if nv > 0 {

@@ -57,16 +57,19 @@ func gemvKernel64(i trueno.ISA) gemvKernel[float64] {
 	return genericGemv[float64]()
 }
 
-func halfDot4For(i trueno.ISA, f HalfFormat) halfDot4 {
+func halfDot4For(i trueno.ISA, bf16 bool) halfDot4 {
 	switch {
-	case i == trueno.AVX512 && f == Float16:
+	case i == trueno.AVX512 && !bf16:
 		return halfDot4{16, gemvDot4F16AVX512}
 	case i == trueno.AVX512:
 		return halfDot4{16, gemvDot4BF16AVX512}
-	case i == trueno.AVX2 && f == Float16 && cpu.X86.HasF16C:
+	case i == trueno.AVX2 && !bf16 && cpu.X86.HasF16C:
 		return halfDot4{8, gemvDot4F16AVX2}
-	case i == trueno.AVX2 && f == BFloat16:
+	case i == trueno.AVX2 && bf16:
 		return halfDot4{8, gemvDot4BF16AVX2}
 	}
-	return halfDot4Generic(halfConv(f))
+	if bf16 {
+		return halfDot4Generic(bf16Bits)
+	}
+	return halfDot4Generic(f16Bits)
 }

@@ -32,4 +32,9 @@ func gemvKernel64(i trueno.ISA) gemvKernel[float64] {
 	return genericGemv[float64]()
 }
 
-func halfDot4For(_ trueno.ISA, f HalfFormat) halfDot4 { return halfDot4Generic(halfConv(f)) }
+func halfDot4For(_ trueno.ISA, bf16 bool) halfDot4 {
+	if bf16 {
+		return halfDot4Generic(bf16Bits)
+	}
+	return halfDot4Generic(f16Bits)
+}

@@ -12,4 +12,9 @@ func gemvKernel32(trueno.ISA) gemvKernel[float32] { return genericGemv[float32](
 
 func gemvKernel64(trueno.ISA) gemvKernel[float64] { return genericGemv[float64]() }
 
-func halfDot4For(_ trueno.ISA, f HalfFormat) halfDot4 { return halfDot4Generic(halfConv(f)) }
+func halfDot4For(_ trueno.ISA, bf16 bool) halfDot4 {
+	if bf16 {
+		return halfDot4Generic(bf16Bits)
+	}
+	return halfDot4Generic(f16Bits)
+}
