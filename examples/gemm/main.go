@@ -74,7 +74,7 @@ func main() {
 	}
 	fmt.Println()
 	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "GEMV f32\tm×n\tthreads\tours GB/s\tOpenBLAS\tgonum\tours/OpenBLAS\tours/gonum\t")
+	fmt.Fprintln(tw, "GEMV f32\tm×n\tthreads\tours GB/s\tOpenBLAS\tgonum\tread BW\tours/OpenBLAS\tours/gonum\tours/BW\t")
 	for _, s := range strings.Split(*gemvs, ",") {
 		var m, n int
 		if _, err := fmt.Sscanf(s, "%dx%d", &m, &n); err != nil {
@@ -85,9 +85,10 @@ func main() {
 			if err != nil {
 				fatal(err)
 			}
-			var ours, theirs, gon []float64
+			var ours, theirs, gon, bw []float64
 			for range *rounds {
 				ours = append(ours, gemvOurs(m, n, th))
+				bw = append(bw, readBandwidth(m*n, th))
 				if *openblas != "" {
 					theirs = append(theirs, runOpenBLASGemv(*openblas, m, n, th))
 				}
@@ -95,9 +96,9 @@ func main() {
 					gon = append(gon, gemvGonum(m, n, th))
 				}
 			}
-			o, b, g := median(ours), median(theirs), median(gon)
-			fmt.Fprintf(tw, "\t%dx%d\t%d\t%.1f\t%s\t%s\t%s\t%s\t\n", m, n, th, o,
-				opt(b, "%.1f", b), opt(g, "%.1f", g), opt(b, "%.2f", o/b), opt(g, "%.1f", o/g))
+			o, b, g, r := median(ours), median(theirs), median(gon), median(bw)
+			fmt.Fprintf(tw, "\t%dx%d\t%d\t%.1f\t%s\t%s\t%.1f\t%s\t%s\t%.2f\t\n", m, n, th, o,
+				opt(b, "%.1f", b), opt(g, "%.1f", g), r, opt(b, "%.2f", o/b), opt(g, "%.1f", o/g), o/r)
 		}
 	}
 	tw.Flush()
@@ -122,6 +123,29 @@ func gemvOurs(m, n, th int) float64 {
 	x, y := randSlice[float32](n), make([]float32, m)
 	d := bestOnce(20, func() { mat.Gemv(y, mat.NoTrans, 1, a, x, 0) })
 	return 4 * float64(m) * float64(n) / d.Seconds() / 1e9
+}
+
+// readBandwidth is the rate at which th goroutines read n float32 (split
+// evenly) with trueno.Sum, a pure streaming read: the bar GEMV is held to
+// when its matrix is beyond the caches.
+func readBandwidth(n, th int) float64 {
+	x := randSlice[float32](n)
+	per := (n + th - 1) / th
+	var sink [64]float32
+	d := bestOnce(20, func() {
+		done := make(chan struct{})
+		for t := range th {
+			go func() {
+				lo := min(t*per, n)
+				sink[t] = trueno.Sum(x[lo:min(lo+per, n)])
+				done <- struct{}{}
+			}()
+		}
+		for range th {
+			<-done
+		}
+	})
+	return 4 * float64(n) / d.Seconds() / 1e9
 }
 
 func gemvGonum(m, n, th int) float64 {
