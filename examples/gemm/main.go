@@ -17,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -40,9 +39,9 @@ func main() {
 		gemvs    = flag.String("gemv", "", "also float32 GEMV y = A·x for these m x n shapes, e.g. 4096x4096 (GB/s of A read)")
 	)
 	flag.Parse()
-	fmt.Printf("trueno/mat path %s; %s; GOMAXPROCS %d\n", trueno.Active(), runtime.Version(), runtime.GOMAXPROCS(0))
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "type\tm×k×n\tthreads\tours GFLOPS\tOpenBLAS\tgonum\tours/OpenBLAS\tours/gonum\t")
+	fmt.Printf("trueno/mat path %s; %s; GOMAXPROCS %d; medians of %d alternating rounds\n\n", trueno.Active(), runtime.Version(), runtime.GOMAXPROCS(0), *rounds)
+	fmt.Println("| type | m×k×n | threads | ours GFLOPS | OpenBLAS | gonum | ours/OpenBLAS | ours/gonum |")
+	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|")
 	for _, typ := range strings.Split(*types, ",") {
 		for _, s := range strings.Split(*sizes, ",") {
 			m, k, n := parseShape(s)
@@ -62,19 +61,17 @@ func main() {
 					}
 				}
 				o, b, g := median(ours), median(theirs), median(gon)
-				fmt.Fprintf(os.Stderr, "done %s %dx%dx%d threads %d\n", typ, m, k, n, th)
-				fmt.Fprintf(tw, "%s\t%dx%dx%d\t%d\t%.1f\t%s\t%s\t%s\t%s\t\n", typ, m, k, n, th, o,
+				fmt.Printf("| %s | %d×%d×%d | %d | %.1f | %s | %s | %s | %s |\n", typ, m, k, n, th, o,
 					opt(b, "%.1f", b), opt(g, "%.1f", g), opt(b, "%.2f", o/b), opt(g, "%.1f", o/g))
 			}
 		}
 	}
-	tw.Flush()
 	if *gemvs == "" {
 		return
 	}
 	fmt.Println()
-	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "GEMV f32\tm×n\tthreads\tours GB/s\tOpenBLAS\tgonum\tread BW\tours/OpenBLAS\tours/gonum\tours/BW\t")
+	fmt.Println("| GEMV f32 y = A·x, m×n | threads | ours GB/s | OpenBLAS | gonum | read BW (trueno.Sum) | ours/OpenBLAS | ours/gonum | ours/BW |")
+	fmt.Println("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, s := range strings.Split(*gemvs, ",") {
 		var m, n int
 		if _, err := fmt.Sscanf(s, "%dx%d", &m, &n); err != nil {
@@ -97,11 +94,10 @@ func main() {
 				}
 			}
 			o, b, g, r := median(ours), median(theirs), median(gon), median(bw)
-			fmt.Fprintf(tw, "\t%dx%d\t%d\t%.1f\t%s\t%s\t%.1f\t%s\t%s\t%.2f\t\n", m, n, th, o,
+			fmt.Printf("| %d×%d | %d | %.1f | %s | %s | %.1f | %s | %s | %.2f |\n", m, n, th, o,
 				opt(b, "%.1f", b), opt(g, "%.1f", g), r, opt(b, "%.2f", o/b), opt(g, "%.1f", o/g), o/r)
 		}
 	}
-	tw.Flush()
 }
 
 // bestOnce is the best time of single calls, as the yardstick's GEMV does.
@@ -264,7 +260,9 @@ func runGonum(typ string, m, k, n, th int) float64 {
 
 // runOpenBLAS returns the GFLOPS the yardstick prints: "gemm f32 MxNxK <seconds> s <GFLOPS> GFLOPS".
 func runOpenBLAS(bin, typ string, m, k, n, th int) float64 {
-	out := openBLAS(bin, th, typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k))
+	// As many calls per timed batch as ours makes (about 2·10⁹ flops).
+	reps := max(1, int(2e9/(2*float64(m)*float64(n)*float64(k))))
+	out := openBLAS(bin, th, typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k), strconv.Itoa(reps))
 	f := strings.Fields(out)
 	if len(f) < 2 {
 		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
