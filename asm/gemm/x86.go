@@ -138,31 +138,51 @@ func microKernel(t tile, direct bool) {
 		}
 	}
 
+	// step emits the rank-1 update of k step u after the pointers.
+	step := func(u int) {
+		bv := make([]reg.VecVirtual, t.nv)
+		for j := range bv {
+			bv[j] = t.w.vec()
+			e.movu(Mem{Base: b, Disp: (u*t.nv + j) * t.w.bytes}, bv[j])
+		}
+		for i := 0; i < t.mr; i++ {
+			av := t.w.vec()
+			m := aRow(i)
+			if direct {
+				m.Disp += u * e.size
+			} else {
+				m.Disp += u * t.mr * e.size
+			}
+			e.bcast(m, av)
+			for j := range bv {
+				e.fma(bv[j], av, acc[i][j])
+			}
+		}
+	}
+	advance := func(steps int) {
+		if direct {
+			for _, p := range bases {
+				ADDQ(U32(steps*e.size), p)
+			}
+		} else {
+			ADDQ(U32(steps*t.mr*e.size), a)
+		}
+		ADDQ(U32(steps*t.nv*t.w.bytes), b)
+	}
+	// Two steps per iteration, then the odd one.
+	CMPQ(k, U8(2))
+	JB(LabelRef("odd"))
+	Label("loop")
+	step(0)
+	step(1)
+	advance(2)
+	SUBQ(U8(2), k)
+	CMPQ(k, U8(2))
+	JAE(LabelRef("loop"))
+	Label("odd")
 	TESTQ(k, k)
 	JZ(LabelRef("store"))
-	Label("loop")
-	bv := make([]reg.VecVirtual, t.nv)
-	for j := range bv {
-		bv[j] = t.w.vec()
-		e.movu(Mem{Base: b, Disp: j * t.w.bytes}, bv[j])
-	}
-	for i := 0; i < t.mr; i++ {
-		av := t.w.vec()
-		e.bcast(aRow(i), av)
-		for j := range bv {
-			e.fma(bv[j], av, acc[i][j])
-		}
-	}
-	if direct {
-		for _, p := range bases {
-			ADDQ(U32(e.size), p)
-		}
-	} else {
-		ADDQ(U32(t.mr*e.size), a)
-	}
-	ADDQ(U32(t.nv*t.w.bytes), b)
-	DECQ(k)
-	JNZ(LabelRef("loop"))
+	step(0)
 
 	Label("store")
 	c := Load(Param("c"), GP64())
