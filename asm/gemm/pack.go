@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
@@ -17,69 +19,75 @@ func packData() {
 	}
 }
 
-// packGather emits the AVX-512 packing of a full 14-row panel of a
-// row-major A (one gather of column p of the 14 rows per step):
+// packGather emits the AVX-512 transposing copy of a panel of rows rows
+// (the packing of a row-major A panel, or of a panel of B when B is used
+// transposed), gathering one column of the rows per step:
 //
-//	dst[p·14+i] = a[i·lda+p]   for p < k, i < 14
+//	dst[p·rows+i] = a[i·lda+p]   for p < k, i < rows
 //
-// 13·lda must fit in an int32 (the gather's indices).
-func packGather(e *elem) {
-	name := "packA14" + e.name + "AVX512"
+// (rows-1)·lda must fit in an int32 (the gather's indices).
+func packGather(e *elem, rows int) {
+	name := fmt.Sprintf("packT%d%sAVX512", rows, e.name)
 	TEXT(name, NOSPLIT, "func(k int, a *"+e.gotyp+", lda int, dst *"+e.gotyp+")")
 	Pragma("noescape")
-	Doc(name+" packs a 14-row panel of a (rows lda apart) for the AVX-512 micro-kernel:",
-		"dst[p·14+i] = a[i·lda+p] for p < k, i < 14, with one gather per column.")
+	Doc(fmt.Sprintf("%s copies a panel of %d rows of a (lda apart) column by column, with AVX-512:", name, rows),
+		fmt.Sprintf("dst[p·%d+i] = a[i·lda+p] for p < k, i < %d, one gather per column and %d rows.", rows, rows, 64/e.size))
 	k := Load(Param("k"), GP64())
 	a := Load(Param("a"), GP64())
 	lda64 := GP64()
 	Load(Param("lda"), lda64)
-	lda := lda64.As32() // 13·lda fits in an int32
+	lda := lda64.As32()
 	dst := Load(Param("dst"), GP64())
+
+	// Dword row offsets 0..15 times lda, and 16..31 times lda when needed.
 	idx := ZMM()
 	VPBROADCASTD(lda, idx)
 	VPMULLD(iota16, idx, idx)
-	TESTQ(k, k)
-	JZ(LabelRef("done"))
-	m := GP32()
+	lanes := 64 / e.size
+	gathers := (rows + lanes - 1) / lanes
+	var index []reg.Register
 	if e.size == 4 {
-		k14, kg := K(), K()
-		MOVL(U32(1<<14-1), m)
-		KMOVW(m, k14)
-		Label("loop")
-		KMOVW(k14, kg)
-		v := ZMM()
-		VXORPS(v, v, v)
-		VGATHERDPS(Mem{Base: a, Index: idx, Scale: 4}, kg, v)
-		VMOVUPS(v, k14, Mem{Base: dst})
-		ADDQ(U8(4), a)
-		ADDQ(U8(14*4), dst)
-		DECQ(k)
-		JNZ(LabelRef("loop"))
+		index = append(index, idx)
+		if gathers > 1 {
+			step, hi := GP32(), ZMM()
+			MOVL(lda, step)
+			SHLL(U8(4), step)
+			VPBROADCASTD(step, hi)
+			VPADDD(idx, hi, hi)
+			index = append(index, hi)
+		}
 	} else {
-		lo := idx.AsY()
 		hi := YMM()
 		VEXTRACTI64X4(U8(1), idx, hi)
-		k8, k6, kg := K(), K(), K()
-		MOVL(U32(0xff), m)
-		KMOVW(m, k8)
-		MOVL(U32(0x3f), m)
-		KMOVW(m, k6)
-		Label("loop")
-		var v [2]reg.VecVirtual
-		for h, ix := range []reg.Register{lo, hi} {
-			kk := []reg.Register{k8, k6}[h]
-			KMOVW(kk, kg)
-			v[h] = ZMM()
-			VXORPD(v[h], v[h], v[h])
-			VGATHERDPD(Mem{Base: a, Index: ix, Scale: 8}, kg, v[h])
-		}
-		VMOVUPD(v[0], Mem{Base: dst})
-		VMOVUPD(v[1], k6, Mem{Base: dst, Disp: 64})
-		ADDQ(U8(8), a)
-		ADDQ(U8(14*8), dst)
-		DECQ(k)
-		JNZ(LabelRef("loop"))
+		index = append(index, idx.AsY(), hi)
 	}
+	masks := make([]reg.Register, gathers)
+	m := GP32()
+	for g := range masks {
+		n := min(lanes, rows-g*lanes)
+		masks[g] = K()
+		MOVL(U32(uint32(1)<<n-1), m)
+		KMOVW(m, masks[g])
+	}
+	TESTQ(k, k)
+	JZ(LabelRef("done"))
+	kg := K()
+	Label("loop")
+	for g := 0; g < gathers; g++ {
+		v := ZMM()
+		KMOVW(masks[g], kg)
+		e.zero(v, v, v)
+		if e.size == 4 {
+			VGATHERDPS(Mem{Base: a, Index: index[g], Scale: 4}, kg, v)
+		} else {
+			VGATHERDPD(Mem{Base: a, Index: index[g], Scale: 8}, kg, v)
+		}
+		e.movu(v, masks[g], Mem{Base: dst, Disp: g * 64})
+	}
+	ADDQ(U8(e.size), a)
+	ADDQ(U32(rows*e.size), dst)
+	DECQ(k)
+	JNZ(LabelRef("loop"))
 	Label("done")
 	VZEROUPPER()
 	RET()

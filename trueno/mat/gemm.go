@@ -77,7 +77,7 @@ func gemm[T Float](c *Dense[T], tA, tB Transpose, alpha T, a, b *Dense[T], beta 
 			packA(dst, mr, g.kern.packN, a.data, a.stride, bool(tA), i0, mb, p0, kb)
 		},
 		packB: func(dst []T, nr, p0, kb, j0, nb int) {
-			packB(dst, nr, b.data, b.stride, bool(tB), p0, kb, j0, nb)
+			packB(dst, nr, g.kern.packT, b.data, b.stride, bool(tB), p0, kb, j0, nb)
 		},
 	}
 	if tA == NoTrans && g.kern.direct != nil && useDirect(m, k, a.stride, int(unsafe.Sizeof(alpha))) {

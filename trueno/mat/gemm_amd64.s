@@ -2220,19 +2220,19 @@ overwrite:
 	VZEROUPPER
 	RET
 
-// func packA14F32AVX512(k int, a *float32, lda int, dst *float32)
+// func packT14F32AVX512(k int, a *float32, lda int, dst *float32)
 // Requires: AVX, AVX512DQ, AVX512F
-TEXT ·packA14F32AVX512(SB), NOSPLIT, $0-32
+TEXT ·packT14F32AVX512(SB), NOSPLIT, $0-32
 	MOVQ         k+0(FP), AX
 	MOVQ         a+8(FP), CX
 	MOVQ         lda+16(FP), DX
 	MOVQ         dst+24(FP), BX
 	VPBROADCASTD DX, Z0
 	VPMULLD      gemmIota16<>+0(SB), Z0, Z0
-	TESTQ        AX, AX
-	JZ           done
 	MOVL         $0x00003fff, DX
 	KMOVW        DX, K1
+	TESTQ        AX, AX
+	JZ           done
 
 loop:
 	KMOVW      K1, K2
@@ -2240,7 +2240,7 @@ loop:
 	VGATHERDPS (CX)(Z0*4), K2, Z1
 	VMOVUPS    Z1, K1, (BX)
 	ADDQ       $0x04, CX
-	ADDQ       $0x38, BX
+	ADDQ       $0x00000038, BX
 	DECQ       AX
 	JNZ        loop
 
@@ -2248,34 +2248,106 @@ done:
 	VZEROUPPER
 	RET
 
-// func packA14F64AVX512(k int, a *float64, lda int, dst *float64)
+// func packT14F64AVX512(k int, a *float64, lda int, dst *float64)
 // Requires: AVX, AVX512DQ, AVX512F
-TEXT ·packA14F64AVX512(SB), NOSPLIT, $0-32
+TEXT ·packT14F64AVX512(SB), NOSPLIT, $0-32
 	MOVQ          k+0(FP), AX
 	MOVQ          a+8(FP), CX
 	MOVQ          lda+16(FP), DX
 	MOVQ          dst+24(FP), BX
 	VPBROADCASTD  DX, Z0
 	VPMULLD       gemmIota16<>+0(SB), Z0, Z0
-	TESTQ         AX, AX
-	JZ            done
 	VEXTRACTI64X4 $0x01, Z0, Y1
 	MOVL          $0x000000ff, DX
 	KMOVW         DX, K1
 	MOVL          $0x0000003f, DX
 	KMOVW         DX, K2
+	TESTQ         AX, AX
+	JZ            done
 
 loop:
 	KMOVW      K1, K3
 	VXORPD     Z2, Z2, Z2
 	VGATHERDPD (CX)(Y0*8), K3, Z2
+	VMOVUPD    Z2, K1, (BX)
 	KMOVW      K2, K3
-	VXORPD     Z3, Z3, Z3
-	VGATHERDPD (CX)(Y1*8), K3, Z3
-	VMOVUPD    Z2, (BX)
-	VMOVUPD    Z3, K2, 64(BX)
+	VXORPD     Z2, Z2, Z2
+	VGATHERDPD (CX)(Y1*8), K3, Z2
+	VMOVUPD    Z2, K2, 64(BX)
 	ADDQ       $0x08, CX
-	ADDQ       $0x70, BX
+	ADDQ       $0x00000070, BX
+	DECQ       AX
+	JNZ        loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func packT32F32AVX512(k int, a *float32, lda int, dst *float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·packT32F32AVX512(SB), NOSPLIT, $0-32
+	MOVQ         k+0(FP), AX
+	MOVQ         a+8(FP), CX
+	MOVQ         lda+16(FP), DX
+	MOVQ         dst+24(FP), BX
+	VPBROADCASTD DX, Z0
+	VPMULLD      gemmIota16<>+0(SB), Z0, Z0
+	SHLL         $0x04, DX
+	VPBROADCASTD DX, Z1
+	VPADDD       Z0, Z1, Z1
+	MOVL         $0x0000ffff, DX
+	KMOVW        DX, K1
+	MOVL         $0x0000ffff, DX
+	KMOVW        DX, K2
+	TESTQ        AX, AX
+	JZ           done
+
+loop:
+	KMOVW      K1, K3
+	VXORPS     Z2, Z2, Z2
+	VGATHERDPS (CX)(Z0*4), K3, Z2
+	VMOVUPS    Z2, K1, (BX)
+	KMOVW      K2, K3
+	VXORPS     Z2, Z2, Z2
+	VGATHERDPS (CX)(Z1*4), K3, Z2
+	VMOVUPS    Z2, K2, 64(BX)
+	ADDQ       $0x04, CX
+	ADDQ       $0x00000080, BX
+	DECQ       AX
+	JNZ        loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func packT16F64AVX512(k int, a *float64, lda int, dst *float64)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·packT16F64AVX512(SB), NOSPLIT, $0-32
+	MOVQ          k+0(FP), AX
+	MOVQ          a+8(FP), CX
+	MOVQ          lda+16(FP), DX
+	MOVQ          dst+24(FP), BX
+	VPBROADCASTD  DX, Z0
+	VPMULLD       gemmIota16<>+0(SB), Z0, Z0
+	VEXTRACTI64X4 $0x01, Z0, Y1
+	MOVL          $0x000000ff, DX
+	KMOVW         DX, K1
+	MOVL          $0x000000ff, DX
+	KMOVW         DX, K2
+	TESTQ         AX, AX
+	JZ            done
+
+loop:
+	KMOVW      K1, K3
+	VXORPD     Z2, Z2, Z2
+	VGATHERDPD (CX)(Y0*8), K3, Z2
+	VMOVUPD    Z2, K1, (BX)
+	KMOVW      K2, K3
+	VXORPD     Z2, Z2, Z2
+	VGATHERDPD (CX)(Y1*8), K3, Z2
+	VMOVUPD    Z2, K2, 64(BX)
+	ADDQ       $0x08, CX
+	ADDQ       $0x00000080, BX
 	DECQ       AX
 	JNZ        loop
 

@@ -52,17 +52,29 @@ func gemmKernelF64AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha
 //go:noescape
 func gemmKernelDirectF64AVX2(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64, beta float64)
 
-// packA14F32AVX512 packs a 14-row panel of a (rows lda apart) for the AVX-512 micro-kernel:
-// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, with one gather per column.
+// packT14F32AVX512 copies a panel of 14 rows of a (lda apart) column by column, with AVX-512:
+// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, one gather per column and 16 rows.
 //
 //go:noescape
-func packA14F32AVX512(k int, a *float32, lda int, dst *float32)
+func packT14F32AVX512(k int, a *float32, lda int, dst *float32)
 
-// packA14F64AVX512 packs a 14-row panel of a (rows lda apart) for the AVX-512 micro-kernel:
-// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, with one gather per column.
+// packT14F64AVX512 copies a panel of 14 rows of a (lda apart) column by column, with AVX-512:
+// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, one gather per column and 8 rows.
 //
 //go:noescape
-func packA14F64AVX512(k int, a *float64, lda int, dst *float64)
+func packT14F64AVX512(k int, a *float64, lda int, dst *float64)
+
+// packT32F32AVX512 copies a panel of 32 rows of a (lda apart) column by column, with AVX-512:
+// dst[p·32+i] = a[i·lda+p] for p < k, i < 32, one gather per column and 16 rows.
+//
+//go:noescape
+func packT32F32AVX512(k int, a *float32, lda int, dst *float32)
+
+// packT16F64AVX512 copies a panel of 16 rows of a (lda apart) column by column, with AVX-512:
+// dst[p·16+i] = a[i·lda+p] for p < k, i < 16, one gather per column and 8 rows.
+//
+//go:noescape
+func packT16F64AVX512(k int, a *float64, lda int, dst *float64)
 
 // gemvDot4F32AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4 of a
 // (rows lda apart) with x, over n elements, a multiple of 16, with AVX512.

@@ -23,6 +23,10 @@ type kernel[T Float] struct {
 	// packN, when set, packs a full mr-row panel of a row-major A:
 	// dst[p·mr+i] = a[i·lda+p] for p < k, i < mr (lda·mr below 2³¹).
 	packN func(k int, a *T, lda int, dst *T)
+	// packT, when set, packs a full nr-column panel of op(B) = Bᵀ from a
+	// row-major B: dst[p·nr+j] = b[j·ldb+p] for p < k, j < nr (ldb·nr
+	// below 2³¹).
+	packT func(k int, b *T, ldb int, dst *T)
 	// direct, when set, is fn reading a full mr-row panel of a row-major
 	// A in place: row i at a + i·lda.
 	direct func(k int, a *T, lda int, b, c *T, ldc int, alpha, beta T)

@@ -11,7 +11,8 @@ func kernel32(i trueno.ISA) kernel[float32] {
 	switch i {
 	case trueno.AVX512:
 		k := newKernel(i, 14, 32, gemmKernelF32AVX512)
-		k.packN = packA14F32AVX512
+		k.packN = packT14F32AVX512
+		k.packT = packT32F32AVX512
 		k.direct = gemmKernelDirectF32AVX512
 		return k
 	case trueno.AVX2:
@@ -26,7 +27,8 @@ func kernel64(i trueno.ISA) kernel[float64] {
 	switch i {
 	case trueno.AVX512:
 		k := newKernel(i, 14, 16, gemmKernelF64AVX512)
-		k.packN = packA14F64AVX512
+		k.packN = packT14F64AVX512
+		k.packT = packT16F64AVX512
 		k.direct = gemmKernelDirectF64AVX512
 		return k
 	case trueno.AVX2:

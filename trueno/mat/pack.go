@@ -64,8 +64,12 @@ func packA[T Float](dst []T, mr int, packN func(k int, a *T, lda int, dst *T), a
 }
 
 // packB packs rows [p0, p0+kb) and columns [j0, j0+nb) of op(B), where
-// op(B)(p, j) is b[p*ldb+j], or b[j*ldb+p] when trans.
-func packB[T Float](dst []T, nr int, b []T, ldb int, trans bool, p0, kb, j0, nb int) {
+// op(B)(p, j) is b[p*ldb+j], or b[j*ldb+p] when trans. packT, when not
+// nil, packs a full panel of a transposed B (see kernel.packT).
+func packB[T Float](dst []T, nr int, packT func(k int, b *T, ldb int, dst *T), b []T, ldb int, trans bool, p0, kb, j0, nb int) {
+	if packT != nil && (!trans || int64(ldb)*int64(nr) >= 1<<31) {
+		packT = nil
+	}
 	for q := 0; q*nr < nb; q++ {
 		d := dst[q*nr*kb : (q+1)*nr*kb]
 		cols := min(nr, nb-q*nr)
@@ -83,6 +87,10 @@ func packB[T Float](dst []T, nr int, b []T, ldb int, trans bool, p0, kb, j0, nb 
 				copy(dd, src)
 				clear(dd[cols:])
 			}
+			continue
+		}
+		if cols == nr && packT != nil {
+			packT(kb, &b[jb*ldb+p0], ldb, &d[0])
 			continue
 		}
 		for jj := 0; jj < cols; jj++ {
