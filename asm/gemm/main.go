@@ -48,9 +48,9 @@ func main() {
 		microKernel(t, false)
 		microKernel(t, true)
 	}
-	packGather(f32, 14) // A panels
+	packTranspose(14) // A panels
 	packGather(f64, 14)
-	packGather(f32, 32) // B panels, B transposed
+	packTranspose(32) // B panels, B transposed
 	packGather(f64, 16)
 	for _, w := range []*width{avx512, avx2} {
 		for _, e := range []*elem{f32, f64} {

@@ -4,6 +4,16 @@
 
 #include "textflag.h"
 
+DATA gemmIota8<>+0(SB)/4, $0x00000000
+DATA gemmIota8<>+4(SB)/4, $0x00000001
+DATA gemmIota8<>+8(SB)/4, $0x00000002
+DATA gemmIota8<>+12(SB)/4, $0x00000003
+DATA gemmIota8<>+16(SB)/4, $0x00000004
+DATA gemmIota8<>+20(SB)/4, $0x00000005
+DATA gemmIota8<>+24(SB)/4, $0x00000006
+DATA gemmIota8<>+28(SB)/4, $0x00000007
+GLOBL gemmIota8<>(SB), RODATA|NOPTR, $32
+
 DATA gemmIota16<>+0(SB)/4, $0x00000000
 DATA gemmIota16<>+4(SB)/4, $0x00000001
 DATA gemmIota16<>+8(SB)/4, $0x00000002
@@ -2223,61 +2233,215 @@ overwrite:
 // func packT14F32AVX512(k int, a *float32, lda int, dst *float32)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·packT14F32AVX512(SB), NOSPLIT, $0-32
-	MOVQ         k+0(FP), AX
-	MOVQ         a+8(FP), CX
-	MOVQ         lda+16(FP), DX
-	MOVQ         dst+24(FP), BX
-	VPBROADCASTD DX, Z0
-	VPMULLD      gemmIota16<>+0(SB), Z0, Z0
-	MOVL         $0x00003fff, DX
-	KMOVW        DX, K1
+	MOVQ k+0(FP), AX
+	MOVQ lda+16(FP), CX
+	SHLQ $0x02, CX
+	MOVQ a+8(FP), DX
+	MOVQ dst+24(FP), BX
+	MOVQ $0x00000038, SI
+
+block:
+	CMPQ       AX, $0x10
+	JB         tail
+	MOVQ       DX, DI
+	VMOVUPS    (DI), Z0
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z1
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z2
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z3
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z4
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z5
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z6
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z7
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z8
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z9
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z10
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z11
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z12
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z13
+	VXORPS     Z14, Z14, Z14
+	VXORPS     Z15, Z15, Z15
+	VUNPCKLPS  Z1, Z0, Z16
+	VUNPCKHPS  Z1, Z0, Z0
+	VUNPCKLPS  Z3, Z2, Z1
+	VUNPCKHPS  Z3, Z2, Z2
+	VUNPCKLPS  Z5, Z4, Z3
+	VUNPCKHPS  Z5, Z4, Z4
+	VUNPCKLPS  Z7, Z6, Z5
+	VUNPCKHPS  Z7, Z6, Z6
+	VUNPCKLPS  Z9, Z8, Z7
+	VUNPCKHPS  Z9, Z8, Z8
+	VUNPCKLPS  Z11, Z10, Z9
+	VUNPCKHPS  Z11, Z10, Z10
+	VUNPCKLPS  Z13, Z12, Z11
+	VUNPCKHPS  Z13, Z12, Z12
+	VUNPCKLPS  Z15, Z14, Z13
+	VUNPCKHPS  Z15, Z14, Z14
+	VUNPCKLPD  Z1, Z16, Z15
+	VUNPCKHPD  Z1, Z16, Z1
+	VUNPCKLPD  Z2, Z0, Z16
+	VUNPCKHPD  Z2, Z0, Z0
+	VUNPCKLPD  Z5, Z3, Z2
+	VUNPCKHPD  Z5, Z3, Z3
+	VUNPCKLPD  Z6, Z4, Z5
+	VUNPCKHPD  Z6, Z4, Z4
+	VUNPCKLPD  Z9, Z7, Z6
+	VUNPCKHPD  Z9, Z7, Z7
+	VUNPCKLPD  Z10, Z8, Z9
+	VUNPCKHPD  Z10, Z8, Z8
+	VUNPCKLPD  Z13, Z11, Z10
+	VUNPCKHPD  Z13, Z11, Z11
+	VUNPCKLPD  Z14, Z12, Z13
+	VUNPCKHPD  Z14, Z12, Z12
+	VSHUFF32X4 $0x88, Z2, Z15, Z14
+	VSHUFF32X4 $0xdd, Z2, Z15, Z2
+	VSHUFF32X4 $0x88, Z10, Z6, Z15
+	VSHUFF32X4 $0xdd, Z10, Z6, Z6
+	VSHUFF32X4 $0x88, Z15, Z14, Z10
+	VSHUFF32X4 $0xdd, Z15, Z14, Z14
+	VSHUFF32X4 $0x88, Z6, Z2, Z15
+	VSHUFF32X4 $0xdd, Z6, Z2, Z2
+	VSHUFF32X4 $0x88, Z3, Z1, Z6
+	VSHUFF32X4 $0xdd, Z3, Z1, Z1
+	VSHUFF32X4 $0x88, Z11, Z7, Z3
+	VSHUFF32X4 $0xdd, Z11, Z7, Z7
+	VSHUFF32X4 $0x88, Z3, Z6, Z11
+	VSHUFF32X4 $0xdd, Z3, Z6, Z3
+	VSHUFF32X4 $0x88, Z7, Z1, Z6
+	VSHUFF32X4 $0xdd, Z7, Z1, Z1
+	VSHUFF32X4 $0x88, Z5, Z16, Z7
+	VSHUFF32X4 $0xdd, Z5, Z16, Z5
+	VSHUFF32X4 $0x88, Z13, Z9, Z16
+	VSHUFF32X4 $0xdd, Z13, Z9, Z9
+	VSHUFF32X4 $0x88, Z16, Z7, Z13
+	VSHUFF32X4 $0xdd, Z16, Z7, Z7
+	VSHUFF32X4 $0x88, Z9, Z5, Z16
+	VSHUFF32X4 $0xdd, Z9, Z5, Z5
+	VSHUFF32X4 $0x88, Z4, Z0, Z9
+	VSHUFF32X4 $0xdd, Z4, Z0, Z0
+	VSHUFF32X4 $0x88, Z12, Z8, Z4
+	VSHUFF32X4 $0xdd, Z12, Z8, Z8
+	VSHUFF32X4 $0x88, Z4, Z9, Z12
+	VSHUFF32X4 $0xdd, Z4, Z9, Z4
+	VSHUFF32X4 $0x88, Z8, Z0, Z9
+	VSHUFF32X4 $0xdd, Z8, Z0, Z0
+	MOVQ       BX, DI
+	MOVL       $0x00003fff, R8
+	KMOVW      R8, K1
+	VMOVUPS    Z10, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z11, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z13, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z12, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z15, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z6, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z16, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z9, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z14, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z3, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z7, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z4, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z2, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z1, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z5, K1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z0, K1, (DI)
+	ADDQ       $0x40, DX
+	ADDQ       $0x00000380, BX
+	SUBQ       $0x10, AX
+	JMP        block
+
+tail:
 	TESTQ        AX, AX
 	JZ           done
+	SHRQ         $0x02, CX
+	VPBROADCASTD CX, Z0
+	VPMULLD      gemmIota16<>+0(SB), Z0, Z0
 
-loop:
+column:
+	MOVQ       DX, CX
+	MOVL       $0x00003fff, SI
+	KMOVW      SI, K1
 	KMOVW      K1, K2
 	VXORPS     Z1, Z1, Z1
 	VGATHERDPS (CX)(Z0*4), K2, Z1
 	VMOVUPS    Z1, K1, (BX)
-	ADDQ       $0x04, CX
+	ADDQ       $0x04, DX
 	ADDQ       $0x00000038, BX
 	DECQ       AX
-	JNZ        loop
+	JNZ        column
 
 done:
 	VZEROUPPER
 	RET
 
 // func packT14F64AVX512(k int, a *float64, lda int, dst *float64)
-// Requires: AVX, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL
 TEXT ·packT14F64AVX512(SB), NOSPLIT, $0-32
-	MOVQ          k+0(FP), AX
-	MOVQ          a+8(FP), CX
-	MOVQ          lda+16(FP), DX
-	MOVQ          dst+24(FP), BX
-	VPBROADCASTD  DX, Z0
-	VPMULLD       gemmIota16<>+0(SB), Z0, Z0
-	VEXTRACTI64X4 $0x01, Z0, Y1
-	MOVL          $0x000000ff, DX
-	KMOVW         DX, K1
-	MOVL          $0x0000003f, DX
-	KMOVW         DX, K2
-	TESTQ         AX, AX
-	JZ            done
+	MOVQ         k+0(FP), AX
+	MOVQ         lda+16(FP), CX
+	VPBROADCASTD CX, Y0
+	VPMULLD      gemmIota8<>+0(SB), Y0, Y0
+	SHLQ         $0x03, CX
+	TESTQ        AX, AX
+	JZ           done
+	MOVL         $0x000000ff, DX
+	KMOVW        DX, K1
+	MOVQ         a+8(FP), DX
+	MOVQ         dst+24(FP), BX
+	MOVQ         AX, SI
 
-loop:
-	KMOVW      K1, K3
-	VXORPD     Z2, Z2, Z2
-	VGATHERDPD (CX)(Y0*8), K3, Z2
-	VMOVUPD    Z2, K1, (BX)
-	KMOVW      K2, K3
-	VXORPD     Z2, Z2, Z2
-	VGATHERDPD (CX)(Y1*8), K3, Z2
-	VMOVUPD    Z2, K2, 64(BX)
-	ADDQ       $0x08, CX
+group0:
+	KMOVW      K1, K2
+	VXORPD     Z1, Z1, Z1
+	VGATHERDPD (DX)(Y0*8), K2, Z1
+	VMOVUPD    Z1, K1, (BX)
+	ADDQ       $0x08, DX
 	ADDQ       $0x00000070, BX
+	DECQ       SI
+	JNZ        group0
+	MOVL       $0x0000003f, DX
+	KMOVW      DX, K1
+	MOVQ       a+8(FP), DX
+	IMUL3Q     $0x00000008, CX, CX
+	ADDQ       CX, DX
+	MOVQ       dst+24(FP), CX
+	ADDQ       $0x00000040, CX
+
+group1:
+	KMOVW      K1, K2
+	VXORPD     Z1, Z1, Z1
+	VGATHERDPD (DX)(Y0*8), K2, Z1
+	VMOVUPD    Z1, K1, (CX)
+	ADDQ       $0x08, DX
+	ADDQ       $0x00000070, CX
 	DECQ       AX
-	JNZ        loop
+	JNZ        group1
 
 done:
 	VZEROUPPER
@@ -2286,70 +2450,355 @@ done:
 // func packT32F32AVX512(k int, a *float32, lda int, dst *float32)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·packT32F32AVX512(SB), NOSPLIT, $0-32
-	MOVQ         k+0(FP), AX
-	MOVQ         a+8(FP), CX
-	MOVQ         lda+16(FP), DX
-	MOVQ         dst+24(FP), BX
-	VPBROADCASTD DX, Z0
-	VPMULLD      gemmIota16<>+0(SB), Z0, Z0
-	SHLL         $0x04, DX
-	VPBROADCASTD DX, Z1
-	VPADDD       Z0, Z1, Z1
-	MOVL         $0x0000ffff, DX
-	KMOVW        DX, K1
-	MOVL         $0x0000ffff, DX
-	KMOVW        DX, K2
+	MOVQ k+0(FP), AX
+	MOVQ lda+16(FP), CX
+	SHLQ $0x02, CX
+	MOVQ a+8(FP), DX
+	MOVQ dst+24(FP), BX
+	MOVQ $0x00000080, SI
+
+block:
+	CMPQ       AX, $0x10
+	JB         tail
+	MOVQ       DX, DI
+	VMOVUPS    (DI), Z0
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z1
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z2
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z3
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z4
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z5
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z6
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z7
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z8
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z9
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z10
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z11
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z12
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z13
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z14
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z15
+	VUNPCKLPS  Z1, Z0, Z16
+	VUNPCKHPS  Z1, Z0, Z0
+	VUNPCKLPS  Z3, Z2, Z1
+	VUNPCKHPS  Z3, Z2, Z2
+	VUNPCKLPS  Z5, Z4, Z3
+	VUNPCKHPS  Z5, Z4, Z4
+	VUNPCKLPS  Z7, Z6, Z5
+	VUNPCKHPS  Z7, Z6, Z6
+	VUNPCKLPS  Z9, Z8, Z7
+	VUNPCKHPS  Z9, Z8, Z8
+	VUNPCKLPS  Z11, Z10, Z9
+	VUNPCKHPS  Z11, Z10, Z10
+	VUNPCKLPS  Z13, Z12, Z11
+	VUNPCKHPS  Z13, Z12, Z12
+	VUNPCKLPS  Z15, Z14, Z13
+	VUNPCKHPS  Z15, Z14, Z14
+	VUNPCKLPD  Z1, Z16, Z15
+	VUNPCKHPD  Z1, Z16, Z1
+	VUNPCKLPD  Z2, Z0, Z16
+	VUNPCKHPD  Z2, Z0, Z0
+	VUNPCKLPD  Z5, Z3, Z2
+	VUNPCKHPD  Z5, Z3, Z3
+	VUNPCKLPD  Z6, Z4, Z5
+	VUNPCKHPD  Z6, Z4, Z4
+	VUNPCKLPD  Z9, Z7, Z6
+	VUNPCKHPD  Z9, Z7, Z7
+	VUNPCKLPD  Z10, Z8, Z9
+	VUNPCKHPD  Z10, Z8, Z8
+	VUNPCKLPD  Z13, Z11, Z10
+	VUNPCKHPD  Z13, Z11, Z11
+	VUNPCKLPD  Z14, Z12, Z13
+	VUNPCKHPD  Z14, Z12, Z12
+	VSHUFF32X4 $0x88, Z2, Z15, Z14
+	VSHUFF32X4 $0xdd, Z2, Z15, Z2
+	VSHUFF32X4 $0x88, Z10, Z6, Z15
+	VSHUFF32X4 $0xdd, Z10, Z6, Z6
+	VSHUFF32X4 $0x88, Z15, Z14, Z10
+	VSHUFF32X4 $0xdd, Z15, Z14, Z14
+	VSHUFF32X4 $0x88, Z6, Z2, Z15
+	VSHUFF32X4 $0xdd, Z6, Z2, Z2
+	VSHUFF32X4 $0x88, Z3, Z1, Z6
+	VSHUFF32X4 $0xdd, Z3, Z1, Z1
+	VSHUFF32X4 $0x88, Z11, Z7, Z3
+	VSHUFF32X4 $0xdd, Z11, Z7, Z7
+	VSHUFF32X4 $0x88, Z3, Z6, Z11
+	VSHUFF32X4 $0xdd, Z3, Z6, Z3
+	VSHUFF32X4 $0x88, Z7, Z1, Z6
+	VSHUFF32X4 $0xdd, Z7, Z1, Z1
+	VSHUFF32X4 $0x88, Z5, Z16, Z7
+	VSHUFF32X4 $0xdd, Z5, Z16, Z5
+	VSHUFF32X4 $0x88, Z13, Z9, Z16
+	VSHUFF32X4 $0xdd, Z13, Z9, Z9
+	VSHUFF32X4 $0x88, Z16, Z7, Z13
+	VSHUFF32X4 $0xdd, Z16, Z7, Z7
+	VSHUFF32X4 $0x88, Z9, Z5, Z16
+	VSHUFF32X4 $0xdd, Z9, Z5, Z5
+	VSHUFF32X4 $0x88, Z4, Z0, Z9
+	VSHUFF32X4 $0xdd, Z4, Z0, Z0
+	VSHUFF32X4 $0x88, Z12, Z8, Z4
+	VSHUFF32X4 $0xdd, Z12, Z8, Z8
+	VSHUFF32X4 $0x88, Z4, Z9, Z12
+	VSHUFF32X4 $0xdd, Z4, Z9, Z4
+	VSHUFF32X4 $0x88, Z8, Z0, Z9
+	VSHUFF32X4 $0xdd, Z8, Z0, Z0
+	MOVQ       BX, DI
+	VMOVUPS    Z10, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z11, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z13, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z12, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z15, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z6, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z16, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z9, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z14, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z3, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z7, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z4, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z2, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z1, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z5, (DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z0, (DI)
+	MOVQ       DX, DI
+	IMUL3Q     $0x00000010, CX, R8
+	ADDQ       R8, DI
+	VMOVUPS    (DI), Z0
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z1
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z2
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z3
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z4
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z5
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z6
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z7
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z8
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z9
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z10
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z11
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z12
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z13
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z14
+	ADDQ       CX, DI
+	VMOVUPS    (DI), Z15
+	VUNPCKLPS  Z1, Z0, Z16
+	VUNPCKHPS  Z1, Z0, Z0
+	VUNPCKLPS  Z3, Z2, Z1
+	VUNPCKHPS  Z3, Z2, Z2
+	VUNPCKLPS  Z5, Z4, Z3
+	VUNPCKHPS  Z5, Z4, Z4
+	VUNPCKLPS  Z7, Z6, Z5
+	VUNPCKHPS  Z7, Z6, Z6
+	VUNPCKLPS  Z9, Z8, Z7
+	VUNPCKHPS  Z9, Z8, Z8
+	VUNPCKLPS  Z11, Z10, Z9
+	VUNPCKHPS  Z11, Z10, Z10
+	VUNPCKLPS  Z13, Z12, Z11
+	VUNPCKHPS  Z13, Z12, Z12
+	VUNPCKLPS  Z15, Z14, Z13
+	VUNPCKHPS  Z15, Z14, Z14
+	VUNPCKLPD  Z1, Z16, Z15
+	VUNPCKHPD  Z1, Z16, Z1
+	VUNPCKLPD  Z2, Z0, Z16
+	VUNPCKHPD  Z2, Z0, Z0
+	VUNPCKLPD  Z5, Z3, Z2
+	VUNPCKHPD  Z5, Z3, Z3
+	VUNPCKLPD  Z6, Z4, Z5
+	VUNPCKHPD  Z6, Z4, Z4
+	VUNPCKLPD  Z9, Z7, Z6
+	VUNPCKHPD  Z9, Z7, Z7
+	VUNPCKLPD  Z10, Z8, Z9
+	VUNPCKHPD  Z10, Z8, Z8
+	VUNPCKLPD  Z13, Z11, Z10
+	VUNPCKHPD  Z13, Z11, Z11
+	VUNPCKLPD  Z14, Z12, Z13
+	VUNPCKHPD  Z14, Z12, Z12
+	VSHUFF32X4 $0x88, Z2, Z15, Z14
+	VSHUFF32X4 $0xdd, Z2, Z15, Z2
+	VSHUFF32X4 $0x88, Z10, Z6, Z15
+	VSHUFF32X4 $0xdd, Z10, Z6, Z6
+	VSHUFF32X4 $0x88, Z15, Z14, Z10
+	VSHUFF32X4 $0xdd, Z15, Z14, Z14
+	VSHUFF32X4 $0x88, Z6, Z2, Z15
+	VSHUFF32X4 $0xdd, Z6, Z2, Z2
+	VSHUFF32X4 $0x88, Z3, Z1, Z6
+	VSHUFF32X4 $0xdd, Z3, Z1, Z1
+	VSHUFF32X4 $0x88, Z11, Z7, Z3
+	VSHUFF32X4 $0xdd, Z11, Z7, Z7
+	VSHUFF32X4 $0x88, Z3, Z6, Z11
+	VSHUFF32X4 $0xdd, Z3, Z6, Z3
+	VSHUFF32X4 $0x88, Z7, Z1, Z6
+	VSHUFF32X4 $0xdd, Z7, Z1, Z1
+	VSHUFF32X4 $0x88, Z5, Z16, Z7
+	VSHUFF32X4 $0xdd, Z5, Z16, Z5
+	VSHUFF32X4 $0x88, Z13, Z9, Z16
+	VSHUFF32X4 $0xdd, Z13, Z9, Z9
+	VSHUFF32X4 $0x88, Z16, Z7, Z13
+	VSHUFF32X4 $0xdd, Z16, Z7, Z7
+	VSHUFF32X4 $0x88, Z9, Z5, Z16
+	VSHUFF32X4 $0xdd, Z9, Z5, Z5
+	VSHUFF32X4 $0x88, Z4, Z0, Z9
+	VSHUFF32X4 $0xdd, Z4, Z0, Z0
+	VSHUFF32X4 $0x88, Z12, Z8, Z4
+	VSHUFF32X4 $0xdd, Z12, Z8, Z8
+	VSHUFF32X4 $0x88, Z4, Z9, Z12
+	VSHUFF32X4 $0xdd, Z4, Z9, Z4
+	VSHUFF32X4 $0x88, Z8, Z0, Z9
+	VSHUFF32X4 $0xdd, Z8, Z0, Z0
+	MOVQ       BX, DI
+	VMOVUPS    Z10, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z11, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z13, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z12, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z15, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z6, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z16, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z9, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z14, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z3, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z7, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z4, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z2, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z5, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPS    Z0, 64(DI)
+	ADDQ       $0x40, DX
+	ADDQ       $0x00000800, BX
+	SUBQ       $0x10, AX
+	JMP        block
+
+tail:
 	TESTQ        AX, AX
 	JZ           done
+	MOVQ         CX, SI
+	SHRQ         $0x02, SI
+	VPBROADCASTD SI, Z0
+	VPMULLD      gemmIota16<>+0(SB), Z0, Z0
 
-loop:
-	KMOVW      K1, K3
-	VXORPS     Z2, Z2, Z2
-	VGATHERDPS (CX)(Z0*4), K3, Z2
-	VMOVUPS    Z2, K1, (BX)
-	KMOVW      K2, K3
-	VXORPS     Z2, Z2, Z2
-	VGATHERDPS (CX)(Z1*4), K3, Z2
-	VMOVUPS    Z2, K2, 64(BX)
-	ADDQ       $0x04, CX
+column:
+	MOVQ       DX, SI
+	MOVL       $0x0000ffff, DI
+	KMOVW      DI, K1
+	KMOVW      K1, K2
+	VXORPS     Z1, Z1, Z1
+	VGATHERDPS (SI)(Z0*4), K2, Z1
+	VMOVUPS    Z1, K1, (BX)
+	MOVQ       DX, SI
+	IMUL3Q     $0x00000010, CX, DI
+	ADDQ       DI, SI
+	MOVL       $0x0000ffff, DI
+	KMOVW      DI, K1
+	KMOVW      K1, K2
+	VXORPS     Z1, Z1, Z1
+	VGATHERDPS (SI)(Z0*4), K2, Z1
+	VMOVUPS    Z1, K1, 64(BX)
+	ADDQ       $0x04, DX
 	ADDQ       $0x00000080, BX
 	DECQ       AX
-	JNZ        loop
+	JNZ        column
 
 done:
 	VZEROUPPER
 	RET
 
 // func packT16F64AVX512(k int, a *float64, lda int, dst *float64)
-// Requires: AVX, AVX512DQ, AVX512F
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL
 TEXT ·packT16F64AVX512(SB), NOSPLIT, $0-32
-	MOVQ          k+0(FP), AX
-	MOVQ          a+8(FP), CX
-	MOVQ          lda+16(FP), DX
-	MOVQ          dst+24(FP), BX
-	VPBROADCASTD  DX, Z0
-	VPMULLD       gemmIota16<>+0(SB), Z0, Z0
-	VEXTRACTI64X4 $0x01, Z0, Y1
-	MOVL          $0x000000ff, DX
-	KMOVW         DX, K1
-	MOVL          $0x000000ff, DX
-	KMOVW         DX, K2
-	TESTQ         AX, AX
-	JZ            done
+	MOVQ         k+0(FP), AX
+	MOVQ         lda+16(FP), CX
+	VPBROADCASTD CX, Y0
+	VPMULLD      gemmIota8<>+0(SB), Y0, Y0
+	SHLQ         $0x03, CX
+	TESTQ        AX, AX
+	JZ           done
+	MOVL         $0x000000ff, DX
+	KMOVW        DX, K1
+	MOVQ         a+8(FP), DX
+	MOVQ         dst+24(FP), BX
+	MOVQ         AX, SI
 
-loop:
-	KMOVW      K1, K3
-	VXORPD     Z2, Z2, Z2
-	VGATHERDPD (CX)(Y0*8), K3, Z2
-	VMOVUPD    Z2, K1, (BX)
-	KMOVW      K2, K3
-	VXORPD     Z2, Z2, Z2
-	VGATHERDPD (CX)(Y1*8), K3, Z2
-	VMOVUPD    Z2, K2, 64(BX)
-	ADDQ       $0x08, CX
+group0:
+	KMOVW      K1, K2
+	VXORPD     Z1, Z1, Z1
+	VGATHERDPD (DX)(Y0*8), K2, Z1
+	VMOVUPD    Z1, K1, (BX)
+	ADDQ       $0x08, DX
 	ADDQ       $0x00000080, BX
+	DECQ       SI
+	JNZ        group0
+	MOVL       $0x000000ff, DX
+	KMOVW      DX, K1
+	MOVQ       a+8(FP), DX
+	IMUL3Q     $0x00000008, CX, CX
+	ADDQ       CX, DX
+	MOVQ       dst+24(FP), CX
+	ADDQ       $0x00000040, CX
+
+group1:
+	KMOVW      K1, K2
+	VXORPD     Z1, Z1, Z1
+	VGATHERDPD (DX)(Y0*8), K2, Z1
+	VMOVUPD    Z1, K1, (CX)
+	ADDQ       $0x08, DX
+	ADDQ       $0x00000080, CX
 	DECQ       AX
-	JNZ        loop
+	JNZ        group1
 
 done:
 	VZEROUPPER

@@ -53,25 +53,25 @@ func gemmKernelF64AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha
 func gemmKernelDirectF64AVX2(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64, beta float64)
 
 // packT14F32AVX512 copies a panel of 14 rows of a (lda apart) column by column, with AVX-512:
-// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, one gather per column and 16 rows.
+// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, by 16×16 blocks transposed in registers.
 //
 //go:noescape
 func packT14F32AVX512(k int, a *float32, lda int, dst *float32)
 
 // packT14F64AVX512 copies a panel of 14 rows of a (lda apart) column by column, with AVX-512:
-// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, one gather per column and 8 rows.
+// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, gathering eight rows at a time.
 //
 //go:noescape
 func packT14F64AVX512(k int, a *float64, lda int, dst *float64)
 
 // packT32F32AVX512 copies a panel of 32 rows of a (lda apart) column by column, with AVX-512:
-// dst[p·32+i] = a[i·lda+p] for p < k, i < 32, one gather per column and 16 rows.
+// dst[p·32+i] = a[i·lda+p] for p < k, i < 32, by 16×16 blocks transposed in registers.
 //
 //go:noescape
 func packT32F32AVX512(k int, a *float32, lda int, dst *float32)
 
 // packT16F64AVX512 copies a panel of 16 rows of a (lda apart) column by column, with AVX-512:
-// dst[p·16+i] = a[i·lda+p] for p < k, i < 16, one gather per column and 8 rows.
+// dst[p·16+i] = a[i·lda+p] for p < k, i < 16, gathering eight rows at a time.
 //
 //go:noescape
 func packT16F64AVX512(k int, a *float64, lda int, dst *float64)

@@ -342,3 +342,46 @@ func TestGemmConcurrentCallers(t *testing.T) {
 		}
 	}
 }
+
+// TestPackPanels checks the assembly panel packers against their
+// definition, dst[p·rows+i] = a[i·lda+p], for every k up to a few blocks
+// and strides that are and are not multiples of the cache's set stride.
+func TestPackPanels(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		testPackPanels(t, kernelFor[float32]())
+		testPackPanels(t, kernelFor[float64]())
+	})
+}
+
+func testPackPanels[T Float](t *testing.T, kern kernel[T]) {
+	for _, pk := range []struct {
+		name string
+		rows int
+		fn   func(k int, a *T, lda int, dst *T)
+	}{{"packN", kern.mr, kern.packN}, {"packT", kern.nr, kern.packT}} {
+		if pk.fn == nil {
+			continue
+		}
+		for _, lda := range []int{40, 1024, 1031} {
+			for k := 0; k <= 40; k++ {
+				src := make([]T, (pk.rows-1)*lda+k+1)
+				for i := range src {
+					src[i] = T(i)
+				}
+				g := kerneltest.NewGuarded[T](pk.rows*k, 0, nil)
+				dst := g.S()
+				if k > 0 {
+					pk.fn(k, &src[0], lda, &dst[0])
+				}
+				g.Check(t, pk.name)
+				for p := 0; p < k; p++ {
+					for i := 0; i < pk.rows; i++ {
+						if dst[p*pk.rows+i] != src[i*lda+p] {
+							t.Fatalf("%s rows %d lda %d k %d: dst[%d·%d+%d] = %v, want %v", pk.name, pk.rows, lda, k, p, pk.rows, i, dst[p*pk.rows+i], src[i*lda+p])
+						}
+					}
+				}
+			}
+		}
+	}
+}
