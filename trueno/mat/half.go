@@ -128,7 +128,7 @@ func GemmHalf[H Half](c *Dense[float32], tA, tB Transpose, alpha float32, a *Den
 			packA(dst, mr, g.kern.packN, a.data, a.stride, bool(tA), i0, mb, p0, kb)
 		},
 		packB: func(dst []float32, nr, p0, kb, j0, nb int) {
-			packBHalf(dst, nr, b.data, b.stride, bool(tB), p0, kb, j0, nb)
+			packBHalf(dst, nr, g.kern.packT, b.data, b.stride, bool(tB), p0, kb, j0, nb)
 		},
 	}
 	if tA == NoTrans && g.kern.direct != nil && useDirect(m, k, a.stride, 4) {
@@ -138,11 +138,13 @@ func GemmHalf[H Half](c *Dense[float32], tA, tB Transpose, alpha float32, a *Den
 }
 
 // packBHalf is packB for 16-bit elements, widened to float32 a row at a
-// time by trueno's conversion kernels.
-func packBHalf[H Half](dst []float32, nr int, b []H, ldb int, trans bool, p0, kb, j0, nb int) {
-	var row []float32
+// time by trueno's conversion kernels. A transposed B is widened a panel
+// of nr rows at a time into a scratch block that packT (when set) then
+// transposes into place.
+func packBHalf[H Half](dst []float32, nr int, packT func(k int, b *float32, ldb int, dst *float32), b []H, ldb int, trans bool, p0, kb, j0, nb int) {
+	var block []float32
 	if trans {
-		row = make([]float32, kb)
+		block = make([]float32, nr*kb)
 	}
 	for q := 0; q*nr < nb; q++ {
 		d := dst[q*nr*kb : (q+1)*nr*kb]
@@ -157,8 +159,14 @@ func packBHalf[H Half](dst []float32, nr int, b []H, ldb int, trans bool, p0, kb
 			continue
 		}
 		for jj := 0; jj < cols; jj++ {
-			widen(row, b[(jb+jj)*ldb+p0:][:kb])
-			for p, v := range row {
+			widen(block[jj*kb:][:kb], b[(jb+jj)*ldb+p0:][:kb])
+		}
+		if cols == nr && packT != nil {
+			packT(kb, &block[0], kb, &d[0])
+			continue
+		}
+		for jj := 0; jj < cols; jj++ {
+			for p, v := range block[jj*kb:][:kb] {
 				d[p*nr+jj] = v
 			}
 		}
