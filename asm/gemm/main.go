@@ -48,10 +48,10 @@ func main() {
 		microKernel(t, false)
 		microKernel(t, true)
 	}
-	packTranspose(14) // A panels
-	packGather(f64, 14)
-	packTranspose(32) // B panels, B transposed
-	packGather(f64, 16)
+	packTranspose(f32, 14) // A panels
+	packTranspose(f64, 14)
+	packTranspose(f32, 32) // B panels, B transposed
+	packTranspose(f64, 16)
 	for _, w := range []*width{avx512, avx2} {
 		for _, e := range []*elem{f32, f64} {
 			gemvKernels(w, e)

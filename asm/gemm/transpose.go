@@ -47,54 +47,85 @@ func transpose16(in []reg.VecVirtual) []reg.VecVirtual {
 	return out
 }
 
-// packTranspose emits the float32 form of packGather (same contract) that
-// moves 16 columns at a time through transpose16: sixteen contiguous
-// loads and sixteen stores per 16×16 block instead of sixteen gathers,
-// which AMD cores run at about one element per cycle. The last k mod 16
-// columns are gathered.
-func packTranspose(rows int) {
-	name := fmt.Sprintf("packT%dF32AVX512", rows)
-	TEXT(name, NOSPLIT, "func(k int, a *float32, lda int, dst *float32)")
+// transpose8 is transpose16 for 8 vectors of 8 float64: interleave pairs
+// of rows by 64 bits within 128-bit lanes, then move 128-bit lanes twice.
+func transpose8(in []reg.VecVirtual) []reg.VecVirtual {
+	t := make([]reg.VecVirtual, 8)
+	for i := 0; i < 8; i += 2 {
+		t[i], t[i+1] = ZMM(), ZMM()
+		VUNPCKLPD(in[i+1], in[i], t[i])   // t[2q] lane L: rows 2q, 2q+1 of column 2L
+		VUNPCKHPD(in[i+1], in[i], t[i+1]) // t[2q+1]: of column 2L+1
+	}
+	out := make([]reg.VecVirtual, 8)
+	for c := 0; c < 2; c++ {
+		v, w, v2, w2 := ZMM(), ZMM(), ZMM(), ZMM()
+		VSHUFF64X2(U8(0x88), t[2+c], t[c], v)
+		VSHUFF64X2(U8(0xdd), t[2+c], t[c], w)
+		VSHUFF64X2(U8(0x88), t[6+c], t[4+c], v2)
+		VSHUFF64X2(U8(0xdd), t[6+c], t[4+c], w2)
+		out[c], out[4+c], out[2+c], out[6+c] = ZMM(), ZMM(), ZMM(), ZMM()
+		VSHUFF64X2(U8(0x88), v2, v, out[c])
+		VSHUFF64X2(U8(0xdd), v2, v, out[4+c])
+		VSHUFF64X2(U8(0x88), w2, w, out[2+c])
+		VSHUFF64X2(U8(0xdd), w2, w, out[6+c])
+	}
+	return out
+}
+
+// packTranspose emits packGather's function (same contract) moving a
+// square block of columns at a time through transpose16 or transpose8:
+// one contiguous load and one store per row of the block instead of a
+// gather per column, which AMD cores run at about one element per cycle.
+// The last k mod 16 (or 8) columns are gathered.
+func packTranspose(e *elem, rows int) {
+	L := 64 / e.size // block side: elements per ZMM
+	name := fmt.Sprintf("packT%d%sAVX512", rows, e.name)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, lda int, dst *%s)", e.gotyp, e.gotyp))
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s copies a panel of %d rows of a (lda apart) column by column, with AVX-512:", name, rows),
-		fmt.Sprintf("dst[p·%d+i] = a[i·lda+p] for p < k, i < %d, by 16×16 blocks transposed in registers.", rows, rows))
+		fmt.Sprintf("dst[p·%d+i] = a[i·lda+p] for p < k, i < %d, by %d×%d blocks transposed in registers.", rows, rows, L, L))
+	shift := U8(map[int]uint64{4: 2, 8: 3}[e.size])
+	transpose := transpose16
+	if L == 8 {
+		transpose = transpose8
+	}
 	k := Load(Param("k"), GP64())
 	lda := Load(Param("lda"), GP64())
-	SHLQ(U8(2), lda)
+	SHLQ(shift, lda)
 	src := Load(Param("a"), GP64())
 	dst := Load(Param("dst"), GP64())
 	rowStride := GP64() // bytes between two columns of dst
-	MOVQ(U32(rows*4), rowStride)
+	MOVQ(U32(rows*e.size), rowStride)
 
 	Label("block")
-	CMPQ(k, U8(16))
+	CMPQ(k, U8(L))
 	JB(LabelRef("tail"))
-	for g := 0; g*16 < rows; g++ {
-		n := min(16, rows-16*g)
+	for g := 0; g*L < rows; g++ {
+		n := min(L, rows-L*g)
 		p := GP64()
 		MOVQ(src, p)
 		if g > 0 {
 			off := GP64()
-			IMUL3Q(U32(16*g), lda, off)
+			IMUL3Q(U32(L*g), lda, off)
 			ADDQ(off, p)
 		}
-		in := make([]reg.VecVirtual, 16)
+		in := make([]reg.VecVirtual, L)
 		for i := range in {
 			in[i] = ZMM()
 			if i < n {
-				VMOVUPS(Mem{Base: p}, in[i])
+				e.movu(Mem{Base: p}, in[i])
 				if i+1 < n {
 					ADDQ(lda, p)
 				}
 			} else {
-				VXORPS(in[i], in[i], in[i])
+				e.zero(in[i], in[i], in[i])
 			}
 		}
-		out := transpose16(in)
+		out := transpose(in)
 		q := GP64()
 		MOVQ(dst, q)
 		var mask reg.Register
-		if n < 16 {
+		if n < L {
 			m := GP32()
 			mask = K()
 			MOVL(U32(uint32(1)<<n-1), m)
@@ -103,9 +134,9 @@ func packTranspose(rows int) {
 		for j := range out {
 			d := Mem{Base: q, Disp: 64 * g}
 			if mask != nil {
-				VMOVUPS(out[j], mask, d)
+				e.movu(out[j], mask, d)
 			} else {
-				VMOVUPS(out[j], d)
+				e.movu(out[j], d)
 			}
 			if j+1 < len(out) {
 				ADDQ(rowStride, q)
@@ -113,28 +144,35 @@ func packTranspose(rows int) {
 		}
 	}
 	ADDQ(U8(64), src)
-	ADDQ(U32(16*rows*4), dst)
-	SUBQ(U8(16), k)
+	ADDQ(U32(L*rows*e.size), dst)
+	SUBQ(U8(L), k)
 	JMP(LabelRef("block"))
 
-	// The last columns, one gather of up to 16 rows each.
+	// The last columns, one gather of up to L rows each.
 	Label("tail")
 	TESTQ(k, k)
 	JZ(LabelRef("done"))
-	idx := ZMM()
 	ldaElems := GP64()
 	MOVQ(lda, ldaElems)
-	SHRQ(U8(2), ldaElems)
-	VPBROADCASTD(ldaElems.As32(), idx)
-	VPMULLD(iota16, idx, idx)
+	SHRQ(shift, ldaElems)
+	var idx reg.VecVirtual
+	if L == 16 {
+		idx = ZMM()
+		VPBROADCASTD(ldaElems.As32(), idx)
+		VPMULLD(iota16, idx, idx)
+	} else {
+		idx = YMM()
+		VPBROADCASTD(ldaElems.As32(), idx)
+		VPMULLD(iota8, idx, idx)
+	}
 	Label("column")
-	for g := 0; g*16 < rows; g++ {
-		n := min(16, rows-16*g)
+	for g := 0; g*L < rows; g++ {
+		n := min(L, rows-L*g)
 		p := GP64()
 		MOVQ(src, p)
 		if g > 0 {
 			off := GP64()
-			IMUL3Q(U32(16*g), lda, off)
+			IMUL3Q(U32(L*g), lda, off)
 			ADDQ(off, p)
 		}
 		m := GP32()
@@ -143,12 +181,16 @@ func packTranspose(rows int) {
 		KMOVW(m, mask)
 		KMOVW(mask, kg)
 		v := ZMM()
-		VXORPS(v, v, v)
-		VGATHERDPS(Mem{Base: p, Index: idx, Scale: 4}, kg, v)
-		VMOVUPS(v, mask, Mem{Base: dst, Disp: 64 * g})
+		e.zero(v, v, v)
+		if L == 16 {
+			VGATHERDPS(Mem{Base: p, Index: idx, Scale: 4}, kg, v)
+		} else {
+			VGATHERDPD(Mem{Base: p, Index: idx, Scale: 8}, kg, v)
+		}
+		e.movu(v, mask, Mem{Base: dst, Disp: 64 * g})
 	}
-	ADDQ(U8(4), src)
-	ADDQ(U32(rows*4), dst)
+	ADDQ(U8(e.size), src)
+	ADDQ(U32(rows*e.size), dst)
 	DECQ(k)
 	JNZ(LabelRef("column"))
 	Label("done")

@@ -2403,45 +2403,164 @@ done:
 // func packT14F64AVX512(k int, a *float64, lda int, dst *float64)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL
 TEXT ·packT14F64AVX512(SB), NOSPLIT, $0-32
-	MOVQ         k+0(FP), AX
-	MOVQ         lda+16(FP), CX
-	VPBROADCASTD CX, Y0
-	VPMULLD      gemmIota8<>+0(SB), Y0, Y0
-	SHLQ         $0x03, CX
+	MOVQ k+0(FP), AX
+	MOVQ lda+16(FP), CX
+	SHLQ $0x03, CX
+	MOVQ a+8(FP), DX
+	MOVQ dst+24(FP), BX
+	MOVQ $0x00000070, SI
+
+block:
+	CMPQ       AX, $0x08
+	JB         tail
+	MOVQ       DX, DI
+	VMOVUPD    (DI), Z0
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z1
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z2
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z3
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z4
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z5
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z6
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z7
+	VUNPCKLPD  Z1, Z0, Z8
+	VUNPCKHPD  Z1, Z0, Z0
+	VUNPCKLPD  Z3, Z2, Z1
+	VUNPCKHPD  Z3, Z2, Z2
+	VUNPCKLPD  Z5, Z4, Z3
+	VUNPCKHPD  Z5, Z4, Z4
+	VUNPCKLPD  Z7, Z6, Z5
+	VUNPCKHPD  Z7, Z6, Z6
+	VSHUFF64X2 $0x88, Z1, Z8, Z7
+	VSHUFF64X2 $0xdd, Z1, Z8, Z1
+	VSHUFF64X2 $0x88, Z5, Z3, Z8
+	VSHUFF64X2 $0xdd, Z5, Z3, Z3
+	VSHUFF64X2 $0x88, Z8, Z7, Z5
+	VSHUFF64X2 $0xdd, Z8, Z7, Z7
+	VSHUFF64X2 $0x88, Z3, Z1, Z8
+	VSHUFF64X2 $0xdd, Z3, Z1, Z1
+	VSHUFF64X2 $0x88, Z2, Z0, Z3
+	VSHUFF64X2 $0xdd, Z2, Z0, Z0
+	VSHUFF64X2 $0x88, Z6, Z4, Z2
+	VSHUFF64X2 $0xdd, Z6, Z4, Z4
+	VSHUFF64X2 $0x88, Z2, Z3, Z6
+	VSHUFF64X2 $0xdd, Z2, Z3, Z2
+	VSHUFF64X2 $0x88, Z4, Z0, Z3
+	VSHUFF64X2 $0xdd, Z4, Z0, Z0
+	MOVQ       BX, DI
+	VMOVUPD    Z5, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z6, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z8, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z3, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z7, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z2, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z1, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z0, (DI)
+	MOVQ       DX, DI
+	IMUL3Q     $0x00000008, CX, R8
+	ADDQ       R8, DI
+	VMOVUPD    (DI), Z0
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z1
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z2
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z3
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z4
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z5
+	VXORPD     Z6, Z6, Z6
+	VXORPD     Z7, Z7, Z7
+	VUNPCKLPD  Z1, Z0, Z8
+	VUNPCKHPD  Z1, Z0, Z0
+	VUNPCKLPD  Z3, Z2, Z1
+	VUNPCKHPD  Z3, Z2, Z2
+	VUNPCKLPD  Z5, Z4, Z3
+	VUNPCKHPD  Z5, Z4, Z4
+	VUNPCKLPD  Z7, Z6, Z5
+	VUNPCKHPD  Z7, Z6, Z6
+	VSHUFF64X2 $0x88, Z1, Z8, Z7
+	VSHUFF64X2 $0xdd, Z1, Z8, Z1
+	VSHUFF64X2 $0x88, Z5, Z3, Z8
+	VSHUFF64X2 $0xdd, Z5, Z3, Z3
+	VSHUFF64X2 $0x88, Z8, Z7, Z5
+	VSHUFF64X2 $0xdd, Z8, Z7, Z7
+	VSHUFF64X2 $0x88, Z3, Z1, Z8
+	VSHUFF64X2 $0xdd, Z3, Z1, Z1
+	VSHUFF64X2 $0x88, Z2, Z0, Z3
+	VSHUFF64X2 $0xdd, Z2, Z0, Z0
+	VSHUFF64X2 $0x88, Z6, Z4, Z2
+	VSHUFF64X2 $0xdd, Z6, Z4, Z4
+	VSHUFF64X2 $0x88, Z2, Z3, Z6
+	VSHUFF64X2 $0xdd, Z2, Z3, Z2
+	VSHUFF64X2 $0x88, Z4, Z0, Z3
+	VSHUFF64X2 $0xdd, Z4, Z0, Z0
+	MOVQ       BX, DI
+	MOVL       $0x0000003f, R8
+	KMOVW      R8, K1
+	VMOVUPD    Z5, K1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z6, K1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z8, K1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z3, K1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z7, K1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z2, K1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z1, K1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z0, K1, 64(DI)
+	ADDQ       $0x40, DX
+	ADDQ       $0x00000380, BX
+	SUBQ       $0x08, AX
+	JMP        block
+
+tail:
 	TESTQ        AX, AX
 	JZ           done
-	MOVL         $0x000000ff, DX
-	KMOVW        DX, K1
-	MOVQ         a+8(FP), DX
-	MOVQ         dst+24(FP), BX
-	MOVQ         AX, SI
+	MOVQ         CX, SI
+	SHRQ         $0x03, SI
+	VPBROADCASTD SI, Y0
+	VPMULLD      gemmIota8<>+0(SB), Y0, Y0
 
-group0:
+column:
+	MOVQ       DX, SI
+	MOVL       $0x000000ff, DI
+	KMOVW      DI, K1
 	KMOVW      K1, K2
 	VXORPD     Z1, Z1, Z1
-	VGATHERDPD (DX)(Y0*8), K2, Z1
+	VGATHERDPD (SI)(Y0*8), K2, Z1
 	VMOVUPD    Z1, K1, (BX)
+	MOVQ       DX, SI
+	IMUL3Q     $0x00000008, CX, DI
+	ADDQ       DI, SI
+	MOVL       $0x0000003f, DI
+	KMOVW      DI, K1
+	KMOVW      K1, K2
+	VXORPD     Z1, Z1, Z1
+	VGATHERDPD (SI)(Y0*8), K2, Z1
+	VMOVUPD    Z1, K1, 64(BX)
 	ADDQ       $0x08, DX
 	ADDQ       $0x00000070, BX
-	DECQ       SI
-	JNZ        group0
-	MOVL       $0x0000003f, DX
-	KMOVW      DX, K1
-	MOVQ       a+8(FP), DX
-	IMUL3Q     $0x00000008, CX, CX
-	ADDQ       CX, DX
-	MOVQ       dst+24(FP), CX
-	ADDQ       $0x00000040, CX
-
-group1:
-	KMOVW      K1, K2
-	VXORPD     Z1, Z1, Z1
-	VGATHERDPD (DX)(Y0*8), K2, Z1
-	VMOVUPD    Z1, K1, (CX)
-	ADDQ       $0x08, DX
-	ADDQ       $0x00000070, CX
 	DECQ       AX
-	JNZ        group1
+	JNZ        column
 
 done:
 	VZEROUPPER
@@ -2760,45 +2879,164 @@ done:
 // func packT16F64AVX512(k int, a *float64, lda int, dst *float64)
 // Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL
 TEXT ·packT16F64AVX512(SB), NOSPLIT, $0-32
-	MOVQ         k+0(FP), AX
-	MOVQ         lda+16(FP), CX
-	VPBROADCASTD CX, Y0
-	VPMULLD      gemmIota8<>+0(SB), Y0, Y0
-	SHLQ         $0x03, CX
+	MOVQ k+0(FP), AX
+	MOVQ lda+16(FP), CX
+	SHLQ $0x03, CX
+	MOVQ a+8(FP), DX
+	MOVQ dst+24(FP), BX
+	MOVQ $0x00000080, SI
+
+block:
+	CMPQ       AX, $0x08
+	JB         tail
+	MOVQ       DX, DI
+	VMOVUPD    (DI), Z0
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z1
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z2
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z3
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z4
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z5
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z6
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z7
+	VUNPCKLPD  Z1, Z0, Z8
+	VUNPCKHPD  Z1, Z0, Z0
+	VUNPCKLPD  Z3, Z2, Z1
+	VUNPCKHPD  Z3, Z2, Z2
+	VUNPCKLPD  Z5, Z4, Z3
+	VUNPCKHPD  Z5, Z4, Z4
+	VUNPCKLPD  Z7, Z6, Z5
+	VUNPCKHPD  Z7, Z6, Z6
+	VSHUFF64X2 $0x88, Z1, Z8, Z7
+	VSHUFF64X2 $0xdd, Z1, Z8, Z1
+	VSHUFF64X2 $0x88, Z5, Z3, Z8
+	VSHUFF64X2 $0xdd, Z5, Z3, Z3
+	VSHUFF64X2 $0x88, Z8, Z7, Z5
+	VSHUFF64X2 $0xdd, Z8, Z7, Z7
+	VSHUFF64X2 $0x88, Z3, Z1, Z8
+	VSHUFF64X2 $0xdd, Z3, Z1, Z1
+	VSHUFF64X2 $0x88, Z2, Z0, Z3
+	VSHUFF64X2 $0xdd, Z2, Z0, Z0
+	VSHUFF64X2 $0x88, Z6, Z4, Z2
+	VSHUFF64X2 $0xdd, Z6, Z4, Z4
+	VSHUFF64X2 $0x88, Z2, Z3, Z6
+	VSHUFF64X2 $0xdd, Z2, Z3, Z2
+	VSHUFF64X2 $0x88, Z4, Z0, Z3
+	VSHUFF64X2 $0xdd, Z4, Z0, Z0
+	MOVQ       BX, DI
+	VMOVUPD    Z5, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z6, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z8, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z3, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z7, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z2, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z1, (DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z0, (DI)
+	MOVQ       DX, DI
+	IMUL3Q     $0x00000008, CX, R8
+	ADDQ       R8, DI
+	VMOVUPD    (DI), Z0
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z1
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z2
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z3
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z4
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z5
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z6
+	ADDQ       CX, DI
+	VMOVUPD    (DI), Z7
+	VUNPCKLPD  Z1, Z0, Z8
+	VUNPCKHPD  Z1, Z0, Z0
+	VUNPCKLPD  Z3, Z2, Z1
+	VUNPCKHPD  Z3, Z2, Z2
+	VUNPCKLPD  Z5, Z4, Z3
+	VUNPCKHPD  Z5, Z4, Z4
+	VUNPCKLPD  Z7, Z6, Z5
+	VUNPCKHPD  Z7, Z6, Z6
+	VSHUFF64X2 $0x88, Z1, Z8, Z7
+	VSHUFF64X2 $0xdd, Z1, Z8, Z1
+	VSHUFF64X2 $0x88, Z5, Z3, Z8
+	VSHUFF64X2 $0xdd, Z5, Z3, Z3
+	VSHUFF64X2 $0x88, Z8, Z7, Z5
+	VSHUFF64X2 $0xdd, Z8, Z7, Z7
+	VSHUFF64X2 $0x88, Z3, Z1, Z8
+	VSHUFF64X2 $0xdd, Z3, Z1, Z1
+	VSHUFF64X2 $0x88, Z2, Z0, Z3
+	VSHUFF64X2 $0xdd, Z2, Z0, Z0
+	VSHUFF64X2 $0x88, Z6, Z4, Z2
+	VSHUFF64X2 $0xdd, Z6, Z4, Z4
+	VSHUFF64X2 $0x88, Z2, Z3, Z6
+	VSHUFF64X2 $0xdd, Z2, Z3, Z2
+	VSHUFF64X2 $0x88, Z4, Z0, Z3
+	VSHUFF64X2 $0xdd, Z4, Z0, Z0
+	MOVQ       BX, DI
+	VMOVUPD    Z5, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z6, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z8, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z3, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z7, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z2, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z1, 64(DI)
+	ADDQ       SI, DI
+	VMOVUPD    Z0, 64(DI)
+	ADDQ       $0x40, DX
+	ADDQ       $0x00000400, BX
+	SUBQ       $0x08, AX
+	JMP        block
+
+tail:
 	TESTQ        AX, AX
 	JZ           done
-	MOVL         $0x000000ff, DX
-	KMOVW        DX, K1
-	MOVQ         a+8(FP), DX
-	MOVQ         dst+24(FP), BX
-	MOVQ         AX, SI
+	MOVQ         CX, SI
+	SHRQ         $0x03, SI
+	VPBROADCASTD SI, Y0
+	VPMULLD      gemmIota8<>+0(SB), Y0, Y0
 
-group0:
+column:
+	MOVQ       DX, SI
+	MOVL       $0x000000ff, DI
+	KMOVW      DI, K1
 	KMOVW      K1, K2
 	VXORPD     Z1, Z1, Z1
-	VGATHERDPD (DX)(Y0*8), K2, Z1
+	VGATHERDPD (SI)(Y0*8), K2, Z1
 	VMOVUPD    Z1, K1, (BX)
+	MOVQ       DX, SI
+	IMUL3Q     $0x00000008, CX, DI
+	ADDQ       DI, SI
+	MOVL       $0x000000ff, DI
+	KMOVW      DI, K1
+	KMOVW      K1, K2
+	VXORPD     Z1, Z1, Z1
+	VGATHERDPD (SI)(Y0*8), K2, Z1
+	VMOVUPD    Z1, K1, 64(BX)
 	ADDQ       $0x08, DX
 	ADDQ       $0x00000080, BX
-	DECQ       SI
-	JNZ        group0
-	MOVL       $0x000000ff, DX
-	KMOVW      DX, K1
-	MOVQ       a+8(FP), DX
-	IMUL3Q     $0x00000008, CX, CX
-	ADDQ       CX, DX
-	MOVQ       dst+24(FP), CX
-	ADDQ       $0x00000040, CX
-
-group1:
-	KMOVW      K1, K2
-	VXORPD     Z1, Z1, Z1
-	VGATHERDPD (DX)(Y0*8), K2, Z1
-	VMOVUPD    Z1, K1, (CX)
-	ADDQ       $0x08, DX
-	ADDQ       $0x00000080, CX
 	DECQ       AX
-	JNZ        group1
+	JNZ        column
 
 done:
 	VZEROUPPER

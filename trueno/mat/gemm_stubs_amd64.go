@@ -59,7 +59,7 @@ func gemmKernelDirectF64AVX2(k int, a *float64, lda int, b *float64, c *float64,
 func packT14F32AVX512(k int, a *float32, lda int, dst *float32)
 
 // packT14F64AVX512 copies a panel of 14 rows of a (lda apart) column by column, with AVX-512:
-// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, gathering eight rows at a time.
+// dst[p·14+i] = a[i·lda+p] for p < k, i < 14, by 8×8 blocks transposed in registers.
 //
 //go:noescape
 func packT14F64AVX512(k int, a *float64, lda int, dst *float64)
@@ -71,7 +71,7 @@ func packT14F64AVX512(k int, a *float64, lda int, dst *float64)
 func packT32F32AVX512(k int, a *float32, lda int, dst *float32)
 
 // packT16F64AVX512 copies a panel of 16 rows of a (lda apart) column by column, with AVX-512:
-// dst[p·16+i] = a[i·lda+p] for p < k, i < 16, gathering eight rows at a time.
+// dst[p·16+i] = a[i·lda+p] for p < k, i < 16, by 8×8 blocks transposed in registers.
 //
 //go:noescape
 func packT16F64AVX512(k int, a *float64, lda int, dst *float64)
