@@ -40,8 +40,8 @@ func main() {
 	)
 	flag.Parse()
 	fmt.Printf("trueno/mat path %s; %s; GOMAXPROCS %d; medians of %d alternating rounds\n\n", trueno.Active(), runtime.Version(), runtime.GOMAXPROCS(0), *rounds)
-	fmt.Println("| type | m×k×n | threads | ours GFLOPS | OpenBLAS | gonum | ours/OpenBLAS | ours/gonum |")
-	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|")
+	fmt.Println("| type | m×k×n | threads | ours GFLOPS | OpenBLAS | gonum | ours/OpenBLAS | ours/gonum | ours per CPU-second | OpenBLAS per CPU-second | ratio |")
+	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, typ := range strings.Split(*types, ",") {
 		for _, s := range strings.Split(*sizes, ",") {
 			m, k, n := parseShape(s)
@@ -50,19 +50,23 @@ func main() {
 				if err != nil {
 					fatal(err)
 				}
-				var ours, theirs, gon []float64
+				var ours, theirs, gon, oursCPU, theirsCPU []float64
 				for range *rounds {
-					ours = append(ours, runOurs(typ, m, k, n, th))
+					w, c := runOurs(typ, m, k, n, th)
+					ours, oursCPU = append(ours, w), append(oursCPU, c)
 					if *openblas != "" {
-						theirs = append(theirs, runOpenBLAS(*openblas, typ, m, k, n, th))
+						w, c := runOpenBLAS(*openblas, typ, m, k, n, th)
+						theirs, theirsCPU = append(theirs, w), append(theirsCPU, c)
 					}
 					if !*noGonum && 2*float64(m)*float64(k)*float64(n) <= *gonumMax*1e9 {
 						gon = append(gon, runGonum(typ, m, k, n, th))
 					}
 				}
 				o, b, g := median(ours), median(theirs), median(gon)
-				fmt.Printf("| %s | %d×%d×%d | %d | %.1f | %s | %s | %s | %s |\n", typ, m, k, n, th, o,
-					opt(b, "%.1f", b), opt(g, "%.1f", g), opt(b, "%.2f", o/b), opt(g, "%.1f", o/g))
+				oc, bc := median(oursCPU), median(theirsCPU)
+				fmt.Printf("| %s | %d×%d×%d | %d | %.1f | %s | %s | %s | %s | %s | %s | %s |\n", typ, m, k, n, th, o,
+					opt(b, "%.1f", b), opt(g, "%.1f", g), opt(b, "%.2f", o/b), opt(g, "%.1f", o/g),
+					opt(oc, "%.1f", oc), opt(bc, "%.1f", bc), opt(oc*bc, "%.2f", oc/bc))
 			}
 		}
 	}
@@ -206,19 +210,25 @@ func median(v []float64) float64 {
 }
 
 // best times f in batches, as the OpenBLAS yardstick does: five batches of
-// enough calls for about 2·10⁹ flops each, and returns the best GFLOPS.
-func best(flops float64, batches int, f func()) float64 {
+// enough calls for about 2·10⁹ flops each, and returns the best GFLOPS
+// and the GFLOPS per second of CPU time the process used over all batches
+// (a figure that the other load of a shared machine does not move, where
+// wall time counts the time the process waited for a core).
+func best(flops float64, batches int, f func()) (wall, cpu float64) {
 	f()
 	reps := max(1, int(2e9/flops))
-	top := 0.0
+	c0 := cpuTime()
 	for range batches {
 		t := time.Now()
 		for range reps {
 			f()
 		}
-		top = max(top, flops*float64(reps)/time.Since(t).Seconds()/1e9)
+		wall = max(wall, flops*float64(reps)/time.Since(t).Seconds()/1e9)
 	}
-	return top
+	if d := cpuTime() - c0; d > 0 {
+		cpu = flops * float64(reps*batches) / d.Seconds() / 1e9
+	}
+	return wall, cpu
 }
 
 func randSlice[T float32 | float64](n int) []T {
@@ -230,7 +240,7 @@ func randSlice[T float32 | float64](n int) []T {
 	return s
 }
 
-func runOurs(typ string, m, k, n, th int) float64 {
+func runOurs(typ string, m, k, n, th int) (wall, cpu float64) {
 	old := mat.SetThreads(th)
 	defer mat.SetThreads(old)
 	flops := 2 * float64(m) * float64(n) * float64(k)
@@ -250,19 +260,33 @@ func runGonum(typ string, m, k, n, th int) float64 {
 		a := blas32.General{Rows: m, Cols: k, Stride: k, Data: randSlice[float32](m * k)}
 		b := blas32.General{Rows: k, Cols: n, Stride: n, Data: randSlice[float32](k * n)}
 		c := blas32.General{Rows: m, Cols: n, Stride: n, Data: make([]float32, m*n)}
-		return best(flops, 2, func() { blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) })
+		w, _ := best(flops, 2, func() { blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) })
+		return w
 	}
 	a := blas64.General{Rows: m, Cols: k, Stride: k, Data: randSlice[float64](m * k)}
 	b := blas64.General{Rows: k, Cols: n, Stride: n, Data: randSlice[float64](k * n)}
 	c := blas64.General{Rows: m, Cols: n, Stride: n, Data: make([]float64, m*n)}
-	return best(flops, 2, func() { blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) })
+	w, _ := best(flops, 2, func() { blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) })
+	return w
 }
 
-// runOpenBLAS returns the GFLOPS the yardstick prints: "gemm f32 MxNxK <seconds> s <GFLOPS> GFLOPS".
-func runOpenBLAS(bin, typ string, m, k, n, th int) float64 {
+// runOpenBLAS returns the GFLOPS the yardstick prints ("gemm f32 MxNxK
+// <seconds> s <GFLOPS> GFLOPS") and its GFLOPS per CPU-second. The CPU
+// time of a run also counts starting the process and filling the
+// matrices, so the yardstick runs a second time with two more calls per
+// batch (ten more calls) and the difference of the two CPU times is what
+// those calls cost.
+func runOpenBLAS(bin, typ string, m, k, n, th int) (wall, cpu float64) {
 	// As many calls per timed batch as ours makes (about 2·10⁹ flops).
-	reps := max(1, int(2e9/(2*float64(m)*float64(n)*float64(k))))
-	out := openBLAS(bin, th, typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k), strconv.Itoa(reps))
+	flops := 2 * float64(m) * float64(n) * float64(k)
+	reps := max(1, int(2e9/flops))
+	args := func(r int) []string {
+		return []string{typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k), strconv.Itoa(r)}
+	}
+	out, used := openBLASCPU(bin, th, args(reps)...)
+	if _, more := openBLASCPU(bin, th, args(reps+2)...); more > used {
+		cpu = flops * 10 / (more - used).Seconds() / 1e9
+	}
 	f := strings.Fields(out)
 	if len(f) < 2 {
 		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
@@ -271,12 +295,18 @@ func runOpenBLAS(bin, typ string, m, k, n, th int) float64 {
 	if err != nil {
 		fatal(fmt.Errorf("%s: unexpected output %q", bin, out))
 	}
-	return v
+	return v, cpu
 }
 
 // openBLAS runs the yardstick with OpenBLAS free to pick its best kernel
 // (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) on th threads.
 func openBLAS(bin string, th int, args ...string) string {
+	out, _ := openBLASCPU(bin, th, args...)
+	return out
+}
+
+// openBLASCPU is openBLAS that also returns the CPU time the run used.
+func openBLASCPU(bin string, th int, args ...string) (string, time.Duration) {
 	cmd := exec.Command(bin, args...)
 	for _, e := range os.Environ() {
 		if !strings.HasPrefix(e, "OPENBLAS_") {
@@ -288,7 +318,7 @@ func openBLAS(bin string, th int, args ...string) string {
 	if err != nil {
 		fatal(fmt.Errorf("%s: %v", bin, err))
 	}
-	return string(out)
+	return string(out), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
 
 func fatal(err error) {
