@@ -41,13 +41,15 @@ func regList(first, n int, arr string) string {
 }
 
 func neonKernel(f *a64.File, t neonTile) {
-	sig := fmt.Sprintf("func(k int, a, b, c *%s, ldc int, alpha, beta %s)", t.typ, t.typ)
+	sig := fmt.Sprintf("func(k int, a, b *%s, ldb int, c *%s, ldc int, alpha, beta %s)", t.typ, t.typ, t.typ)
 	doc := fmt.Sprintf("%s computes the %d×%d tile c = alpha·(a·b) + beta·c from packed panels,\n"+
-		"with NEON: a holds k groups of %d, b k groups of %d; c is not read when beta is ±0.", t.name, t.mr, t.nr(), t.mr, t.nr())
+		"with NEON: a holds k groups of %d, b k rows of %d, ldb apart; c is not read when beta is ±0.", t.name, t.mr, t.nr(), t.mr, t.nr())
 	fn := f.Func(t.name, sig, doc)
 	fn.Go("MOVD %s, R0", fn.Arg("k"))
 	fn.Go("MOVD %s, R1", fn.Arg("a"))
 	fn.Go("MOVD %s, R2", fn.Arg("b"))
+	fn.Go("MOVD %s, R6", fn.Arg("ldb"))
+	fn.Go("LSL $%d, R6", map[int]int{4: 2, 8: 3}[t.size])
 	for i := 0; i < 3*t.mr; i++ {
 		fn.Go("VEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
 	}
@@ -55,7 +57,8 @@ func neonKernel(f *a64.File, t neonTile) {
 	fn.Go("CBZ R0, store")
 	fn.Label("loop")
 	fn.Go("VLD1.P %d(R1), %s", t.mr*t.size, regList(28, aRegs, t.goArr))
-	fn.Go("VLD1.P %d(R2), %s", 48, regList(24, 3, t.goArr))
+	fn.Go("VLD1 (R2), %s", regList(24, 3, t.goArr))
+	fn.Go("ADD R6, R2")
 	for i := 0; i < t.mr; i++ {
 		for j := 0; j < 3; j++ {
 			fn.Op("fmla v%d.%s, v%d.%s, v%d.%s[%d]", 3*i+j, t.arr, 24+j, t.arr, 28+i/t.lanes, t.el, i%t.lanes)

@@ -88,22 +88,26 @@ var x86Tiles = []tile{
 // product itself when k and n are small).
 func microKernel(t tile, direct bool) {
 	name := t.name()
-	sig := fmt.Sprintf("func(k int, a, b, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp)
+	sig := fmt.Sprintf("func(k int, a, b *%s, ldb int, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp, t.e.gotyp)
 	what := fmt.Sprintf("a holds k groups of %d", t.mr)
 	if direct {
 		name = strings.Replace(name, "Kernel", "KernelDirect", 1)
-		sig = fmt.Sprintf("func(k int, a *%s, lda int, b, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp, t.e.gotyp)
+		sig = fmt.Sprintf("func(k int, a *%s, lda int, b *%s, ldb int, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp, t.e.gotyp, t.e.gotyp)
 		what = fmt.Sprintf("a is %d rows lda apart", t.mr)
 	}
 	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s computes the %d×%d tile c = alpha·(a·b) + beta·c from packed panels,", name, t.mr, t.nr()),
-		fmt.Sprintf("with %s: %s, b k groups of %d; c is not read when beta is ±0.", t.w.isa, what, t.nr()))
+		fmt.Sprintf("with %s: %s, b k rows of %d, ldb apart; c is not read when beta is ±0.", t.w.isa, what, t.nr()))
 	e := t.e
 
 	k := Load(Param("k"), GP64())
 	a := Load(Param("a"), GP64())
 	b := Load(Param("b"), GP64())
+	// Rows of B are ldb apart: nr in a packed panel, the stride of B when
+	// the kernel reads it in place.
+	ldb := Load(Param("ldb"), GP64())
+	SHLQ(U8(map[int]uint64{4: 2, 8: 3}[e.size]), ldb)
 	// Direct rows: a base pointer every third row, the others at
 	// base + lda·{1, 2} through the addressing mode.
 	var lda reg.GPVirtual
@@ -143,7 +147,11 @@ func microKernel(t tile, direct bool) {
 		bv := make([]reg.VecVirtual, t.nv)
 		for j := range bv {
 			bv[j] = t.w.vec()
-			e.movu(Mem{Base: b, Disp: (u*t.nv + j) * t.w.bytes}, bv[j])
+			m := Mem{Base: b, Disp: j * t.w.bytes}
+			if u == 1 {
+				m.Index, m.Scale = ldb, 1
+			}
+			e.movu(m, bv[j])
 		}
 		for i := 0; i < t.mr; i++ {
 			av := t.w.vec()
@@ -167,7 +175,9 @@ func microKernel(t tile, direct bool) {
 		} else {
 			ADDQ(U32(steps*t.mr*e.size), a)
 		}
-		ADDQ(U32(steps*t.nv*t.w.bytes), b)
+		for range steps {
+			ADDQ(ldb, b)
+		}
 	}
 	// Two steps per iteration, then the odd one.
 	CMPQ(k, U8(2))

@@ -22,6 +22,24 @@ type gemmJob[T Float] struct {
 	// packed.
 	a   []T
 	lda int
+	// b and ldb, when b is set, are a row-major B that the micro-kernels
+	// read in place: only a partial last column panel is packed.
+	b   []T
+	ldb int
+}
+
+// packBlockB packs the panels of columns [j0, j0+nb) of op(B) that macro
+// reads from the packed buffer (all, or only a partial last one when B is
+// read in place), each at its offset in dst.
+func (g *gemmJob[T]) packBlockB(dst []T, pc, kb, j0, nb int) {
+	nr := g.kern.nr
+	if g.b == nil {
+		g.packB(dst, nr, pc, kb, j0, nb)
+		return
+	}
+	if full := nb / nr * nr; full < nb {
+		g.packB(dst[full*kb:], nr, pc, kb, j0+full, nb-full)
+	}
 }
 
 // packBlockA packs the block of A that macro reads from bufA.
@@ -89,7 +107,7 @@ func (g *gemmJob[T]) sharedB(parts int) {
 			for pc := 0; pc < g.k; pc += kc {
 				kb := min(kc, g.k-pc)
 				if q0 < q1 {
-					g.packB((*bufB)[q0*nr*kb:], nr, pc, kb, jc+q0*nr, min(q1*nr, nb)-q0*nr)
+					g.packBlockB((*bufB)[q0*nr*kb:], pc, kb, jc+q0*nr, min(q1*nr, nb)-q0*nr)
 				}
 				bar.wait()
 				beta := g.beta
@@ -127,7 +145,7 @@ func (g *gemmJob[T]) serial(i0, i1, j0, j1 int) {
 		nb := min(nc, j1-jc)
 		for pc := 0; pc < g.k; pc += kc {
 			kb := min(kc, g.k-pc)
-			g.packB(bufB, nr, pc, kb, jc, nb)
+			g.packBlockB(bufB, pc, kb, jc, nb)
 			beta := g.beta
 			if pc > 0 {
 				beta = 1
@@ -147,28 +165,31 @@ func (g *gemmJob[T]) macro(bufA, bufB, edge []T, ic, mb, jc, nb, pc, kb int, bet
 	kern := g.kern
 	mr, nr, ldc := kern.mr, kern.nr, g.ldc
 	for jr := 0; jr < nb; jr += nr {
-		bp := &bufB[jr*kb]
+		bp, ldb := &bufB[jr*kb], nr
 		cols := min(nr, nb-jr)
+		if g.b != nil && cols == nr {
+			bp, ldb = &g.b[pc*g.ldb+jc+jr], g.ldb
+		}
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			off := (ic+ir)*ldc + jc + jr
 			if g.a != nil && rows == mr {
 				ap := &g.a[(ic+ir)*g.lda+pc]
 				if cols == nr {
-					kern.direct(kb, ap, g.lda, bp, &g.c[off], ldc, g.alpha, beta)
+					kern.direct(kb, ap, g.lda, bp, ldb, &g.c[off], ldc, g.alpha, beta)
 					continue
 				}
-				kern.direct(kb, ap, g.lda, bp, &edge[0], nr, g.alpha, 0)
+				kern.direct(kb, ap, g.lda, bp, ldb, &edge[0], nr, g.alpha, 0)
 			} else {
 				ap := &bufA[ir*kb]
 				if g.a != nil {
 					ap = &bufA[0] // the partial panel, the only one packed
 				}
 				if rows == mr && cols == nr {
-					kern.fn(kb, ap, bp, &g.c[off], ldc, g.alpha, beta)
+					kern.fn(kb, ap, bp, ldb, &g.c[off], ldc, g.alpha, beta)
 					continue
 				}
-				kern.fn(kb, ap, bp, &edge[0], nr, g.alpha, 0)
+				kern.fn(kb, ap, bp, ldb, &edge[0], nr, g.alpha, 0)
 			}
 			for i := 0; i < rows; i++ {
 				dst := g.c[off+i*ldc:][:cols]

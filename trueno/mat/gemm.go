@@ -80,8 +80,12 @@ func gemm[T Float](c *Dense[T], tA, tB Transpose, alpha T, a, b *Dense[T], beta 
 			packB(dst, nr, g.kern.packT, b.data, b.stride, bool(tB), p0, kb, j0, nb)
 		},
 	}
-	if tA == NoTrans && g.kern.direct != nil && useDirect(m, k, a.stride, int(unsafe.Sizeof(alpha))) {
+	size := int(unsafe.Sizeof(alpha))
+	if tA == NoTrans && g.kern.direct != nil && useDirect(m, k, a.stride, size) {
 		g.a, g.lda = a.data, a.stride
+	}
+	if tB == NoTrans && useDirect(k, n, b.stride, size) {
+		g.b, g.ldb = b.data, b.stride
 	}
 	g.run(threads)
 }
@@ -89,17 +93,18 @@ func gemm[T Float](c *Dense[T], tA, tB Transpose, alpha T, a, b *Dense[T], beta 
 // directA, when set by tests or tuning, overrides useDirect.
 var directA *bool
 
-// useDirect says whether the micro-kernel should read a row-major A in
-// place rather than from packed panels: when A is small enough to stay in
-// a quarter of L2 however its rows fall, and its rows are not a multiple
-// of 4 KiB apart (then every row of a tile maps to the same L1 set, more
-// rows than the cache has ways). Packing costs about as much as the
-// product for small k·n and is noise for large ones.
-func useDirect(m, k, lda, size int) bool {
+// useDirect says whether the micro-kernels should read an operand (A or
+// B, rows×cols, row-major with stride ld) in place rather than from packed
+// panels: when it is small enough to stay in a quarter of L2 however its
+// rows fall, and its rows are not a multiple of 4 KiB apart (then the rows
+// a kernel streams all map to one L1 set, more than the cache has ways).
+// Packing costs about as much as the product for small shapes and is
+// noise for large ones.
+func useDirect(rows, cols, ld, size int) bool {
 	if directA != nil {
 		return *directA
 	}
-	return m*k*size <= cpu.Cache.L2/4 && lda*size%4096 != 0
+	return rows*cols*size <= cpu.Cache.L2/4 && ld*size%4096 != 0
 }
 
 // opVector returns row i of op(m) (column i of m when t), as a contiguous

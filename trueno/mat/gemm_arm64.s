@@ -4,11 +4,13 @@
 
 #include "textflag.h"
 
-// func gemmKernelF32NEON(k int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·gemmKernelF32NEON(SB), NOSPLIT, $0-48
+// func gemmKernelF32NEON(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·gemmKernelF32NEON(SB), NOSPLIT, $0-56
 	MOVD k+0(FP), R0
 	MOVD a+8(FP), R1
 	MOVD b+16(FP), R2
+	MOVD ldb+24(FP), R6
+	LSL $2, R6
 	VEOR V0.B16, V0.B16, V0.B16
 	VEOR V1.B16, V1.B16, V1.B16
 	VEOR V2.B16, V2.B16, V2.B16
@@ -36,7 +38,8 @@ TEXT ·gemmKernelF32NEON(SB), NOSPLIT, $0-48
 	CBZ R0, store
 loop:
 	VLD1.P 32(R1), [V28.S4, V29.S4]
-	VLD1.P 48(R2), [V24.S4, V25.S4, V26.S4]
+	VLD1 (R2), [V24.S4, V25.S4, V26.S4]
+	ADD R6, R2
 	WORD $0x4f9c1300 // fmla v0.4s, v24.4s, v28.s[0]
 	WORD $0x4f9c1321 // fmla v1.4s, v25.4s, v28.s[0]
 	WORD $0x4f9c1342 // fmla v2.4s, v26.4s, v28.s[0]
@@ -64,12 +67,12 @@ loop:
 	SUB $1, R0
 	CBNZ R0, loop
 store:
-	MOVD c+24(FP), R3
-	MOVD ldc+32(FP), R4
+	MOVD c+32(FP), R3
+	MOVD ldc+40(FP), R4
 	LSL $2, R4
-	FMOVS alpha+40(FP), F30
-	FMOVS beta+44(FP), F31
-	MOVWU beta+44(FP), R5
+	FMOVS alpha+48(FP), F30
+	FMOVS beta+52(FP), F31
+	MOVWU beta+52(FP), R5
 	AND $0x7fffffff, R5
 	CBZ R5, overwrite
 	VLD1 (R3), [V24.S4, V25.S4, V26.S4]
@@ -188,11 +191,13 @@ overwrite:
 	ADD R4, R3
 	RET
 
-// func gemmKernelF64NEON(k int, a, b, c *float64, ldc int, alpha, beta float64)
-TEXT ·gemmKernelF64NEON(SB), NOSPLIT, $0-56
+// func gemmKernelF64NEON(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+TEXT ·gemmKernelF64NEON(SB), NOSPLIT, $0-64
 	MOVD k+0(FP), R0
 	MOVD a+8(FP), R1
 	MOVD b+16(FP), R2
+	MOVD ldb+24(FP), R6
+	LSL $3, R6
 	VEOR V0.B16, V0.B16, V0.B16
 	VEOR V1.B16, V1.B16, V1.B16
 	VEOR V2.B16, V2.B16, V2.B16
@@ -220,7 +225,8 @@ TEXT ·gemmKernelF64NEON(SB), NOSPLIT, $0-56
 	CBZ R0, store
 loop:
 	VLD1.P 64(R1), [V28.D2, V29.D2, V30.D2, V31.D2]
-	VLD1.P 48(R2), [V24.D2, V25.D2, V26.D2]
+	VLD1 (R2), [V24.D2, V25.D2, V26.D2]
+	ADD R6, R2
 	WORD $0x4fdc1300 // fmla v0.2d, v24.2d, v28.d[0]
 	WORD $0x4fdc1321 // fmla v1.2d, v25.2d, v28.d[0]
 	WORD $0x4fdc1342 // fmla v2.2d, v26.2d, v28.d[0]
@@ -248,12 +254,12 @@ loop:
 	SUB $1, R0
 	CBNZ R0, loop
 store:
-	MOVD c+24(FP), R3
-	MOVD ldc+32(FP), R4
+	MOVD c+32(FP), R3
+	MOVD ldc+40(FP), R4
 	LSL $3, R4
-	FMOVD alpha+40(FP), F30
-	FMOVD beta+48(FP), F31
-	MOVD beta+48(FP), R5
+	FMOVD alpha+48(FP), F30
+	FMOVD beta+56(FP), F31
+	MOVD beta+56(FP), R5
 	LSL $1, R5
 	CBZ R5, overwrite
 	VLD1 (R3), [V24.D2, V25.D2, V26.D2]

@@ -5,52 +5,52 @@
 package mat
 
 // gemmKernelF32AVX512 computes the 14×32 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX512: a holds k groups of 14, b k groups of 32; c is not read when beta is ±0.
+// with AVX512: a holds k groups of 14, b k rows of 32, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelF32AVX512(k int, a *float32, b *float32, c *float32, ldc int, alpha float32, beta float32)
+func gemmKernelF32AVX512(k int, a *float32, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
 
 // gemmKernelDirectF32AVX512 computes the 14×32 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX512: a is 14 rows lda apart, b k groups of 32; c is not read when beta is ±0.
+// with AVX512: a is 14 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelDirectF32AVX512(k int, a *float32, lda int, b *float32, c *float32, ldc int, alpha float32, beta float32)
+func gemmKernelDirectF32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
 
 // gemmKernelF64AVX512 computes the 14×16 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX512: a holds k groups of 14, b k groups of 16; c is not read when beta is ±0.
+// with AVX512: a holds k groups of 14, b k rows of 16, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelF64AVX512(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64)
+func gemmKernelF64AVX512(k int, a *float64, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
 
 // gemmKernelDirectF64AVX512 computes the 14×16 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX512: a is 14 rows lda apart, b k groups of 16; c is not read when beta is ±0.
+// with AVX512: a is 14 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelDirectF64AVX512(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64, beta float64)
+func gemmKernelDirectF64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
 
 // gemmKernelF32AVX2 computes the 6×16 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX2: a holds k groups of 6, b k groups of 16; c is not read when beta is ±0.
+// with AVX2: a holds k groups of 6, b k rows of 16, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelF32AVX2(k int, a *float32, b *float32, c *float32, ldc int, alpha float32, beta float32)
+func gemmKernelF32AVX2(k int, a *float32, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
 
 // gemmKernelDirectF32AVX2 computes the 6×16 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX2: a is 6 rows lda apart, b k groups of 16; c is not read when beta is ±0.
+// with AVX2: a is 6 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelDirectF32AVX2(k int, a *float32, lda int, b *float32, c *float32, ldc int, alpha float32, beta float32)
+func gemmKernelDirectF32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
 
 // gemmKernelF64AVX2 computes the 6×8 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX2: a holds k groups of 6, b k groups of 8; c is not read when beta is ±0.
+// with AVX2: a holds k groups of 6, b k rows of 8, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelF64AVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64)
+func gemmKernelF64AVX2(k int, a *float64, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
 
 // gemmKernelDirectF64AVX2 computes the 6×8 tile c = alpha·(a·b) + beta·c from packed panels,
-// with AVX2: a is 6 rows lda apart, b k groups of 8; c is not read when beta is ±0.
+// with AVX2: a is 6 rows lda apart, b k rows of 8, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelDirectF64AVX2(k int, a *float64, lda int, b *float64, c *float64, ldc int, alpha float64, beta float64)
+func gemmKernelDirectF64AVX2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
 
 // packT14F32AVX512 copies a panel of 14 rows of a (lda apart) column by column, with AVX-512:
 // dst[p·14+i] = a[i·lda+p] for p < k, i < 14, by 16×16 blocks transposed in registers.

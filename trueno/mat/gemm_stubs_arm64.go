@@ -5,16 +5,16 @@
 package mat
 
 // gemmKernelF32NEON computes the 8×12 tile c = alpha·(a·b) + beta·c from packed panels,
-// with NEON: a holds k groups of 8, b k groups of 12; c is not read when beta is ±0.
+// with NEON: a holds k groups of 8, b k rows of 12, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelF32NEON(k int, a, b, c *float32, ldc int, alpha, beta float32)
+func gemmKernelF32NEON(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // gemmKernelF64NEON computes the 8×6 tile c = alpha·(a·b) + beta·c from packed panels,
-// with NEON: a holds k groups of 8, b k groups of 6; c is not read when beta is ±0.
+// with NEON: a holds k groups of 8, b k rows of 6, ldb apart; c is not read when beta is ±0.
 //
 //go:noescape
-func gemmKernelF64NEON(k int, a, b, c *float64, ldc int, alpha, beta float64)
+func gemmKernelF64NEON(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
 // gemvDot4F32NEON sets out[r·4+l] to the lane-l partial sum of the dot product of row r < 4 of a
 // (rows lda apart) with x, over n elements, a multiple of 4, with NEON.

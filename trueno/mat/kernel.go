@@ -7,12 +7,13 @@ import (
 	"github.com/batuta-go/stack/trueno"
 )
 
-// microKernel computes one mr×nr tile of C from packed panels:
+// microKernel computes one mr×nr tile of C from a packed panel of A and
+// a panel of B whose rows are ldb apart (nr when packed):
 //
-//	acc[i][j] = Σ_{p<k} a[p·mr+i]·b[p·nr+j]
+//	acc[i][j] = Σ_{p<k} a[p·mr+i]·b[p·ldb+j]
 //	c[i·ldc+j] = alpha·acc[i][j]                   when beta is ±0 (c not read)
 //	c[i·ldc+j] = alpha·acc[i][j] + beta·c[i·ldc+j]  otherwise
-type microKernel[T Float] func(k int, a, b, c *T, ldc int, alpha, beta T)
+type microKernel[T Float] func(k int, a, b *T, ldb int, c *T, ldc int, alpha, beta T)
 
 // kernel is a micro-kernel with its tile shape and the cache blocking
 // sized for it.
@@ -29,7 +30,7 @@ type kernel[T Float] struct {
 	packT func(k int, b *T, ldb int, dst *T)
 	// direct, when set, is fn reading a full mr-row panel of a row-major
 	// A in place: row i at a + i·lda.
-	direct func(k int, a *T, lda int, b, c *T, ldc int, alpha, beta T)
+	direct func(k int, a *T, lda int, b *T, ldb int, c *T, ldc int, alpha, beta T)
 	blocking
 }
 
@@ -90,14 +91,14 @@ const (
 
 // gemmKernelGeneric is the pure-Go micro-kernel, the reference the
 // assembly ones are tested against.
-func gemmKernelGeneric[T Float](k int, a, b, c *T, ldc int, alpha, beta T) {
+func gemmKernelGeneric[T Float](k int, a, b *T, ldb int, c *T, ldc int, alpha, beta T) {
 	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 T
 	if k > 0 {
 		as := unsafe.Slice(a, k*4)
-		bs := unsafe.Slice(b, k*4)
+		bs := unsafe.Slice(b, (k-1)*ldb+4)
 		for p := 0; p < k; p++ {
 			ap := (*[4]T)(as[p*4:])
-			bp := (*[4]T)(bs[p*4:])
+			bp := (*[4]T)(bs[p*ldb:])
 			b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 			a0 := ap[0]
 			c00 += a0 * b0
