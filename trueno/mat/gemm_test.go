@@ -219,8 +219,8 @@ func TestGemmBlocking(t *testing.T) {
 				{m: 129, n: 97, k: 129, tB: Trans, alpha: 0.5, beta: 1},
 				{m: 7, n: 130, k: 130, tA: Trans, tB: Trans, alpha: 2, beta: 0, strided: true},
 				// Above the serial cut-off: split by rows, then by columns.
-				{m: 200, n: 150, k: 100, alpha: 1, beta: 0.5, strided: true},
-				{m: 20, n: 400, k: 300, tB: Trans, alpha: 1, beta: 0},
+				{m: 250, n: 150, k: 200, alpha: 1, beta: 0.5, strided: true},
+				{m: 20, n: 600, k: 600, tB: Trans, alpha: 1, beta: 0},
 			} {
 				runGemmCase[float32](t, rng, g)
 				runGemmCase[float64](t, rng, g)
@@ -238,8 +238,8 @@ func TestGemmParallel(t *testing.T) {
 		for _, th := range []int{2, 3, 4} {
 			old := SetThreads(th)
 			for _, g := range []gemmCase{
-				{m: 130, n: 250, k: 130, alpha: 1, beta: 0},
-				{m: 600, n: 17, k: 250, tA: Trans, alpha: 1, beta: 1, strided: true},
+				{m: 200, n: 300, k: 150, alpha: 1, beta: 0},
+				{m: 900, n: 20, k: 400, tA: Trans, alpha: 1, beta: 1, strided: true},
 			} {
 				runGemmCase[float32](t, rng, g)
 				runGemmCase[float64](t, rng, g)
@@ -307,7 +307,7 @@ func TestGemmPanics(t *testing.T) {
 // must equal the serial one bit for bit.
 func TestGemmConcurrentCallers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
-	const callers, m, k, n = 6, 300, 200, 40
+	const callers, m, k, n = 6, 400, 300, 60
 	as := make([]*Dense[float32], callers)
 	bs := make([]*Dense[float32], callers)
 	want := make([]*Dense[float32], callers)

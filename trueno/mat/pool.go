@@ -26,8 +26,10 @@ func Threads() int {
 }
 
 // serialFlops is the product size (2·m·n·k) below which splitting over
-// workers costs more in hand-off than it gains.
-const serialFlops = 2 * 128 * 128 * 128
+// workers costs more than it gains: waking a parked worker and each
+// barrier take some microseconds to tens of them on a virtual machine,
+// so a part should run for tens of microseconds at least.
+const serialFlops = 2 * 192 * 192 * 192
 
 // pool is the process-wide set of worker goroutines. Work reaches them as
 // closures on one unbuffered channel. The parts of one product may wait
