@@ -18,10 +18,11 @@
 // micro-kernel over them: 14×32 (float32) and 14×16 (float64) tiles on
 // AVX-512, 6×16 and 6×8 on AVX2+FMA, generated with avo; 8×12 and 8×6 on
 // NEON, generated with our arm64 emitter; 4×4 in pure Go elsewhere and with
-// the purego build tag. A small row-major A is read in place by a variant
-// of the kernel instead of being packed. Tiles at the edges of C run the
-// same kernel into a scratch tile. A product with a single row or column of
-// C is a GEMV. The path follows trueno's dispatch: trueno.SetISA and
+// the purego build tag. On AVX-512 the panels are transposed 16×16 (or
+// 8×8) in registers while packed. Small row-major operands are not packed:
+// the kernels read them in place. Tiles at the edges of C run the same
+// kernel into a scratch tile. A product with a single row or column of C
+// is a GEMV. The path follows trueno's dispatch: trueno.SetISA and
 // $TRUENO_ISA force it here too.
 //
 // Products above a small size are split over a pool of worker goroutines
