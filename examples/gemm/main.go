@@ -273,9 +273,9 @@ func runGonum(typ string, m, k, n, th int) float64 {
 // runOpenBLAS returns the GFLOPS the yardstick prints ("gemm f32 MxNxK
 // <seconds> s <GFLOPS> GFLOPS") and its GFLOPS per CPU-second. The CPU
 // time of a run also counts starting the process and filling the
-// matrices, so the yardstick runs a second time with two more calls per
-// batch (ten more calls) and the difference of the two CPU times is what
-// those calls cost.
+// matrices, so the yardstick runs a second time with twice the calls per
+// batch, and the difference of the two CPU times is what the five more
+// batches cost.
 func runOpenBLAS(bin, typ string, m, k, n, th int) (wall, cpu float64) {
 	// As many calls per timed batch as ours makes (about 2·10⁹ flops).
 	flops := 2 * float64(m) * float64(n) * float64(k)
@@ -284,8 +284,8 @@ func runOpenBLAS(bin, typ string, m, k, n, th int) (wall, cpu float64) {
 		return []string{typ, strconv.Itoa(m), strconv.Itoa(n), strconv.Itoa(k), strconv.Itoa(r)}
 	}
 	out, used := openBLASCPU(bin, th, args(reps)...)
-	if _, more := openBLASCPU(bin, th, args(reps+2)...); more > used {
-		cpu = flops * 10 / (more - used).Seconds() / 1e9
+	if _, more := openBLASCPU(bin, th, args(2*reps)...); more > used {
+		cpu = flops * float64(5*reps) / (more - used).Seconds() / 1e9
 	}
 	f := strings.Fields(out)
 	if len(f) < 2 {
