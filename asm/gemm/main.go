@@ -47,6 +47,13 @@ func main() {
 	for _, t := range x86Tiles {
 		microKernel(t, false)
 		microKernel(t, true)
+		// Direct kernels for the 1..mr-1 rows left at the bottom of C,
+		// so that a short A (a few tokens) computes no padding rows.
+		for r := 1; r < t.mr; r++ {
+			p := t
+			p.mr, p.partial = r, true
+			microKernel(p, true)
+		}
 	}
 	packTranspose(f32, 14) // A panels
 	packTranspose(f64, 14)

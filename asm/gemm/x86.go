@@ -66,6 +66,9 @@ type tile struct {
 	e  *elem
 	mr int
 	nv int
+	// partial, when set, is a direct kernel for the last rows of C, fewer
+	// than a full tile: mr is then that number of rows.
+	partial bool
 }
 
 func (t tile) nr() int { return t.nv * t.w.bytes / t.e.size }
@@ -73,10 +76,10 @@ func (t tile) nr() int { return t.nv * t.w.bytes / t.e.size }
 func (t tile) name() string { return "gemmKernel" + t.e.name + t.w.isa }
 
 var x86Tiles = []tile{
-	{avx512, f32, 14, 2},
-	{avx512, f64, 14, 2},
-	{avx2, f32, 6, 2},
-	{avx2, f64, 6, 2},
+	{w: avx512, e: f32, mr: 14, nv: 2},
+	{w: avx512, e: f64, mr: 14, nv: 2},
+	{w: avx2, e: f32, mr: 6, nv: 2},
+	{w: avx2, e: f64, mr: 6, nv: 2},
 }
 
 // microKernel emits one tile kernel: the k loop of rank-1 updates, then the
@@ -92,6 +95,9 @@ func microKernel(t tile, direct bool) {
 	what := fmt.Sprintf("a holds k groups of %d", t.mr)
 	if direct {
 		name = strings.Replace(name, "Kernel", "KernelDirect", 1)
+		if t.partial {
+			name = strings.Replace(name, "Direct", fmt.Sprintf("Direct%d", t.mr), 1)
+		}
 		sig = fmt.Sprintf("func(k int, a *%s, lda int, b *%s, ldb int, c *%s, ldc int, alpha, beta %s)", t.e.gotyp, t.e.gotyp, t.e.gotyp, t.e.gotyp)
 		what = fmt.Sprintf("a is %d rows lda apart", t.mr)
 	}

@@ -49,7 +49,7 @@ func (g *gemmJob[T]) packBlockA(bufA []T, ic, mb, pc, kb int) {
 		g.packA(bufA, mr, ic, mb, pc, kb)
 		return
 	}
-	if full := mb / mr * mr; full < mb {
+	if full := mb / mr * mr; full < mb && g.kern.directRows == nil {
 		g.packA(bufA, mr, ic+full, mb-full, pc, kb)
 	}
 }
@@ -173,13 +173,17 @@ func (g *gemmJob[T]) macro(bufA, bufB, edge []T, ic, mb, jc, nb, pc, kb int, bet
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			off := (ic+ir)*ldc + jc + jr
-			if g.a != nil && rows == mr {
+			if g.a != nil && (rows == mr || kern.directRows != nil) {
 				ap := &g.a[(ic+ir)*g.lda+pc]
+				fn := kern.direct
+				if rows < mr {
+					fn = kern.directRows[rows]
+				}
 				if cols == nr {
-					kern.direct(kb, ap, g.lda, bp, ldb, &g.c[off], ldc, g.alpha, beta)
+					fn(kb, ap, g.lda, bp, ldb, &g.c[off], ldc, g.alpha, beta)
 					continue
 				}
-				kern.direct(kb, ap, g.lda, bp, ldb, &edge[0], nr, g.alpha, 0)
+				fn(kb, ap, g.lda, bp, ldb, &edge[0], nr, g.alpha, 0)
 			} else {
 				ap := &bufA[ir*kb]
 				if g.a != nil {

@@ -97,14 +97,15 @@ var directA *bool
 // B, rows×cols, row-major with stride ld) in place rather than from packed
 // panels: when it is small enough to stay in a quarter of L2 however its
 // rows fall, and its rows are not a multiple of 4 KiB apart (then the rows
-// a kernel streams all map to one L1 set, more than the cache has ways).
+// a kernel streams all map to one L1 set, more than the cache has ways)
+// or there are no more than eight of them.
 // Packing costs about as much as the product for small shapes and is
 // noise for large ones.
 func useDirect(rows, cols, ld, size int) bool {
 	if directA != nil {
 		return *directA
 	}
-	return rows*cols*size <= cpu.Cache.L2/4 && ld*size%4096 != 0
+	return rows*cols*size <= cpu.Cache.L2/4 && (ld*size%4096 != 0 || rows <= 8)
 }
 
 // opVector returns row i of op(m) (column i of m when t), as a contiguous

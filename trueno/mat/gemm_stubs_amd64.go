@@ -16,6 +16,84 @@ func gemmKernelF32AVX512(k int, a *float32, b *float32, ldb int, c *float32, ldc
 //go:noescape
 func gemmKernelDirectF32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
 
+// gemmKernelDirect1F32AVX512 computes the 1×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 1 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect1F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect2F32AVX512 computes the 2×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 2 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect2F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect3F32AVX512 computes the 3×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 3 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect3F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect4F32AVX512 computes the 4×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 4 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect4F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect5F32AVX512 computes the 5×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 5 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect5F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect6F32AVX512 computes the 6×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 6 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect6F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect7F32AVX512 computes the 7×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 7 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect7F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect8F32AVX512 computes the 8×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 8 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect8F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect9F32AVX512 computes the 9×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 9 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect9F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect10F32AVX512 computes the 10×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 10 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect10F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect11F32AVX512 computes the 11×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 11 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect11F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect12F32AVX512 computes the 12×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 12 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect12F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect13F32AVX512 computes the 13×32 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 13 rows lda apart, b k rows of 32, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect13F32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
 // gemmKernelF64AVX512 computes the 14×16 tile c = alpha·(a·b) + beta·c from packed panels,
 // with AVX512: a holds k groups of 14, b k rows of 16, ldb apart; c is not read when beta is ±0.
 //
@@ -27,6 +105,84 @@ func gemmKernelF64AVX512(k int, a *float64, b *float64, ldb int, c *float64, ldc
 //
 //go:noescape
 func gemmKernelDirectF64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect1F64AVX512 computes the 1×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 1 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect1F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect2F64AVX512 computes the 2×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 2 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect2F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect3F64AVX512 computes the 3×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 3 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect3F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect4F64AVX512 computes the 4×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 4 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect4F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect5F64AVX512 computes the 5×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 5 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect5F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect6F64AVX512 computes the 6×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 6 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect6F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect7F64AVX512 computes the 7×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 7 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect7F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect8F64AVX512 computes the 8×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 8 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect8F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect9F64AVX512 computes the 9×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 9 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect9F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect10F64AVX512 computes the 10×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 10 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect10F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect11F64AVX512 computes the 11×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 11 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect11F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect12F64AVX512 computes the 12×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 12 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect12F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect13F64AVX512 computes the 13×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX512: a is 13 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect13F64AVX512(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
 
 // gemmKernelF32AVX2 computes the 6×16 tile c = alpha·(a·b) + beta·c from packed panels,
 // with AVX2: a holds k groups of 6, b k rows of 16, ldb apart; c is not read when beta is ±0.
@@ -40,6 +196,36 @@ func gemmKernelF32AVX2(k int, a *float32, b *float32, ldb int, c *float32, ldc i
 //go:noescape
 func gemmKernelDirectF32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
 
+// gemmKernelDirect1F32AVX2 computes the 1×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 1 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect1F32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect2F32AVX2 computes the 2×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 2 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect2F32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect3F32AVX2 computes the 3×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 3 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect3F32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect4F32AVX2 computes the 4×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 4 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect4F32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
+// gemmKernelDirect5F32AVX2 computes the 5×16 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 5 rows lda apart, b k rows of 16, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect5F32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, beta float32)
+
 // gemmKernelF64AVX2 computes the 6×8 tile c = alpha·(a·b) + beta·c from packed panels,
 // with AVX2: a holds k groups of 6, b k rows of 8, ldb apart; c is not read when beta is ±0.
 //
@@ -51,6 +237,36 @@ func gemmKernelF64AVX2(k int, a *float64, b *float64, ldb int, c *float64, ldc i
 //
 //go:noescape
 func gemmKernelDirectF64AVX2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect1F64AVX2 computes the 1×8 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 1 rows lda apart, b k rows of 8, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect1F64AVX2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect2F64AVX2 computes the 2×8 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 2 rows lda apart, b k rows of 8, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect2F64AVX2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect3F64AVX2 computes the 3×8 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 3 rows lda apart, b k rows of 8, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect3F64AVX2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect4F64AVX2 computes the 4×8 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 4 rows lda apart, b k rows of 8, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect4F64AVX2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
+
+// gemmKernelDirect5F64AVX2 computes the 5×8 tile c = alpha·(a·b) + beta·c from packed panels,
+// with AVX2: a is 5 rows lda apart, b k rows of 8, ldb apart; c is not read when beta is ±0.
+//
+//go:noescape
+func gemmKernelDirect5F64AVX2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64, beta float64)
 
 // packT14F32AVX512 copies a panel of 14 rows of a (lda apart) column by column, with AVX-512:
 // dst[p·14+i] = a[i·lda+p] for p < k, i < 14, by 16×16 blocks transposed in registers.

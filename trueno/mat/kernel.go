@@ -31,6 +31,9 @@ type kernel[T Float] struct {
 	// direct, when set, is fn reading a full mr-row panel of a row-major
 	// A in place: row i at a + i·lda.
 	direct func(k int, a *T, lda int, b *T, ldb int, c *T, ldc int, alpha, beta T)
+	// directRows[r], when set, is direct for a tile of only r < mr rows
+	// (the last rows of C), which it alone reads and writes.
+	directRows []func(k int, a *T, lda int, b *T, ldb int, c *T, ldc int, alpha, beta T)
 	blocking
 }
 
