@@ -39,8 +39,7 @@ const serialFlops = 2 * 192 * 192 * 192
 // pool so grows to the largest concurrency the process needs, and no
 // further.
 var pool struct {
-	work    chan func()
-	workers atomic.Int64
+	work chan func()
 }
 
 func init() { pool.work = make(chan func()) }
@@ -51,9 +50,6 @@ func worker(f func()) {
 		f()
 	}
 }
-
-// Workers reports how many worker goroutines the pool has started.
-func Workers() int { return int(pool.workers.Load()) }
 
 // parallel runs f(0), ..., f(parts-1) at the same time, part 0 on the
 // calling goroutine and the others on workers, and returns when all are
@@ -75,7 +71,6 @@ func parallel(parts int, f func(part int)) {
 		select {
 		case pool.work <- task:
 		default:
-			pool.workers.Add(1)
 			go worker(task)
 		}
 	}
