@@ -292,6 +292,12 @@ func packT32F32AVX512(k int, a *float32, lda int, dst *float32)
 //go:noescape
 func packT16F64AVX512(k int, a *float64, lda int, dst *float64)
 
+// packT16F32AVX2 copies a panel of 16 rows of a (lda apart) column by column, with AVX2:
+// dst[p·16+i] = a[i·lda+p] for p < k, i < 16, by 8×8 blocks transposed in registers.
+//
+//go:noescape
+func packT16F32AVX2(k int, a *float32, lda int, dst *float32)
+
 // gemvDot4F32AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4 of a
 // (rows lda apart) with x, over n elements, a multiple of 16, with AVX512.
 //

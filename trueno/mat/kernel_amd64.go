@@ -24,6 +24,7 @@ func kernel32(i trueno.ISA) kernel[float32] {
 		return k
 	case trueno.AVX2:
 		k := newKernel(i, 6, 16, gemmKernelF32AVX2)
+		k.packT = packT16F32AVX2
 		k.direct = gemmKernelDirectF32AVX2
 		k.directRows = []func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32){
 			nil, gemmKernelDirect1F32AVX2, gemmKernelDirect2F32AVX2, gemmKernelDirect3F32AVX2,
