@@ -59,7 +59,8 @@ func main() {
 	packTranspose(f64, 14)
 	packTranspose(f32, 32) // B panels, B transposed
 	packTranspose(f64, 16)
-	packTransposeAVX2() // B panels of the AVX2 float32 kernel, B transposed
+	packTransposeAVX2(f32, 16) // B panels of the AVX2 kernels, B transposed
+	packTransposeAVX2(f64, 8)
 	for _, w := range []*width{avx512, avx2} {
 		for _, e := range []*elem{f32, f64} {
 			gemvKernels(w, e)

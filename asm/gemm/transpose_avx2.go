@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
@@ -38,48 +40,69 @@ func transpose8x8(in []reg.VecVirtual) []reg.VecVirtual {
 	return out
 }
 
-// packTransposeAVX2 emits packT16F32AVX2: packGather's function for a
-// 16-row panel, by 8×8 blocks transposed in registers, the last k mod 8
-// columns one element at a time.
-func packTransposeAVX2() {
-	const rows = 16
-	name := "packT16F32AVX2"
-	TEXT(name, NOSPLIT, "func(k int, a *float32, lda int, dst *float32)")
+// transpose4x4 is transpose8x8 for 4 vectors of 4 float64.
+func transpose4x4(in []reg.VecVirtual) []reg.VecVirtual {
+	t := make([]reg.VecVirtual, 4)
+	for i := 0; i < 4; i += 2 {
+		t[i], t[i+1] = YMM(), YMM()
+		VUNPCKLPD(in[i+1], in[i], t[i])   // rows i, i+1 of columns 0 | 2
+		VUNPCKHPD(in[i+1], in[i], t[i+1]) // of columns 1 | 3
+	}
+	out := make([]reg.VecVirtual, 4)
+	for c := 0; c < 2; c++ {
+		out[c], out[2+c] = YMM(), YMM()
+		VPERM2F128(U8(0x20), t[2+c], t[c], out[c])
+		VPERM2F128(U8(0x31), t[2+c], t[c], out[2+c])
+	}
+	return out
+}
+
+// packTransposeAVX2 emits packGather's function with AVX2 for a panel of
+// rows rows (a multiple of the YMM lanes), by square blocks transposed in
+// registers, the last columns one element at a time.
+func packTransposeAVX2(e *elem, rows int) {
+	L := 32 / e.size
+	transpose := transpose8x8
+	if L == 4 {
+		transpose = transpose4x4
+	}
+	name := fmt.Sprintf("packT%d%sAVX2", rows, e.name)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, lda int, dst *%s)", e.gotyp, e.gotyp))
 	Pragma("noescape")
-	Doc(name+" copies a panel of 16 rows of a (lda apart) column by column, with AVX2:",
-		"dst[p·16+i] = a[i·lda+p] for p < k, i < 16, by 8×8 blocks transposed in registers.")
+	Doc(fmt.Sprintf("%s copies a panel of %d rows of a (lda apart) column by column, with AVX2:", name, rows),
+		fmt.Sprintf("dst[p·%d+i] = a[i·lda+p] for p < k, i < %d, by %d×%d blocks transposed in registers.", rows, rows, L, L))
 	k := Load(Param("k"), GP64())
 	lda := Load(Param("lda"), GP64())
-	SHLQ(U8(2), lda)
+	SHLQ(U8(map[int]uint64{4: 2, 8: 3}[e.size]), lda)
 	src := Load(Param("a"), GP64())
 	dst := Load(Param("dst"), GP64())
 
 	Label("block")
-	CMPQ(k, U8(8))
+	CMPQ(k, U8(L))
 	JB(LabelRef("tail"))
-	for g := 0; g < rows/8; g++ {
+	for g := 0; g < rows/L; g++ {
 		p := GP64()
 		MOVQ(src, p)
 		if g > 0 {
 			off := GP64()
-			IMUL3Q(U32(8*g), lda, off)
+			IMUL3Q(U32(L*g), lda, off)
 			ADDQ(off, p)
 		}
-		in := make([]reg.VecVirtual, 8)
+		in := make([]reg.VecVirtual, L)
 		for i := range in {
 			in[i] = YMM()
-			VMOVUPS(Mem{Base: p}, in[i])
+			e.movu(Mem{Base: p}, in[i])
 			if i+1 < len(in) {
 				ADDQ(lda, p)
 			}
 		}
-		for j, v := range transpose8x8(in) {
-			VMOVUPS(v, Mem{Base: dst, Disp: j*rows*4 + 32*g})
+		for j, v := range transpose(in) {
+			e.movu(v, Mem{Base: dst, Disp: j*rows*e.size + 32*g})
 		}
 	}
 	ADDQ(U8(32), src)
-	ADDQ(U32(8*rows*4), dst)
-	SUBQ(U8(8), k)
+	ADDQ(U32(L*rows*e.size), dst)
+	SUBQ(U8(L), k)
 	JMP(LabelRef("block"))
 
 	Label("tail")
@@ -89,15 +112,19 @@ func packTransposeAVX2() {
 	p := GP64()
 	MOVQ(src, p)
 	x := XMM()
+	mov := MOVSS
+	if e.size == 8 {
+		mov = MOVSD
+	}
 	for i := 0; i < rows; i++ {
-		MOVSS(Mem{Base: p}, x)
-		MOVSS(x, Mem{Base: dst, Disp: 4 * i})
+		mov(Mem{Base: p}, x)
+		mov(x, Mem{Base: dst, Disp: e.size * i})
 		if i+1 < rows {
 			ADDQ(lda, p)
 		}
 	}
-	ADDQ(U8(4), src)
-	ADDQ(U32(rows*4), dst)
+	ADDQ(U8(e.size), src)
+	ADDQ(U32(rows*e.size), dst)
 	DECQ(k)
 	JNZ(LabelRef("column"))
 	Label("done")

@@ -9883,6 +9883,103 @@ done:
 	VZEROUPPER
 	RET
 
+// func packT8F64AVX2(k int, a *float64, lda int, dst *float64)
+// Requires: AVX, SSE2
+TEXT ·packT8F64AVX2(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), AX
+	MOVQ lda+16(FP), CX
+	SHLQ $0x03, CX
+	MOVQ a+8(FP), DX
+	MOVQ dst+24(FP), BX
+
+block:
+	CMPQ       AX, $0x04
+	JB         tail
+	MOVQ       DX, SI
+	VMOVUPD    (SI), Y0
+	ADDQ       CX, SI
+	VMOVUPD    (SI), Y1
+	ADDQ       CX, SI
+	VMOVUPD    (SI), Y2
+	ADDQ       CX, SI
+	VMOVUPD    (SI), Y3
+	VUNPCKLPD  Y1, Y0, Y4
+	VUNPCKHPD  Y1, Y0, Y0
+	VUNPCKLPD  Y3, Y2, Y1
+	VUNPCKHPD  Y3, Y2, Y2
+	VPERM2F128 $0x20, Y1, Y4, Y3
+	VPERM2F128 $0x31, Y1, Y4, Y1
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y0
+	VMOVUPD    Y3, (BX)
+	VMOVUPD    Y4, 64(BX)
+	VMOVUPD    Y1, 128(BX)
+	VMOVUPD    Y0, 192(BX)
+	MOVQ       DX, SI
+	IMUL3Q     $0x00000004, CX, DI
+	ADDQ       DI, SI
+	VMOVUPD    (SI), Y0
+	ADDQ       CX, SI
+	VMOVUPD    (SI), Y1
+	ADDQ       CX, SI
+	VMOVUPD    (SI), Y2
+	ADDQ       CX, SI
+	VMOVUPD    (SI), Y3
+	VUNPCKLPD  Y1, Y0, Y4
+	VUNPCKHPD  Y1, Y0, Y0
+	VUNPCKLPD  Y3, Y2, Y1
+	VUNPCKHPD  Y3, Y2, Y2
+	VPERM2F128 $0x20, Y1, Y4, Y3
+	VPERM2F128 $0x31, Y1, Y4, Y1
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y0
+	VMOVUPD    Y3, 32(BX)
+	VMOVUPD    Y4, 96(BX)
+	VMOVUPD    Y1, 160(BX)
+	VMOVUPD    Y0, 224(BX)
+	ADDQ       $0x20, DX
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x04, AX
+	JMP        block
+
+tail:
+	TESTQ AX, AX
+	JZ    done
+
+column:
+	MOVQ  DX, SI
+	MOVSD (SI), X0
+	MOVSD X0, (BX)
+	ADDQ  CX, SI
+	MOVSD (SI), X0
+	MOVSD X0, 8(BX)
+	ADDQ  CX, SI
+	MOVSD (SI), X0
+	MOVSD X0, 16(BX)
+	ADDQ  CX, SI
+	MOVSD (SI), X0
+	MOVSD X0, 24(BX)
+	ADDQ  CX, SI
+	MOVSD (SI), X0
+	MOVSD X0, 32(BX)
+	ADDQ  CX, SI
+	MOVSD (SI), X0
+	MOVSD X0, 40(BX)
+	ADDQ  CX, SI
+	MOVSD (SI), X0
+	MOVSD X0, 48(BX)
+	ADDQ  CX, SI
+	MOVSD (SI), X0
+	MOVSD X0, 56(BX)
+	ADDQ  $0x08, DX
+	ADDQ  $0x00000040, BX
+	DECQ  AX
+	JNZ   column
+
+done:
+	VZEROUPPER
+	RET
+
 // func gemvDot4F32AVX512(n int, a *float32, lda int, x *float32, out *float32)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·gemvDot4F32AVX512(SB), NOSPLIT, $0-40

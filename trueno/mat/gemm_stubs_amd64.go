@@ -298,6 +298,12 @@ func packT16F64AVX512(k int, a *float64, lda int, dst *float64)
 //go:noescape
 func packT16F32AVX2(k int, a *float32, lda int, dst *float32)
 
+// packT8F64AVX2 copies a panel of 8 rows of a (lda apart) column by column, with AVX2:
+// dst[p·8+i] = a[i·lda+p] for p < k, i < 8, by 4×4 blocks transposed in registers.
+//
+//go:noescape
+func packT8F64AVX2(k int, a *float64, lda int, dst *float64)
+
 // gemvDot4F32AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4 of a
 // (rows lda apart) with x, over n elements, a multiple of 16, with AVX512.
 //

@@ -52,6 +52,7 @@ func kernel64(i trueno.ISA) kernel[float64] {
 		return k
 	case trueno.AVX2:
 		k := newKernel(i, 6, 8, gemmKernelF64AVX2)
+		k.packT = packT8F64AVX2
 		k.direct = gemmKernelDirectF64AVX2
 		k.directRows = []func(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64){
 			nil, gemmKernelDirect1F64AVX2, gemmKernelDirect2F64AVX2, gemmKernelDirect3F64AVX2,
