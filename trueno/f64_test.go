@@ -238,7 +238,7 @@ func TestScaleTo64(t *testing.T) {
 func f64NormRef(x []float64) float64 {
 	var m float64
 	for _, v := range x {
-		m = math.Max(m, math.Abs(v)) // NaN if any is NaN
+		m = max(m, math.Abs(v)) // the builtin: NaN if any is NaN (math.Max prefers +Inf)
 	}
 	if math.IsNaN(m) || math.IsInf(m, 0) {
 		return m

@@ -9,12 +9,12 @@
 TEXT ·rmsNormApplyAVX2(SB), NOSPLIT, $0-76
 	MOVQ         x_base+24(FP), AX
 	MOVQ         w_base+48(FP), CX
-	MOVQ         dst_base+0(FP), DX
-	MOVQ         dst_len+8(FP), BX
+	MOVQ         dst_len+8(FP), DX
 	MOVSS        s+72(FP), X0
 	VBROADCASTSS X0, Y0
+	MOVQ         dst_base+0(FP), BX
 	XORQ         SI, SI
-	MOVQ         BX, DI
+	MOVQ         DX, DI
 	ANDQ         $-32, DI
 
 unrolled:
@@ -24,27 +24,27 @@ unrolled:
 	VMOVUPS (CX)(SI*4), Y2
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y1, Y1
-	VMOVUPS Y1, (DX)(SI*4)
+	VMOVUPS Y1, (BX)(SI*4)
 	VMOVUPS 32(AX)(SI*4), Y1
 	VMOVUPS 32(CX)(SI*4), Y2
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y1, Y1
-	VMOVUPS Y1, 32(DX)(SI*4)
+	VMOVUPS Y1, 32(BX)(SI*4)
 	VMOVUPS 64(AX)(SI*4), Y1
 	VMOVUPS 64(CX)(SI*4), Y2
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y1, Y1
-	VMOVUPS Y1, 64(DX)(SI*4)
+	VMOVUPS Y1, 64(BX)(SI*4)
 	VMOVUPS 96(AX)(SI*4), Y1
 	VMOVUPS 96(CX)(SI*4), Y2
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y1, Y1
-	VMOVUPS Y1, 96(DX)(SI*4)
+	VMOVUPS Y1, 96(BX)(SI*4)
 	ADDQ    $0x00000020, SI
 	JMP     unrolled
 
 single:
-	MOVQ BX, DI
+	MOVQ DX, DI
 	ANDQ $-8, DI
 
 singleloop:
@@ -54,19 +54,19 @@ singleloop:
 	VMOVUPS (CX)(SI*4), Y2
 	VMULPS  Y0, Y1, Y1
 	VMULPS  Y2, Y1, Y1
-	VMOVUPS Y1, (DX)(SI*4)
+	VMOVUPS Y1, (BX)(SI*4)
 	ADDQ    $0x00000008, SI
 	JMP     singleloop
 
 tail:
 scalarloop:
-	CMPQ   SI, BX
+	CMPQ   SI, DX
 	JAE    done
 	VMOVSS (AX)(SI*4), X1
 	VMOVSS (CX)(SI*4), X2
 	VMULSS X0, X1, X1
 	VMULSS X2, X1, X1
-	VMOVSS X1, (DX)(SI*4)
+	VMOVSS X1, (BX)(SI*4)
 	INCQ   SI
 	JMP    scalarloop
 
@@ -78,12 +78,12 @@ done:
 // Requires: AVX, AVX2, SSE
 TEXT ·rmsNormScaleAVX2(SB), NOSPLIT, $0-52
 	MOVQ         x_base+24(FP), AX
-	MOVQ         dst_base+0(FP), CX
-	MOVQ         dst_len+8(FP), DX
+	MOVQ         dst_len+8(FP), CX
 	MOVSS        s+48(FP), X0
 	VBROADCASTSS X0, Y0
+	MOVQ         dst_base+0(FP), DX
 	XORQ         BX, BX
-	MOVQ         DX, SI
+	MOVQ         CX, SI
 	ANDQ         $-32, SI
 
 unrolled:
@@ -91,21 +91,21 @@ unrolled:
 	JAE     single
 	VMOVUPS (AX)(BX*4), Y1
 	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, (CX)(BX*4)
+	VMOVUPS Y1, (DX)(BX*4)
 	VMOVUPS 32(AX)(BX*4), Y1
 	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 32(CX)(BX*4)
+	VMOVUPS Y1, 32(DX)(BX*4)
 	VMOVUPS 64(AX)(BX*4), Y1
 	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 64(CX)(BX*4)
+	VMOVUPS Y1, 64(DX)(BX*4)
 	VMOVUPS 96(AX)(BX*4), Y1
 	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, 96(CX)(BX*4)
+	VMOVUPS Y1, 96(DX)(BX*4)
 	ADDQ    $0x00000020, BX
 	JMP     unrolled
 
 single:
-	MOVQ DX, SI
+	MOVQ CX, SI
 	ANDQ $-8, SI
 
 singleloop:
@@ -113,17 +113,17 @@ singleloop:
 	JAE     tail
 	VMOVUPS (AX)(BX*4), Y1
 	VMULPS  Y0, Y1, Y1
-	VMOVUPS Y1, (CX)(BX*4)
+	VMOVUPS Y1, (DX)(BX*4)
 	ADDQ    $0x00000008, BX
 	JMP     singleloop
 
 tail:
 scalarloop:
-	CMPQ   BX, DX
+	CMPQ   BX, CX
 	JAE    done
 	VMOVSS (AX)(BX*4), X1
 	VMULSS X0, X1, X1
-	VMOVSS X1, (CX)(BX*4)
+	VMOVSS X1, (DX)(BX*4)
 	INCQ   BX
 	JMP    scalarloop
 
@@ -137,14 +137,14 @@ TEXT ·layerNormApplyWBAVX2(SB), NOSPLIT, $0-104
 	MOVQ         x_base+24(FP), AX
 	MOVQ         w_base+48(FP), CX
 	MOVQ         b_base+72(FP), DX
-	MOVQ         dst_base+0(FP), BX
-	MOVQ         dst_len+8(FP), SI
+	MOVQ         dst_len+8(FP), BX
 	MOVSS        m+96(FP), X0
 	VBROADCASTSS X0, Y0
 	MOVSS        r+100(FP), X1
 	VBROADCASTSS X1, Y1
+	MOVQ         dst_base+0(FP), SI
 	XORQ         DI, DI
-	MOVQ         SI, R8
+	MOVQ         BX, R8
 	ANDQ         $-32, R8
 
 unrolled:
@@ -157,7 +157,7 @@ unrolled:
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
 	VADDPS  Y4, Y2, Y2
-	VMOVUPS Y2, (BX)(DI*4)
+	VMOVUPS Y2, (SI)(DI*4)
 	VMOVUPS 32(AX)(DI*4), Y2
 	VMOVUPS 32(CX)(DI*4), Y3
 	VMOVUPS 32(DX)(DI*4), Y4
@@ -165,7 +165,7 @@ unrolled:
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
 	VADDPS  Y4, Y2, Y2
-	VMOVUPS Y2, 32(BX)(DI*4)
+	VMOVUPS Y2, 32(SI)(DI*4)
 	VMOVUPS 64(AX)(DI*4), Y2
 	VMOVUPS 64(CX)(DI*4), Y3
 	VMOVUPS 64(DX)(DI*4), Y4
@@ -173,7 +173,7 @@ unrolled:
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
 	VADDPS  Y4, Y2, Y2
-	VMOVUPS Y2, 64(BX)(DI*4)
+	VMOVUPS Y2, 64(SI)(DI*4)
 	VMOVUPS 96(AX)(DI*4), Y2
 	VMOVUPS 96(CX)(DI*4), Y3
 	VMOVUPS 96(DX)(DI*4), Y4
@@ -181,12 +181,12 @@ unrolled:
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
 	VADDPS  Y4, Y2, Y2
-	VMOVUPS Y2, 96(BX)(DI*4)
+	VMOVUPS Y2, 96(SI)(DI*4)
 	ADDQ    $0x00000020, DI
 	JMP     unrolled
 
 single:
-	MOVQ SI, R8
+	MOVQ BX, R8
 	ANDQ $-8, R8
 
 singleloop:
@@ -199,13 +199,13 @@ singleloop:
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
 	VADDPS  Y4, Y2, Y2
-	VMOVUPS Y2, (BX)(DI*4)
+	VMOVUPS Y2, (SI)(DI*4)
 	ADDQ    $0x00000008, DI
 	JMP     singleloop
 
 tail:
 scalarloop:
-	CMPQ   DI, SI
+	CMPQ   DI, BX
 	JAE    done
 	VMOVSS (AX)(DI*4), X2
 	VMOVSS (CX)(DI*4), X3
@@ -214,7 +214,7 @@ scalarloop:
 	VMULSS X1, X2, X2
 	VMULSS X3, X2, X2
 	VADDSS X4, X2, X2
-	VMOVSS X2, (BX)(DI*4)
+	VMOVSS X2, (SI)(DI*4)
 	INCQ   DI
 	JMP    scalarloop
 
@@ -227,14 +227,14 @@ done:
 TEXT ·layerNormApplyWAVX2(SB), NOSPLIT, $0-80
 	MOVQ         x_base+24(FP), AX
 	MOVQ         w_base+48(FP), CX
-	MOVQ         dst_base+0(FP), DX
-	MOVQ         dst_len+8(FP), BX
+	MOVQ         dst_len+8(FP), DX
 	MOVSS        m+72(FP), X0
 	VBROADCASTSS X0, Y0
 	MOVSS        r+76(FP), X1
 	VBROADCASTSS X1, Y1
+	MOVQ         dst_base+0(FP), BX
 	XORQ         SI, SI
-	MOVQ         BX, DI
+	MOVQ         DX, DI
 	ANDQ         $-32, DI
 
 unrolled:
@@ -245,30 +245,30 @@ unrolled:
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)(SI*4)
+	VMOVUPS Y2, (BX)(SI*4)
 	VMOVUPS 32(AX)(SI*4), Y2
 	VMOVUPS 32(CX)(SI*4), Y3
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(DX)(SI*4)
+	VMOVUPS Y2, 32(BX)(SI*4)
 	VMOVUPS 64(AX)(SI*4), Y2
 	VMOVUPS 64(CX)(SI*4), Y3
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(DX)(SI*4)
+	VMOVUPS Y2, 64(BX)(SI*4)
 	VMOVUPS 96(AX)(SI*4), Y2
 	VMOVUPS 96(CX)(SI*4), Y3
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(DX)(SI*4)
+	VMOVUPS Y2, 96(BX)(SI*4)
 	ADDQ    $0x00000020, SI
 	JMP     unrolled
 
 single:
-	MOVQ BX, DI
+	MOVQ DX, DI
 	ANDQ $-8, DI
 
 singleloop:
@@ -279,20 +279,20 @@ singleloop:
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VMULPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)(SI*4)
+	VMOVUPS Y2, (BX)(SI*4)
 	ADDQ    $0x00000008, SI
 	JMP     singleloop
 
 tail:
 scalarloop:
-	CMPQ   SI, BX
+	CMPQ   SI, DX
 	JAE    done
 	VMOVSS (AX)(SI*4), X2
 	VMOVSS (CX)(SI*4), X3
 	VSUBSS X0, X2, X2
 	VMULSS X1, X2, X2
 	VMULSS X3, X2, X2
-	VMOVSS X2, (DX)(SI*4)
+	VMOVSS X2, (BX)(SI*4)
 	INCQ   SI
 	JMP    scalarloop
 
@@ -305,14 +305,14 @@ done:
 TEXT ·layerNormApplyBAVX2(SB), NOSPLIT, $0-80
 	MOVQ         x_base+24(FP), AX
 	MOVQ         b_base+48(FP), CX
-	MOVQ         dst_base+0(FP), DX
-	MOVQ         dst_len+8(FP), BX
+	MOVQ         dst_len+8(FP), DX
 	MOVSS        m+72(FP), X0
 	VBROADCASTSS X0, Y0
 	MOVSS        r+76(FP), X1
 	VBROADCASTSS X1, Y1
+	MOVQ         dst_base+0(FP), BX
 	XORQ         SI, SI
-	MOVQ         BX, DI
+	MOVQ         DX, DI
 	ANDQ         $-32, DI
 
 unrolled:
@@ -323,30 +323,30 @@ unrolled:
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)(SI*4)
+	VMOVUPS Y2, (BX)(SI*4)
 	VMOVUPS 32(AX)(SI*4), Y2
 	VMOVUPS 32(CX)(SI*4), Y3
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 32(DX)(SI*4)
+	VMOVUPS Y2, 32(BX)(SI*4)
 	VMOVUPS 64(AX)(SI*4), Y2
 	VMOVUPS 64(CX)(SI*4), Y3
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 64(DX)(SI*4)
+	VMOVUPS Y2, 64(BX)(SI*4)
 	VMOVUPS 96(AX)(SI*4), Y2
 	VMOVUPS 96(CX)(SI*4), Y3
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, 96(DX)(SI*4)
+	VMOVUPS Y2, 96(BX)(SI*4)
 	ADDQ    $0x00000020, SI
 	JMP     unrolled
 
 single:
-	MOVQ BX, DI
+	MOVQ DX, DI
 	ANDQ $-8, DI
 
 singleloop:
@@ -357,20 +357,20 @@ singleloop:
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
 	VADDPS  Y3, Y2, Y2
-	VMOVUPS Y2, (DX)(SI*4)
+	VMOVUPS Y2, (BX)(SI*4)
 	ADDQ    $0x00000008, SI
 	JMP     singleloop
 
 tail:
 scalarloop:
-	CMPQ   SI, BX
+	CMPQ   SI, DX
 	JAE    done
 	VMOVSS (AX)(SI*4), X2
 	VMOVSS (CX)(SI*4), X3
 	VSUBSS X0, X2, X2
 	VMULSS X1, X2, X2
 	VADDSS X3, X2, X2
-	VMOVSS X2, (DX)(SI*4)
+	VMOVSS X2, (BX)(SI*4)
 	INCQ   SI
 	JMP    scalarloop
 
@@ -382,14 +382,14 @@ done:
 // Requires: AVX, AVX2, SSE
 TEXT ·layerNormApplyAVX2(SB), NOSPLIT, $0-56
 	MOVQ         x_base+24(FP), AX
-	MOVQ         dst_base+0(FP), CX
-	MOVQ         dst_len+8(FP), DX
+	MOVQ         dst_len+8(FP), CX
 	MOVSS        m+48(FP), X0
 	VBROADCASTSS X0, Y0
 	MOVSS        r+52(FP), X1
 	VBROADCASTSS X1, Y1
+	MOVQ         dst_base+0(FP), DX
 	XORQ         BX, BX
-	MOVQ         DX, SI
+	MOVQ         CX, SI
 	ANDQ         $-32, SI
 
 unrolled:
@@ -398,24 +398,24 @@ unrolled:
 	VMOVUPS (AX)(BX*4), Y2
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
-	VMOVUPS Y2, (CX)(BX*4)
+	VMOVUPS Y2, (DX)(BX*4)
 	VMOVUPS 32(AX)(BX*4), Y2
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
-	VMOVUPS Y2, 32(CX)(BX*4)
+	VMOVUPS Y2, 32(DX)(BX*4)
 	VMOVUPS 64(AX)(BX*4), Y2
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
-	VMOVUPS Y2, 64(CX)(BX*4)
+	VMOVUPS Y2, 64(DX)(BX*4)
 	VMOVUPS 96(AX)(BX*4), Y2
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
-	VMOVUPS Y2, 96(CX)(BX*4)
+	VMOVUPS Y2, 96(DX)(BX*4)
 	ADDQ    $0x00000020, BX
 	JMP     unrolled
 
 single:
-	MOVQ DX, SI
+	MOVQ CX, SI
 	ANDQ $-8, SI
 
 singleloop:
@@ -424,18 +424,18 @@ singleloop:
 	VMOVUPS (AX)(BX*4), Y2
 	VSUBPS  Y0, Y2, Y2
 	VMULPS  Y1, Y2, Y2
-	VMOVUPS Y2, (CX)(BX*4)
+	VMOVUPS Y2, (DX)(BX*4)
 	ADDQ    $0x00000008, BX
 	JMP     singleloop
 
 tail:
 scalarloop:
-	CMPQ   BX, DX
+	CMPQ   BX, CX
 	JAE    done
 	VMOVSS (AX)(BX*4), X2
 	VSUBSS X0, X2, X2
 	VMULSS X1, X2, X2
-	VMOVSS X2, (CX)(BX*4)
+	VMOVSS X2, (DX)(BX*4)
 	INCQ   BX
 	JMP    scalarloop
 
@@ -602,12 +602,12 @@ done:
 TEXT ·rmsNormApplyAVX512(SB), NOSPLIT, $0-76
 	MOVQ         x_base+24(FP), AX
 	MOVQ         w_base+48(FP), CX
-	MOVQ         dst_base+0(FP), DX
-	MOVQ         dst_len+8(FP), BX
+	MOVQ         dst_len+8(FP), DX
 	MOVSS        s+72(FP), X0
 	VBROADCASTSS X0, Z0
+	MOVQ         dst_base+0(FP), BX
 	XORQ         SI, SI
-	MOVQ         BX, DI
+	MOVQ         DX, DI
 	ANDQ         $-64, DI
 
 unrolled:
@@ -617,27 +617,27 @@ unrolled:
 	VMOVUPS (CX)(SI*4), Z2
 	VMULPS  Z0, Z1, Z1
 	VMULPS  Z2, Z1, Z1
-	VMOVUPS Z1, (DX)(SI*4)
+	VMOVUPS Z1, (BX)(SI*4)
 	VMOVUPS 64(AX)(SI*4), Z1
 	VMOVUPS 64(CX)(SI*4), Z2
 	VMULPS  Z0, Z1, Z1
 	VMULPS  Z2, Z1, Z1
-	VMOVUPS Z1, 64(DX)(SI*4)
+	VMOVUPS Z1, 64(BX)(SI*4)
 	VMOVUPS 128(AX)(SI*4), Z1
 	VMOVUPS 128(CX)(SI*4), Z2
 	VMULPS  Z0, Z1, Z1
 	VMULPS  Z2, Z1, Z1
-	VMOVUPS Z1, 128(DX)(SI*4)
+	VMOVUPS Z1, 128(BX)(SI*4)
 	VMOVUPS 192(AX)(SI*4), Z1
 	VMOVUPS 192(CX)(SI*4), Z2
 	VMULPS  Z0, Z1, Z1
 	VMULPS  Z2, Z1, Z1
-	VMOVUPS Z1, 192(DX)(SI*4)
+	VMOVUPS Z1, 192(BX)(SI*4)
 	ADDQ    $0x00000040, SI
 	JMP     unrolled
 
 single:
-	MOVQ BX, DI
+	MOVQ DX, DI
 	ANDQ $-16, DI
 
 singleloop:
@@ -647,22 +647,22 @@ singleloop:
 	VMOVUPS (CX)(SI*4), Z2
 	VMULPS  Z0, Z1, Z1
 	VMULPS  Z2, Z1, Z1
-	VMOVUPS Z1, (DX)(SI*4)
+	VMOVUPS Z1, (BX)(SI*4)
 	ADDQ    $0x00000010, SI
 	JMP     singleloop
 
 tail:
-	CMPQ      SI, BX
+	CMPQ      SI, DX
 	JAE       done
-	SUBQ      SI, BX
+	SUBQ      SI, DX
 	MOVQ      $-1, DI
-	BZHIQ     BX, DI, DI
+	BZHIQ     DX, DI, DI
 	KMOVW     DI, K1
 	VMOVUPS.Z (AX)(SI*4), K1, Z1
 	VMOVUPS.Z (CX)(SI*4), K1, Z2
 	VMULPS    Z0, Z1, Z1
 	VMULPS    Z2, Z1, Z1
-	VMOVUPS   Z1, K1, (DX)(SI*4)
+	VMOVUPS   Z1, K1, (BX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -672,12 +672,12 @@ done:
 // Requires: AVX, AVX512F, BMI2, SSE
 TEXT ·rmsNormScaleAVX512(SB), NOSPLIT, $0-52
 	MOVQ         x_base+24(FP), AX
-	MOVQ         dst_base+0(FP), CX
-	MOVQ         dst_len+8(FP), DX
+	MOVQ         dst_len+8(FP), CX
 	MOVSS        s+48(FP), X0
 	VBROADCASTSS X0, Z0
+	MOVQ         dst_base+0(FP), DX
 	XORQ         BX, BX
-	MOVQ         DX, SI
+	MOVQ         CX, SI
 	ANDQ         $-64, SI
 
 unrolled:
@@ -685,21 +685,21 @@ unrolled:
 	JAE     single
 	VMOVUPS (AX)(BX*4), Z1
 	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, (CX)(BX*4)
+	VMOVUPS Z1, (DX)(BX*4)
 	VMOVUPS 64(AX)(BX*4), Z1
 	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 64(CX)(BX*4)
+	VMOVUPS Z1, 64(DX)(BX*4)
 	VMOVUPS 128(AX)(BX*4), Z1
 	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 128(CX)(BX*4)
+	VMOVUPS Z1, 128(DX)(BX*4)
 	VMOVUPS 192(AX)(BX*4), Z1
 	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, 192(CX)(BX*4)
+	VMOVUPS Z1, 192(DX)(BX*4)
 	ADDQ    $0x00000040, BX
 	JMP     unrolled
 
 single:
-	MOVQ DX, SI
+	MOVQ CX, SI
 	ANDQ $-16, SI
 
 singleloop:
@@ -707,20 +707,20 @@ singleloop:
 	JAE     tail
 	VMOVUPS (AX)(BX*4), Z1
 	VMULPS  Z0, Z1, Z1
-	VMOVUPS Z1, (CX)(BX*4)
+	VMOVUPS Z1, (DX)(BX*4)
 	ADDQ    $0x00000010, BX
 	JMP     singleloop
 
 tail:
-	CMPQ      BX, DX
+	CMPQ      BX, CX
 	JAE       done
-	SUBQ      BX, DX
+	SUBQ      BX, CX
 	MOVQ      $-1, SI
-	BZHIQ     DX, SI, SI
+	BZHIQ     CX, SI, SI
 	KMOVW     SI, K1
 	VMOVUPS.Z (AX)(BX*4), K1, Z1
 	VMULPS    Z0, Z1, Z1
-	VMOVUPS   Z1, K1, (CX)(BX*4)
+	VMOVUPS   Z1, K1, (DX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -732,14 +732,14 @@ TEXT ·layerNormApplyWBAVX512(SB), NOSPLIT, $0-104
 	MOVQ         x_base+24(FP), AX
 	MOVQ         w_base+48(FP), CX
 	MOVQ         b_base+72(FP), DX
-	MOVQ         dst_base+0(FP), BX
-	MOVQ         dst_len+8(FP), SI
+	MOVQ         dst_len+8(FP), BX
 	MOVSS        m+96(FP), X0
 	VBROADCASTSS X0, Z0
 	MOVSS        r+100(FP), X1
 	VBROADCASTSS X1, Z1
+	MOVQ         dst_base+0(FP), SI
 	XORQ         DI, DI
-	MOVQ         SI, R8
+	MOVQ         BX, R8
 	ANDQ         $-64, R8
 
 unrolled:
@@ -752,7 +752,7 @@ unrolled:
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
 	VADDPS  Z4, Z2, Z2
-	VMOVUPS Z2, (BX)(DI*4)
+	VMOVUPS Z2, (SI)(DI*4)
 	VMOVUPS 64(AX)(DI*4), Z2
 	VMOVUPS 64(CX)(DI*4), Z3
 	VMOVUPS 64(DX)(DI*4), Z4
@@ -760,7 +760,7 @@ unrolled:
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
 	VADDPS  Z4, Z2, Z2
-	VMOVUPS Z2, 64(BX)(DI*4)
+	VMOVUPS Z2, 64(SI)(DI*4)
 	VMOVUPS 128(AX)(DI*4), Z2
 	VMOVUPS 128(CX)(DI*4), Z3
 	VMOVUPS 128(DX)(DI*4), Z4
@@ -768,7 +768,7 @@ unrolled:
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
 	VADDPS  Z4, Z2, Z2
-	VMOVUPS Z2, 128(BX)(DI*4)
+	VMOVUPS Z2, 128(SI)(DI*4)
 	VMOVUPS 192(AX)(DI*4), Z2
 	VMOVUPS 192(CX)(DI*4), Z3
 	VMOVUPS 192(DX)(DI*4), Z4
@@ -776,12 +776,12 @@ unrolled:
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
 	VADDPS  Z4, Z2, Z2
-	VMOVUPS Z2, 192(BX)(DI*4)
+	VMOVUPS Z2, 192(SI)(DI*4)
 	ADDQ    $0x00000040, DI
 	JMP     unrolled
 
 single:
-	MOVQ SI, R8
+	MOVQ BX, R8
 	ANDQ $-16, R8
 
 singleloop:
@@ -794,16 +794,16 @@ singleloop:
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
 	VADDPS  Z4, Z2, Z2
-	VMOVUPS Z2, (BX)(DI*4)
+	VMOVUPS Z2, (SI)(DI*4)
 	ADDQ    $0x00000010, DI
 	JMP     singleloop
 
 tail:
-	CMPQ      DI, SI
+	CMPQ      DI, BX
 	JAE       done
-	SUBQ      DI, SI
+	SUBQ      DI, BX
 	MOVQ      $-1, R8
-	BZHIQ     SI, R8, R8
+	BZHIQ     BX, R8, R8
 	KMOVW     R8, K1
 	VMOVUPS.Z (AX)(DI*4), K1, Z2
 	VMOVUPS.Z (CX)(DI*4), K1, Z3
@@ -812,7 +812,7 @@ tail:
 	VMULPS    Z1, Z2, Z2
 	VMULPS    Z3, Z2, Z2
 	VADDPS    Z4, Z2, Z2
-	VMOVUPS   Z2, K1, (BX)(DI*4)
+	VMOVUPS   Z2, K1, (SI)(DI*4)
 
 done:
 	VZEROUPPER
@@ -823,14 +823,14 @@ done:
 TEXT ·layerNormApplyWAVX512(SB), NOSPLIT, $0-80
 	MOVQ         x_base+24(FP), AX
 	MOVQ         w_base+48(FP), CX
-	MOVQ         dst_base+0(FP), DX
-	MOVQ         dst_len+8(FP), BX
+	MOVQ         dst_len+8(FP), DX
 	MOVSS        m+72(FP), X0
 	VBROADCASTSS X0, Z0
 	MOVSS        r+76(FP), X1
 	VBROADCASTSS X1, Z1
+	MOVQ         dst_base+0(FP), BX
 	XORQ         SI, SI
-	MOVQ         BX, DI
+	MOVQ         DX, DI
 	ANDQ         $-64, DI
 
 unrolled:
@@ -841,30 +841,30 @@ unrolled:
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
-	VMOVUPS Z2, (DX)(SI*4)
+	VMOVUPS Z2, (BX)(SI*4)
 	VMOVUPS 64(AX)(SI*4), Z2
 	VMOVUPS 64(CX)(SI*4), Z3
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
-	VMOVUPS Z2, 64(DX)(SI*4)
+	VMOVUPS Z2, 64(BX)(SI*4)
 	VMOVUPS 128(AX)(SI*4), Z2
 	VMOVUPS 128(CX)(SI*4), Z3
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
-	VMOVUPS Z2, 128(DX)(SI*4)
+	VMOVUPS Z2, 128(BX)(SI*4)
 	VMOVUPS 192(AX)(SI*4), Z2
 	VMOVUPS 192(CX)(SI*4), Z3
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
-	VMOVUPS Z2, 192(DX)(SI*4)
+	VMOVUPS Z2, 192(BX)(SI*4)
 	ADDQ    $0x00000040, SI
 	JMP     unrolled
 
 single:
-	MOVQ BX, DI
+	MOVQ DX, DI
 	ANDQ $-16, DI
 
 singleloop:
@@ -875,23 +875,23 @@ singleloop:
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VMULPS  Z3, Z2, Z2
-	VMOVUPS Z2, (DX)(SI*4)
+	VMOVUPS Z2, (BX)(SI*4)
 	ADDQ    $0x00000010, SI
 	JMP     singleloop
 
 tail:
-	CMPQ      SI, BX
+	CMPQ      SI, DX
 	JAE       done
-	SUBQ      SI, BX
+	SUBQ      SI, DX
 	MOVQ      $-1, DI
-	BZHIQ     BX, DI, DI
+	BZHIQ     DX, DI, DI
 	KMOVW     DI, K1
 	VMOVUPS.Z (AX)(SI*4), K1, Z2
 	VMOVUPS.Z (CX)(SI*4), K1, Z3
 	VSUBPS    Z0, Z2, Z2
 	VMULPS    Z1, Z2, Z2
 	VMULPS    Z3, Z2, Z2
-	VMOVUPS   Z2, K1, (DX)(SI*4)
+	VMOVUPS   Z2, K1, (BX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -902,14 +902,14 @@ done:
 TEXT ·layerNormApplyBAVX512(SB), NOSPLIT, $0-80
 	MOVQ         x_base+24(FP), AX
 	MOVQ         b_base+48(FP), CX
-	MOVQ         dst_base+0(FP), DX
-	MOVQ         dst_len+8(FP), BX
+	MOVQ         dst_len+8(FP), DX
 	MOVSS        m+72(FP), X0
 	VBROADCASTSS X0, Z0
 	MOVSS        r+76(FP), X1
 	VBROADCASTSS X1, Z1
+	MOVQ         dst_base+0(FP), BX
 	XORQ         SI, SI
-	MOVQ         BX, DI
+	MOVQ         DX, DI
 	ANDQ         $-64, DI
 
 unrolled:
@@ -920,30 +920,30 @@ unrolled:
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, (DX)(SI*4)
+	VMOVUPS Z2, (BX)(SI*4)
 	VMOVUPS 64(AX)(SI*4), Z2
 	VMOVUPS 64(CX)(SI*4), Z3
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 64(DX)(SI*4)
+	VMOVUPS Z2, 64(BX)(SI*4)
 	VMOVUPS 128(AX)(SI*4), Z2
 	VMOVUPS 128(CX)(SI*4), Z3
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 128(DX)(SI*4)
+	VMOVUPS Z2, 128(BX)(SI*4)
 	VMOVUPS 192(AX)(SI*4), Z2
 	VMOVUPS 192(CX)(SI*4), Z3
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, 192(DX)(SI*4)
+	VMOVUPS Z2, 192(BX)(SI*4)
 	ADDQ    $0x00000040, SI
 	JMP     unrolled
 
 single:
-	MOVQ BX, DI
+	MOVQ DX, DI
 	ANDQ $-16, DI
 
 singleloop:
@@ -954,23 +954,23 @@ singleloop:
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
 	VADDPS  Z3, Z2, Z2
-	VMOVUPS Z2, (DX)(SI*4)
+	VMOVUPS Z2, (BX)(SI*4)
 	ADDQ    $0x00000010, SI
 	JMP     singleloop
 
 tail:
-	CMPQ      SI, BX
+	CMPQ      SI, DX
 	JAE       done
-	SUBQ      SI, BX
+	SUBQ      SI, DX
 	MOVQ      $-1, DI
-	BZHIQ     BX, DI, DI
+	BZHIQ     DX, DI, DI
 	KMOVW     DI, K1
 	VMOVUPS.Z (AX)(SI*4), K1, Z2
 	VMOVUPS.Z (CX)(SI*4), K1, Z3
 	VSUBPS    Z0, Z2, Z2
 	VMULPS    Z1, Z2, Z2
 	VADDPS    Z3, Z2, Z2
-	VMOVUPS   Z2, K1, (DX)(SI*4)
+	VMOVUPS   Z2, K1, (BX)(SI*4)
 
 done:
 	VZEROUPPER
@@ -980,14 +980,14 @@ done:
 // Requires: AVX, AVX512F, BMI2, SSE
 TEXT ·layerNormApplyAVX512(SB), NOSPLIT, $0-56
 	MOVQ         x_base+24(FP), AX
-	MOVQ         dst_base+0(FP), CX
-	MOVQ         dst_len+8(FP), DX
+	MOVQ         dst_len+8(FP), CX
 	MOVSS        m+48(FP), X0
 	VBROADCASTSS X0, Z0
 	MOVSS        r+52(FP), X1
 	VBROADCASTSS X1, Z1
+	MOVQ         dst_base+0(FP), DX
 	XORQ         BX, BX
-	MOVQ         DX, SI
+	MOVQ         CX, SI
 	ANDQ         $-64, SI
 
 unrolled:
@@ -996,24 +996,24 @@ unrolled:
 	VMOVUPS (AX)(BX*4), Z2
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
-	VMOVUPS Z2, (CX)(BX*4)
+	VMOVUPS Z2, (DX)(BX*4)
 	VMOVUPS 64(AX)(BX*4), Z2
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
-	VMOVUPS Z2, 64(CX)(BX*4)
+	VMOVUPS Z2, 64(DX)(BX*4)
 	VMOVUPS 128(AX)(BX*4), Z2
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
-	VMOVUPS Z2, 128(CX)(BX*4)
+	VMOVUPS Z2, 128(DX)(BX*4)
 	VMOVUPS 192(AX)(BX*4), Z2
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
-	VMOVUPS Z2, 192(CX)(BX*4)
+	VMOVUPS Z2, 192(DX)(BX*4)
 	ADDQ    $0x00000040, BX
 	JMP     unrolled
 
 single:
-	MOVQ DX, SI
+	MOVQ CX, SI
 	ANDQ $-16, SI
 
 singleloop:
@@ -1022,21 +1022,21 @@ singleloop:
 	VMOVUPS (AX)(BX*4), Z2
 	VSUBPS  Z0, Z2, Z2
 	VMULPS  Z1, Z2, Z2
-	VMOVUPS Z2, (CX)(BX*4)
+	VMOVUPS Z2, (DX)(BX*4)
 	ADDQ    $0x00000010, BX
 	JMP     singleloop
 
 tail:
-	CMPQ      BX, DX
+	CMPQ      BX, CX
 	JAE       done
-	SUBQ      BX, DX
+	SUBQ      BX, CX
 	MOVQ      $-1, SI
-	BZHIQ     DX, SI, SI
+	BZHIQ     CX, SI, SI
 	KMOVW     SI, K1
 	VMOVUPS.Z (AX)(BX*4), K1, Z2
 	VSUBPS    Z0, Z2, Z2
 	VMULPS    Z1, Z2, Z2
-	VMOVUPS   Z2, K1, (CX)(BX*4)
+	VMOVUPS   Z2, K1, (DX)(BX*4)
 
 done:
 	VZEROUPPER

@@ -8,38 +8,16 @@
 package main
 
 import (
-	"flag"
-	"log"
-
-	. "github.com/mmcloughlin/avo/build"
-)
-
-var (
-	neonOut   = flag.String("neon", "", "write the NEON assembly to `file`")
-	neonStubs = flag.String("neonstubs", "", "write the NEON Go declarations to `file`")
+	"github.com/batuta-go/stack/asm/internal/gen"
 )
 
 func main() {
-	flag.Parse()
-	if *neonOut != "" {
-		if err := writeNEON(*neonOut, *neonStubs); err != nil {
-			log.Fatal(err)
+	gen.Main("convert", "trueno", writeNEON, func() {
+		for _, w := range widths {
+			for _, k := range kernels {
+				k.emit(w)
+			}
 		}
-	}
-
-	// avo's Package() would type-check trueno, which fails while its
-	// generated declarations are deleted (the freshness check); the
-	// signatures use only built-in types, so naming the package is enough.
-	// avo v0.5.0 parses constraints in the "+build" syntax.
-	if err := flag.Set("pkg", "trueno"); err != nil {
-		log.Fatal(err)
-	}
-	ConstraintExpr("gc,!purego")
-	for _, w := range widths {
-		for _, k := range kernels {
-			k.emit(w)
-		}
-	}
-	emitBF16Native()
-	Generate()
+		emitBF16Native()
+	})
 }

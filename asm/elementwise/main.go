@@ -7,41 +7,16 @@
 package main
 
 import (
-	"flag"
-	"log"
-
-	. "github.com/mmcloughlin/avo/build"
-)
-
-var (
-	neonOut   = flag.String("neon", "", "NEON assembly output")
-	neonStubs = flag.String("neonstubs", "", "NEON Go declarations output")
+	"github.com/batuta-go/stack/asm/internal/gen"
 )
 
 func main() {
-	flag.Parse()
-	// Our stubs belong to package trueno; avo would otherwise name the
-	// package after this directory. (Package() cannot be used: trueno is
-	// not a dependency of this module.)
-	if err := flag.Set("pkg", "trueno"); err != nil {
-		panic(err)
-	}
-
-	if (*neonOut == "") != (*neonStubs == "") {
-		log.Fatal("elementwise: -neon and -neonstubs go together")
-	}
-	if *neonOut != "" {
-		if err := writeNEON(*neonOut, *neonStubs); err != nil {
-			log.Fatal(err)
+	gen.Main("elementwise", "trueno", writeNEON, func() {
+		amd64Data()
+		for _, w := range []*width{avx2, avx512} {
+			for _, o := range ops {
+				kernel(o, w)
+			}
 		}
-	}
-
-	ConstraintExpr("gc,!purego")
-	amd64Data()
-	for _, w := range []*width{avx2, avx512} {
-		for _, o := range ops {
-			kernel(o, w)
-		}
-	}
-	Generate()
+	})
 }

@@ -8,61 +8,51 @@
 package main
 
 import (
-	"flag"
-	"log"
-
 	. "github.com/mmcloughlin/avo/build"
+
+	"github.com/batuta-go/stack/asm/internal/gen"
+
+	"github.com/batuta-go/stack/asm/internal/x86"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-var (
-	neonOut   = flag.String("neon", "", "write the NEON assembly to `file`")
-	neonStubs = flag.String("neonstubs", "", "write the NEON Go declarations to `file`")
+// unroll is how many vectors the main loop handles per iteration on every
+// ISA; elemSize is the size of a float32.
+const (
+	unroll   = x86.Unroll
+	elemSize = 4
 )
 
 func main() {
-	flag.Parse()
-	if *neonOut != "" {
-		if err := writeNEON(*neonOut, *neonStubs); err != nil {
-			log.Fatal(err)
+	gen.Main("rowops", "trueno", writeNEON, func() {
+		for _, w := range x86.Widths(x86.Float32) {
+			for _, m := range maps {
+				m.Emit(w)
+			}
+			ropeAdjacent(w)
+			ropeNeoX(w)
 		}
-	}
-
-	// avo's Package() would type-check trueno, which this module cannot
-	// import; the signatures use only built-in types, so naming the package
-	// is enough. avo v0.5.0 parses constraints in the "+build" syntax.
-	if err := flag.Set("pkg", "trueno"); err != nil {
-		log.Fatal(err)
-	}
-	ConstraintExpr("gc,!purego")
-	for _, w := range widths {
-		for _, m := range maps {
-			m.emit(w)
-		}
-		ropeAdjacent(w)
-		ropeNeoX(w)
-	}
-	Generate()
+	})
 }
 
 // maps are the apply steps of the normalisations. Each product is rounded
 // before the next operation, as in the pure-Go references.
-var maps = []mapping{
+var maps = []x86.Mapping{
 	{
-		name: "rmsNormApply", sig: "func(dst, x, w []float32, s float32)", out: "dst", ins: []string{"x", "w"}, scalars: []string{"s"},
-		doc: "sets dst[i] = (x[i]·s)·w[i]; len(x), len(w) >= len(dst).",
-		body: func(s step, in []VecVirtual, sc []Op) VecVirtual {
-			s.mul(sc[0], in[0], in[0])
-			s.mul(in[1], in[0], in[0])
+		Name: "rmsNormApply", Sig: "func(dst, x, w []float32, s float32)", Out: "dst", Ins: []string{"x", "w"}, Scalars: []string{"s"},
+		Doc: "sets dst[i] = (x[i]·s)·w[i]; len(x), len(w) >= len(dst).",
+		Body: func(s x86.Step, in []VecVirtual, sc []Op) VecVirtual {
+			s.Mul(sc[0], in[0], in[0])
+			s.Mul(in[1], in[0], in[0])
 			return in[0]
 		},
 	},
 	{
-		name: "rmsNormScale", sig: "func(dst, x []float32, s float32)", out: "dst", ins: []string{"x"}, scalars: []string{"s"},
-		doc: "sets dst[i] = x[i]·s; len(x) >= len(dst).",
-		body: func(s step, in []VecVirtual, sc []Op) VecVirtual {
-			s.mul(sc[0], in[0], in[0])
+		Name: "rmsNormScale", Sig: "func(dst, x []float32, s float32)", Out: "dst", Ins: []string{"x"}, Scalars: []string{"s"},
+		Doc: "sets dst[i] = x[i]·s; len(x) >= len(dst).",
+		Body: func(s x86.Step, in []VecVirtual, sc []Op) VecVirtual {
+			s.Mul(sc[0], in[0], in[0])
 			return in[0]
 		},
 	},
@@ -72,20 +62,20 @@ var maps = []mapping{
 	layerNorm("layerNormApply", "func(dst, x []float32, m, r float32)", "sets dst[i] = (x[i]−m)·r; len(x) >= len(dst).", "x"),
 }
 
-// layerNorm describes the LayerNorm apply step over the inputs named (x,
+// layerNorm describes the LayerNorm apply x86.Step over the inputs named (x,
 // then optionally w, then optionally b).
-func layerNorm(name, sig, doc string, ins ...string) mapping {
-	return mapping{
-		name: name, sig: sig, doc: doc, out: "dst", ins: ins, scalars: []string{"m", "r"},
-		body: func(s step, in []VecVirtual, sc []Op) VecVirtual {
+func layerNorm(name, sig, doc string, ins ...string) x86.Mapping {
+	return x86.Mapping{
+		Name: name, Sig: sig, Doc: doc, Out: "dst", Ins: ins, Scalars: []string{"m", "r"},
+		Body: func(s x86.Step, in []VecVirtual, sc []Op) VecVirtual {
 			t := in[0]
-			s.sub(sc[0], t, t)
-			s.mul(sc[1], t, t)
+			s.Sub(sc[0], t, t)
+			s.Mul(sc[1], t, t)
 			for j, p := range ins[1:] {
 				if p == "w" {
-					s.mul(in[1+j], t, t)
+					s.Mul(in[1+j], t, t)
 				} else {
-					s.add(in[1+j], t, t)
+					s.Add(in[1+j], t, t)
 				}
 			}
 			return t
@@ -94,15 +84,15 @@ func layerNorm(name, sig, doc string, ins ...string) mapping {
 }
 
 // rotate returns (x0·c − x1·s, x0·s + x1·c), each product rounded on its
-// own, in any step shape; it overwrites x0 and x1.
-func rotate(st step, x0, x1 VecVirtual, c, s Op) (r0, r1 VecVirtual) {
-	r0, t := st.reg(), st.reg()
-	st.mul(c, x0, r0)  // x0·c
-	st.mul(s, x1, t)   // x1·s
-	st.sub(t, r0, r0)  // x0·c − x1·s
-	st.mul(s, x0, x0)  // x0·s
-	st.mul(c, x1, x1)  // x1·c
-	st.add(x1, x0, x0) // x0·s + x1·c
+// own, in any x86.Step shape; it overwrites x0 and x1.
+func rotate(st x86.Step, x0, x1 VecVirtual, c, s Op) (r0, r1 VecVirtual) {
+	r0, t := st.Reg(), st.Reg()
+	st.Mul(c, x0, r0)  // x0·c
+	st.Mul(s, x1, t)   // x1·s
+	st.Sub(t, r0, r0)  // x0·c − x1·s
+	st.Mul(s, x0, x0)  // x0·s
+	st.Mul(c, x1, x1)  // x1·c
+	st.Add(x1, x0, x0) // x0·s + x1·c
 	return r0, x0
 }
 
@@ -140,20 +130,20 @@ func overHeads(label string, ptr, end, stride Register, body func()) {
 // in the even lanes, so that with v = (x0, x1, ...) and v' its pairs
 // swapped, v·c + v'·s = (x0·c − x1·s, x1·c + x0·s, ...). Negating a factor
 // and adding is subtracting, so the rounding is the reference's.
-func ropeAdjacent(w width) {
-	name := "rope" + w.isa
+func ropeAdjacent(w x86.Width) {
+	name := "rope" + w.ISA
 	TEXT(name, NOSPLIT, "func(x []float32, headDim int, cos, sin []float32)")
 	Pragma("noescape")
 	Doc(name + " rotates the adjacent pairs (x[h·headDim+2i], x[h·headDim+2i+1]), i < len(cos), of every head h by cos[i], sin[i]; len(sin) >= len(cos), 2·len(cos) <= headDim, len(x) a multiple of headDim.")
 	xp, end, stride, cp, sp, p := ropeArgs()
-	sign := w.vec()
+	sign := w.Vec()
 	t := GP64()
 	MOVQ(U32(0x80000000), t)
 	tx := XMM()
 	VMOVQ(t, tx)
 	VPBROADCASTQ(tx, sign) // −0 in the even lanes, +0 in the odd ones
 
-	pairs := w.lanes / 2
+	pairs := w.Lanes / 2
 	j, lim, ptr := GP64(), GP64(), GP64()
 	XORQ(j, j)
 	MOVQ(p, lim)
@@ -162,13 +152,13 @@ func ropeAdjacent(w width) {
 	// widen turns pairs values of a table (already in lanes 0..pairs-1 of
 	// a register or in memory) into each value twice.
 	widen := func(src Op) VecVirtual {
-		v := w.vec()
+		v := w.Vec()
 		VPMOVZXDQ(src, v)
 		VMOVSLDUP(v, v)
 		return v
 	}
 	rot := func(v, c, s VecVirtual) {
-		sw := w.vec()
+		sw := w.Vec()
 		VPERMILPS(U8(0xb1), v, sw)
 		VMULPS(c, v, v)
 		VMULPS(s, sw, sw)
@@ -183,7 +173,7 @@ func ropeAdjacent(w width) {
 	VXORPS(sign, s, s)
 	LEAQ(Mem{Base: xp, Index: j, Scale: 2 * elemSize}, ptr)
 	overHeads("heads", ptr, end, stride, func() {
-		v := w.vec()
+		v := w.Vec()
 		VMOVUPS(Mem{Base: ptr}, v)
 		rot(v, c, s)
 		VMOVUPS(v, Mem{Base: ptr})
@@ -195,13 +185,13 @@ func ropeAdjacent(w width) {
 	CMPQ(j, p)
 	JAE(LabelRef("done"))
 	LEAQ(Mem{Base: xp, Index: j, Scale: 2 * elemSize}, ptr)
-	if w.masked {
+	if w.Masked {
 		rem := GP64()
 		MOVQ(p, rem)
 		SUBQ(j, rem)
-		kc := maskOf(rem)
+		kc := x86.MaskOf(rem)
 		SHLQ(U8(1), rem)
-		kx := maskOf(rem)
+		kx := x86.MaskOf(rem)
 		yc, ys := YMM(), YMM()
 		VMOVUPS_Z(Mem{Base: cp, Index: j, Scale: elemSize}, kc, yc)
 		VMOVUPS_Z(Mem{Base: sp, Index: j, Scale: elemSize}, kc, ys)
@@ -209,21 +199,21 @@ func ropeAdjacent(w width) {
 		s := widen(ys)
 		VXORPS(sign, s, s)
 		overHeads("mheads", ptr, end, stride, func() {
-			v := w.vec()
+			v := w.Vec()
 			VMOVUPS_Z(Mem{Base: ptr}, kx, v)
 			rot(v, c, s)
 			VMOVUPS(v, kx, Mem{Base: ptr})
 		})
 	} else {
 		// Fewer than lanes/2 pairs: one pair at a time.
-		st := step{w: w, scalar: true}
+		st := x86.Step{W: w, Scalar: true}
 		Label("pair")
-		c, s := st.load(Mem{Base: cp, Index: j, Scale: elemSize}), st.load(Mem{Base: sp, Index: j, Scale: elemSize})
+		c, s := st.Load(Mem{Base: cp, Index: j, Scale: elemSize}), st.Load(Mem{Base: sp, Index: j, Scale: elemSize})
 		overHeads("sheads", ptr, end, stride, func() {
-			x0, x1 := st.load(Mem{Base: ptr}), st.load(Mem{Base: ptr, Disp: elemSize})
+			x0, x1 := st.Load(Mem{Base: ptr}), st.Load(Mem{Base: ptr, Disp: elemSize})
 			r0, r1 := rotate(st, x0, x1, c, s)
-			st.store(r0, Mem{Base: ptr})
-			st.store(r1, Mem{Base: ptr, Disp: elemSize})
+			st.Store(r0, Mem{Base: ptr})
+			st.Store(r1, Mem{Base: ptr, Disp: elemSize})
 		})
 		INCQ(j)
 		CMPQ(j, p)
@@ -241,8 +231,8 @@ func ropeAdjacent(w width) {
 // halves of another, p elements further on, so the rotation is plain
 // lane-wise arithmetic. Chunks of lanes pairs form the outer loop, heads
 // the inner one, as in ropeAdjacent.
-func ropeNeoX(w width) {
-	name := "ropeNeoX" + w.isa
+func ropeNeoX(w x86.Width) {
+	name := "ropeNeoX" + w.ISA
 	TEXT(name, NOSPLIT, "func(x []float32, headDim int, cos, sin []float32)")
 	Pragma("noescape")
 	Doc(name + " rotates the pairs (x[h·headDim+i], x[h·headDim+p+i]), i < p = len(cos), of every head h by cos[i], sin[i]; len(sin) >= len(cos), 2·len(cos) <= headDim, len(x) a multiple of headDim.")
@@ -250,40 +240,40 @@ func ropeNeoX(w width) {
 	j, lim, ptr := GP64(), GP64(), GP64()
 	XORQ(j, j)
 	MOVQ(p, lim)
-	ANDQ(I32(-w.lanes), lim)
+	ANDQ(I32(-w.Lanes), lim)
 
-	chunk := func(st step, label string) {
-		c := st.load(Mem{Base: cp, Index: j, Scale: elemSize})
-		s := st.load(Mem{Base: sp, Index: j, Scale: elemSize})
+	chunk := func(st x86.Step, label string) {
+		c := st.Load(Mem{Base: cp, Index: j, Scale: elemSize})
+		s := st.Load(Mem{Base: sp, Index: j, Scale: elemSize})
 		LEAQ(Mem{Base: xp, Index: j, Scale: elemSize}, ptr)
 		overHeads(label, ptr, end, stride, func() {
 			lo, hi := Mem{Base: ptr}, Mem{Base: ptr, Index: p, Scale: elemSize}
-			r0, r1 := rotate(st, st.load(lo), st.load(hi), c, s)
-			st.store(r0, lo)
-			st.store(r1, hi)
+			r0, r1 := rotate(st, st.Load(lo), st.Load(hi), c, s)
+			st.Store(r0, lo)
+			st.Store(r1, hi)
 		})
 	}
 
 	Label("chunk")
 	CMPQ(j, lim)
 	JAE(LabelRef("tail"))
-	chunk(step{w: w}, "heads")
-	ADDQ(U32(w.lanes), j)
+	chunk(x86.Step{W: w}, "heads")
+	ADDQ(U32(w.Lanes), j)
 	JMP(LabelRef("chunk"))
 
 	Label("tail")
-	if w.masked {
+	if w.Masked {
 		CMPQ(j, p)
 		JAE(LabelRef("done"))
 		rem := GP64()
 		MOVQ(p, rem)
 		SUBQ(j, rem)
-		chunk(step{w: w, k: maskOf(rem)}, "mheads")
+		chunk(x86.Step{W: w, K: x86.MaskOf(rem)}, "mheads")
 	} else {
 		Label("pair")
 		CMPQ(j, p)
 		JAE(LabelRef("done"))
-		chunk(step{w: w, scalar: true}, "sheads")
+		chunk(x86.Step{W: w, Scalar: true}, "sheads")
 		INCQ(j)
 		JMP(LabelRef("pair"))
 	}

@@ -8,7 +8,7 @@ import "github.com/klauspost/cpuid/v2"
 // X86 holds the x86-64 features the kernels use. All fields are false on
 // other architectures.
 var X86 struct {
-	HasAVX2       bool // AVX2 and FMA3 together (every AVX2 kernel also uses FMA)
+	HasAVX2       bool // AVX2, FMA3, BMI1 and BMI2 together (the kernels use FMA, and BZHI for tail masks)
 	HasF16C       bool // VCVTPH2PS / VCVTPS2PH
 	HasAVX512     bool // AVX-512 F, BW, DQ and VL together (the "x86-64-v4" set)
 	HasAVX512BF16 bool // VCVTNEPS2BF16, VDPBF16PS
@@ -31,7 +31,7 @@ var Name string
 func init() {
 	c := &cpuid.CPU
 	Name = c.BrandName
-	X86.HasAVX2 = c.Supports(cpuid.AVX, cpuid.AVX2, cpuid.FMA3)
+	X86.HasAVX2 = c.Supports(cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.BMI1, cpuid.BMI2)
 	X86.HasF16C = c.Supports(cpuid.AVX, cpuid.F16C)
 	X86.HasAVX512 = X86.HasAVX2 && c.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512DQ, cpuid.AVX512VL)
 	X86.HasAVX512BF16 = X86.HasAVX512 && c.Supports(cpuid.AVX512BF16)
