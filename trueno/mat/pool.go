@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // threads is the thread-count option; 0 means runtime.GOMAXPROCS.
@@ -79,33 +80,52 @@ func parallel(parts int, f func(part int)) {
 }
 
 // barrier lets the parts of one product wait for each other.
+//
+// A waiter spins before it parks, for up to barrierSpin: when a part
+// parks, the Go scheduler may run a part that has not started yet on the
+// same thread (it sits in that thread's run queue, where another thread
+// steals it only after some microseconds), and the parts then take turns
+// on one core instead of running side by side.
 type barrier struct {
+	n       int32
+	waiting atomic.Int32
+	gen     atomic.Uint32
 	mu      sync.Mutex
 	cond    sync.Cond
-	n       int
-	waiting int
-	gen     int
 }
 
 func newBarrier(n int) *barrier {
-	b := &barrier{n: n}
+	b := &barrier{n: int32(n)}
 	b.cond.L = &b.mu
 	return b
 }
 
+// barrierSpin bounds the spinning of a barrier waiter.
+const barrierSpin = 50 * time.Microsecond
+
 // wait returns once all n parts have called it (again).
 func (b *barrier) wait() {
-	b.mu.Lock()
-	gen := b.gen
-	b.waiting++
-	if b.waiting == b.n {
-		b.waiting = 0
-		b.gen++
+	gen := b.gen.Load()
+	if b.waiting.Add(1) == b.n {
+		b.waiting.Store(0)
+		b.mu.Lock()
+		b.gen.Add(1)
 		b.cond.Broadcast()
-	} else {
-		for gen == b.gen {
-			b.cond.Wait()
+		b.mu.Unlock()
+		return
+	}
+	start := time.Now()
+	for i := 0; ; i++ {
+		if b.gen.Load() != gen {
+			return
 		}
+		if i%256 == 255 && time.Since(start) > barrierSpin {
+			break
+		}
+	}
+	b.mu.Lock()
+	for b.gen.Load() == gen {
+		b.cond.Wait()
 	}
 	b.mu.Unlock()
 }
