@@ -2,6 +2,7 @@ package mat
 
 import (
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -78,26 +79,30 @@ func (g *gemmJob[T]) run(threads int) {
 }
 
 // sharedB splits the rows of c over parts that share each packed block of
-// B: the parts pack a share of its panels each, wait for each other, run
-// their rows against the whole block (packing their own A), and wait again
-// before the block is overwritten.
+// B: the parts pack a share of its panels each, wait for each other, take
+// chunks of rows from a common counter (packing their own A) until none
+// is left, and wait again before the block is overwritten. The counter
+// rather than a fixed share keeps a part that started late (waking a
+// worker takes microseconds) from holding up the others. A single block
+// with nothing to pack needs no waiting at all.
 func (g *gemmJob[T]) sharedB(parts int) {
 	kern := g.kern
 	mr, nr := kern.mr, kern.nr
 	kc := min(kern.kc, g.k)
 	nc := min(kern.nc, roundUp(g.n, nr))
 	tilesM := (g.m + mr - 1) / mr
-	perRows := (tilesM + parts - 1) / parts * mr
-	mc := min(kern.mc, perRows)
+	chunk := min(kern.mc, max(tilesM/(4*parts), 1)*mr)
+	blocksN, blocksK := (g.n+nc-1)/nc, (g.k+kc-1)/kc
+	next := make([]atomic.Int64, blocksN*blocksK)
+	wait := blocksN*blocksK > 1 || g.b == nil || g.n%nr != 0
 	bufB := getBuf[T](kc * nc)
 	defer putBuf(bufB)
 	bar := newBarrier(parts)
 	parallel(parts, func(t int) {
-		i0 := min(t*perRows, g.m)
-		i1 := min(i0+perRows, g.m)
-		buf := getBuf[T](mc*kc + mr*nr)
+		buf := getBuf[T](chunk*kc + mr*nr)
 		defer putBuf(buf)
-		bufA, edge := (*buf)[:mc*kc], (*buf)[mc*kc:]
+		bufA, edge := (*buf)[:chunk*kc], (*buf)[chunk*kc:]
+		blk := 0
 		for jc := 0; jc < g.n; jc += nc {
 			nb := min(nc, g.n-jc)
 			panels := (nb + nr - 1) / nr
@@ -109,17 +114,26 @@ func (g *gemmJob[T]) sharedB(parts int) {
 				if q0 < q1 {
 					g.packBlockB((*bufB)[q0*nr*kb:], pc, kb, jc+q0*nr, min(q1*nr, nb)-q0*nr)
 				}
-				bar.wait()
+				if wait {
+					bar.wait()
+				}
 				beta := g.beta
 				if pc > 0 {
 					beta = 1
 				}
-				for ic := i0; ic < i1; ic += mc {
-					mb := min(mc, i1-ic)
+				for {
+					ic := int(next[blk].Add(1)-1) * chunk
+					if ic >= g.m {
+						break
+					}
+					mb := min(chunk, g.m-ic)
 					g.packBlockA(bufA, ic, mb, pc, kb)
 					g.macro(bufA, (*bufB)[:panels*nr*kb], edge, ic, mb, jc, nb, pc, kb, beta)
 				}
-				bar.wait()
+				if wait {
+					bar.wait()
+				}
+				blk++
 			}
 		}
 	})
