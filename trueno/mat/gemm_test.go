@@ -240,6 +240,8 @@ func TestGemmParallel(t *testing.T) {
 			for _, g := range []gemmCase{
 				{m: 200, n: 300, k: 150, alpha: 1, beta: 0},
 				{m: 900, n: 20, k: 400, tA: Trans, alpha: 1, beta: 1, strided: true},
+				// B read in place, whole panels only: the parts never wait.
+				{m: 400, n: 64, k: 300, alpha: 1, beta: 0.5},
 			} {
 				runGemmCase[float32](t, rng, g)
 				runGemmCase[float64](t, rng, g)
