@@ -72,11 +72,17 @@ func transpose8(in []reg.VecVirtual) []reg.VecVirtual {
 	return out
 }
 
-// packTranspose emits packGather's function (same contract) moving a
-// square block of columns at a time through transpose16 or transpose8:
-// one contiguous load and one store per row of the block instead of a
-// gather per column, which AMD cores run at about one element per cycle.
-// The last k mod 16 (or 8) columns are gathered.
+// packTranspose emits the AVX-512 transposing copy of a panel of rows rows
+// (the packing of a row-major A panel, or of a panel of B when B is used
+// transposed):
+//
+//	dst[p·rows+i] = a[i·lda+p]   for p < k, i < rows
+//
+// It moves a square block of columns at a time through transpose16 or
+// transpose8: one contiguous load and one store per row of the block
+// instead of a gather per column, which AMD cores run at about one element
+// per cycle. The last k mod 16 (or 8) columns are gathered, so (rows-1)·lda
+// must fit in an int32.
 func packTranspose(e *elem, rows int) {
 	L := 64 / e.size // block side: elements per ZMM
 	name := fmt.Sprintf("packT%d%sAVX512", rows, e.name)

@@ -57,9 +57,9 @@ func transpose4x4(in []reg.VecVirtual) []reg.VecVirtual {
 	return out
 }
 
-// packTransposeAVX2 emits packGather's function with AVX2 for a panel of
-// rows rows (a multiple of the YMM lanes), by square blocks transposed in
-// registers, the last columns one element at a time.
+// packTransposeAVX2 emits packTranspose's function with AVX2 for a panel
+// of rows rows (a multiple of the YMM lanes), by square blocks transposed
+// in registers, the last columns one element at a time.
 func packTransposeAVX2(e *elem, rows int) {
 	L := 32 / e.size
 	transpose := transpose8x8

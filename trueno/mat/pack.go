@@ -121,8 +121,6 @@ func copyPanelRow[T Float](dst, src []T) {
 	case 8:
 		*(*[8]T)(dst) = *(*[8]T)(src)
 	default:
-		for i, v := range src {
-			dst[i] = v
-		}
+		copy(dst, src)
 	}
 }
