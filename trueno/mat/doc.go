@@ -29,6 +29,7 @@
 // started once (see SetThreads): tall ones by rows, the parts sharing each
 // packed block of B; wide ones by columns.
 //
-// Measured figures against OpenBLAS and gonum are in BENCHMARKS.md, made by
+// Measured figures against OpenBLAS and gonum are in the repository's
+// BENCHMARKS.md, made by
 // go run ./examples/gemm.
 package mat
