@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/batuta-go/stack/internal/testdata"
+	"github.com/batuta-go/stack/trueno"
 )
 
 // The shared vectors from ggml's reference (see the README beside them).
@@ -186,6 +187,40 @@ func TestVectorsDequantize(t *testing.T) {
 				}
 				if bad > 0 {
 					t.Errorf("%d values differ", bad)
+				}
+			})
+		})
+	}
+}
+
+func TestVectorsDot(t *testing.T) {
+	v := loadVectors(t)
+	for _, e := range v.m.Entries {
+		if e.Dot == nil {
+			continue
+		}
+		t.Run(e.Type+"/"+e.Input, func(t *testing.T) {
+			typ, err := ParseType(e.Type)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, y := v.file(t, e, "quant"), v.file(t, e, "dotother")
+			want := e.Dot.Generic.Value
+			tol := 1e-6 * e.Dot.AbsSum
+			forEachISA(t, func(t *testing.T) {
+				got := Dot(typ, e.Dot.N, x, y)
+				if d := math.Abs(float64(got) - want); !(d <= tol) {
+					t.Errorf("Dot = %.9g, want %.9g ± %.3g (off by %.3g·abs_sum)", got, want, tol, d/e.Dot.AbsSum)
+				}
+				if trueno.Active() == trueno.Generic {
+					t.Logf("generic: %#08x, ggml generic %s", math.Float32bits(got), e.Dot.Generic.Bits)
+				}
+				xf := floats(v.file(t, e, "f32in"))
+				yf := floats(v.file(t, e, "dotf32in"))
+				q := make([]byte, typ.RowBytes(len(xf)))
+				Quantize(typ, q, xf)
+				if got2 := DotF32(typ, q, yf); math.Abs(float64(got2)-want) > tol {
+					t.Errorf("DotF32 = %.9g, want %.9g ± %.3g", got2, want, tol)
 				}
 			})
 		})
