@@ -2,6 +2,55 @@
 
 package quant
 
+import (
+	"github.com/batuta-go/stack/internal/cpu"
+	"github.com/batuta-go/stack/trueno"
+)
+
+// The kernels read float16 scales with VCVTPH2PS (F16C) and, where the CPU
+// has it, sum 8-bit products with VPDPBUSD: the VEX form (AVX-VNNI) on the
+// AVX2 path, the EVEX form (AVX512_VNNI) on the AVX-512 path.
+var (
+	hasF16C    = cpu.X86.HasF16C
+	hasAVXVNNI = cpu.X86.HasAVXVNNI
+	hasVNNI512 = cpu.X86.HasAVX512VNNI
+)
+
 func dequantize(t Type, dst []float32, src []byte) { dequantizeGeneric(t, dst, src) }
 
-func dot(t Type, n int, x, y []byte) float32 { return dotGeneric(t, n, x, y) }
+func dot(t Type, n int, x, y []byte) float32 {
+	isa := trueno.Active()
+	if (isa == trueno.AVX2 || isa == trueno.AVX512) && hasF16C {
+		vnni := 0
+		switch {
+		case noVNNI:
+		case isa == trueno.AVX512 && hasVNNI512:
+			vnni = 2
+		case hasAVXVNNI:
+			vnni = 1
+		}
+		switch t {
+		case Q8_0:
+			switch vnni {
+			case 2:
+				return dotQ8_0AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ8_0AVXVNNI(n, x, y)
+			}
+			return dotQ8_0AVX2(n, x, y)
+		case Q4_0:
+			switch vnni {
+			case 2:
+				return dotQ4_0AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ4_0AVXVNNI(n, x, y)
+			}
+			return dotQ4_0AVX2(n, x, y)
+		case Q4_K:
+			return dotQ4_KAVX2(n, x, y)
+		case Q6_K:
+			return dotQ6_KAVX2(n, x, y)
+		}
+	}
+	return dotGeneric(t, n, x, y)
+}

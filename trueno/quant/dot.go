@@ -49,3 +49,7 @@ func mustSameLen(op string, a, b int) {
 		panic(fmt.Sprintf("quant: %s: length mismatch: %d != %d", op, a, b))
 	}
 }
+
+// noVNNI makes the x86 paths skip VPDPBUSD, so that tests reach the plain
+// AVX2 kernels on a CPU with VNNI.
+var noVNNI bool

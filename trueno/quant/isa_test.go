@@ -39,6 +39,7 @@ func isasUnderTest(tb testing.TB) []trueno.ISA {
 
 // forEachISA runs f once per path under test, as a subtest named after the
 // path, with dispatch forced onto it.
+// On x86 paths it also runs f with VNNI switched off.
 func forEachISA(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	for _, i := range isasUnderTest(t) {
@@ -46,6 +47,14 @@ func forEachISA(t *testing.T, f func(t *testing.T)) {
 			withISA(t, i)
 			f(t)
 		})
+		if i == trueno.AVX2 || i == trueno.AVX512 {
+			t.Run(i.String()+"-novnni", func(t *testing.T) {
+				withISA(t, i)
+				noVNNI = true
+				t.Cleanup(func() { noVNNI = false })
+				f(t)
+			})
+		}
 	}
 }
 
