@@ -2,6 +2,29 @@
 
 package quant
 
+import (
+	"github.com/batuta-go/stack/internal/cpu"
+	"github.com/batuta-go/stack/trueno"
+)
+
+// The NEON kernels need SDOT (the dot-product extension); without it the
+// NEON path computes dot products with the reference.
+var hasDotProd = cpu.ARM64.HasDotProd
+
 func dequantize(t Type, dst []float32, src []byte) { dequantizeGeneric(t, dst, src) }
 
-func dot(t Type, n int, x, y []byte) float32 { return dotGeneric(t, n, x, y) }
+func dot(t Type, n int, x, y []byte) float32 {
+	if trueno.Active() == trueno.NEON && hasDotProd {
+		switch t {
+		case Q8_0:
+			return dotQ8_0NEON(n, x, y)
+		case Q4_0:
+			return dotQ4_0NEON(n, x, y)
+		case Q4_K:
+			return dotQ4_KNEON(n, x, y)
+		case Q6_K:
+			return dotQ6_KNEON(n, x, y)
+		}
+	}
+	return dotGeneric(t, n, x, y)
+}

@@ -3,3 +3,23 @@
 //go:build gc && !purego
 
 package quant
+
+// dotQ8_0NEON is dotQ8_0Generic: Q8_0 row x times Q8_0 row y, n values (SDOT).
+//
+//go:noescape
+func dotQ8_0NEON(n int, x, y []byte) float32
+
+// dotQ4_0NEON is dotQ4_0Generic: Q4_0 row x times Q8_0 row y, n values (SDOT).
+//
+//go:noescape
+func dotQ4_0NEON(n int, x, y []byte) float32
+
+// dotQ4_KNEON is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ4_KNEON(n int, x, y []byte) float32
+
+// dotQ6_KNEON is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ6_KNEON(n int, x, y []byte) float32
