@@ -38,5 +38,6 @@ func main() {
 	}
 	emitQ4_K()
 	emitQ6_K()
+	emitXorWords()
 	Generate()
 }

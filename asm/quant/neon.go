@@ -255,6 +255,38 @@ func neonQ6_K(f *a64.File) {
 	neonReturn(fn)
 }
 
+// neonXorWords is the read-bandwidth probe of the benchmarks.
+func neonXorWords(f *a64.File) {
+	fn := f.Func("xorWordsNEON", "func(b []byte) uint64", "xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.")
+	fn.Go("MOVD %s, R0", fn.Arg("b_base"))
+	fn.Go("MOVD %s, R2", fn.Arg("b_len"))
+	fn.Go("LSR $7, R2")
+	for i := 16; i < 24; i++ {
+		fn.Op("eor v%d.16b, v%d.16b, v%d.16b", i, i, i)
+	}
+	fn.Go("CBZ R2, done")
+	fn.Label("loop")
+	fn.Go("VLD1.P 64(R0), [V0.B16, V1.B16, V2.B16, V3.B16]")
+	fn.Go("VLD1.P 64(R0), [V4.B16, V5.B16, V6.B16, V7.B16]")
+	for i := range 8 {
+		fn.Op("eor v%d.16b, v%d.16b, v%d.16b", 16+i, 16+i, i)
+	}
+	fn.Go("SUBS $1, R2")
+	fn.Go("BNE loop")
+	fn.Label("done")
+	for i := range 4 {
+		fn.Op("eor v%d.16b, v%d.16b, v%d.16b", 16+i, 16+i, 20+i)
+	}
+	fn.Op("eor v16.16b, v16.16b, v17.16b")
+	fn.Op("eor v18.16b, v18.16b, v19.16b")
+	fn.Op("eor v16.16b, v16.16b, v18.16b")
+	fn.Go("VMOV V16.D[0], R3")
+	fn.Go("VMOV V16.D[1], R4")
+	fn.Go("EOR R4, R3")
+	fn.Go("MOVD R3, %s", fn.Arg("ret"))
+	fn.Ret()
+}
+
 // writeNEON writes the arm64 kernels.
 func writeNEON(asmPath, stubsPath string) error {
 	f := a64.NewFile("go run ./quant")
@@ -263,5 +295,6 @@ func writeNEON(asmPath, stubsPath string) error {
 	neonQ4_0(f)
 	neonQ4_K(f)
 	neonQ6_K(f)
+	neonXorWords(f)
 	return f.Write(asmPath, stubsPath)
 }

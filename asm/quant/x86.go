@@ -376,3 +376,38 @@ func emitQ6_K() {
 	Label("done")
 	hsumReturn(acc)
 }
+
+// emitXorWords writes xorWordsAVX2, the read-bandwidth probe of the
+// benchmarks: four independent accumulators of 32-byte loads.
+func emitXorWords() {
+	TEXT("xorWordsAVX2", NOSPLIT, "func(b []byte) uint64")
+	Pragma("noescape")
+	Doc("xorWordsAVX2 returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.")
+	Load(Param("b").Base(), RSI)
+	Load(Param("b").Len(), RCX)
+	SHRQ(U8(7), RCX)
+	for _, r := range []VecPhysical{Y0, Y1, Y2, Y3} {
+		VPXOR(r, r, r)
+	}
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("done"))
+	Label("loop")
+	for i, r := range []VecPhysical{Y0, Y1, Y2, Y3} {
+		VPXOR(Mem{Base: RSI, Disp: 32 * i}, r, r)
+	}
+	ADDQ(U32(128), RSI)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VPXOR(Y1, Y0, Y0)
+	VPXOR(Y3, Y2, Y2)
+	VPXOR(Y2, Y0, Y0)
+	VEXTRACTI128(U8(1), Y0, X1)
+	VPXOR(X1, X0, X0)
+	VPSRLDQ(U8(8), X0, X1)
+	VPXOR(X1, X0, X0)
+	VMOVQ(X0, RAX)
+	VZEROUPPER()
+	Store(RAX, ReturnIndex(0))
+	RET()
+}

@@ -589,3 +589,38 @@ done:
 	VZEROUPPER
 	MOVSS        X0, ret+56(FP)
 	RET
+
+// func xorWordsAVX2(b []byte) uint64
+// Requires: AVX, AVX2
+TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32
+	MOVQ  b_base+0(FP), SI
+	MOVQ  b_len+8(FP), CX
+	SHRQ  $0x07, CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	VPXOR (SI), Y0, Y0
+	VPXOR 32(SI), Y1, Y1
+	VPXOR 64(SI), Y2, Y2
+	VPXOR 96(SI), Y3, Y3
+	ADDQ  $0x00000080, SI
+	DECQ  CX
+	JNZ   loop
+
+done:
+	VPXOR        Y1, Y0, Y0
+	VPXOR        Y3, Y2, Y2
+	VPXOR        Y2, Y0, Y0
+	VEXTRACTI128 $0x01, Y0, X1
+	VPXOR        X1, X0, X0
+	VPSRLDQ      $0x08, X0, X1
+	VPXOR        X1, X0, X0
+	VMOVQ        X0, AX
+	VZEROUPPER
+	MOVQ         AX, ret+24(FP)
+	RET

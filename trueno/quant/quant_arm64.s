@@ -358,3 +358,44 @@ done:
 	WORD $0x7e30d8e7 // faddp s7, v7.2s
 	FMOVS F7, ret+56(FP)
 	RET
+
+// func xorWordsNEON(b []byte) uint64
+TEXT ·xorWordsNEON(SB), NOSPLIT, $0-32
+	MOVD b_base+0(FP), R0
+	MOVD b_len+8(FP), R2
+	LSR $7, R2
+	WORD $0x6e301e10 // eor v16.16b, v16.16b, v16.16b
+	WORD $0x6e311e31 // eor v17.16b, v17.16b, v17.16b
+	WORD $0x6e321e52 // eor v18.16b, v18.16b, v18.16b
+	WORD $0x6e331e73 // eor v19.16b, v19.16b, v19.16b
+	WORD $0x6e341e94 // eor v20.16b, v20.16b, v20.16b
+	WORD $0x6e351eb5 // eor v21.16b, v21.16b, v21.16b
+	WORD $0x6e361ed6 // eor v22.16b, v22.16b, v22.16b
+	WORD $0x6e371ef7 // eor v23.16b, v23.16b, v23.16b
+	CBZ R2, done
+loop:
+	VLD1.P 64(R0), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P 64(R0), [V4.B16, V5.B16, V6.B16, V7.B16]
+	WORD $0x6e201e10 // eor v16.16b, v16.16b, v0.16b
+	WORD $0x6e211e31 // eor v17.16b, v17.16b, v1.16b
+	WORD $0x6e221e52 // eor v18.16b, v18.16b, v2.16b
+	WORD $0x6e231e73 // eor v19.16b, v19.16b, v3.16b
+	WORD $0x6e241e94 // eor v20.16b, v20.16b, v4.16b
+	WORD $0x6e251eb5 // eor v21.16b, v21.16b, v5.16b
+	WORD $0x6e261ed6 // eor v22.16b, v22.16b, v6.16b
+	WORD $0x6e271ef7 // eor v23.16b, v23.16b, v7.16b
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x6e341e10 // eor v16.16b, v16.16b, v20.16b
+	WORD $0x6e351e31 // eor v17.16b, v17.16b, v21.16b
+	WORD $0x6e361e52 // eor v18.16b, v18.16b, v22.16b
+	WORD $0x6e371e73 // eor v19.16b, v19.16b, v23.16b
+	WORD $0x6e311e10 // eor v16.16b, v16.16b, v17.16b
+	WORD $0x6e331e52 // eor v18.16b, v18.16b, v19.16b
+	WORD $0x6e321e10 // eor v16.16b, v16.16b, v18.16b
+	VMOV V16.D[0], R3
+	VMOV V16.D[1], R4
+	EOR R4, R3
+	MOVD R3, ret+24(FP)
+	RET

@@ -43,3 +43,8 @@ func dotQ4_KAVX2(n int, x []byte, y []byte) float32
 //
 //go:noescape
 func dotQ6_KAVX2(n int, x []byte, y []byte) float32
+
+// xorWordsAVX2 returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
+//
+//go:noescape
+func xorWordsAVX2(b []byte) uint64

@@ -23,3 +23,8 @@ func dotQ4_KNEON(n int, x, y []byte) float32
 //
 //go:noescape
 func dotQ6_KNEON(n int, x, y []byte) float32
+
+// xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
+//
+//go:noescape
+func xorWordsNEON(b []byte) uint64
