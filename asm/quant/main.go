@@ -35,6 +35,9 @@ func main() {
 	for _, m := range modes {
 		emitQ8_0(m)
 		emitQ4_0(m)
+		for _, l := range legacies {
+			emitLegacy(m, l)
+		}
 	}
 	emitQ4_K()
 	emitQ6_K()

@@ -255,6 +255,110 @@ func neonQ6_K(f *a64.File) {
 	neonReturn(fn)
 }
 
+var neonSyms = map[string]string{}
+
+// neonData defines a constant table once per file.
+func neonData(f *a64.File, name string, c []byte) string {
+	if s, ok := neonSyms[name]; ok {
+		return s
+	}
+	neonSyms[name] = f.Data(name, c)
+	return neonSyms[name]
+}
+
+// neonLegacy is the NEON form of emitLegacy: levels (u, or u−offset, or
+// IQ4_NL's table values) are signed bytes, so SDOT sums them exactly.
+func neonLegacy(f *a64.File, L legacy) {
+	name := "dot" + L.name + "NEON"
+	fn := neonHeader(f, name, "is "+L.generic+", n values (SDOT).", 5)
+	fn.Op("movi v30.16b, #0x0f")
+	fn.Op("eor v25.16b, v25.16b, v25.16b")
+	if L.offset != 0 {
+		fn.Op("movi v31.16b, #%d", L.offset)
+	}
+	if L.qh != 0 {
+		var c []byte
+		for i := range 32 {
+			c = append(c, byte(i/8))
+		}
+		for i := range 16 {
+			c = append(c, byte(1<<(i%8)))
+		}
+		fn.Go("MOVD $%s, R3", neonData(f, "qhconst", c))
+		fn.Go("VLD1 (R3), [V26.B16, V27.B16, V28.B16]")
+		fn.Op("movi v29.16b, #0x10")
+	}
+	if L.table {
+		var c []byte
+		for _, v := range kvaluesIQ4NL {
+			c = append(c, byte(v))
+		}
+		fn.Go("MOVD $%s, R3", neonData(f, "iq4nlvalues", c))
+		fn.Go("VLD1 (R3), [V29.B16]")
+	}
+	fn.Go("CBZ R2, done")
+	fn.Label("loop")
+	fn.Go("MOVHU (R0), R4")
+	if L.min {
+		fn.Go("MOVHU 2(R0), R8")
+	}
+	if L.qh != 0 {
+		fn.Go("MOVWU %d(R0), R6", L.qh)
+	}
+	fn.Go("ADD $%d, R0, R7", L.qs)
+	fn.Go("VLD1 (R7), [V0.B16]")
+	fn.Go("ADD $%d, R0", L.xBytes)
+	fn.Go("MOVHU (R1), R5")
+	if L.min {
+		fn.Go("MOVHU 2(R1), R9")
+	}
+	fn.Go("ADD $%d, R1, R7", L.yBytes-32)
+	fn.Go("VLD1 (R7), [V2.B16, V3.B16]")
+	fn.Go("ADD $%d, R1", L.yBytes)
+	fn.Op("and v1.16b, v0.16b, v30.16b")
+	fn.Op("ushr v0.16b, v0.16b, #4")
+	if L.qh != 0 {
+		fn.Op("dup v16.4s, w6")
+		fn.Op("tbl v17.16b, {v16.16b}, v26.16b")
+		fn.Op("tbl v18.16b, {v16.16b}, v27.16b")
+		fn.Op("cmtst v17.16b, v17.16b, v28.16b")
+		fn.Op("cmtst v18.16b, v18.16b, v28.16b")
+		fn.Op("and v17.16b, v17.16b, v29.16b")
+		fn.Op("and v18.16b, v18.16b, v29.16b")
+		fn.Op("orr v1.16b, v1.16b, v17.16b")
+		fn.Op("orr v0.16b, v0.16b, v18.16b")
+	}
+	if L.table {
+		fn.Op("tbl v1.16b, {v29.16b}, v1.16b")
+		fn.Op("tbl v0.16b, {v29.16b}, v0.16b")
+	}
+	if L.offset != 0 {
+		fn.Op("sub v1.16b, v1.16b, v31.16b")
+		fn.Op("sub v0.16b, v0.16b, v31.16b")
+	}
+	fn.Op("eor v4.16b, v4.16b, v4.16b")
+	fn.Op("sdot v4.4s, v1.16b, v2.16b")
+	fn.Op("sdot v4.4s, v0.16b, v3.16b")
+	neonBlockScale(fn)
+	if L.min {
+		// Lane 0 of V25 sums m·s; the other lanes are not used.
+		fn.Op("ins v22.h[0], w8")
+		fn.Op("ins v22.h[1], w9")
+		fn.Op("fcvtl v22.4s, v22.4h")
+		fn.Op("fmla v25.4s, v22.4s, v22.s[1]")
+	}
+	fn.Go("SUBS $1, R2")
+	fn.Go("BNE loop")
+	fn.Label("done")
+	fn.Op("faddp v7.4s, v7.4s, v7.4s")
+	fn.Op("faddp s7, v7.2s")
+	if L.min {
+		fn.Go("FADDS F25, F7")
+	}
+	fn.Go("FMOVS F7, %s", fn.Arg("ret"))
+	fn.Ret()
+}
+
 // neonXorWords is the read-bandwidth probe of the benchmarks.
 func neonXorWords(f *a64.File) {
 	fn := f.Func("xorWordsNEON", "func(b []byte) uint64", "xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.")
@@ -295,6 +399,9 @@ func writeNEON(asmPath, stubsPath string) error {
 	neonQ4_0(f)
 	neonQ4_K(f)
 	neonQ6_K(f)
+	for _, l := range legacies {
+		neonLegacy(f, l)
+	}
 	neonXorWords(f)
 	return f.Write(asmPath, stubsPath)
 }

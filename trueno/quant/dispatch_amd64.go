@@ -46,6 +46,38 @@ func dot(t Type, n int, x, y []byte) float32 {
 				return dotQ4_0AVXVNNI(n, x, y)
 			}
 			return dotQ4_0AVX2(n, x, y)
+		case Q4_1:
+			switch vnni {
+			case 2:
+				return dotQ4_1AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ4_1AVXVNNI(n, x, y)
+			}
+			return dotQ4_1AVX2(n, x, y)
+		case Q5_0:
+			switch vnni {
+			case 2:
+				return dotQ5_0AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ5_0AVXVNNI(n, x, y)
+			}
+			return dotQ5_0AVX2(n, x, y)
+		case Q5_1:
+			switch vnni {
+			case 2:
+				return dotQ5_1AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ5_1AVXVNNI(n, x, y)
+			}
+			return dotQ5_1AVX2(n, x, y)
+		case IQ4_NL:
+			switch vnni {
+			case 2:
+				return dotIQ4_NLAVX512VNNI(n, x, y)
+			case 1:
+				return dotIQ4_NLAVXVNNI(n, x, y)
+			}
+			return dotIQ4_NLAVX2(n, x, y)
 		case Q4_K:
 			return dotQ4_KAVX2(n, x, y)
 		case Q6_K:

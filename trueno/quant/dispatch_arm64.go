@@ -20,6 +20,14 @@ func dot(t Type, n int, x, y []byte) float32 {
 			return dotQ8_0NEON(n, x, y)
 		case Q4_0:
 			return dotQ4_0NEON(n, x, y)
+		case Q4_1:
+			return dotQ4_1NEON(n, x, y)
+		case Q5_0:
+			return dotQ5_0NEON(n, x, y)
+		case Q5_1:
+			return dotQ5_1NEON(n, x, y)
+		case IQ4_NL:
+			return dotIQ4_NLNEON(n, x, y)
 		case Q4_K:
 			return dotQ4_KNEON(n, x, y)
 		case Q6_K:

@@ -102,6 +102,269 @@ done:
 	MOVSS        X0, ret+56(FP)
 	RET
 
+// func dotQ4_1AVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ4_1AVX2(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      4(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VMOVDQU      4(DI), Y2
+	VPMADDUBSW   Y2, Y1, Y3
+	VPMADDWD     Y7, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VPBROADCASTW 2(SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(DI), X9
+	VCVTPH2PS    X9, Y9
+	VFMADD231SS  X9, X8, X15
+	ADDQ         $0x14, SI
+	ADDQ         $0x24, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ5_0AVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ5_0AVX2(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VMOVDQU      qh_shuf<>+0(SB), Y10
+	VMOVDQU      qh_bits<>+0(SB), Y11
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      6(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 2(SI), Y4
+	VPSHUFB      Y10, Y4, Y4
+	VPAND        Y11, Y4, Y4
+	VPCMPEQB     Y11, Y4, Y4
+	VPAND        Y12, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VMOVDQU      2(DI), Y2
+	VPMADDUBSW   Y2, Y1, Y3
+	VPMADDUBSW   Y2, Y6, Y4
+	VPSUBW       Y4, Y3, Y3
+	VPMADDWD     Y7, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	ADDQ         $0x16, SI
+	ADDQ         $0x22, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+DATA qh_shuf<>+0(SB)/8, $0x0000000000000000
+DATA qh_shuf<>+8(SB)/8, $0x0101010101010101
+DATA qh_shuf<>+16(SB)/8, $0x0202020202020202
+DATA qh_shuf<>+24(SB)/8, $0x0303030303030303
+GLOBL qh_shuf<>(SB), RODATA|NOPTR, $32
+
+DATA qh_bits<>+0(SB)/8, $0x8040201008040201
+DATA qh_bits<>+8(SB)/8, $0x8040201008040201
+DATA qh_bits<>+16(SB)/8, $0x8040201008040201
+DATA qh_bits<>+24(SB)/8, $0x8040201008040201
+GLOBL qh_bits<>(SB), RODATA|NOPTR, $32
+
+// func dotQ5_1AVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ5_1AVX2(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VMOVDQU      qh_shuf<>+0(SB), Y10
+	VMOVDQU      qh_bits<>+0(SB), Y11
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      8(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 4(SI), Y4
+	VPSHUFB      Y10, Y4, Y4
+	VPAND        Y11, Y4, Y4
+	VPCMPEQB     Y11, Y4, Y4
+	VPAND        Y12, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VMOVDQU      4(DI), Y2
+	VPMADDUBSW   Y2, Y1, Y3
+	VPMADDWD     Y7, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VPBROADCASTW 2(SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(DI), X9
+	VCVTPH2PS    X9, Y9
+	VFMADD231SS  X9, X8, X15
+	ADDQ         $0x18, SI
+	ADDQ         $0x24, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotIQ4_NLAVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotIQ4_NLAVX2(SB), NOSPLIT, $0-60
+	MOVQ           n+0(FP), CX
+	MOVQ           x_base+8(FP), SI
+	MOVQ           y_base+32(FP), DI
+	SHRQ           $0x05, CX
+	VXORPS         Y0, Y0, Y0
+	VXORPS         X15, X15, X15
+	MOVL           $0x0f0f0f0f, AX
+	VMOVD          AX, X5
+	VPBROADCASTD   X5, Y5
+	MOVL           $0x00010001, AX
+	VMOVD          AX, X7
+	VPBROADCASTD   X7, Y7
+	VBROADCASTI128 iq4nl_values<>+0(SB), Y13
+	MOVL           $0x80808080, AX
+	VMOVD          AX, X6
+	VPBROADCASTD   X6, Y6
+	TESTQ          CX, CX
+	JZ             done
+
+loop:
+	VMOVDQU      2(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y13, Y1
+	VEXTRACTI128 $0x01, Y1, X4
+	VPMOVSXBW    X1, Y1
+	VPMOVSXBW    2(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPMOVSXBW    X4, Y4
+	VPMOVSXBW    18(DI), Y2
+	VPMADDWD     Y2, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	ADDQ         $0x12, SI
+	ADDQ         $0x22, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+DATA iq4nl_values<>+0(SB)/8, $0xf6eaddcfbfad9881
+DATA iq4nl_values<>+8(SB)/8, $0x7159453526190d01
+DATA iq4nl_values<>+16(SB)/8, $0xf6eaddcfbfad9881
+DATA iq4nl_values<>+24(SB)/8, $0x7159453526190d01
+GLOBL iq4nl_values<>(SB), RODATA|NOPTR, $32
+
 // func dotQ8_0AVXVNNI(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, F16C, FMA3, SSE
 TEXT ·dotQ8_0AVXVNNI(SB), NOSPLIT, $0-60
@@ -226,6 +489,287 @@ done:
 	MOVSS        X0, ret+56(FP)
 	RET
 
+// func dotQ4_1AVXVNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ4_1AVXVNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU     4(SI), X1
+	VPSRLW      $0x04, X1, X4
+	VINSERTI128 $0x01, X4, Y1, Y1
+	VPAND       Y5, Y1, Y1
+	VMOVDQU     4(DI), Y2
+	VPXOR       Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VPBROADCASTW 2(SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(DI), X9
+	VCVTPH2PS    X9, Y9
+	VFMADD231SS  X9, X8, X15
+	ADDQ         $0x14, SI
+	ADDQ         $0x24, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ5_0AVXVNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ5_0AVXVNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VMOVDQU      qh_shuf<>+0(SB), Y10
+	VMOVDQU      qh_bits<>+0(SB), Y11
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      6(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 2(SI), Y4
+	VPSHUFB      Y10, Y4, Y4
+	VPAND        Y11, Y4, Y4
+	VPCMPEQB     Y11, Y4, Y4
+	VPAND        Y12, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VMOVDQU      2(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE  $0xc4
+	BYTE  $0xe2
+	BYTE  $0x75
+	BYTE  $0x50
+	BYTE  $0xda
+	VPXOR Y4, Y4, Y4
+
+	// VPDPBUSD Y2, Y6, Y4 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x4d
+	BYTE         $0x50
+	BYTE         $0xe2
+	VPSUBD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	ADDQ         $0x16, SI
+	ADDQ         $0x22, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ5_1AVXVNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ5_1AVXVNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VMOVDQU      qh_shuf<>+0(SB), Y10
+	VMOVDQU      qh_bits<>+0(SB), Y11
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      8(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 4(SI), Y4
+	VPSHUFB      Y10, Y4, Y4
+	VPAND        Y11, Y4, Y4
+	VPCMPEQB     Y11, Y4, Y4
+	VPAND        Y12, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VMOVDQU      4(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VPBROADCASTW 2(SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(DI), X9
+	VCVTPH2PS    X9, Y9
+	VFMADD231SS  X9, X8, X15
+	ADDQ         $0x18, SI
+	ADDQ         $0x24, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotIQ4_NLAVXVNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotIQ4_NLAVXVNNI(SB), NOSPLIT, $0-60
+	MOVQ           n+0(FP), CX
+	MOVQ           x_base+8(FP), SI
+	MOVQ           y_base+32(FP), DI
+	SHRQ           $0x05, CX
+	VXORPS         Y0, Y0, Y0
+	VXORPS         X15, X15, X15
+	MOVL           $0x0f0f0f0f, AX
+	VMOVD          AX, X5
+	VPBROADCASTD   X5, Y5
+	MOVL           $0x00010001, AX
+	VMOVD          AX, X7
+	VPBROADCASTD   X7, Y7
+	VBROADCASTI128 iq4nl_values<>+0(SB), Y13
+	MOVL           $0x80808080, AX
+	VMOVD          AX, X6
+	VPBROADCASTD   X6, Y6
+	TESTQ          CX, CX
+	JZ             done
+
+loop:
+	VMOVDQU     2(SI), X1
+	VPSRLW      $0x04, X1, X4
+	VINSERTI128 $0x01, X4, Y1, Y1
+	VPAND       Y5, Y1, Y1
+	VPSHUFB     Y1, Y13, Y1
+	VPXOR       Y6, Y1, Y1
+	VMOVDQU     2(DI), Y2
+	VPXOR       Y3, Y3, Y3
+	VPXOR       Y4, Y4, Y4
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x75
+	BYTE $0x50
+	BYTE $0xda
+
+	// VPDPBUSD Y2, Y6, Y4 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x4d
+	BYTE         $0x50
+	BYTE         $0xe2
+	VPSUBD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	ADDQ         $0x12, SI
+	ADDQ         $0x22, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
 // func dotQ8_0AVX512VNNI(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, F16C, FMA3, SSE
 TEXT ·dotQ8_0AVX512VNNI(SB), NOSPLIT, $0-60
@@ -297,6 +841,251 @@ loop:
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
 	VPAND        Y5, Y1, Y1
+	VMOVDQU      2(DI), Y2
+	VPXOR        Y3, Y3, Y3
+	VPXOR        Y4, Y4, Y4
+	VPDPBUSD     Y2, Y1, Y3
+	VPDPBUSD     Y2, Y6, Y4
+	VPSUBD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	ADDQ         $0x12, SI
+	ADDQ         $0x22, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ4_1AVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ4_1AVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      4(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VMOVDQU      4(DI), Y2
+	VPXOR        Y3, Y3, Y3
+	VPDPBUSD     Y2, Y1, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VPBROADCASTW 2(SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(DI), X9
+	VCVTPH2PS    X9, Y9
+	VFMADD231SS  X9, X8, X15
+	ADDQ         $0x14, SI
+	ADDQ         $0x24, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ5_0AVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ5_0AVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VMOVDQU      qh_shuf<>+0(SB), Y10
+	VMOVDQU      qh_bits<>+0(SB), Y11
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      6(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 2(SI), Y4
+	VPSHUFB      Y10, Y4, Y4
+	VPAND        Y11, Y4, Y4
+	VPCMPEQB     Y11, Y4, Y4
+	VPAND        Y12, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VMOVDQU      2(DI), Y2
+	VPXOR        Y3, Y3, Y3
+	VPDPBUSD     Y2, Y1, Y3
+	VPXOR        Y4, Y4, Y4
+	VPDPBUSD     Y2, Y6, Y4
+	VPSUBD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	ADDQ         $0x16, SI
+	ADDQ         $0x22, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ5_1AVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ5_1AVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VMOVDQU      qh_shuf<>+0(SB), Y10
+	VMOVDQU      qh_bits<>+0(SB), Y11
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      8(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 4(SI), Y4
+	VPSHUFB      Y10, Y4, Y4
+	VPAND        Y11, Y4, Y4
+	VPCMPEQB     Y11, Y4, Y4
+	VPAND        Y12, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VMOVDQU      4(DI), Y2
+	VPXOR        Y3, Y3, Y3
+	VPDPBUSD     Y2, Y1, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VPBROADCASTW 2(SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(DI), X9
+	VCVTPH2PS    X9, Y9
+	VFMADD231SS  X9, X8, X15
+	ADDQ         $0x18, SI
+	ADDQ         $0x24, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotIQ4_NLAVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotIQ4_NLAVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ           n+0(FP), CX
+	MOVQ           x_base+8(FP), SI
+	MOVQ           y_base+32(FP), DI
+	SHRQ           $0x05, CX
+	VXORPS         Y0, Y0, Y0
+	VXORPS         X15, X15, X15
+	MOVL           $0x0f0f0f0f, AX
+	VMOVD          AX, X5
+	VPBROADCASTD   X5, Y5
+	MOVL           $0x00010001, AX
+	VMOVD          AX, X7
+	VPBROADCASTD   X7, Y7
+	VBROADCASTI128 iq4nl_values<>+0(SB), Y13
+	MOVL           $0x80808080, AX
+	VMOVD          AX, X6
+	VPBROADCASTD   X6, Y6
+	TESTQ          CX, CX
+	JZ             done
+
+loop:
+	VMOVDQU      2(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y13, Y1
+	VPXOR        Y6, Y1, Y1
 	VMOVDQU      2(DI), Y2
 	VPXOR        Y3, Y3, Y3
 	VPXOR        Y4, Y4, Y4

@@ -4,6 +4,18 @@
 
 #include "textflag.h"
 
+DATA qhconst<>+0(SB)/8, $0x0000000000000000
+DATA qhconst<>+8(SB)/8, $0x0101010101010101
+DATA qhconst<>+16(SB)/8, $0x0202020202020202
+DATA qhconst<>+24(SB)/8, $0x0303030303030303
+DATA qhconst<>+32(SB)/8, $0x8040201008040201
+DATA qhconst<>+40(SB)/8, $0x8040201008040201
+GLOBL qhconst<>(SB), RODATA|NOPTR, $48
+
+DATA iq4nlvalues<>+0(SB)/8, $0xf6eaddcfbfad9881
+DATA iq4nlvalues<>+8(SB)/8, $0x7159453526190d01
+GLOBL iq4nlvalues<>(SB), RODATA|NOPTR, $16
+
 // func dotQ8_0NEON(n int, x, y []byte) float32
 TEXT ·dotQ8_0NEON(SB), NOSPLIT, $0-60
 	MOVD n+0(FP), R2
@@ -351,6 +363,205 @@ loop:
 	WORD $0x4f9510c7 // fmla v7.4s, v6.4s, v21.s[0]
 	ADD $210, R3
 	ADD $292, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotQ4_1NEON(n int, x, y []byte) float32
+TEXT ·dotQ4_1NEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $5, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x6e391f39 // eor v25.16b, v25.16b, v25.16b
+	CBZ R2, done
+loop:
+	MOVHU (R0), R4
+	MOVHU 2(R0), R8
+	ADD $4, R0, R7
+	VLD1 (R7), [V0.B16]
+	ADD $20, R0
+	MOVHU (R1), R5
+	MOVHU 2(R1), R9
+	ADD $4, R1, R7
+	VLD1 (R7), [V2.B16, V3.B16]
+	ADD $36, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x6e241c84 // eor v4.16b, v4.16b, v4.16b
+	WORD $0x4e829424 // sdot v4.4s, v1.16b, v2.16b
+	WORD $0x4e839404 // sdot v4.4s, v0.16b, v3.16b
+	WORD $0x4e21d884 // scvtf v4.4s, v4.4s
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x4e061ca5 // ins v5.h[1], w5
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	WORD $0x4f859084 // fmul v4.4s, v4.4s, v5.s[0]
+	WORD $0x4fa51087 // fmla v7.4s, v4.4s, v5.s[1]
+	WORD $0x4e021d16 // ins v22.h[0], w8
+	WORD $0x4e061d36 // ins v22.h[1], w9
+	WORD $0x0e217ad6 // fcvtl v22.4s, v22.4h
+	WORD $0x4fb612d9 // fmla v25.4s, v22.4s, v22.s[1]
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FADDS F25, F7
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotQ5_0NEON(n int, x, y []byte) float32
+TEXT ·dotQ5_0NEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $5, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x6e391f39 // eor v25.16b, v25.16b, v25.16b
+	WORD $0x4f00e61f // movi v31.16b, #16
+	MOVD $qhconst<>(SB), R3
+	VLD1 (R3), [V26.B16, V27.B16, V28.B16]
+	WORD $0x4f00e61d // movi v29.16b, #0x10
+	CBZ R2, done
+loop:
+	MOVHU (R0), R4
+	MOVWU 2(R0), R6
+	ADD $6, R0, R7
+	VLD1 (R7), [V0.B16]
+	ADD $22, R0
+	MOVHU (R1), R5
+	ADD $2, R1, R7
+	VLD1 (R7), [V2.B16, V3.B16]
+	ADD $34, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e040cd0 // dup v16.4s, w6
+	WORD $0x4e1a0211 // tbl v17.16b, {v16.16b}, v26.16b
+	WORD $0x4e1b0212 // tbl v18.16b, {v16.16b}, v27.16b
+	WORD $0x4e3c8e31 // cmtst v17.16b, v17.16b, v28.16b
+	WORD $0x4e3c8e52 // cmtst v18.16b, v18.16b, v28.16b
+	WORD $0x4e3d1e31 // and v17.16b, v17.16b, v29.16b
+	WORD $0x4e3d1e52 // and v18.16b, v18.16b, v29.16b
+	WORD $0x4eb11c21 // orr v1.16b, v1.16b, v17.16b
+	WORD $0x4eb21c00 // orr v0.16b, v0.16b, v18.16b
+	WORD $0x6e3f8421 // sub v1.16b, v1.16b, v31.16b
+	WORD $0x6e3f8400 // sub v0.16b, v0.16b, v31.16b
+	WORD $0x6e241c84 // eor v4.16b, v4.16b, v4.16b
+	WORD $0x4e829424 // sdot v4.4s, v1.16b, v2.16b
+	WORD $0x4e839404 // sdot v4.4s, v0.16b, v3.16b
+	WORD $0x4e21d884 // scvtf v4.4s, v4.4s
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x4e061ca5 // ins v5.h[1], w5
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	WORD $0x4f859084 // fmul v4.4s, v4.4s, v5.s[0]
+	WORD $0x4fa51087 // fmla v7.4s, v4.4s, v5.s[1]
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotQ5_1NEON(n int, x, y []byte) float32
+TEXT ·dotQ5_1NEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $5, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x6e391f39 // eor v25.16b, v25.16b, v25.16b
+	MOVD $qhconst<>(SB), R3
+	VLD1 (R3), [V26.B16, V27.B16, V28.B16]
+	WORD $0x4f00e61d // movi v29.16b, #0x10
+	CBZ R2, done
+loop:
+	MOVHU (R0), R4
+	MOVHU 2(R0), R8
+	MOVWU 4(R0), R6
+	ADD $8, R0, R7
+	VLD1 (R7), [V0.B16]
+	ADD $24, R0
+	MOVHU (R1), R5
+	MOVHU 2(R1), R9
+	ADD $4, R1, R7
+	VLD1 (R7), [V2.B16, V3.B16]
+	ADD $36, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e040cd0 // dup v16.4s, w6
+	WORD $0x4e1a0211 // tbl v17.16b, {v16.16b}, v26.16b
+	WORD $0x4e1b0212 // tbl v18.16b, {v16.16b}, v27.16b
+	WORD $0x4e3c8e31 // cmtst v17.16b, v17.16b, v28.16b
+	WORD $0x4e3c8e52 // cmtst v18.16b, v18.16b, v28.16b
+	WORD $0x4e3d1e31 // and v17.16b, v17.16b, v29.16b
+	WORD $0x4e3d1e52 // and v18.16b, v18.16b, v29.16b
+	WORD $0x4eb11c21 // orr v1.16b, v1.16b, v17.16b
+	WORD $0x4eb21c00 // orr v0.16b, v0.16b, v18.16b
+	WORD $0x6e241c84 // eor v4.16b, v4.16b, v4.16b
+	WORD $0x4e829424 // sdot v4.4s, v1.16b, v2.16b
+	WORD $0x4e839404 // sdot v4.4s, v0.16b, v3.16b
+	WORD $0x4e21d884 // scvtf v4.4s, v4.4s
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x4e061ca5 // ins v5.h[1], w5
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	WORD $0x4f859084 // fmul v4.4s, v4.4s, v5.s[0]
+	WORD $0x4fa51087 // fmla v7.4s, v4.4s, v5.s[1]
+	WORD $0x4e021d16 // ins v22.h[0], w8
+	WORD $0x4e061d36 // ins v22.h[1], w9
+	WORD $0x0e217ad6 // fcvtl v22.4s, v22.4h
+	WORD $0x4fb612d9 // fmla v25.4s, v22.4s, v22.s[1]
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FADDS F25, F7
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotIQ4_NLNEON(n int, x, y []byte) float32
+TEXT ·dotIQ4_NLNEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $5, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x6e391f39 // eor v25.16b, v25.16b, v25.16b
+	MOVD $iq4nlvalues<>(SB), R3
+	VLD1 (R3), [V29.B16]
+	CBZ R2, done
+loop:
+	MOVHU (R0), R4
+	ADD $2, R0, R7
+	VLD1 (R7), [V0.B16]
+	ADD $18, R0
+	MOVHU (R1), R5
+	ADD $2, R1, R7
+	VLD1 (R7), [V2.B16, V3.B16]
+	ADD $34, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e241c84 // eor v4.16b, v4.16b, v4.16b
+	WORD $0x4e829424 // sdot v4.4s, v1.16b, v2.16b
+	WORD $0x4e839404 // sdot v4.4s, v0.16b, v3.16b
+	WORD $0x4e21d884 // scvtf v4.4s, v4.4s
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x4e061ca5 // ins v5.h[1], w5
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	WORD $0x4f859084 // fmul v4.4s, v4.4s, v5.s[0]
+	WORD $0x4fa51087 // fmla v7.4s, v4.4s, v5.s[1]
 	SUBS $1, R2
 	BNE loop
 done:

@@ -14,6 +14,26 @@ func dotQ8_0AVX2(n int, x []byte, y []byte) float32
 //go:noescape
 func dotQ4_0AVX2(n int, x []byte, y []byte) float32
 
+// dotQ4_1AVX2 is dotQ4_1Generic: Q4_1 row x times Q8_1 row y, n values.
+//
+//go:noescape
+func dotQ4_1AVX2(n int, x []byte, y []byte) float32
+
+// dotQ5_0AVX2 is dotQ5_0Generic: Q5_0 row x times Q8_0 row y, n values.
+//
+//go:noescape
+func dotQ5_0AVX2(n int, x []byte, y []byte) float32
+
+// dotQ5_1AVX2 is dotQ5_1Generic: Q5_1 row x times Q8_1 row y, n values.
+//
+//go:noescape
+func dotQ5_1AVX2(n int, x []byte, y []byte) float32
+
+// dotIQ4_NLAVX2 is dotIQ4_NLGeneric: IQ4_NL row x times Q8_0 row y, n values.
+//
+//go:noescape
+func dotIQ4_NLAVX2(n int, x []byte, y []byte) float32
+
 // dotQ8_0AVXVNNI is dotQ8_0Generic: Q8_0 row x times Q8_0 row y, n values.
 //
 //go:noescape
@@ -24,6 +44,26 @@ func dotQ8_0AVXVNNI(n int, x []byte, y []byte) float32
 //go:noescape
 func dotQ4_0AVXVNNI(n int, x []byte, y []byte) float32
 
+// dotQ4_1AVXVNNI is dotQ4_1Generic: Q4_1 row x times Q8_1 row y, n values.
+//
+//go:noescape
+func dotQ4_1AVXVNNI(n int, x []byte, y []byte) float32
+
+// dotQ5_0AVXVNNI is dotQ5_0Generic: Q5_0 row x times Q8_0 row y, n values.
+//
+//go:noescape
+func dotQ5_0AVXVNNI(n int, x []byte, y []byte) float32
+
+// dotQ5_1AVXVNNI is dotQ5_1Generic: Q5_1 row x times Q8_1 row y, n values.
+//
+//go:noescape
+func dotQ5_1AVXVNNI(n int, x []byte, y []byte) float32
+
+// dotIQ4_NLAVXVNNI is dotIQ4_NLGeneric: IQ4_NL row x times Q8_0 row y, n values.
+//
+//go:noescape
+func dotIQ4_NLAVXVNNI(n int, x []byte, y []byte) float32
+
 // dotQ8_0AVX512VNNI is dotQ8_0Generic: Q8_0 row x times Q8_0 row y, n values.
 //
 //go:noescape
@@ -33,6 +73,26 @@ func dotQ8_0AVX512VNNI(n int, x []byte, y []byte) float32
 //
 //go:noescape
 func dotQ4_0AVX512VNNI(n int, x []byte, y []byte) float32
+
+// dotQ4_1AVX512VNNI is dotQ4_1Generic: Q4_1 row x times Q8_1 row y, n values.
+//
+//go:noescape
+func dotQ4_1AVX512VNNI(n int, x []byte, y []byte) float32
+
+// dotQ5_0AVX512VNNI is dotQ5_0Generic: Q5_0 row x times Q8_0 row y, n values.
+//
+//go:noescape
+func dotQ5_0AVX512VNNI(n int, x []byte, y []byte) float32
+
+// dotQ5_1AVX512VNNI is dotQ5_1Generic: Q5_1 row x times Q8_1 row y, n values.
+//
+//go:noescape
+func dotQ5_1AVX512VNNI(n int, x []byte, y []byte) float32
+
+// dotIQ4_NLAVX512VNNI is dotIQ4_NLGeneric: IQ4_NL row x times Q8_0 row y, n values.
+//
+//go:noescape
+func dotIQ4_NLAVX512VNNI(n int, x []byte, y []byte) float32
 
 // dotQ4_KAVX2 is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
 //

@@ -24,6 +24,26 @@ func dotQ4_KNEON(n int, x, y []byte) float32
 //go:noescape
 func dotQ6_KNEON(n int, x, y []byte) float32
 
+// dotQ4_1NEON is dotQ4_1Generic: Q4_1 row x times Q8_1 row y, n values (SDOT).
+//
+//go:noescape
+func dotQ4_1NEON(n int, x, y []byte) float32
+
+// dotQ5_0NEON is dotQ5_0Generic: Q5_0 row x times Q8_0 row y, n values (SDOT).
+//
+//go:noescape
+func dotQ5_0NEON(n int, x, y []byte) float32
+
+// dotQ5_1NEON is dotQ5_1Generic: Q5_1 row x times Q8_1 row y, n values (SDOT).
+//
+//go:noescape
+func dotQ5_1NEON(n int, x, y []byte) float32
+
+// dotIQ4_NLNEON is dotIQ4_NLGeneric: IQ4_NL row x times Q8_0 row y, n values (SDOT).
+//
+//go:noescape
+func dotIQ4_NLNEON(n int, x, y []byte) float32
+
 // xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape
