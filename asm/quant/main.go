@@ -39,7 +39,8 @@ func main() {
 			emitLegacy(m, l)
 		}
 	}
-	emitQ4_K()
+	emitQ4_K(false)
+	emitQ4_K(true)
 	emitQ6_K()
 	emitXorWords()
 	Generate()

@@ -109,8 +109,15 @@ func neonSuperScale(fn *a64.Func, off int, pair bool) {
 // (get_scale_min_k4 on 32-bit words), widened to int32 lanes for MLA by
 // element; level sums per 32-value sub-block with SDOT; the min term
 // dmin·Σ m_j·(bsums of sub-block j) accumulated apart in V28.
-func neonQ4_K(f *a64.File) {
-	fn := neonHeader(f, "dotQ4_KNEON", "is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.", 8)
+//
+// With q5, the same for Q5_K, a fifth bit per value from qh.
+func neonQ4_K(f *a64.File, q5 bool) {
+	name, blk, qs := "dotQ4_KNEON", 144, 16
+	if q5 {
+		name, blk, qs = "dotQ5_KNEON", 176, 48
+	}
+	fn := neonHeader(f, name, "is "+name[3:7]+"Generic: "+name[3:7]+" row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.", 8)
+	fn.Op("movi v31.16b, #0x10")
 	fn.Op("movi v30.16b, #0x0f")
 	fn.Op("eor v28.16b, v28.16b, v28.16b")
 	fn.Go("CBZ R2, done")
@@ -151,8 +158,12 @@ func neonQ4_K(f *a64.File) {
 	fn.Op("addv s19, v19.4s")
 	// Levels.
 	fn.Op("eor v6.16b, v6.16b, v6.16b")
-	fn.Go("ADD $16, R3, R4")
+	fn.Go("ADD $%d, R3, R4", qs)
 	fn.Go("ADD $4, R1, R5")
+	if q5 {
+		fn.Go("ADD $16, R3, R6")
+		fn.Go("VLD1 (R6), [V22.B16, V23.B16]")
+	}
 	for k := range 4 {
 		fn.Go("VLD1.P 32(R4), [V0.B16, V1.B16]")
 		fn.Go("VLD1.P 64(R5), [V2.B16, V3.B16, V4.B16, V5.B16]")
@@ -162,6 +173,22 @@ func neonQ4_K(f *a64.File) {
 		fn.Op("ushr v27.16b, v1.16b, #4")
 		for h := range 2 {
 			j := 2*k + h
+			if q5 {
+				// Bit j of qh[l] moved to bit 4.
+				for p, q := range []int{22, 23} {
+					switch {
+					case j < 4:
+						fn.Op("shl v16.16b, v%d.16b, #%d", q, 4-j)
+						fn.Op("and v16.16b, v16.16b, v31.16b")
+					case j == 4:
+						fn.Op("and v16.16b, v%d.16b, v31.16b", q)
+					default:
+						fn.Op("ushr v16.16b, v%d.16b, #%d", q, j-4)
+						fn.Op("and v16.16b, v16.16b, v31.16b")
+					}
+					fn.Op("orr v%d.16b, v%d.16b, v16.16b", 24+2*h+p, 24+2*h+p)
+				}
+			}
 			sc := fmt.Sprintf("v%d.s[%d]", 11+j/4, j%4)
 			fn.Op("eor v29.16b, v29.16b, v29.16b")
 			fn.Op("sdot v29.4s, v%d.16b, v%d.16b", 24+2*h, 2+2*h)
@@ -173,7 +200,7 @@ func neonQ4_K(f *a64.File) {
 	fn.Op("scvtf v19.4s, v19.4s")
 	fn.Op("fmul v19.4s, v19.4s, v20.s[1]")
 	fn.Op("fmls v28.4s, v19.4s, v21.s[0]")
-	fn.Go("ADD $144, R3")
+	fn.Go("ADD $%d, R3", blk)
 	fn.Go("ADD $292, R1")
 	fn.Go("SUBS $1, R2")
 	fn.Go("BNE loop")
@@ -397,7 +424,8 @@ func writeNEON(asmPath, stubsPath string) error {
 	f.Package = "quant"
 	neonQ8_0(f)
 	neonQ4_0(f)
-	neonQ4_K(f)
+	neonQ4_K(f, false)
+	neonQ4_K(f, true)
 	neonQ6_K(f)
 	for _, l := range legacies {
 		neonLegacy(f, l)

@@ -214,17 +214,27 @@ func emitQ4_0(m mode) {
 // VPMADDUBSW pairs (≤ 2·15·128), VPMADDWD by the sub-block scale into the
 // int32 lanes (exact: ≤ 8·2·3840·63 per lane). The min term
 // dmin·Σ m_j·(bsums of sub-block j) is summed apart.
-func emitQ4_K() {
-	name := "dotQ4_KAVX2"
-	header(name, "is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
+//
+// With q5, the same for Q5_K: a fifth bit per value from qh (levels below
+// 32: VPMADDUBSW pairs ≤ 2·31·128, lanes ≤ 8·2·7936·63).
+func emitQ4_K(q5 bool) {
+	name, blk, qs := "dotQ4_KAVX2", 144, 16
+	if q5 {
+		name, blk, qs = "dotQ5_KAVX2", 176, 48
+	}
+	header(name, "is "+name[3:7]+"Generic: "+name[3:7]+" row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
 	sc := AllocLocal(32) // 8 scales then 8 mins, as int16
 	SHRQ(U8(8), RCX)
 	VXORPS(acc, acc, acc)
 	VXORPS(X15, X15, X15) // Σ min terms
 	splat(0x0f0f0f0f, c1)
+	splat(0x10101010, c2)
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	if q5 {
+		VMOVDQU(Mem{Base: RSI, Disp: 16}, Y14)
+	}
 	// get_scale_min_k4 on 32-bit words: u0..u2 are bytes 4..15 of x.
 	MOVL(Mem{Base: RSI, Disp: 4}, R8L)
 	MOVL(Mem{Base: RSI, Disp: 8}, R9L)
@@ -275,12 +285,27 @@ func emitQ4_K() {
 	// Levels.
 	VPXOR(Y13, Y13, Y13) // int32 lanes of the super-block
 	for k := range 4 {
-		VMOVDQU(Mem{Base: RSI, Disp: 16 + 32*k}, vx)
+		VMOVDQU(Mem{Base: RSI, Disp: qs + 32*k}, vx)
 		VPSRLW(U8(4), vx, tmp)
 		VPAND(c1, vx, vx)
 		VPAND(c1, tmp, tmp)
 		for h, u := range []VecPhysical{vx, tmp} {
 			j := 2*k + h
+			if q5 {
+				// Bit j of qh[l] moved to bit 4 (word shifts: the bits
+				// that cross bytes are masked off).
+				switch {
+				case j < 4:
+					VPSLLW(U8(4-j), Y14, Y11)
+					VPAND(c2, Y11, Y11)
+				case j == 4:
+					VPAND(c2, Y14, Y11)
+				default:
+					VPSRLW(U8(j-4), Y14, Y11)
+					VPAND(c2, Y11, Y11)
+				}
+				VPOR(Y11, u, u)
+			}
 			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 32*j}, u, lane)
 			VPBROADCASTW(sc.Offset(2*j), vy)
 			VPMADDWD(vy, lane, lane)
@@ -292,7 +317,7 @@ func emitQ4_K() {
 	VBROADCASTSS(Mem{Base: RDI}, dy)
 	VMULPS(dy, dx, dx)
 	VFMADD231PS(dx, Y13, acc)
-	ADDQ(U32(144), RSI)
+	ADDQ(U32(blk), RSI)
 	ADDQ(U32(292), RDI)
 	DECQ(RCX)
 	JNZ(LabelRef("loop"))

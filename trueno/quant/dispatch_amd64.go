@@ -80,6 +80,8 @@ func dot(t Type, n int, x, y []byte) float32 {
 			return dotIQ4_NLAVX2(n, x, y)
 		case Q4_K:
 			return dotQ4_KAVX2(n, x, y)
+		case Q5_K:
+			return dotQ5_KAVX2(n, x, y)
 		case Q6_K:
 			return dotQ6_KAVX2(n, x, y)
 		}

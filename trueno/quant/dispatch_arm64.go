@@ -30,6 +30,8 @@ func dot(t Type, n int, x, y []byte) float32 {
 			return dotIQ4_NLNEON(n, x, y)
 		case Q4_K:
 			return dotQ4_KNEON(n, x, y)
+		case Q5_K:
+			return dotQ5_KNEON(n, x, y)
 		case Q6_K:
 			return dotQ6_KNEON(n, x, y)
 		}

@@ -1127,6 +1127,9 @@ TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $32-60
 	MOVL         $0x0f0f0f0f, AX
 	VMOVD        AX, X5
 	VPBROADCASTD X5, Y5
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
 	TESTQ        CX, CX
 	JZ           done
 
@@ -1229,6 +1232,163 @@ loop:
 	VMULPS       Y9, Y8, Y8
 	VFMADD231PS  Y8, Y13, Y0
 	ADDQ         $0x00000090, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ5_KAVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ5_KAVX2(SB), NOSPLIT, $32-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      16(SI), Y14
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x3f3f3f3f, R12
+	MOVL         R10, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         R8, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	SHLQ         $0x20, R11
+	ORQ          R11, R12
+	VMOVQ        R8, X10
+	VPINSRQ      $0x01, R12, X10, X10
+	VPMOVZXBW    X10, Y10
+	VMOVDQU      Y10, (SP)
+	VMOVDQU      260(DI), X11
+	VPHADDW      276(DI), X11, X11
+	VEXTRACTI128 $0x01, Y10, X12
+	VPMADDWD     X12, X11, X11
+	VPSHUFD      $0x4e, X11, X12
+	VPADDD       X12, X11, X11
+	VPSHUFD      $0xb1, X11, X12
+	VPADDD       X12, X11, X11
+	VCVTDQ2PS    X11, X11
+	VPBROADCASTW 2(SI), X12
+	VCVTPH2PS    X12, Y12
+	VMULSS       (DI), X12, X12
+	VFNMADD231SS X12, X11, X15
+	VPXOR        Y13, Y13, Y13
+	VMOVDQU      48(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VPAND        Y5, Y1, Y1
+	VPAND        Y5, Y4, Y4
+	VPSLLW       $0x04, Y14, Y11
+	VPAND        Y6, Y11, Y11
+	VPOR         Y11, Y1, Y1
+	VPMADDUBSW   4(DI), Y1, Y3
+	VPBROADCASTW (SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSLLW       $0x03, Y14, Y11
+	VPAND        Y6, Y11, Y11
+	VPOR         Y11, Y4, Y4
+	VPMADDUBSW   36(DI), Y4, Y3
+	VPBROADCASTW 2(SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      80(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VPAND        Y5, Y1, Y1
+	VPAND        Y5, Y4, Y4
+	VPSLLW       $0x02, Y14, Y11
+	VPAND        Y6, Y11, Y11
+	VPOR         Y11, Y1, Y1
+	VPMADDUBSW   68(DI), Y1, Y3
+	VPBROADCASTW 4(SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSLLW       $0x01, Y14, Y11
+	VPAND        Y6, Y11, Y11
+	VPOR         Y11, Y4, Y4
+	VPMADDUBSW   100(DI), Y4, Y3
+	VPBROADCASTW 6(SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      112(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VPAND        Y5, Y1, Y1
+	VPAND        Y5, Y4, Y4
+	VPAND        Y6, Y14, Y11
+	VPOR         Y11, Y1, Y1
+	VPMADDUBSW   132(DI), Y1, Y3
+	VPBROADCASTW 8(SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x01, Y14, Y11
+	VPAND        Y6, Y11, Y11
+	VPOR         Y11, Y4, Y4
+	VPMADDUBSW   164(DI), Y4, Y3
+	VPBROADCASTW 10(SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      144(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VPAND        Y5, Y1, Y1
+	VPAND        Y5, Y4, Y4
+	VPSRLW       $0x02, Y14, Y11
+	VPAND        Y6, Y11, Y11
+	VPOR         Y11, Y1, Y1
+	VPMADDUBSW   196(DI), Y1, Y3
+	VPBROADCASTW 12(SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x03, Y14, Y11
+	VPAND        Y6, Y11, Y11
+	VPOR         Y11, Y4, Y4
+	VPMADDUBSW   228(DI), Y4, Y3
+	VPBROADCASTW 14(SP), Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VBROADCASTSS (DI), Y9
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y13, Y0
+	ADDQ         $0x000000b0, SI
 	ADDQ         $0x00000124, DI
 	DECQ         CX
 	JNZ          loop

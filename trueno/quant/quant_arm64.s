@@ -89,6 +89,7 @@ TEXT ·dotQ4_KNEON(SB), NOSPLIT, $0-60
 	MOVD y_base+32(FP), R1
 	LSR $8, R2
 	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e61f // movi v31.16b, #0x10
 	WORD $0x4f00e5fe // movi v30.16b, #0x0f
 	WORD $0x6e3c1f9c // eor v28.16b, v28.16b, v28.16b
 	CBZ R2, done
@@ -192,6 +193,175 @@ loop:
 	WORD $0x4fb49273 // fmul v19.4s, v19.4s, v20.s[1]
 	WORD $0x4f95527c // fmls v28.4s, v19.4s, v21.s[0]
 	ADD $144, R3
+	ADD $292, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x4e3cd4e7 // fadd v7.4s, v7.4s, v28.4s
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotQ5_KNEON(n int, x, y []byte) float32
+TEXT ·dotQ5_KNEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $8, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e61f // movi v31.16b, #0x10
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x6e3c1f9c // eor v28.16b, v28.16b, v28.16b
+	CBZ R2, done
+	MOVD R0, R3
+loop:
+	MOVWU 4(R3), R8
+	MOVWU 8(R3), R9
+	MOVWU 12(R3), R10
+	LSRW $4, R10, R11
+	ANDW $0x0f0f0f0f, R11
+	LSRW $6, R9, R12
+	ANDW $0x03030303, R12
+	ORRW R12<<4, R11, R11
+	ANDW $0x3f3f3f3f, R9, R13
+	ANDW $0x0f0f0f0f, R10, R9
+	LSRW $6, R8, R12
+	ANDW $0x03030303, R12
+	ORRW R12<<4, R9, R9
+	ANDW $0x3f3f3f3f, R8
+	ORR R9<<32, R8, R8
+	ORR R11<<32, R13, R13
+	WORD $0x4e081d08 // ins v8.d[0], x8
+	WORD $0x4e181da8 // ins v8.d[1], x13
+	WORD $0x2f08a509 // uxtl v9.8h, v8.8b
+	WORD $0x6f08a50a // uxtl2 v10.8h, v8.16b
+	WORD $0x2f10a52b // uxtl v11.4s, v9.4h
+	WORD $0x6f10a52c // uxtl2 v12.4s, v9.8h
+	ADD $260, R1, R6
+	VLD1 (R6), [V16.H8, V17.H8]
+	WORD $0x4e71be12 // addp v18.8h, v16.8h, v17.8h
+	WORD $0x0e6ac253 // smull v19.4s, v18.4h, v10.4h
+	WORD $0x4e6a8253 // smlal2 v19.4s, v18.8h, v10.8h
+	WORD $0x4eb1ba73 // addv s19, v19.4s
+	WORD $0x6e261cc6 // eor v6.16b, v6.16b, v6.16b
+	ADD $48, R3, R4
+	ADD $4, R1, R5
+	ADD $16, R3, R6
+	VLD1 (R6), [V22.B16, V23.B16]
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 64(R5), [V2.B16, V3.B16, V4.B16, V5.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4f0c56d0 // shl v16.16b, v22.16b, #4
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f18 // orr v24.16b, v24.16b, v16.16b
+	WORD $0x4f0c56f0 // shl v16.16b, v23.16b, #4
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f39 // orr v25.16b, v25.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x4e83973d // sdot v29.4s, v25.16b, v3.16b
+	WORD $0x6f8b03a6 // mla v6.4s, v29.4s, v11.s[0]
+	WORD $0x4f0b56d0 // shl v16.16b, v22.16b, #3
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f5a // orr v26.16b, v26.16b, v16.16b
+	WORD $0x4f0b56f0 // shl v16.16b, v23.16b, #3
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f7b // orr v27.16b, v27.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e84975d // sdot v29.4s, v26.16b, v4.16b
+	WORD $0x4e85977d // sdot v29.4s, v27.16b, v5.16b
+	WORD $0x6fab03a6 // mla v6.4s, v29.4s, v11.s[1]
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 64(R5), [V2.B16, V3.B16, V4.B16, V5.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4f0a56d0 // shl v16.16b, v22.16b, #2
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f18 // orr v24.16b, v24.16b, v16.16b
+	WORD $0x4f0a56f0 // shl v16.16b, v23.16b, #2
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f39 // orr v25.16b, v25.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x4e83973d // sdot v29.4s, v25.16b, v3.16b
+	WORD $0x6f8b0ba6 // mla v6.4s, v29.4s, v11.s[2]
+	WORD $0x4f0956d0 // shl v16.16b, v22.16b, #1
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f5a // orr v26.16b, v26.16b, v16.16b
+	WORD $0x4f0956f0 // shl v16.16b, v23.16b, #1
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f7b // orr v27.16b, v27.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e84975d // sdot v29.4s, v26.16b, v4.16b
+	WORD $0x4e85977d // sdot v29.4s, v27.16b, v5.16b
+	WORD $0x6fab0ba6 // mla v6.4s, v29.4s, v11.s[3]
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 64(R5), [V2.B16, V3.B16, V4.B16, V5.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4e3f1ed0 // and v16.16b, v22.16b, v31.16b
+	WORD $0x4eb01f18 // orr v24.16b, v24.16b, v16.16b
+	WORD $0x4e3f1ef0 // and v16.16b, v23.16b, v31.16b
+	WORD $0x4eb01f39 // orr v25.16b, v25.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x4e83973d // sdot v29.4s, v25.16b, v3.16b
+	WORD $0x6f8c03a6 // mla v6.4s, v29.4s, v12.s[0]
+	WORD $0x6f0f06d0 // ushr v16.16b, v22.16b, #1
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f5a // orr v26.16b, v26.16b, v16.16b
+	WORD $0x6f0f06f0 // ushr v16.16b, v23.16b, #1
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f7b // orr v27.16b, v27.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e84975d // sdot v29.4s, v26.16b, v4.16b
+	WORD $0x4e85977d // sdot v29.4s, v27.16b, v5.16b
+	WORD $0x6fac03a6 // mla v6.4s, v29.4s, v12.s[1]
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 64(R5), [V2.B16, V3.B16, V4.B16, V5.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x6f0e06d0 // ushr v16.16b, v22.16b, #2
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f18 // orr v24.16b, v24.16b, v16.16b
+	WORD $0x6f0e06f0 // ushr v16.16b, v23.16b, #2
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f39 // orr v25.16b, v25.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x4e83973d // sdot v29.4s, v25.16b, v3.16b
+	WORD $0x6f8c0ba6 // mla v6.4s, v29.4s, v12.s[2]
+	WORD $0x6f0d06d0 // ushr v16.16b, v22.16b, #3
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f5a // orr v26.16b, v26.16b, v16.16b
+	WORD $0x6f0d06f0 // ushr v16.16b, v23.16b, #3
+	WORD $0x4e3f1e10 // and v16.16b, v16.16b, v31.16b
+	WORD $0x4eb01f7b // orr v27.16b, v27.16b, v16.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e84975d // sdot v29.4s, v26.16b, v4.16b
+	WORD $0x4e85977d // sdot v29.4s, v27.16b, v5.16b
+	WORD $0x6fac0ba6 // mla v6.4s, v29.4s, v12.s[3]
+	MOVWU 0(R3), R4
+	WORD $0x4e041c94 // ins v20.s[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	FMOVS (R1), F21
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4f9490c6 // fmul v6.4s, v6.4s, v20.s[0]
+	WORD $0x4f9510c7 // fmla v7.4s, v6.4s, v21.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fb49273 // fmul v19.4s, v19.4s, v20.s[1]
+	WORD $0x4f95527c // fmls v28.4s, v19.4s, v21.s[0]
+	ADD $176, R3
 	ADD $292, R1
 	SUBS $1, R2
 	BNE loop

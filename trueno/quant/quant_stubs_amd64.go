@@ -94,10 +94,15 @@ func dotQ5_1AVX512VNNI(n int, x []byte, y []byte) float32
 //go:noescape
 func dotIQ4_NLAVX512VNNI(n int, x []byte, y []byte) float32
 
-// dotQ4_KAVX2 is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+// dotQ4_KAVX2 is Q4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
 //
 //go:noescape
 func dotQ4_KAVX2(n int, x []byte, y []byte) float32
+
+// dotQ5_KAVX2 is Q5_KGeneric: Q5_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ5_KAVX2(n int, x []byte, y []byte) float32
 
 // dotQ6_KAVX2 is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
 //

@@ -14,10 +14,15 @@ func dotQ8_0NEON(n int, x, y []byte) float32
 //go:noescape
 func dotQ4_0NEON(n int, x, y []byte) float32
 
-// dotQ4_KNEON is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
+// dotQ4_KNEON is Q4_KGeneric: Q4_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
 //
 //go:noescape
 func dotQ4_KNEON(n int, x, y []byte) float32
+
+// dotQ5_KNEON is Q5_KGeneric: Q5_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ5_KNEON(n int, x, y []byte) float32
 
 // dotQ6_KNEON is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
 //
