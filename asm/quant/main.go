@@ -42,6 +42,9 @@ func main() {
 	emitQ4_K(false)
 	emitQ4_K(true)
 	emitQ6_K()
+	emitIQ4_XS()
+	emitQ2_K()
+	emitQ3_K()
 	emitXorWords()
 	Generate()
 }

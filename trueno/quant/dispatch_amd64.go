@@ -82,6 +82,12 @@ func dot(t Type, n int, x, y []byte) float32 {
 			return dotQ4_KAVX2(n, x, y)
 		case Q5_K:
 			return dotQ5_KAVX2(n, x, y)
+		case Q2_K:
+			return dotQ2_KAVX2(n, x, y)
+		case Q3_K:
+			return dotQ3_KAVX2(n, x, y)
+		case IQ4_XS:
+			return dotIQ4_XSAVX2(n, x, y)
 		case Q6_K:
 			return dotQ6_KAVX2(n, x, y)
 		}

@@ -1539,6 +1539,565 @@ done:
 	MOVSS        X0, ret+56(FP)
 	RET
 
+// func dotIQ4_XSAVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotIQ4_XSAVX2(SB), NOSPLIT, $16-60
+	MOVQ           n+0(FP), CX
+	MOVQ           x_base+8(FP), SI
+	MOVQ           y_base+32(FP), DI
+	SHRQ           $0x08, CX
+	VXORPS         Y0, Y0, Y0
+	MOVL           $0x0f0f0f0f, AX
+	VMOVD          AX, X5
+	VPBROADCASTD   X5, Y5
+	VBROADCASTI128 iq4nl_values<>+0(SB), Y12
+	TESTQ          CX, CX
+	JZ             done
+
+loop:
+	MOVWLZX      2(SI), R8
+	MOVL         4(SI), R9
+	MOVL         R9, AX
+	SHRL         $0x00, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x00, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, (SP)
+	MOVL         R9, AX
+	SHRL         $0x04, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x02, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, 2(SP)
+	MOVL         R9, AX
+	SHRL         $0x08, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x04, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, 4(SP)
+	MOVL         R9, AX
+	SHRL         $0x0c, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x06, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, 6(SP)
+	MOVL         R9, AX
+	SHRL         $0x10, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x08, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, 8(SP)
+	MOVL         R9, AX
+	SHRL         $0x14, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x0a, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, 10(SP)
+	MOVL         R9, AX
+	SHRL         $0x18, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x0c, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, 12(SP)
+	MOVL         R9, AX
+	SHRL         $0x1c, AX
+	ANDL         $0x0000000f, AX
+	MOVL         R8, DX
+	SHRL         $0x0e, DX
+	ANDL         $0x00000003, DX
+	SHLL         $0x04, DX
+	ORL          DX, AX
+	SUBL         $0x00000020, AX
+	MOVW         AX, 14(SP)
+	VPXOR        Y13, Y13, Y13
+	VMOVDQU      8(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW (SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    4(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    20(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      24(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW 2(SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    36(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    52(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      40(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW 4(SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    68(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    84(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      56(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW 6(SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    100(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    116(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      72(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW 8(SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    132(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    148(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      88(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW 10(SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    164(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    180(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      104(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW 12(SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    196(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    212(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      120(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VPAND        X5, X1, X1
+	VPAND        X5, X4, X4
+	VPSHUFB      X1, X12, X1
+	VPSHUFB      X4, X12, X4
+	VPBROADCASTW 14(SP), Y8
+	VPMOVSXBW    X1, Y1
+	VPMULLW      Y8, Y1, Y1
+	VPMOVSXBW    228(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPADDD       Y3, Y13, Y13
+	VPMOVSXBW    X4, Y4
+	VPMULLW      Y8, Y4, Y4
+	VPMOVSXBW    244(DI), Y2
+	VPMADDWD     Y2, Y4, Y3
+	VPADDD       Y3, Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VBROADCASTSS (DI), Y9
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y13, Y0
+	ADDQ         $0x00000088, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ2_KAVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ2_KAVX2(SB), NOSPLIT, $32-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x03030303, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (SI), X10
+	VPAND        X5, X10, X12
+	VPMOVZXBW    X12, Y12
+	VMOVDQU      Y12, (SP)
+	VPSRLW       $0x04, X10, X10
+	VPAND        X5, X10, X10
+	VPMOVZXBW    X10, Y10
+	VPMADDWD     260(DI), Y10, Y10
+	VEXTRACTI128 $0x01, Y10, X12
+	VPADDD       X12, X10, X10
+	VPSHUFD      $0x4e, X10, X12
+	VPADDD       X12, X10, X10
+	VPSHUFD      $0xb1, X10, X12
+	VPADDD       X12, X10, X10
+	VCVTDQ2PS    X10, X10
+	VPBROADCASTW 82(SI), X12
+	VCVTPH2PS    X12, Y12
+	VMULSS       (DI), X12, X12
+	VFNMADD231SS X12, X10, X15
+	VPXOR        Y13, Y13, Y13
+	VMOVDQU      16(SI), Y14
+	VPAND        Y6, Y14, Y1
+	VPMADDUBSW   4(DI), Y1, Y3
+	VPBROADCASTW (SP), X2
+	VPBROADCASTW 2(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x02, Y14, Y1
+	VPAND        Y6, Y1, Y1
+	VPMADDUBSW   36(DI), Y1, Y3
+	VPBROADCASTW 4(SP), X2
+	VPBROADCASTW 6(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x04, Y14, Y1
+	VPAND        Y6, Y1, Y1
+	VPMADDUBSW   68(DI), Y1, Y3
+	VPBROADCASTW 8(SP), X2
+	VPBROADCASTW 10(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x06, Y14, Y1
+	VPAND        Y6, Y1, Y1
+	VPMADDUBSW   100(DI), Y1, Y3
+	VPBROADCASTW 12(SP), X2
+	VPBROADCASTW 14(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      48(SI), Y14
+	VPAND        Y6, Y14, Y1
+	VPMADDUBSW   132(DI), Y1, Y3
+	VPBROADCASTW 16(SP), X2
+	VPBROADCASTW 18(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x02, Y14, Y1
+	VPAND        Y6, Y1, Y1
+	VPMADDUBSW   164(DI), Y1, Y3
+	VPBROADCASTW 20(SP), X2
+	VPBROADCASTW 22(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x04, Y14, Y1
+	VPAND        Y6, Y1, Y1
+	VPMADDUBSW   196(DI), Y1, Y3
+	VPBROADCASTW 24(SP), X2
+	VPBROADCASTW 26(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x06, Y14, Y1
+	VPAND        Y6, Y1, Y1
+	VPMADDUBSW   228(DI), Y1, Y3
+	VPBROADCASTW 28(SP), X2
+	VPBROADCASTW 30(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VPBROADCASTW 80(SI), X8
+	VCVTPH2PS    X8, Y8
+	VBROADCASTSS (DI), Y9
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y13, Y0
+	ADDQ         $0x00000054, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ3_KAVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, SSE
+TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $32-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Y0, Y0, Y0
+	MOVL         $0x03030303, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x04040404, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL         $0x00200020, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	MOVL         96(SI), R8
+	MOVL         100(SI), R9
+	MOVL         104(SI), R10
+	MOVL         R8, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R10, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x0f0f0f0f, R12
+	MOVL         R10, AX
+	SHRL         $0x02, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R12
+	MOVL         R8, R13
+	SHRL         $0x04, R13
+	ANDL         $0x0f0f0f0f, R13
+	MOVL         R10, AX
+	SHRL         $0x04, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R13
+	MOVL         R9, DX
+	SHRL         $0x04, DX
+	ANDL         $0x0f0f0f0f, DX
+	MOVL         R10, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, DX
+	SHLQ         $0x20, R12
+	ORQ          R12, R11
+	SHLQ         $0x20, DX
+	ORQ          DX, R13
+	VMOVQ        R11, X10
+	VPINSRQ      $0x01, R13, X10, X10
+	VPMOVZXBW    X10, Y10
+	VPSUBW       Y7, Y10, Y10
+	VMOVDQU      Y10, (SP)
+	VPMADDWD     260(DI), Y10, Y13
+	VPSLLD       $0x02, Y13, Y13
+	VPXOR        Y14, Y14, Y14
+	VPSUBD       Y13, Y14, Y13
+	VMOVDQU      (SI), Y15
+	VMOVDQU      32(SI), Y14
+	VPAND        Y5, Y14, Y1
+	VPSLLW       $0x02, Y15, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   4(DI), Y1, Y3
+	VPBROADCASTW (SP), X2
+	VPBROADCASTW 2(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x02, Y14, Y1
+	VPAND        Y5, Y1, Y1
+	VPSLLW       $0x01, Y15, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   36(DI), Y1, Y3
+	VPBROADCASTW 4(SP), X2
+	VPBROADCASTW 6(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x04, Y14, Y1
+	VPAND        Y5, Y1, Y1
+	VPAND        Y6, Y15, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   68(DI), Y1, Y3
+	VPBROADCASTW 8(SP), X2
+	VPBROADCASTW 10(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x06, Y14, Y1
+	VPAND        Y5, Y1, Y1
+	VPSRLW       $0x01, Y15, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   100(DI), Y1, Y3
+	VPBROADCASTW 12(SP), X2
+	VPBROADCASTW 14(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      64(SI), Y14
+	VPAND        Y5, Y14, Y1
+	VPSRLW       $0x02, Y15, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   132(DI), Y1, Y3
+	VPBROADCASTW 16(SP), X2
+	VPBROADCASTW 18(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x02, Y14, Y1
+	VPAND        Y5, Y1, Y1
+	VPSRLW       $0x03, Y15, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   164(DI), Y1, Y3
+	VPBROADCASTW 20(SP), X2
+	VPBROADCASTW 22(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x04, Y14, Y1
+	VPAND        Y5, Y1, Y1
+	VPSRLW       $0x04, Y15, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   196(DI), Y1, Y3
+	VPBROADCASTW 24(SP), X2
+	VPBROADCASTW 26(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VPSRLW       $0x06, Y14, Y1
+	VPAND        Y5, Y1, Y1
+	VPSRLW       $0x05, Y15, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y1, Y1
+	VPMADDUBSW   228(DI), Y1, Y3
+	VPBROADCASTW 28(SP), X2
+	VPBROADCASTW 30(SP), X11
+	VINSERTI128  $0x01, X11, Y2, Y2
+	VPMADDWD     Y2, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VCVTDQ2PS    Y13, Y13
+	VPBROADCASTW 108(SI), X8
+	VCVTPH2PS    X8, Y8
+	VBROADCASTSS (DI), Y9
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y13, Y0
+	ADDQ         $0x0000006e, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
 // func xorWordsAVX2(b []byte) uint64
 // Requires: AVX, AVX2
 TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32

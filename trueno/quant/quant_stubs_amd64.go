@@ -109,6 +109,21 @@ func dotQ5_KAVX2(n int, x []byte, y []byte) float32
 //go:noescape
 func dotQ6_KAVX2(n int, x []byte, y []byte) float32
 
+// dotIQ4_XSAVX2 is dotIQ4_XSGeneric: IQ4_XS row x times Q8_K row y, n values.
+//
+//go:noescape
+func dotIQ4_XSAVX2(n int, x []byte, y []byte) float32
+
+// dotQ2_KAVX2 is dotQ2_KGeneric: Q2_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ2_KAVX2(n int, x []byte, y []byte) float32
+
+// dotQ3_KAVX2 is dotQ3_KGeneric: Q3_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ3_KAVX2(n int, x []byte, y []byte) float32
+
 // xorWordsAVX2 returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape
