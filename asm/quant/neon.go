@@ -430,6 +430,9 @@ func writeNEON(asmPath, stubsPath string) error {
 	for _, l := range legacies {
 		neonLegacy(f, l)
 	}
+	neonIQ4_XS(f)
+	neonQ2_K(f)
+	neonQ3_K(f)
 	neonXorWords(f)
 	return f.Write(asmPath, stubsPath)
 }

@@ -32,6 +32,12 @@ func dot(t Type, n int, x, y []byte) float32 {
 			return dotQ4_KNEON(n, x, y)
 		case Q5_K:
 			return dotQ5_KNEON(n, x, y)
+		case Q2_K:
+			return dotQ2_KNEON(n, x, y)
+		case Q3_K:
+			return dotQ3_KNEON(n, x, y)
+		case IQ4_XS:
+			return dotIQ4_XSNEON(n, x, y)
 		case Q6_K:
 			return dotQ6_KNEON(n, x, y)
 		}

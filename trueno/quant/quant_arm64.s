@@ -740,6 +740,527 @@ done:
 	FMOVS F7, ret+56(FP)
 	RET
 
+// func dotIQ4_XSNEON(n int, x, y []byte) float32
+TEXT ·dotIQ4_XSNEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $8, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	MOVD $iq4nlvalues<>(SB), R4
+	VLD1 (R4), [V29.B16]
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	CBZ R2, done
+	MOVD R0, R3
+loop:
+	MOVHU 2(R3), R8
+	MOVWU 4(R3), R9
+	LSRW $0, R9, R10
+	ANDW $15, R10
+	LSRW $0, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e041d4a // ins v10.s[0], w10
+	LSRW $4, R9, R10
+	ANDW $15, R10
+	LSRW $2, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e0c1d4a // ins v10.s[1], w10
+	LSRW $8, R9, R10
+	ANDW $15, R10
+	LSRW $4, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e141d4a // ins v10.s[2], w10
+	LSRW $12, R9, R10
+	ANDW $15, R10
+	LSRW $6, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e1c1d4a // ins v10.s[3], w10
+	LSRW $16, R9, R10
+	ANDW $15, R10
+	LSRW $8, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e041d4b // ins v11.s[0], w10
+	LSRW $20, R9, R10
+	ANDW $15, R10
+	LSRW $10, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e0c1d4b // ins v11.s[1], w10
+	LSRW $24, R9, R10
+	ANDW $15, R10
+	LSRW $12, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e141d4b // ins v11.s[2], w10
+	LSRW $28, R9, R10
+	ANDW $15, R10
+	LSRW $14, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e1c1d4b // ins v11.s[3], w10
+	WORD $0x6e261cc6 // eor v6.16b, v6.16b, v6.16b
+	ADD $8, R3, R4
+	ADD $4, R1, R5
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6f8a0306 // mla v6.4s, v24.4s, v10.s[0]
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6faa0306 // mla v6.4s, v24.4s, v10.s[1]
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6f8a0b06 // mla v6.4s, v24.4s, v10.s[2]
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6faa0b06 // mla v6.4s, v24.4s, v10.s[3]
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6f8b0306 // mla v6.4s, v24.4s, v11.s[0]
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6fab0306 // mla v6.4s, v24.4s, v11.s[1]
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6f8b0b06 // mla v6.4s, v24.4s, v11.s[2]
+	VLD1.P 16(R4), [V0.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x6e381f18 // eor v24.16b, v24.16b, v24.16b
+	WORD $0x4e829438 // sdot v24.4s, v1.16b, v2.16b
+	WORD $0x4e839418 // sdot v24.4s, v0.16b, v3.16b
+	WORD $0x6fab0b06 // mla v6.4s, v24.4s, v11.s[3]
+	MOVHU 0(R3), R4
+	WORD $0x4e041c94 // ins v20.s[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	FMOVS (R1), F21
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4f9490c6 // fmul v6.4s, v6.4s, v20.s[0]
+	WORD $0x4f9510c7 // fmla v7.4s, v6.4s, v21.s[0]
+	ADD $136, R3
+	ADD $292, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotQ2_KNEON(n int, x, y []byte) float32
+TEXT ·dotQ2_KNEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $8, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x4f00e47f // movi v31.16b, #3
+	WORD $0x6e3c1f9c // eor v28.16b, v28.16b, v28.16b
+	CBZ R2, done
+	MOVD R0, R3
+loop:
+	VLD1 (R3), [V15.B16]
+	WORD $0x4e3e1de9 // and v9.16b, v15.16b, v30.16b
+	WORD $0x6f0c05ef // ushr v15.16b, v15.16b, #4
+	WORD $0x6f08a528 // uxtl2 v8.8h, v9.16b
+	WORD $0x2f08a529 // uxtl v9.8h, v9.8b
+	WORD $0x0f10a52a // sxtl v10.4s, v9.4h
+	WORD $0x4f10a52b // sxtl2 v11.4s, v9.8h
+	WORD $0x0f10a50c // sxtl v12.4s, v8.4h
+	WORD $0x4f10a50d // sxtl2 v13.4s, v8.8h
+	WORD $0x6f08a5e8 // uxtl2 v8.8h, v15.16b
+	WORD $0x2f08a5e9 // uxtl v9.8h, v15.8b
+	ADD $260, R1, R6
+	VLD1 (R6), [V16.H8, V17.H8]
+	WORD $0x0e69c20e // smull v14.4s, v16.4h, v9.4h
+	WORD $0x4e69820e // smlal2 v14.4s, v16.8h, v9.8h
+	WORD $0x0e68822e // smlal v14.4s, v17.4h, v8.4h
+	WORD $0x4e68822e // smlal2 v14.4s, v17.8h, v8.8h
+	WORD $0x4eb1b9d3 // addv s19, v14.4s
+	WORD $0x6e261cc6 // eor v6.16b, v6.16b, v6.16b
+	ADD $16, R3, R4
+	ADD $4, R1, R5
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8a03a6 // mla v6.4s, v29.4s, v10.s[0]
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6faa03a6 // mla v6.4s, v29.4s, v10.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8a0ba6 // mla v6.4s, v29.4s, v10.s[2]
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6faa0ba6 // mla v6.4s, v29.4s, v10.s[3]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8b03a6 // mla v6.4s, v29.4s, v11.s[0]
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fab03a6 // mla v6.4s, v29.4s, v11.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8b0ba6 // mla v6.4s, v29.4s, v11.s[2]
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fab0ba6 // mla v6.4s, v29.4s, v11.s[3]
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8c03a6 // mla v6.4s, v29.4s, v12.s[0]
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fac03a6 // mla v6.4s, v29.4s, v12.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8c0ba6 // mla v6.4s, v29.4s, v12.s[2]
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fac0ba6 // mla v6.4s, v29.4s, v12.s[3]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8d03a6 // mla v6.4s, v29.4s, v13.s[0]
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fad03a6 // mla v6.4s, v29.4s, v13.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8d0ba6 // mla v6.4s, v29.4s, v13.s[2]
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fad0ba6 // mla v6.4s, v29.4s, v13.s[3]
+	MOVWU 80(R3), R4
+	WORD $0x4e041c94 // ins v20.s[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	FMOVS (R1), F21
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4f9490c6 // fmul v6.4s, v6.4s, v20.s[0]
+	WORD $0x4f9510c7 // fmla v7.4s, v6.4s, v21.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fb49273 // fmul v19.4s, v19.4s, v20.s[1]
+	WORD $0x4f95527c // fmls v28.4s, v19.4s, v21.s[0]
+	ADD $84, R3
+	ADD $292, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x4e3cd4e7 // fadd v7.4s, v7.4s, v28.4s
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotQ3_KNEON(n int, x, y []byte) float32
+TEXT ·dotQ3_KNEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	LSR $8, R2
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x4f00e47f // movi v31.16b, #3
+	WORD $0x4f00e49e // movi v30.16b, #4
+	WORD $0x4f01841b // movi v27.8h, #32
+	CBZ R2, done
+	MOVD R0, R3
+loop:
+	MOVWU 96(R3), R8
+	MOVWU 100(R3), R9
+	MOVWU 104(R3), R10
+	LSRW $0, R8, R11
+	ANDW $0x0f0f0f0f, R11
+	LSRW $0, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R11, R11
+	LSRW $0, R9, R12
+	ANDW $0x0f0f0f0f, R12
+	LSRW $2, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R12, R12
+	LSRW $4, R8, R13
+	ANDW $0x0f0f0f0f, R13
+	LSRW $4, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R13, R13
+	LSRW $4, R9, R14
+	ANDW $0x0f0f0f0f, R14
+	LSRW $6, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R14, R14
+	ORR R12<<32, R11, R11
+	ORR R14<<32, R13, R13
+	WORD $0x4e081d68 // ins v8.d[0], x11
+	WORD $0x4e181da8 // ins v8.d[1], x13
+	WORD $0x2f08a509 // uxtl v9.8h, v8.8b
+	WORD $0x6f08a508 // uxtl2 v8.8h, v8.16b
+	WORD $0x6e7b8529 // sub v9.8h, v9.8h, v27.8h
+	WORD $0x6e7b8508 // sub v8.8h, v8.8h, v27.8h
+	WORD $0x0f10a52a // sxtl v10.4s, v9.4h
+	WORD $0x4f10a52b // sxtl2 v11.4s, v9.8h
+	WORD $0x0f10a50c // sxtl v12.4s, v8.4h
+	WORD $0x4f10a50d // sxtl2 v13.4s, v8.8h
+	ADD $260, R1, R6
+	VLD1 (R6), [V16.H8, V17.H8]
+	WORD $0x0e69c20e // smull v14.4s, v16.4h, v9.4h
+	WORD $0x4e69820e // smlal2 v14.4s, v16.8h, v9.8h
+	WORD $0x0e68822e // smlal v14.4s, v17.4h, v8.4h
+	WORD $0x4e68822e // smlal2 v14.4s, v17.8h, v8.8h
+	WORD $0x4f2255ce // shl v14.4s, v14.4s, #2
+	WORD $0x6e261cc6 // eor v6.16b, v6.16b, v6.16b
+	WORD $0x6eae84c6 // sub v6.4s, v6.4s, v14.4s
+	VLD1 (R3), [V22.B16, V23.B16]
+	ADD $32, R3, R4
+	ADD $4, R1, R5
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x4f0a56d9 // shl v25.16b, v22.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8a03a6 // mla v6.4s, v29.4s, v10.s[0]
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x4f0a56f9 // shl v25.16b, v23.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6faa03a6 // mla v6.4s, v29.4s, v10.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4f0956d9 // shl v25.16b, v22.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8a0ba6 // mla v6.4s, v29.4s, v10.s[2]
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4f0956f9 // shl v25.16b, v23.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6faa0ba6 // mla v6.4s, v29.4s, v10.s[3]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e3e1ed9 // and v25.16b, v22.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8b03a6 // mla v6.4s, v29.4s, v11.s[0]
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e3e1ef9 // and v25.16b, v23.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fab03a6 // mla v6.4s, v29.4s, v11.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0f06d9 // ushr v25.16b, v22.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8b0ba6 // mla v6.4s, v29.4s, v11.s[2]
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0f06f9 // ushr v25.16b, v23.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fab0ba6 // mla v6.4s, v29.4s, v11.s[3]
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x6f0e06d9 // ushr v25.16b, v22.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8c03a6 // mla v6.4s, v29.4s, v12.s[0]
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x6f0e06f9 // ushr v25.16b, v23.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fac03a6 // mla v6.4s, v29.4s, v12.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0d06d9 // ushr v25.16b, v22.16b, #3
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8c0ba6 // mla v6.4s, v29.4s, v12.s[2]
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0d06f9 // ushr v25.16b, v23.16b, #3
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fac0ba6 // mla v6.4s, v29.4s, v12.s[3]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0c06d9 // ushr v25.16b, v22.16b, #4
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8d03a6 // mla v6.4s, v29.4s, v13.s[0]
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0c06f9 // ushr v25.16b, v23.16b, #4
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fad03a6 // mla v6.4s, v29.4s, v13.s[1]
+	VLD1.P 32(R5), [V2.B16, V3.B16]
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0b06d9 // ushr v25.16b, v22.16b, #5
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e82971d // sdot v29.4s, v24.16b, v2.16b
+	WORD $0x6f8d0ba6 // mla v6.4s, v29.4s, v13.s[2]
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0b06f9 // ushr v25.16b, v23.16b, #5
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
+	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
+	WORD $0x6fad0ba6 // mla v6.4s, v29.4s, v13.s[3]
+	MOVHU 108(R3), R4
+	WORD $0x4e041c94 // ins v20.s[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	FMOVS (R1), F21
+	WORD $0x4e21d8c6 // scvtf v6.4s, v6.4s
+	WORD $0x4f9490c6 // fmul v6.4s, v6.4s, v20.s[0]
+	WORD $0x4f9510c7 // fmla v7.4s, v6.4s, v21.s[0]
+	ADD $110, R3
+	ADD $292, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
 // func xorWordsNEON(b []byte) uint64
 TEXT ·xorWordsNEON(SB), NOSPLIT, $0-32
 	MOVD b_base+0(FP), R0

@@ -49,6 +49,21 @@ func dotQ5_1NEON(n int, x, y []byte) float32
 //go:noescape
 func dotIQ4_NLNEON(n int, x, y []byte) float32
 
+// dotIQ4_XSNEON is dotIQ4_XSGeneric: IQ4_XS row x times Q8_K row y, n values (SDOT).
+//
+//go:noescape
+func dotIQ4_XSNEON(n int, x, y []byte) float32
+
+// dotQ2_KNEON is dotQ2_KGeneric: Q2_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ2_KNEON(n int, x, y []byte) float32
+
+// dotQ3_KNEON is dotQ3_KGeneric: Q3_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ3_KNEON(n int, x, y []byte) float32
+
 // xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape

@@ -141,7 +141,9 @@ func dotTolerance(t Type, n int, x, y []byte) float64 {
 		// Some path may overflow where another does not.
 		return math.Inf(1)
 	}
-	return float64(nb+16) * 0x1p-23 * mag
+	// Products that underflow lose up to 2⁻¹⁴⁹ each, before being scaled
+	// by integer sums below 2²⁸ per block.
+	return float64(nb+16)*0x1p-23*mag + float64(nb+16)*float64(nb)*0x1p-120
 }
 
 // checkDot compares got with the reference want for the rows x, y.
