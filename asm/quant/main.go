@@ -45,6 +45,8 @@ func main() {
 	emitIQ4_XS()
 	emitQ2_K()
 	emitQ3_K()
+	emitFloatDot(false)
+	emitFloatDot(true)
 	emitXorWords()
 	Generate()
 }

@@ -433,6 +433,8 @@ func writeNEON(asmPath, stubsPath string) error {
 	neonIQ4_XS(f)
 	neonQ2_K(f)
 	neonQ3_K(f)
+	neonFloatDot(f, false)
+	neonFloatDot(f, true)
 	neonXorWords(f)
 	return f.Write(asmPath, stubsPath)
 }

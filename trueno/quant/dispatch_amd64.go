@@ -88,6 +88,10 @@ func dot(t Type, n int, x, y []byte) float32 {
 			return dotQ3_KAVX2(n, x, y)
 		case IQ4_XS:
 			return dotIQ4_XSAVX2(n, x, y)
+		case F16:
+			return dotF16AVX2(n, x, y)
+		case BF16:
+			return dotBF16AVX2(n, x, y)
 		case Q6_K:
 			return dotQ6_KAVX2(n, x, y)
 		}

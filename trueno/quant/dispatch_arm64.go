@@ -38,6 +38,10 @@ func dot(t Type, n int, x, y []byte) float32 {
 			return dotQ3_KNEON(n, x, y)
 		case IQ4_XS:
 			return dotIQ4_XSNEON(n, x, y)
+		case F16:
+			return dotF16NEON(n, x, y)
+		case BF16:
+			return dotBF16NEON(n, x, y)
 		case Q6_K:
 			return dotQ6_KNEON(n, x, y)
 		}

@@ -2098,6 +2098,166 @@ done:
 	MOVSS        X0, ret+56(FP)
 	RET
 
+// func dotF16AVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, F16C, FMA3, SSE
+TEXT ·dotF16AVX2(SB), NOSPLIT, $0-60
+	MOVQ   n+0(FP), CX
+	MOVQ   x_base+8(FP), SI
+	MOVQ   y_base+32(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+
+loop32:
+	CMPQ        CX, $0x20
+	JB          loop8
+	VCVTPH2PS   (SI), Y1
+	VCVTPH2PS   (DI), Y2
+	VFMADD231PS Y2, Y1, Y0
+	VCVTPH2PS   16(SI), Y1
+	VCVTPH2PS   16(DI), Y2
+	VFMADD231PS Y2, Y1, Y10
+	VCVTPH2PS   32(SI), Y1
+	VCVTPH2PS   32(DI), Y2
+	VFMADD231PS Y2, Y1, Y11
+	VCVTPH2PS   48(SI), Y1
+	VCVTPH2PS   48(DI), Y2
+	VFMADD231PS Y2, Y1, Y12
+	ADDQ        $0x40, SI
+	ADDQ        $0x40, DI
+	SUBQ        $0x20, CX
+	JMP         loop32
+
+loop8:
+	CMPQ        CX, $0x08
+	JB          tail
+	VCVTPH2PS   (SI), Y1
+	VCVTPH2PS   (DI), Y2
+	VFMADD231PS Y2, Y1, Y0
+	ADDQ        $0x10, SI
+	ADDQ        $0x10, DI
+	SUBQ        $0x08, CX
+	JMP         loop8
+
+tail:
+	VXORPS Y13, Y13, Y13
+	TESTQ  CX, CX
+	JZ     done
+
+one:
+	MOVWLZX     (SI), AX
+	MOVWLZX     (DI), DX
+	VMOVD       AX, X1
+	VMOVD       DX, X2
+	VCVTPH2PS   X1, X1
+	VCVTPH2PS   X2, X2
+	VFMADD231SS X2, X1, X13
+	ADDQ        $0x02, SI
+	ADDQ        $0x02, DI
+	DECQ        CX
+	JNZ         one
+
+done:
+	VADDPS       Y10, Y0, Y0
+	VADDPS       Y12, Y11, Y11
+	VADDPS       Y11, Y0, Y0
+	VADDPS       Y13, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotBF16AVX2(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, FMA3, SSE
+TEXT ·dotBF16AVX2(SB), NOSPLIT, $0-60
+	MOVQ   n+0(FP), CX
+	MOVQ   x_base+8(FP), SI
+	MOVQ   y_base+32(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+
+loop32:
+	CMPQ        CX, $0x20
+	JB          loop8
+	VPMOVZXWD   (SI), Y1
+	VPSLLD      $0x10, Y1, Y1
+	VPMOVZXWD   (DI), Y2
+	VPSLLD      $0x10, Y2, Y2
+	VFMADD231PS Y2, Y1, Y0
+	VPMOVZXWD   16(SI), Y1
+	VPSLLD      $0x10, Y1, Y1
+	VPMOVZXWD   16(DI), Y2
+	VPSLLD      $0x10, Y2, Y2
+	VFMADD231PS Y2, Y1, Y10
+	VPMOVZXWD   32(SI), Y1
+	VPSLLD      $0x10, Y1, Y1
+	VPMOVZXWD   32(DI), Y2
+	VPSLLD      $0x10, Y2, Y2
+	VFMADD231PS Y2, Y1, Y11
+	VPMOVZXWD   48(SI), Y1
+	VPSLLD      $0x10, Y1, Y1
+	VPMOVZXWD   48(DI), Y2
+	VPSLLD      $0x10, Y2, Y2
+	VFMADD231PS Y2, Y1, Y12
+	ADDQ        $0x40, SI
+	ADDQ        $0x40, DI
+	SUBQ        $0x20, CX
+	JMP         loop32
+
+loop8:
+	CMPQ        CX, $0x08
+	JB          tail
+	VPMOVZXWD   (SI), Y1
+	VPSLLD      $0x10, Y1, Y1
+	VPMOVZXWD   (DI), Y2
+	VPSLLD      $0x10, Y2, Y2
+	VFMADD231PS Y2, Y1, Y0
+	ADDQ        $0x10, SI
+	ADDQ        $0x10, DI
+	SUBQ        $0x08, CX
+	JMP         loop8
+
+tail:
+	VXORPS Y13, Y13, Y13
+	TESTQ  CX, CX
+	JZ     done
+
+one:
+	MOVWLZX     (SI), AX
+	MOVWLZX     (DI), DX
+	SHLL        $0x10, AX
+	SHLL        $0x10, DX
+	VMOVD       AX, X1
+	VMOVD       DX, X2
+	VFMADD231SS X2, X1, X13
+	ADDQ        $0x02, SI
+	ADDQ        $0x02, DI
+	DECQ        CX
+	JNZ         one
+
+done:
+	VADDPS       Y10, Y0, Y0
+	VADDPS       Y12, Y11, Y11
+	VADDPS       Y11, Y0, Y0
+	VADDPS       Y13, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
 // func xorWordsAVX2(b []byte) uint64
 // Requires: AVX, AVX2
 TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32

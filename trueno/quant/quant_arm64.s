@@ -1261,6 +1261,106 @@ done:
 	FMOVS F7, ret+56(FP)
 	RET
 
+// func dotF16NEON(n int, x, y []byte) float32
+TEXT ·dotF16NEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x6e301e10 // eor v16.16b, v16.16b, v16.16b
+	WORD $0x6e311e31 // eor v17.16b, v17.16b, v17.16b
+	WORD $0x6e321e52 // eor v18.16b, v18.16b, v18.16b
+loop16:
+	CMP $16, R2
+	BLT tail
+	VLD1.P 32(R0), [V0.H8, V1.H8]
+	VLD1.P 32(R1), [V2.H8, V3.H8]
+	WORD $0x0e217804 // fcvtl v4.4s, v0.4h
+	WORD $0x4e217805 // fcvtl2 v5.4s, v0.8h
+	WORD $0x0e217846 // fcvtl v6.4s, v2.4h
+	WORD $0x4e217853 // fcvtl2 v19.4s, v2.8h
+	WORD $0x4e26cc87 // fmla v7.4s, v4.4s, v6.4s
+	WORD $0x4e33ccb0 // fmla v16.4s, v5.4s, v19.4s
+	WORD $0x0e217824 // fcvtl v4.4s, v1.4h
+	WORD $0x4e217825 // fcvtl2 v5.4s, v1.8h
+	WORD $0x0e217866 // fcvtl v6.4s, v3.4h
+	WORD $0x4e217873 // fcvtl2 v19.4s, v3.8h
+	WORD $0x4e26cc91 // fmla v17.4s, v4.4s, v6.4s
+	WORD $0x4e33ccb2 // fmla v18.4s, v5.4s, v19.4s
+	SUB $16, R2
+	B loop16
+tail:
+	CBZ R2, done
+	WORD $0x6e201c00 // eor v0.16b, v0.16b, v0.16b
+	WORD $0x6e221c42 // eor v2.16b, v2.16b, v2.16b
+	MOVHU.P 2(R0), R4
+	MOVHU.P 2(R1), R5
+	WORD $0x4e021c80 // ins v0.h[0], w4
+	WORD $0x4e021ca2 // ins v2.h[0], w5
+	WORD $0x0e217804 // fcvtl v4.4s, v0.4h
+	WORD $0x0e217846 // fcvtl v6.4s, v2.4h
+	WORD $0x4e26cc87 // fmla v7.4s, v4.4s, v6.4s
+	SUB $1, R2
+	B tail
+done:
+	WORD $0x4e30d4e7 // fadd v7.4s, v7.4s, v16.4s
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x4e31d4e7 // fadd v7.4s, v7.4s, v17.4s
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
+// func dotBF16NEON(n int, x, y []byte) float32
+TEXT ·dotBF16NEON(SB), NOSPLIT, $0-60
+	MOVD n+0(FP), R2
+	MOVD x_base+8(FP), R0
+	MOVD y_base+32(FP), R1
+	WORD $0x6e271ce7 // eor v7.16b, v7.16b, v7.16b
+	WORD $0x6e301e10 // eor v16.16b, v16.16b, v16.16b
+	WORD $0x6e311e31 // eor v17.16b, v17.16b, v17.16b
+	WORD $0x6e321e52 // eor v18.16b, v18.16b, v18.16b
+loop16:
+	CMP $16, R2
+	BLT tail
+	VLD1.P 32(R0), [V0.H8, V1.H8]
+	VLD1.P 32(R1), [V2.H8, V3.H8]
+	WORD $0x2e613804 // shll v4.4s, v0.4h, #16
+	WORD $0x6e613805 // shll2 v5.4s, v0.8h, #16
+	WORD $0x2e613846 // shll v6.4s, v2.4h, #16
+	WORD $0x6e613853 // shll2 v19.4s, v2.8h, #16
+	WORD $0x4e26cc87 // fmla v7.4s, v4.4s, v6.4s
+	WORD $0x4e33ccb0 // fmla v16.4s, v5.4s, v19.4s
+	WORD $0x2e613824 // shll v4.4s, v1.4h, #16
+	WORD $0x6e613825 // shll2 v5.4s, v1.8h, #16
+	WORD $0x2e613866 // shll v6.4s, v3.4h, #16
+	WORD $0x6e613873 // shll2 v19.4s, v3.8h, #16
+	WORD $0x4e26cc91 // fmla v17.4s, v4.4s, v6.4s
+	WORD $0x4e33ccb2 // fmla v18.4s, v5.4s, v19.4s
+	SUB $16, R2
+	B loop16
+tail:
+	CBZ R2, done
+	WORD $0x6e201c00 // eor v0.16b, v0.16b, v0.16b
+	WORD $0x6e221c42 // eor v2.16b, v2.16b, v2.16b
+	MOVHU.P 2(R0), R4
+	MOVHU.P 2(R1), R5
+	WORD $0x4e021c80 // ins v0.h[0], w4
+	WORD $0x4e021ca2 // ins v2.h[0], w5
+	WORD $0x2e613804 // shll v4.4s, v0.4h, #16
+	WORD $0x2e613846 // shll v6.4s, v2.4h, #16
+	WORD $0x4e26cc87 // fmla v7.4s, v4.4s, v6.4s
+	SUB $1, R2
+	B tail
+done:
+	WORD $0x4e30d4e7 // fadd v7.4s, v7.4s, v16.4s
+	WORD $0x4e32d631 // fadd v17.4s, v17.4s, v18.4s
+	WORD $0x4e31d4e7 // fadd v7.4s, v7.4s, v17.4s
+	WORD $0x6e27d4e7 // faddp v7.4s, v7.4s, v7.4s
+	WORD $0x7e30d8e7 // faddp s7, v7.2s
+	FMOVS F7, ret+56(FP)
+	RET
+
 // func xorWordsNEON(b []byte) uint64
 TEXT ·xorWordsNEON(SB), NOSPLIT, $0-32
 	MOVD b_base+0(FP), R0

@@ -124,6 +124,16 @@ func dotQ2_KAVX2(n int, x []byte, y []byte) float32
 //go:noescape
 func dotQ3_KAVX2(n int, x []byte, y []byte) float32
 
+// dotF16AVX2 is dotF16Generic in float32 arithmetic (FMA, any order): x·y over n values.
+//
+//go:noescape
+func dotF16AVX2(n int, x []byte, y []byte) float32
+
+// dotBF16AVX2 is dotBF16Generic in float32 arithmetic (FMA, any order): x·y over n values.
+//
+//go:noescape
+func dotBF16AVX2(n int, x []byte, y []byte) float32
+
 // xorWordsAVX2 returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape

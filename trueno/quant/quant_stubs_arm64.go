@@ -64,6 +64,16 @@ func dotQ2_KNEON(n int, x, y []byte) float32
 //go:noescape
 func dotQ3_KNEON(n int, x, y []byte) float32
 
+// dotF16NEON is dotF16Generic in float32 arithmetic (FMA, any order): x·y over n values.
+//
+//go:noescape
+func dotF16NEON(n int, x, y []byte) float32
+
+// dotBF16NEON is dotBF16Generic in float32 arithmetic (FMA, any order): x·y over n values.
+//
+//go:noescape
+func dotBF16NEON(n int, x, y []byte) float32
+
 // xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape
