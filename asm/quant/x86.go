@@ -129,6 +129,36 @@ func emitQ8_0(m mode) {
 	} else {
 		splat(0x00010001, ones)
 	}
+	if m.vnni == 2 {
+		// Two blocks per ZMM register.
+		VSHUFI64X2(U8(0), c1.AsZ(), c1.AsZ(), c1.AsZ())
+		VXORPS(Z0, Z0, Z0)
+		Label("pairs")
+		CMPQ(RCX, U8(2))
+		JB(LabelRef("fold"))
+		VMOVDQU(Mem{Base: RSI, Disp: 2}, vx)
+		VINSERTI64X4(U8(1), Mem{Base: RSI, Disp: 36}, vx.AsZ(), vx.AsZ())
+		VMOVDQU(Mem{Base: RDI, Disp: 2}, vy)
+		VINSERTI64X4(U8(1), Mem{Base: RDI, Disp: 36}, vy.AsZ(), vy.AsZ())
+		VPXORD(c1.AsZ(), vx.AsZ(), vx.AsZ())
+		VPXORD(lane.AsZ(), lane.AsZ(), lane.AsZ())
+		VPXORD(tmp.AsZ(), tmp.AsZ(), tmp.AsZ())
+		vpdpbusd(m, vy.AsZ().(VecPhysical), vx.AsZ().(VecPhysical), lane.AsZ().(VecPhysical))
+		vpdpbusd(m, vy.AsZ().(VecPhysical), c1.AsZ().(VecPhysical), tmp.AsZ().(VecPhysical))
+		VPSUBD(tmp.AsZ(), lane.AsZ(), lane.AsZ())
+		pairScales(Mem{Base: RSI}, Mem{Base: RSI, Disp: 34}, dx)
+		pairScales(Mem{Base: RDI}, Mem{Base: RDI, Disp: 34}, dy)
+		VMULPS(dy.AsZ(), dx.AsZ(), dx.AsZ())
+		VCVTDQ2PS(lane.AsZ(), lane.AsZ())
+		VFMADD231PS(dx.AsZ(), lane.AsZ(), Z0)
+		ADDQ(U8(68), RSI)
+		ADDQ(U8(68), RDI)
+		SUBQ(U8(2), RCX)
+		JMP(LabelRef("pairs"))
+		Label("fold")
+		VEXTRACTF64X4(U8(1), Z0, Y1)
+		VADDPS(Y1, Y0, Y0)
+	}
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
@@ -166,6 +196,15 @@ func emitQ8_0(m mode) {
 	hsumReturn(acc)
 }
 
+// pairScales sets the ZMM of v to 8 lanes of the float16 at a widened,
+// then 8 of the float16 at b.
+func pairScales(a, b Mem, v VecPhysical) {
+	VPBROADCASTW(a, v.AsX())
+	VPBROADCASTW(b, X15)
+	VINSERTI128(U8(1), X15, v, v)
+	VCVTPH2PS(v, v.AsZ())
+}
+
 func emitQ4_0(m mode) {
 	name := "dotQ4_0" + m.suffix
 	header(name, "is dotQ4_0Generic: Q4_0 row x times Q8_0 row y, n values.")
@@ -174,6 +213,43 @@ func emitQ4_0(m mode) {
 	splat(0x0f0f0f0f, c1)
 	splat(0x08080808, c2)
 	splat(0x00010001, ones)
+	if m.vnni == 2 {
+		// Two blocks per ZMM register: 128-bit lanes hold the low
+		// nibbles of block 0, its high nibbles, then block 1's.
+		VSHUFI64X2(U8(0), c1.AsZ(), c1.AsZ(), c1.AsZ())
+		VSHUFI64X2(U8(0), c2.AsZ(), c2.AsZ(), c2.AsZ())
+		VXORPS(Z0, Z0, Z0)
+		Label("pairs")
+		CMPQ(RCX, U8(2))
+		JB(LabelRef("fold"))
+		VMOVDQU(Mem{Base: RSI, Disp: 2}, vx.AsX())
+		VPSRLW(U8(4), vx.AsX(), tmp.AsX())
+		VINSERTI128(U8(1), tmp.AsX(), vx, vx)
+		VMOVDQU(Mem{Base: RSI, Disp: 20}, Y10.AsX())
+		VPSRLW(U8(4), X10, tmp.AsX())
+		VINSERTI128(U8(1), tmp.AsX(), Y10, Y10)
+		VINSERTI64X4(U8(1), Y10, vx.AsZ(), vx.AsZ())
+		VPANDD(c1.AsZ(), vx.AsZ(), vx.AsZ())
+		VMOVDQU(Mem{Base: RDI, Disp: 2}, vy)
+		VINSERTI64X4(U8(1), Mem{Base: RDI, Disp: 36}, vy.AsZ(), vy.AsZ())
+		VPXORD(lane.AsZ(), lane.AsZ(), lane.AsZ())
+		VPXORD(tmp.AsZ(), tmp.AsZ(), tmp.AsZ())
+		vpdpbusd(m, vy.AsZ().(VecPhysical), vx.AsZ().(VecPhysical), lane.AsZ().(VecPhysical))
+		vpdpbusd(m, vy.AsZ().(VecPhysical), c2.AsZ().(VecPhysical), tmp.AsZ().(VecPhysical))
+		VPSUBD(tmp.AsZ(), lane.AsZ(), lane.AsZ())
+		pairScales(Mem{Base: RSI}, Mem{Base: RSI, Disp: 18}, dx)
+		pairScales(Mem{Base: RDI}, Mem{Base: RDI, Disp: 34}, dy)
+		VMULPS(dy.AsZ(), dx.AsZ(), dx.AsZ())
+		VCVTDQ2PS(lane.AsZ(), lane.AsZ())
+		VFMADD231PS(dx.AsZ(), lane.AsZ(), Z0)
+		ADDQ(U8(36), RSI)
+		ADDQ(U8(68), RDI)
+		SUBQ(U8(2), RCX)
+		JMP(LabelRef("pairs"))
+		Label("fold")
+		VEXTRACTF64X4(U8(1), Z0, Y1)
+		VADDPS(Y1, Y0, Y0)
+	}
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")

@@ -771,7 +771,7 @@ done:
 	RET
 
 // func dotQ8_0AVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, SSE
 TEXT ·dotQ8_0AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -781,8 +781,43 @@ TEXT ·dotQ8_0AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVL         $0x80808080, AX
 	VMOVD        AX, X5
 	VPBROADCASTD X5, Y5
-	TESTQ        CX, CX
-	JZ           done
+	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	VXORPS       Z0, Z0, Z0
+
+pairs:
+	CMPQ         CX, $0x02
+	JB           fold
+	VMOVDQU      2(SI), Y1
+	VINSERTI64X4 $0x01, 36(SI), Z1, Z1
+	VMOVDQU      2(DI), Y2
+	VINSERTI64X4 $0x01, 36(DI), Z2, Z2
+	VPXORD       Z5, Z1, Z1
+	VPXORD       Z3, Z3, Z3
+	VPXORD       Z4, Z4, Z4
+	VPDPBUSD     Z2, Z1, Z3
+	VPDPBUSD     Z2, Z5, Z4
+	VPSUBD       Z4, Z3, Z3
+	VPBROADCASTW (SI), X8
+	VPBROADCASTW 34(SI), X15
+	VINSERTI128  $0x01, X15, Y8, Y8
+	VCVTPH2PS    Y8, Z8
+	VPBROADCASTW (DI), X9
+	VPBROADCASTW 34(DI), X15
+	VINSERTI128  $0x01, X15, Y9, Y9
+	VCVTPH2PS    Y9, Z9
+	VMULPS       Z9, Z8, Z8
+	VCVTDQ2PS    Z3, Z3
+	VFMADD231PS  Z8, Z3, Z0
+	ADDQ         $0x44, SI
+	ADDQ         $0x44, DI
+	SUBQ         $0x02, CX
+	JMP          pairs
+
+fold:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	TESTQ         CX, CX
+	JZ            done
 
 loop:
 	VMOVDQU      2(SI), Y1
@@ -817,7 +852,7 @@ done:
 	RET
 
 // func dotQ4_0AVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, SSE
 TEXT ·dotQ4_0AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -833,8 +868,49 @@ TEXT ·dotQ4_0AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVL         $0x00010001, AX
 	VMOVD        AX, X7
 	VPBROADCASTD X7, Y7
-	TESTQ        CX, CX
-	JZ           done
+	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	VSHUFI64X2   $0x00, Z6, Z6, Z6
+	VXORPS       Z0, Z0, Z0
+
+pairs:
+	CMPQ         CX, $0x02
+	JB           fold
+	VMOVDQU      2(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VMOVDQU      20(SI), X10
+	VPSRLW       $0x04, X10, X4
+	VINSERTI128  $0x01, X4, Y10, Y10
+	VINSERTI64X4 $0x01, Y10, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VMOVDQU      2(DI), Y2
+	VINSERTI64X4 $0x01, 36(DI), Z2, Z2
+	VPXORD       Z3, Z3, Z3
+	VPXORD       Z4, Z4, Z4
+	VPDPBUSD     Z2, Z1, Z3
+	VPDPBUSD     Z2, Z6, Z4
+	VPSUBD       Z4, Z3, Z3
+	VPBROADCASTW (SI), X8
+	VPBROADCASTW 18(SI), X15
+	VINSERTI128  $0x01, X15, Y8, Y8
+	VCVTPH2PS    Y8, Z8
+	VPBROADCASTW (DI), X9
+	VPBROADCASTW 34(DI), X15
+	VINSERTI128  $0x01, X15, Y9, Y9
+	VCVTPH2PS    Y9, Z9
+	VMULPS       Z9, Z8, Z8
+	VCVTDQ2PS    Z3, Z3
+	VFMADD231PS  Z8, Z3, Z0
+	ADDQ         $0x24, SI
+	ADDQ         $0x44, DI
+	SUBQ         $0x02, CX
+	JMP          pairs
+
+fold:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	TESTQ         CX, CX
+	JZ            done
 
 loop:
 	VMOVDQU      2(SI), X1
