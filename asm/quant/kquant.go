@@ -25,12 +25,39 @@ func superTail(dOff, xBytes int) {
 	Label("done")
 }
 
-// pairScale sets v to the int16 scale j (of 16 at sc) in the low 128-bit
-// lane and scale j+1 in the high lane.
-func pairScale(sc Mem, j int, v VecPhysical) {
-	VPBROADCASTW(sc.Offset(2*j), v.AsX())
-	VPBROADCASTW(sc.Offset(2*j+2), Y11.AsX())
-	VINSERTI128(U8(1), Y11.AsX(), v, v)
+// pairShuf returns the VPSHUFB masks that pick, from 8 int16 scales
+// repeated in both 128-bit lanes, scale 2k into every word of the low lane
+// and scale 2k+1 into the high lane: mask k at offset 32k.
+func pairShuf() Mem {
+	if m, ok := constData["pair_shuf"]; ok {
+		return m
+	}
+	m := GLOBL("pair_shuf", RODATA|NOPTR)
+	for k := range 4 {
+		for i := 0; i < 32; i += 8 {
+			var v uint64
+			for b := 7; b >= 0; b-- {
+				w := 2 * k
+				if i+b >= 16 {
+					w++
+				}
+				v = v<<8 | uint64(2*w+(i+b)%2)
+			}
+			DATA(32*k+i, U64(v))
+		}
+	}
+	constData["pair_shuf"] = m
+	return m
+}
+
+// pairScale sets v to the int16 scale j (of 16 at sc; j even) in the low
+// 128-bit lane and scale j+1 in the high lane. S must hold scales
+// 8(j/8)…8(j/8)+7 in both lanes (loaded by halfScales when j%8 == 0).
+func pairScale(sc Mem, j int, v, S VecPhysical) {
+	if j%8 == 0 {
+		VBROADCASTI128(sc.Offset(2*j), S)
+	}
+	VPSHUFB(pairShuf().Offset(32*((j%8)/2)), S, v)
 }
 
 // emitIQ4_XS: levels from the IQ4_NL table (signed, up to ±127), widened
@@ -125,7 +152,7 @@ func emitQ2_K() {
 				VPAND(c2, vx, vx)
 			}
 			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*h + 32*s}, vx, lane)
-			pairScale(sc, 8*h+2*s, vy)
+			pairScale(sc, 8*h+2*s, vy, Y7)
 			VPMADDWD(vy, lane, lane)
 			VPADDD(lane, Y13, Y13)
 		}
@@ -209,7 +236,7 @@ func emitQ3_K() {
 			}
 			VPOR(tmp, vx, vx)
 			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*h + 32*s}, vx, lane)
-			pairScale(sc, 8*h+2*s, vy)
+			pairScale(sc, 8*h+2*s, vy, Y9)
 			VPMADDWD(vy, lane, lane)
 			VPADDD(lane, Y13, Y13)
 		}

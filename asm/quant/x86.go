@@ -458,9 +458,7 @@ func emitQ6_K() {
 			VPOR(tmp, vx, vx)
 			j := 8*half + 2*k // sub-blocks j (low 16 values) and j+1
 			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*half + 32*k}, vx, lane)
-			VPBROADCASTW(sc.Offset(2*j), vy.AsX())
-			VPBROADCASTW(sc.Offset(2*j+2), tmp.AsX())
-			VINSERTI128(U8(1), tmp.AsX(), vy, vy)
+			pairScale(sc, j, vy, Y15)
 			VPMADDWD(vy, lane, lane)
 			VPADDD(lane, Y13, Y13)
 		}

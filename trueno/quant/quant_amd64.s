@@ -1499,110 +1499,96 @@ TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
-	VPMOVSXBW    192(SI), Y10
-	VMOVDQU      Y10, (SP)
-	VPMADDWD     260(DI), Y10, Y13
-	VPSLLD       $0x05, Y13, Y13
-	VPXOR        Y14, Y14, Y14
-	VPSUBD       Y13, Y14, Y13
-	VMOVDQU      (SI), Y10
-	VMOVDQU      32(SI), Y11
-	VMOVDQU      128(SI), Y12
-	VPAND        Y5, Y10, Y1
-	VPSLLW       $0x04, Y12, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   4(DI), Y1, Y3
-	VPBROADCASTW (SP), X2
-	VPBROADCASTW 2(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPAND        Y5, Y11, Y1
-	VPSLLW       $0x02, Y12, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   36(DI), Y1, Y3
-	VPBROADCASTW 4(SP), X2
-	VPBROADCASTW 6(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y10, Y1
-	VPAND        Y5, Y1, Y1
-	VPAND        Y6, Y12, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   68(DI), Y1, Y3
-	VPBROADCASTW 8(SP), X2
-	VPBROADCASTW 10(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y11, Y1
-	VPAND        Y5, Y1, Y1
-	VPSRLW       $0x02, Y12, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   100(DI), Y1, Y3
-	VPBROADCASTW 12(SP), X2
-	VPBROADCASTW 14(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VMOVDQU      64(SI), Y10
-	VMOVDQU      96(SI), Y11
-	VMOVDQU      160(SI), Y12
-	VPAND        Y5, Y10, Y1
-	VPSLLW       $0x04, Y12, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   132(DI), Y1, Y3
-	VPBROADCASTW 16(SP), X2
-	VPBROADCASTW 18(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPAND        Y5, Y11, Y1
-	VPSLLW       $0x02, Y12, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   164(DI), Y1, Y3
-	VPBROADCASTW 20(SP), X2
-	VPBROADCASTW 22(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y10, Y1
-	VPAND        Y5, Y1, Y1
-	VPAND        Y6, Y12, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   196(DI), Y1, Y3
-	VPBROADCASTW 24(SP), X2
-	VPBROADCASTW 26(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y11, Y1
-	VPAND        Y5, Y1, Y1
-	VPSRLW       $0x02, Y12, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   228(DI), Y1, Y3
-	VPBROADCASTW 28(SP), X2
-	VPBROADCASTW 30(SP), X4
-	VINSERTI128  $0x01, X4, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VCVTDQ2PS    Y13, Y13
-	VPBROADCASTW 208(SI), X8
-	VCVTPH2PS    X8, Y8
-	VBROADCASTSS (DI), Y9
-	VMULPS       Y9, Y8, Y8
-	VFMADD231PS  Y8, Y13, Y0
-	ADDQ         $0x000000d2, SI
-	ADDQ         $0x00000124, DI
-	DECQ         CX
-	JNZ          loop
+	VPMOVSXBW      192(SI), Y10
+	VMOVDQU        Y10, (SP)
+	VPMADDWD       260(DI), Y10, Y13
+	VPSLLD         $0x05, Y13, Y13
+	VPXOR          Y14, Y14, Y14
+	VPSUBD         Y13, Y14, Y13
+	VMOVDQU        (SI), Y10
+	VMOVDQU        32(SI), Y11
+	VMOVDQU        128(SI), Y12
+	VPAND          Y5, Y10, Y1
+	VPSLLW         $0x04, Y12, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     4(DI), Y1, Y3
+	VBROADCASTI128 (SP), Y15
+	VPSHUFB        pair_shuf<>+0(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPAND          Y5, Y11, Y1
+	VPSLLW         $0x02, Y12, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     36(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+32(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y10, Y1
+	VPAND          Y5, Y1, Y1
+	VPAND          Y6, Y12, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     68(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+64(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y11, Y1
+	VPAND          Y5, Y1, Y1
+	VPSRLW         $0x02, Y12, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     100(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+96(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VMOVDQU        64(SI), Y10
+	VMOVDQU        96(SI), Y11
+	VMOVDQU        160(SI), Y12
+	VPAND          Y5, Y10, Y1
+	VPSLLW         $0x04, Y12, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     132(DI), Y1, Y3
+	VBROADCASTI128 16(SP), Y15
+	VPSHUFB        pair_shuf<>+0(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPAND          Y5, Y11, Y1
+	VPSLLW         $0x02, Y12, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     164(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+32(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y10, Y1
+	VPAND          Y5, Y1, Y1
+	VPAND          Y6, Y12, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     196(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+64(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y11, Y1
+	VPAND          Y5, Y1, Y1
+	VPSRLW         $0x02, Y12, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     228(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+96(SB), Y15, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VCVTDQ2PS      Y13, Y13
+	VPBROADCASTW   208(SI), X8
+	VCVTPH2PS      X8, Y8
+	VBROADCASTSS   (DI), Y9
+	VMULPS         Y9, Y8, Y8
+	VFMADD231PS    Y8, Y13, Y0
+	ADDQ           $0x000000d2, SI
+	ADDQ           $0x00000124, DI
+	DECQ           CX
+	JNZ            loop
 
 done:
 	VEXTRACTF128 $0x01, Y0, X1
@@ -1614,6 +1600,24 @@ done:
 	VZEROUPPER
 	MOVSS        X0, ret+56(FP)
 	RET
+
+DATA pair_shuf<>+0(SB)/8, $0x0100010001000100
+DATA pair_shuf<>+8(SB)/8, $0x0100010001000100
+DATA pair_shuf<>+16(SB)/8, $0x0302030203020302
+DATA pair_shuf<>+24(SB)/8, $0x0302030203020302
+DATA pair_shuf<>+32(SB)/8, $0x0504050405040504
+DATA pair_shuf<>+40(SB)/8, $0x0504050405040504
+DATA pair_shuf<>+48(SB)/8, $0x0706070607060706
+DATA pair_shuf<>+56(SB)/8, $0x0706070607060706
+DATA pair_shuf<>+64(SB)/8, $0x0908090809080908
+DATA pair_shuf<>+72(SB)/8, $0x0908090809080908
+DATA pair_shuf<>+80(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA pair_shuf<>+88(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA pair_shuf<>+96(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA pair_shuf<>+104(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA pair_shuf<>+112(SB)/8, $0x0f0e0f0e0f0e0f0e
+DATA pair_shuf<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
+GLOBL pair_shuf<>(SB), RODATA|NOPTR, $128
 
 // func dotIQ4_XSAVX2(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, F16C, FMA3, SSE
@@ -1891,100 +1895,86 @@ TEXT ·dotQ2_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
-	VMOVDQU      (SI), X10
-	VPAND        X5, X10, X12
-	VPMOVZXBW    X12, Y12
-	VMOVDQU      Y12, (SP)
-	VPSRLW       $0x04, X10, X10
-	VPAND        X5, X10, X10
-	VPMOVZXBW    X10, Y10
-	VPMADDWD     260(DI), Y10, Y10
-	VEXTRACTI128 $0x01, Y10, X12
-	VPADDD       X12, X10, X10
-	VPSHUFD      $0x4e, X10, X12
-	VPADDD       X12, X10, X10
-	VPSHUFD      $0xb1, X10, X12
-	VPADDD       X12, X10, X10
-	VCVTDQ2PS    X10, X10
-	VPBROADCASTW 82(SI), X12
-	VCVTPH2PS    X12, Y12
-	VMULSS       (DI), X12, X12
-	VFNMADD231SS X12, X10, X15
-	VPXOR        Y13, Y13, Y13
-	VMOVDQU      16(SI), Y14
-	VPAND        Y6, Y14, Y1
-	VPMADDUBSW   4(DI), Y1, Y3
-	VPBROADCASTW (SP), X2
-	VPBROADCASTW 2(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x02, Y14, Y1
-	VPAND        Y6, Y1, Y1
-	VPMADDUBSW   36(DI), Y1, Y3
-	VPBROADCASTW 4(SP), X2
-	VPBROADCASTW 6(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y14, Y1
-	VPAND        Y6, Y1, Y1
-	VPMADDUBSW   68(DI), Y1, Y3
-	VPBROADCASTW 8(SP), X2
-	VPBROADCASTW 10(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x06, Y14, Y1
-	VPAND        Y6, Y1, Y1
-	VPMADDUBSW   100(DI), Y1, Y3
-	VPBROADCASTW 12(SP), X2
-	VPBROADCASTW 14(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VMOVDQU      48(SI), Y14
-	VPAND        Y6, Y14, Y1
-	VPMADDUBSW   132(DI), Y1, Y3
-	VPBROADCASTW 16(SP), X2
-	VPBROADCASTW 18(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x02, Y14, Y1
-	VPAND        Y6, Y1, Y1
-	VPMADDUBSW   164(DI), Y1, Y3
-	VPBROADCASTW 20(SP), X2
-	VPBROADCASTW 22(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y14, Y1
-	VPAND        Y6, Y1, Y1
-	VPMADDUBSW   196(DI), Y1, Y3
-	VPBROADCASTW 24(SP), X2
-	VPBROADCASTW 26(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x06, Y14, Y1
-	VPAND        Y6, Y1, Y1
-	VPMADDUBSW   228(DI), Y1, Y3
-	VPBROADCASTW 28(SP), X2
-	VPBROADCASTW 30(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VCVTDQ2PS    Y13, Y13
-	VPBROADCASTW 80(SI), X8
-	VCVTPH2PS    X8, Y8
-	VBROADCASTSS (DI), Y9
-	VMULPS       Y9, Y8, Y8
-	VFMADD231PS  Y8, Y13, Y0
-	ADDQ         $0x00000054, SI
-	ADDQ         $0x00000124, DI
-	DECQ         CX
-	JNZ          loop
+	VMOVDQU        (SI), X10
+	VPAND          X5, X10, X12
+	VPMOVZXBW      X12, Y12
+	VMOVDQU        Y12, (SP)
+	VPSRLW         $0x04, X10, X10
+	VPAND          X5, X10, X10
+	VPMOVZXBW      X10, Y10
+	VPMADDWD       260(DI), Y10, Y10
+	VEXTRACTI128   $0x01, Y10, X12
+	VPADDD         X12, X10, X10
+	VPSHUFD        $0x4e, X10, X12
+	VPADDD         X12, X10, X10
+	VPSHUFD        $0xb1, X10, X12
+	VPADDD         X12, X10, X10
+	VCVTDQ2PS      X10, X10
+	VPBROADCASTW   82(SI), X12
+	VCVTPH2PS      X12, Y12
+	VMULSS         (DI), X12, X12
+	VFNMADD231SS   X12, X10, X15
+	VPXOR          Y13, Y13, Y13
+	VMOVDQU        16(SI), Y14
+	VPAND          Y6, Y14, Y1
+	VPMADDUBSW     4(DI), Y1, Y3
+	VBROADCASTI128 (SP), Y7
+	VPSHUFB        pair_shuf<>+0(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x02, Y14, Y1
+	VPAND          Y6, Y1, Y1
+	VPMADDUBSW     36(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+32(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y14, Y1
+	VPAND          Y6, Y1, Y1
+	VPMADDUBSW     68(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+64(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x06, Y14, Y1
+	VPAND          Y6, Y1, Y1
+	VPMADDUBSW     100(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+96(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VMOVDQU        48(SI), Y14
+	VPAND          Y6, Y14, Y1
+	VPMADDUBSW     132(DI), Y1, Y3
+	VBROADCASTI128 16(SP), Y7
+	VPSHUFB        pair_shuf<>+0(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x02, Y14, Y1
+	VPAND          Y6, Y1, Y1
+	VPMADDUBSW     164(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+32(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y14, Y1
+	VPAND          Y6, Y1, Y1
+	VPMADDUBSW     196(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+64(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x06, Y14, Y1
+	VPAND          Y6, Y1, Y1
+	VPMADDUBSW     228(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+96(SB), Y7, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VCVTDQ2PS      Y13, Y13
+	VPBROADCASTW   80(SI), X8
+	VCVTPH2PS      X8, Y8
+	VBROADCASTSS   (DI), Y9
+	VMULPS         Y9, Y8, Y8
+	VFMADD231PS    Y8, Y13, Y0
+	ADDQ           $0x00000054, SI
+	ADDQ           $0x00000124, DI
+	DECQ           CX
+	JNZ            loop
 
 done:
 	VADDPS       Y15, Y0, Y0
@@ -2019,149 +2009,135 @@ TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
-	MOVL         96(SI), R8
-	MOVL         100(SI), R9
-	MOVL         104(SI), R10
-	MOVL         R8, R11
-	ANDL         $0x0f0f0f0f, R11
-	MOVL         R10, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, R11
-	MOVL         R9, R12
-	ANDL         $0x0f0f0f0f, R12
-	MOVL         R10, AX
-	SHRL         $0x02, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, R12
-	MOVL         R8, R13
-	SHRL         $0x04, R13
-	ANDL         $0x0f0f0f0f, R13
-	MOVL         R10, AX
-	SHRL         $0x04, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, R13
-	MOVL         R9, DX
-	SHRL         $0x04, DX
-	ANDL         $0x0f0f0f0f, DX
-	MOVL         R10, AX
-	SHRL         $0x06, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, DX
-	SHLQ         $0x20, R12
-	ORQ          R12, R11
-	SHLQ         $0x20, DX
-	ORQ          DX, R13
-	VMOVQ        R11, X10
-	VPINSRQ      $0x01, R13, X10, X10
-	VPMOVZXBW    X10, Y10
-	VPSUBW       Y7, Y10, Y10
-	VMOVDQU      Y10, (SP)
-	VPMADDWD     260(DI), Y10, Y13
-	VPSLLD       $0x02, Y13, Y13
-	VPXOR        Y14, Y14, Y14
-	VPSUBD       Y13, Y14, Y13
-	VMOVDQU      (SI), Y15
-	VMOVDQU      32(SI), Y14
-	VPAND        Y5, Y14, Y1
-	VPSLLW       $0x02, Y15, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   4(DI), Y1, Y3
-	VPBROADCASTW (SP), X2
-	VPBROADCASTW 2(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x02, Y14, Y1
-	VPAND        Y5, Y1, Y1
-	VPSLLW       $0x01, Y15, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   36(DI), Y1, Y3
-	VPBROADCASTW 4(SP), X2
-	VPBROADCASTW 6(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y14, Y1
-	VPAND        Y5, Y1, Y1
-	VPAND        Y6, Y15, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   68(DI), Y1, Y3
-	VPBROADCASTW 8(SP), X2
-	VPBROADCASTW 10(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x06, Y14, Y1
-	VPAND        Y5, Y1, Y1
-	VPSRLW       $0x01, Y15, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   100(DI), Y1, Y3
-	VPBROADCASTW 12(SP), X2
-	VPBROADCASTW 14(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VMOVDQU      64(SI), Y14
-	VPAND        Y5, Y14, Y1
-	VPSRLW       $0x02, Y15, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   132(DI), Y1, Y3
-	VPBROADCASTW 16(SP), X2
-	VPBROADCASTW 18(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x02, Y14, Y1
-	VPAND        Y5, Y1, Y1
-	VPSRLW       $0x03, Y15, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   164(DI), Y1, Y3
-	VPBROADCASTW 20(SP), X2
-	VPBROADCASTW 22(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x04, Y14, Y1
-	VPAND        Y5, Y1, Y1
-	VPSRLW       $0x04, Y15, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   196(DI), Y1, Y3
-	VPBROADCASTW 24(SP), X2
-	VPBROADCASTW 26(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VPSRLW       $0x06, Y14, Y1
-	VPAND        Y5, Y1, Y1
-	VPSRLW       $0x05, Y15, Y4
-	VPAND        Y6, Y4, Y4
-	VPOR         Y4, Y1, Y1
-	VPMADDUBSW   228(DI), Y1, Y3
-	VPBROADCASTW 28(SP), X2
-	VPBROADCASTW 30(SP), X11
-	VINSERTI128  $0x01, X11, Y2, Y2
-	VPMADDWD     Y2, Y3, Y3
-	VPADDD       Y3, Y13, Y13
-	VCVTDQ2PS    Y13, Y13
-	VPBROADCASTW 108(SI), X8
-	VCVTPH2PS    X8, Y8
-	VBROADCASTSS (DI), Y9
-	VMULPS       Y9, Y8, Y8
-	VFMADD231PS  Y8, Y13, Y0
-	ADDQ         $0x0000006e, SI
-	ADDQ         $0x00000124, DI
-	DECQ         CX
-	JNZ          loop
+	MOVL           96(SI), R8
+	MOVL           100(SI), R9
+	MOVL           104(SI), R10
+	MOVL           R8, R11
+	ANDL           $0x0f0f0f0f, R11
+	MOVL           R10, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, R11
+	MOVL           R9, R12
+	ANDL           $0x0f0f0f0f, R12
+	MOVL           R10, AX
+	SHRL           $0x02, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, R12
+	MOVL           R8, R13
+	SHRL           $0x04, R13
+	ANDL           $0x0f0f0f0f, R13
+	MOVL           R10, AX
+	SHRL           $0x04, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, R13
+	MOVL           R9, DX
+	SHRL           $0x04, DX
+	ANDL           $0x0f0f0f0f, DX
+	MOVL           R10, AX
+	SHRL           $0x06, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, DX
+	SHLQ           $0x20, R12
+	ORQ            R12, R11
+	SHLQ           $0x20, DX
+	ORQ            DX, R13
+	VMOVQ          R11, X10
+	VPINSRQ        $0x01, R13, X10, X10
+	VPMOVZXBW      X10, Y10
+	VPSUBW         Y7, Y10, Y10
+	VMOVDQU        Y10, (SP)
+	VPMADDWD       260(DI), Y10, Y13
+	VPSLLD         $0x02, Y13, Y13
+	VPXOR          Y14, Y14, Y14
+	VPSUBD         Y13, Y14, Y13
+	VMOVDQU        (SI), Y15
+	VMOVDQU        32(SI), Y14
+	VPAND          Y5, Y14, Y1
+	VPSLLW         $0x02, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     4(DI), Y1, Y3
+	VBROADCASTI128 (SP), Y9
+	VPSHUFB        pair_shuf<>+0(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x02, Y14, Y1
+	VPAND          Y5, Y1, Y1
+	VPSLLW         $0x01, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     36(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+32(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y14, Y1
+	VPAND          Y5, Y1, Y1
+	VPAND          Y6, Y15, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     68(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+64(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x06, Y14, Y1
+	VPAND          Y5, Y1, Y1
+	VPSRLW         $0x01, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     100(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+96(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VMOVDQU        64(SI), Y14
+	VPAND          Y5, Y14, Y1
+	VPSRLW         $0x02, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     132(DI), Y1, Y3
+	VBROADCASTI128 16(SP), Y9
+	VPSHUFB        pair_shuf<>+0(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x02, Y14, Y1
+	VPAND          Y5, Y1, Y1
+	VPSRLW         $0x03, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     164(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+32(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x04, Y14, Y1
+	VPAND          Y5, Y1, Y1
+	VPSRLW         $0x04, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     196(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+64(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VPSRLW         $0x06, Y14, Y1
+	VPAND          Y5, Y1, Y1
+	VPSRLW         $0x05, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     228(DI), Y1, Y3
+	VPSHUFB        pair_shuf<>+96(SB), Y9, Y2
+	VPMADDWD       Y2, Y3, Y3
+	VPADDD         Y3, Y13, Y13
+	VCVTDQ2PS      Y13, Y13
+	VPBROADCASTW   108(SI), X8
+	VCVTPH2PS      X8, Y8
+	VBROADCASTSS   (DI), Y9
+	VMULPS         Y9, Y8, Y8
+	VFMADD231PS    Y8, Y13, Y0
+	ADDQ           $0x0000006e, SI
+	ADDQ           $0x00000124, DI
+	DECQ           CX
+	JNZ            loop
 
 done:
 	VEXTRACTF128 $0x01, Y0, X1
