@@ -47,6 +47,10 @@ func main() {
 	emitQ3_K()
 	emitFloatDot(false)
 	emitFloatDot(true)
+	emitDequantQ8_0()
+	emitDequantQ4_0()
+	emitDequantQ4_K()
+	emitDequantQ6_K()
 	emitXorWords()
 	Generate()
 }

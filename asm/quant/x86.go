@@ -311,36 +311,7 @@ func emitQ4_K(q5 bool) {
 	if q5 {
 		VMOVDQU(Mem{Base: RSI, Disp: 16}, Y14)
 	}
-	// get_scale_min_k4 on 32-bit words: u0..u2 are bytes 4..15 of x.
-	MOVL(Mem{Base: RSI, Disp: 4}, R8L)
-	MOVL(Mem{Base: RSI, Disp: 8}, R9L)
-	MOVL(Mem{Base: RSI, Disp: 12}, R10L)
-	// mins 4-7: ((u2 >> 4) & 0x0f0f0f0f) | (((u1 >> 6) & 0x03030303) << 4)
-	MOVL(R10L, R11L)
-	SHRL(U8(4), R11L)
-	ANDL(U32(0x0f0f0f0f), R11L)
-	MOVL(R9L, EAX)
-	SHRL(U8(6), EAX)
-	ANDL(U32(0x03030303), EAX)
-	SHLL(U8(4), EAX)
-	ORL(EAX, R11L)
-	// mins 0-3: u1 & 0x3f3f3f3f
-	MOVL(R9L, R12L)
-	ANDL(U32(0x3f3f3f3f), R12L)
-	// scales 4-7: (u2 & 0x0f0f0f0f) | (((u0 >> 6) & 0x03030303) << 4)
-	MOVL(R10L, R9L)
-	ANDL(U32(0x0f0f0f0f), R9L)
-	MOVL(R8L, EAX)
-	SHRL(U8(6), EAX)
-	ANDL(U32(0x03030303), EAX)
-	SHLL(U8(4), EAX)
-	ORL(EAX, R9L)
-	// scales 0-3: u0 & 0x3f3f3f3f
-	ANDL(U32(0x3f3f3f3f), R8L)
-	SHLQ(U8(32), R9)
-	ORQ(R9, R8)
-	SHLQ(U8(32), R11)
-	ORQ(R11, R12)
+	unpackK4Scales()
 	VMOVQ(R8, X10)
 	VPINSRQ(U8(1), R12, X10, X10)
 	VPMOVZXBW(X10, Y10)
@@ -401,6 +372,42 @@ func emitQ4_K(q5 bool) {
 	// Fold the min terms into lane 0.
 	VADDPS(Y15, acc, acc)
 	hsumReturn(acc)
+}
+
+// unpackK4Scales leaves the eight 6-bit scales of the Q4_K/Q5_K block at
+// RSI in the bytes of R8 and the eight mins in R12 (get_scale_min_k4 on
+// 32-bit words; clobbers R9-R11, AX).
+func unpackK4Scales() {
+	// u0..u2 are bytes 4..15 of the block.
+	MOVL(Mem{Base: RSI, Disp: 4}, R8L)
+	MOVL(Mem{Base: RSI, Disp: 8}, R9L)
+	MOVL(Mem{Base: RSI, Disp: 12}, R10L)
+	// mins 4-7: ((u2 >> 4) & 0x0f0f0f0f) | (((u1 >> 6) & 0x03030303) << 4)
+	MOVL(R10L, R11L)
+	SHRL(U8(4), R11L)
+	ANDL(U32(0x0f0f0f0f), R11L)
+	MOVL(R9L, EAX)
+	SHRL(U8(6), EAX)
+	ANDL(U32(0x03030303), EAX)
+	SHLL(U8(4), EAX)
+	ORL(EAX, R11L)
+	// mins 0-3: u1 & 0x3f3f3f3f
+	MOVL(R9L, R12L)
+	ANDL(U32(0x3f3f3f3f), R12L)
+	// scales 4-7: (u2 & 0x0f0f0f0f) | (((u0 >> 6) & 0x03030303) << 4)
+	MOVL(R10L, R9L)
+	ANDL(U32(0x0f0f0f0f), R9L)
+	MOVL(R8L, EAX)
+	SHRL(U8(6), EAX)
+	ANDL(U32(0x03030303), EAX)
+	SHLL(U8(4), EAX)
+	ORL(EAX, R9L)
+	// scales 0-3: u0 & 0x3f3f3f3f
+	ANDL(U32(0x3f3f3f3f), R8L)
+	SHLQ(U8(32), R9)
+	ORQ(R9, R8)
+	SHLQ(U8(32), R11)
+	ORQ(R11, R12)
 }
 
 // emitQ6_K: levels q in [0, 63] (VPMADDUBSW pairs ≤ 2·63·128), scaled by

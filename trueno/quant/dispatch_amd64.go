@@ -16,7 +16,33 @@ var (
 	hasVNNI512 = cpu.X86.HasAVX512VNNI
 )
 
-func dequantize(t Type, dst []float32, src []byte) { dequantizeGeneric(t, dst, src) }
+func dequantize(t Type, dst []float32, src []byte) {
+	isa := trueno.Active()
+	if (isa == trueno.AVX2 || isa == trueno.AVX512) && hasF16C {
+		switch t {
+		case Q8_0:
+			dequantQ8_0AVX2(dst, src)
+			return
+		case Q4_0:
+			dequantQ4_0AVX2(dst, src)
+			return
+		case Q4_K:
+			dequantQ4_KAVX2(dst, src)
+			return
+		case Q6_K:
+			dequantQ6_KAVX2(dst, src)
+			return
+		}
+	}
+	switch t {
+	case F16:
+		dequantizeF16Fast(dst, src)
+	case BF16:
+		dequantizeBF16Fast(dst, src)
+	default:
+		dequantizeGeneric(t, dst, src)
+	}
+}
 
 func dot(t Type, n int, x, y []byte) float32 {
 	isa := trueno.Active()

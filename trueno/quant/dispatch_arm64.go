@@ -11,7 +11,16 @@ import (
 // NEON path computes dot products with the reference.
 var hasDotProd = cpu.ARM64.HasDotProd
 
-func dequantize(t Type, dst []float32, src []byte) { dequantizeGeneric(t, dst, src) }
+func dequantize(t Type, dst []float32, src []byte) {
+	switch t {
+	case F16:
+		dequantizeF16Fast(dst, src)
+	case BF16:
+		dequantizeBF16Fast(dst, src)
+	default:
+		dequantizeGeneric(t, dst, src)
+	}
+}
 
 func dot(t Type, n int, x, y []byte) float32 {
 	if trueno.Active() == trueno.NEON && hasDotProd {

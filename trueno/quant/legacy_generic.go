@@ -3,6 +3,9 @@ package quant
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
+
+	"github.com/batuta-go/stack/trueno"
 )
 
 // The 32-element block formats: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, and
@@ -18,6 +21,33 @@ func dequantizeF16(dst []float32, src []byte) {
 	for i := range dst {
 		dst[i] = getF16(src[2*i:])
 	}
+}
+
+// halves views src as 16-bit values when it is 2-byte aligned (a GGUF
+// tensor always is), for trueno's vector conversions.
+func halves[T trueno.Float16 | trueno.BFloat16](src []byte) ([]T, bool) {
+	if len(src) == 0 || uintptr(unsafe.Pointer(unsafe.SliceData(src)))%2 != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(src))), len(src)/2), true
+}
+
+// dequantizeF16Fast is dequantizeF16 through trueno.Float16ToFloat32.
+func dequantizeF16Fast(dst []float32, src []byte) {
+	if h, ok := halves[trueno.Float16](src); ok {
+		trueno.Float16ToFloat32(dst, h)
+		return
+	}
+	dequantizeF16(dst, src)
+}
+
+// dequantizeBF16Fast is dequantizeBF16 through trueno.BFloat16ToFloat32.
+func dequantizeBF16Fast(dst []float32, src []byte) {
+	if h, ok := halves[trueno.BFloat16](src); ok {
+		trueno.BFloat16ToFloat32(dst, h)
+		return
+	}
+	dequantizeBF16(dst, src)
 }
 
 // bf16From rounds to nearest even; NaNs are quieted (ggml's

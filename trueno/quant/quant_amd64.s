@@ -2310,6 +2310,765 @@ done:
 	MOVSS        X0, ret+56(FP)
 	RET
 
+// func dequantQ8_0AVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ8_0AVX2(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  dst_len+8(FP), CX
+	SHRQ  $0x05, CX
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPMOVSXBD    2(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVSXBD    10(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VPMOVSXBD    18(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVSXBD    26(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	ADDQ         $0x00000022, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ4_0AVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ4_0AVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00000008, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPMOVZXBD    2(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSUBD       Y6, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    10(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSUBD       Y6, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VPMOVZXBD    2(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSUBD       Y6, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    10(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSUBD       Y6, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	ADDQ         $0x00000012, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ4_KAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ4_KAVX2(SB), NOSPLIT, $64-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x3f3f3f3f, R12
+	MOVL         R10, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         R8, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	SHLQ         $0x20, R11
+	ORQ          R11, R12
+	VMOVQ        R8, X10
+	VPMOVZXBD    X10, Y10
+	VCVTDQ2PS    Y10, Y10
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       Y8, Y10, Y10
+	VMOVUPS      Y10, (SP)
+	VMOVQ        R12, X11
+	VPMOVZXBD    X11, Y11
+	VCVTDQ2PS    Y11, Y11
+	VPBROADCASTW 2(SI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y11, Y11
+	VMOVUPS      Y11, 32(SP)
+	VBROADCASTSS (SP), Y12
+	VBROADCASTSS 32(SP), Y13
+	VPMOVZXBD    16(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    24(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VPMOVZXBD    32(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    40(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VBROADCASTSS 4(SP), Y12
+	VBROADCASTSS 36(SP), Y13
+	VPMOVZXBD    16(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VPMOVZXBD    24(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VPMOVZXBD    40(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VBROADCASTSS 8(SP), Y12
+	VBROADCASTSS 40(SP), Y13
+	VPMOVZXBD    48(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 256(DI)
+	VPMOVZXBD    56(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 288(DI)
+	VPMOVZXBD    64(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 320(DI)
+	VPMOVZXBD    72(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 352(DI)
+	VBROADCASTSS 12(SP), Y12
+	VBROADCASTSS 44(SP), Y13
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 384(DI)
+	VPMOVZXBD    56(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 416(DI)
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 448(DI)
+	VPMOVZXBD    72(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 480(DI)
+	VBROADCASTSS 16(SP), Y12
+	VBROADCASTSS 48(SP), Y13
+	VPMOVZXBD    80(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 512(DI)
+	VPMOVZXBD    88(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 544(DI)
+	VPMOVZXBD    96(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 576(DI)
+	VPMOVZXBD    104(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 608(DI)
+	VBROADCASTSS 20(SP), Y12
+	VBROADCASTSS 52(SP), Y13
+	VPMOVZXBD    80(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 640(DI)
+	VPMOVZXBD    88(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 672(DI)
+	VPMOVZXBD    96(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 704(DI)
+	VPMOVZXBD    104(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 736(DI)
+	VBROADCASTSS 24(SP), Y12
+	VBROADCASTSS 56(SP), Y13
+	VPMOVZXBD    112(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 768(DI)
+	VPMOVZXBD    120(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 800(DI)
+	VPMOVZXBD    128(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 832(DI)
+	VPMOVZXBD    136(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 864(DI)
+	VBROADCASTSS 28(SP), Y12
+	VBROADCASTSS 60(SP), Y13
+	VPMOVZXBD    112(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 896(DI)
+	VPMOVZXBD    120(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 928(DI)
+	VPMOVZXBD    128(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 960(DI)
+	VPMOVZXBD    136(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VSUBPS       Y13, Y1, Y1
+	VMOVUPS      Y1, 992(DI)
+	ADDQ         $0x00000090, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ6_KAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ6_KAVX2(SB), NOSPLIT, $64-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00000003, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL         $0x00000020, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW 208(SI), X8
+	VCVTPH2PS    X8, Y8
+	VPMOVSXBD    192(SI), Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VMOVUPS      Y10, (SP)
+	VPMOVSXBD    200(SI), Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y8, Y10, Y10
+	VMOVUPS      Y10, 32(SP)
+	VBROADCASTSS (SP), Y12
+	VPMOVZXBD    (SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    128(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    8(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    136(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 32(DI)
+	VBROADCASTSS 4(SP), Y12
+	VPMOVZXBD    16(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    144(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    24(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    152(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 96(DI)
+	VBROADCASTSS 8(SP), Y12
+	VPMOVZXBD    32(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    128(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VPMOVZXBD    40(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    136(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 160(DI)
+	VBROADCASTSS 12(SP), Y12
+	VPMOVZXBD    48(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    144(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VPMOVZXBD    56(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    152(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 224(DI)
+	VBROADCASTSS 16(SP), Y12
+	VPMOVZXBD    (SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    128(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 256(DI)
+	VPMOVZXBD    8(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    136(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 288(DI)
+	VBROADCASTSS 20(SP), Y12
+	VPMOVZXBD    16(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    144(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 320(DI)
+	VPMOVZXBD    24(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    152(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 352(DI)
+	VBROADCASTSS 24(SP), Y12
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    128(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 384(DI)
+	VPMOVZXBD    40(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    136(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 416(DI)
+	VBROADCASTSS 28(SP), Y12
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    144(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 448(DI)
+	VPMOVZXBD    56(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    152(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 480(DI)
+	VBROADCASTSS 32(SP), Y12
+	VPMOVZXBD    64(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    160(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 512(DI)
+	VPMOVZXBD    72(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    168(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 544(DI)
+	VBROADCASTSS 36(SP), Y12
+	VPMOVZXBD    80(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    176(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 576(DI)
+	VPMOVZXBD    88(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    184(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 608(DI)
+	VBROADCASTSS 40(SP), Y12
+	VPMOVZXBD    96(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    160(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 640(DI)
+	VPMOVZXBD    104(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    168(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 672(DI)
+	VBROADCASTSS 44(SP), Y12
+	VPMOVZXBD    112(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    176(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 704(DI)
+	VPMOVZXBD    120(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    184(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 736(DI)
+	VBROADCASTSS 48(SP), Y12
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    160(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 768(DI)
+	VPMOVZXBD    72(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    168(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 800(DI)
+	VBROADCASTSS 52(SP), Y12
+	VPMOVZXBD    80(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    176(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 832(DI)
+	VPMOVZXBD    88(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    184(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 864(DI)
+	VBROADCASTSS 56(SP), Y12
+	VPMOVZXBD    96(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    160(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 896(DI)
+	VPMOVZXBD    104(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    168(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 928(DI)
+	VBROADCASTSS 60(SP), Y12
+	VPMOVZXBD    112(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    176(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 960(DI)
+	VPMOVZXBD    120(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    184(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       Y7, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y12, Y1, Y1
+	VMOVUPS      Y1, 992(DI)
+	ADDQ         $0x000000d2, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func xorWordsAVX2(b []byte) uint64
 // Requires: AVX, AVX2
 TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32

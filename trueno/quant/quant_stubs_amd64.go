@@ -134,6 +134,26 @@ func dotF16AVX2(n int, x []byte, y []byte) float32
 //go:noescape
 func dotBF16AVX2(n int, x []byte, y []byte) float32
 
+// dequantQ8_0AVX2 is dequantizeQ8_0: dst[i] = float(q[i])·d, block by block.
+//
+//go:noescape
+func dequantQ8_0AVX2(dst []float32, src []byte)
+
+// dequantQ4_0AVX2 is dequantizeQ4_0: dst[i] = float(u[i]−8)·d, block by block.
+//
+//go:noescape
+func dequantQ4_0AVX2(dst []float32, src []byte)
+
+// dequantQ4_KAVX2 is dequantizeQ4_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ4_KAVX2(dst []float32, src []byte)
+
+// dequantQ6_KAVX2 is dequantizeQ6_K: dst[i] = (d·sc_j)·(q[i]−32), super-block by super-block.
+//
+//go:noescape
+func dequantQ6_KAVX2(dst []float32, src []byte)
+
 // xorWordsAVX2 returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape
