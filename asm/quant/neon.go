@@ -123,26 +123,7 @@ func neonQ4_K(f *a64.File, q5 bool) {
 	fn.Go("CBZ R2, done")
 	fn.Go("MOVD R0, R3")
 	fn.Label("loop")
-	fn.Go("MOVWU 4(R3), R8")
-	fn.Go("MOVWU 8(R3), R9")
-	fn.Go("MOVWU 12(R3), R10")
-	// mins 4-7
-	fn.Go("LSRW $4, R10, R11")
-	fn.Go("ANDW $0x0f0f0f0f, R11")
-	fn.Go("LSRW $6, R9, R12")
-	fn.Go("ANDW $0x03030303, R12")
-	fn.Go("ORRW R12<<4, R11, R11")
-	// mins 0-3
-	fn.Go("ANDW $0x3f3f3f3f, R9, R13")
-	// scales 4-7
-	fn.Go("ANDW $0x0f0f0f0f, R10, R9")
-	fn.Go("LSRW $6, R8, R12")
-	fn.Go("ANDW $0x03030303, R12")
-	fn.Go("ORRW R12<<4, R9, R9")
-	// scales 0-3
-	fn.Go("ANDW $0x3f3f3f3f, R8")
-	fn.Go("ORR R9<<32, R8, R8")
-	fn.Go("ORR R11<<32, R13, R13")
+	neonUnpackK4(fn)
 	fn.Op("ins v8.d[0], x8")
 	fn.Op("ins v8.d[1], x13")
 	fn.Op("uxtl v9.8h, v8.8b")    // scales
@@ -207,6 +188,32 @@ func neonQ4_K(f *a64.File, q5 bool) {
 	fn.Label("done")
 	fn.Op("fadd v7.4s, v7.4s, v28.4s")
 	neonReturn(fn)
+}
+
+// neonUnpackK4 leaves the eight 6-bit scales of the Q4_K/Q5_K block at R3
+// in the bytes of R8 and the eight mins in R13 (get_scale_min_k4 on
+// 32-bit words; clobbers R9-R12).
+func neonUnpackK4(fn *a64.Func) {
+	fn.Go("MOVWU 4(R3), R8")
+	fn.Go("MOVWU 8(R3), R9")
+	fn.Go("MOVWU 12(R3), R10")
+	// mins 4-7
+	fn.Go("LSRW $4, R10, R11")
+	fn.Go("ANDW $0x0f0f0f0f, R11")
+	fn.Go("LSRW $6, R9, R12")
+	fn.Go("ANDW $0x03030303, R12")
+	fn.Go("ORRW R12<<4, R11, R11")
+	// mins 0-3
+	fn.Go("ANDW $0x3f3f3f3f, R9, R13")
+	// scales 4-7
+	fn.Go("ANDW $0x0f0f0f0f, R10, R9")
+	fn.Go("LSRW $6, R8, R12")
+	fn.Go("ANDW $0x03030303, R12")
+	fn.Go("ORRW R12<<4, R9, R9")
+	// scales 0-3
+	fn.Go("ANDW $0x3f3f3f3f, R8")
+	fn.Go("ORR R9<<32, R8, R8")
+	fn.Go("ORR R11<<32, R13, R13")
 }
 
 // neonQ6_K: levels q in [0, 63] built from ql and qh, SDOT per 16-value
@@ -435,6 +442,10 @@ func writeNEON(asmPath, stubsPath string) error {
 	neonQ3_K(f)
 	neonFloatDot(f, false)
 	neonFloatDot(f, true)
+	neonDequantQ8_0(f)
+	neonDequantQ4_0(f)
+	neonDequantQ4_K(f)
+	neonDequantQ6_K(f)
 	neonXorWords(f)
 	return f.Write(asmPath, stubsPath)
 }

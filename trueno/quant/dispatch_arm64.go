@@ -12,6 +12,22 @@ import (
 var hasDotProd = cpu.ARM64.HasDotProd
 
 func dequantize(t Type, dst []float32, src []byte) {
+	if trueno.Active() == trueno.NEON {
+		switch t {
+		case Q8_0:
+			dequantQ8_0NEON(dst, src)
+			return
+		case Q4_0:
+			dequantQ4_0NEON(dst, src)
+			return
+		case Q4_K:
+			dequantQ4_KNEON(dst, src)
+			return
+		case Q6_K:
+			dequantQ6_KNEON(dst, src)
+			return
+		}
+	}
 	switch t {
 	case F16:
 		dequantizeF16Fast(dst, src)

@@ -1361,6 +1361,851 @@ done:
 	FMOVS F7, ret+56(FP)
 	RET
 
+// func dequantQ8_0NEON(dst []float32, src []byte)
+TEXT ·dequantQ8_0NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $5, R2
+	CBZ R2, done
+loop:
+	MOVHU.P 2(R1), R4
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	VLD1.P 32(R1), [V0.B16, V1.B16]
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ4_0NEON(dst []float32, src []byte)
+TEXT ·dequantQ4_0NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $5, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x4f00e51f // movi v31.16b, #8
+	CBZ R2, done
+loop:
+	MOVHU.P 2(R1), R4
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	VLD1.P 16(R1), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x6e3f8421 // sub v1.16b, v1.16b, v31.16b
+	WORD $0x6e3f8400 // sub v0.16b, v0.16b, v31.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ4_KNEON(dst []float32, src []byte)
+TEXT ·dequantQ4_KNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $8, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	CBZ R2, done
+loop:
+	MOVD R1, R3
+	MOVWU 4(R3), R8
+	MOVWU 8(R3), R9
+	MOVWU 12(R3), R10
+	LSRW $4, R10, R11
+	ANDW $0x0f0f0f0f, R11
+	LSRW $6, R9, R12
+	ANDW $0x03030303, R12
+	ORRW R12<<4, R11, R11
+	ANDW $0x3f3f3f3f, R9, R13
+	ANDW $0x0f0f0f0f, R10, R9
+	LSRW $6, R8, R12
+	ANDW $0x03030303, R12
+	ORRW R12<<4, R9, R9
+	ANDW $0x3f3f3f3f, R8
+	ORR R9<<32, R8, R8
+	ORR R11<<32, R13, R13
+	ORR R9<<32, R8, R8
+	ORR R11<<32, R13, R13
+	WORD $0x4e081d08 // ins v8.d[0], x8
+	WORD $0x4e181da8 // ins v8.d[1], x13
+	MOVWU (R3), R4
+	WORD $0x4e041c94 // ins v20.s[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	WORD $0x2f08a509 // uxtl v9.8h, v8.8b
+	WORD $0x6f08a50a // uxtl2 v10.8h, v8.16b
+	WORD $0x2f10a52b // uxtl v11.4s, v9.4h
+	WORD $0x6f10a52c // uxtl2 v12.4s, v9.8h
+	WORD $0x2f10a54d // uxtl v13.4s, v10.4h
+	WORD $0x6f10a54e // uxtl2 v14.4s, v10.8h
+	WORD $0x4e21d96b // scvtf v11.4s, v11.4s
+	WORD $0x4e21d98c // scvtf v12.4s, v12.4s
+	WORD $0x4e21d9ad // scvtf v13.4s, v13.4s
+	WORD $0x4e21d9ce // scvtf v14.4s, v14.4s
+	WORD $0x4f94916b // fmul v11.4s, v11.4s, v20.s[0]
+	WORD $0x4f94918c // fmul v12.4s, v12.4s, v20.s[0]
+	WORD $0x4fb491ad // fmul v13.4s, v13.4s, v20.s[1]
+	WORD $0x4fb491ce // fmul v14.4s, v14.4s, v20.s[1]
+	ADD $16, R3, R4
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4e0405af // dup v15.4s, v13.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e0c05af // dup v15.4s, v13.s[1]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4e1405af // dup v15.4s, v13.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e1c05af // dup v15.4s, v13.s[3]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4e0405cf // dup v15.4s, v14.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9210 // fmul v16.4s, v16.4s, v12.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9231 // fmul v17.4s, v17.4s, v12.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9252 // fmul v18.4s, v18.4s, v12.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9273 // fmul v19.4s, v19.4s, v12.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9210 // fmul v16.4s, v16.4s, v12.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9231 // fmul v17.4s, v17.4s, v12.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9252 // fmul v18.4s, v18.4s, v12.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9273 // fmul v19.4s, v19.4s, v12.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e0c05cf // dup v15.4s, v14.s[1]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9210 // fmul v16.4s, v16.4s, v12.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9231 // fmul v17.4s, v17.4s, v12.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9252 // fmul v18.4s, v18.4s, v12.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9273 // fmul v19.4s, v19.4s, v12.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9210 // fmul v16.4s, v16.4s, v12.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9231 // fmul v17.4s, v17.4s, v12.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9252 // fmul v18.4s, v18.4s, v12.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9273 // fmul v19.4s, v19.4s, v12.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4e1405cf // dup v15.4s, v14.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9a10 // fmul v16.4s, v16.4s, v12.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9a31 // fmul v17.4s, v17.4s, v12.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9a52 // fmul v18.4s, v18.4s, v12.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9a73 // fmul v19.4s, v19.4s, v12.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9a10 // fmul v16.4s, v16.4s, v12.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9a31 // fmul v17.4s, v17.4s, v12.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9a52 // fmul v18.4s, v18.4s, v12.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9a73 // fmul v19.4s, v19.4s, v12.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e1c05cf // dup v15.4s, v14.s[3]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9a10 // fmul v16.4s, v16.4s, v12.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9a31 // fmul v17.4s, v17.4s, v12.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9a52 // fmul v18.4s, v18.4s, v12.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9a73 // fmul v19.4s, v19.4s, v12.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9a10 // fmul v16.4s, v16.4s, v12.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9a31 // fmul v17.4s, v17.4s, v12.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9a52 // fmul v18.4s, v18.4s, v12.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9a73 // fmul v19.4s, v19.4s, v12.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	ADD $144, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ6_KNEON(dst []float32, src []byte)
+TEXT ·dequantQ6_KNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $8, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x4f01e61f // movi v31.16b, #0x30
+	WORD $0x4f01e41d // movi v29.16b, #32
+	CBZ R2, done
+loop:
+	MOVD R1, R3
+	MOVHU 208(R3), R4
+	WORD $0x4e021c94 // ins v20.h[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	ADD $192, R3, R6
+	VLD1 (R6), [V8.B16]
+	WORD $0x0f08a509 // sxtl v9.8h, v8.8b
+	WORD $0x4f08a508 // sxtl2 v8.8h, v8.16b
+	WORD $0x0f10a52a // sxtl v10.4s, v9.4h
+	WORD $0x4f10a52b // sxtl2 v11.4s, v9.8h
+	WORD $0x0f10a50c // sxtl v12.4s, v8.4h
+	WORD $0x4f10a50d // sxtl2 v13.4s, v8.8h
+	WORD $0x4e21d94a // scvtf v10.4s, v10.4s
+	WORD $0x4f94914a // fmul v10.4s, v10.4s, v20.s[0]
+	WORD $0x4e21d96b // scvtf v11.4s, v11.4s
+	WORD $0x4f94916b // fmul v11.4s, v11.4s, v20.s[0]
+	WORD $0x4e21d98c // scvtf v12.4s, v12.4s
+	WORD $0x4f94918c // fmul v12.4s, v12.4s, v20.s[0]
+	WORD $0x4e21d9ad // scvtf v13.4s, v13.4s
+	WORD $0x4f9491ad // fmul v13.4s, v13.4s, v20.s[0]
+	MOVD R3, R4
+	ADD $128, R3, R7
+	VLD1.P 64(R4), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P 32(R7), [V4.B16, V5.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4f0c5499 // shl v25.16b, v4.16b, #4
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9210 // fmul v16.4s, v16.4s, v10.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9231 // fmul v17.4s, v17.4s, v10.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9252 // fmul v18.4s, v18.4s, v10.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9273 // fmul v19.4s, v19.4s, v10.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3e1c38 // and v24.16b, v1.16b, v30.16b
+	WORD $0x4f0c54b9 // shl v25.16b, v5.16b, #4
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9210 // fmul v16.4s, v16.4s, v10.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9231 // fmul v17.4s, v17.4s, v10.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9252 // fmul v18.4s, v18.4s, v10.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9273 // fmul v19.4s, v19.4s, v10.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3e1c58 // and v24.16b, v2.16b, v30.16b
+	WORD $0x4f0a5499 // shl v25.16b, v4.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9a10 // fmul v16.4s, v16.4s, v10.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9a31 // fmul v17.4s, v17.4s, v10.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9a52 // fmul v18.4s, v18.4s, v10.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9a73 // fmul v19.4s, v19.4s, v10.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3e1c78 // and v24.16b, v3.16b, v30.16b
+	WORD $0x4f0a54b9 // shl v25.16b, v5.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9a10 // fmul v16.4s, v16.4s, v10.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9a31 // fmul v17.4s, v17.4s, v10.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9a52 // fmul v18.4s, v18.4s, v10.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9a73 // fmul v19.4s, v19.4s, v10.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1c99 // and v25.16b, v4.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1cb9 // and v25.16b, v5.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0458 // ushr v24.16b, v2.16b, #4
+	WORD $0x6f0e0499 // ushr v25.16b, v4.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0478 // ushr v24.16b, v3.16b, #4
+	WORD $0x6f0e04b9 // ushr v25.16b, v5.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 64(R4), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P 32(R7), [V4.B16, V5.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4f0c5499 // shl v25.16b, v4.16b, #4
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9210 // fmul v16.4s, v16.4s, v12.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9231 // fmul v17.4s, v17.4s, v12.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9252 // fmul v18.4s, v18.4s, v12.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9273 // fmul v19.4s, v19.4s, v12.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3e1c38 // and v24.16b, v1.16b, v30.16b
+	WORD $0x4f0c54b9 // shl v25.16b, v5.16b, #4
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9210 // fmul v16.4s, v16.4s, v12.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9231 // fmul v17.4s, v17.4s, v12.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9252 // fmul v18.4s, v18.4s, v12.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9273 // fmul v19.4s, v19.4s, v12.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3e1c58 // and v24.16b, v2.16b, v30.16b
+	WORD $0x4f0a5499 // shl v25.16b, v4.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9a10 // fmul v16.4s, v16.4s, v12.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9a31 // fmul v17.4s, v17.4s, v12.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9a52 // fmul v18.4s, v18.4s, v12.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9a73 // fmul v19.4s, v19.4s, v12.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3e1c78 // and v24.16b, v3.16b, v30.16b
+	WORD $0x4f0a54b9 // shl v25.16b, v5.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9a10 // fmul v16.4s, v16.4s, v12.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9a31 // fmul v17.4s, v17.4s, v12.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9a52 // fmul v18.4s, v18.4s, v12.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9a73 // fmul v19.4s, v19.4s, v12.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1c99 // and v25.16b, v4.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8d9210 // fmul v16.4s, v16.4s, v13.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8d9231 // fmul v17.4s, v17.4s, v13.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8d9252 // fmul v18.4s, v18.4s, v13.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8d9273 // fmul v19.4s, v19.4s, v13.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1cb9 // and v25.16b, v5.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fad9210 // fmul v16.4s, v16.4s, v13.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fad9231 // fmul v17.4s, v17.4s, v13.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fad9252 // fmul v18.4s, v18.4s, v13.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fad9273 // fmul v19.4s, v19.4s, v13.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0458 // ushr v24.16b, v2.16b, #4
+	WORD $0x6f0e0499 // ushr v25.16b, v4.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8d9a10 // fmul v16.4s, v16.4s, v13.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8d9a31 // fmul v17.4s, v17.4s, v13.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8d9a52 // fmul v18.4s, v18.4s, v13.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8d9a73 // fmul v19.4s, v19.4s, v13.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0478 // ushr v24.16b, v3.16b, #4
+	WORD $0x6f0e04b9 // ushr v25.16b, v5.16b, #2
+	WORD $0x4e3f1f39 // and v25.16b, v25.16b, v31.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3d8718 // sub v24.16b, v24.16b, v29.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fad9a10 // fmul v16.4s, v16.4s, v13.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fad9a31 // fmul v17.4s, v17.4s, v13.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fad9a52 // fmul v18.4s, v18.4s, v13.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fad9a73 // fmul v19.4s, v19.4s, v13.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	ADD $210, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
 // func xorWordsNEON(b []byte) uint64
 TEXT ·xorWordsNEON(SB), NOSPLIT, $0-32
 	MOVD b_base+0(FP), R0

@@ -74,6 +74,26 @@ func dotF16NEON(n int, x, y []byte) float32
 //go:noescape
 func dotBF16NEON(n int, x, y []byte) float32
 
+// dequantQ8_0NEON is dequantizeQ8_0: dst[i] = float(q[i])·d, block by block.
+//
+//go:noescape
+func dequantQ8_0NEON(dst []float32, src []byte)
+
+// dequantQ4_0NEON is dequantizeQ4_0: dst[i] = float(u[i]−8)·d, block by block.
+//
+//go:noescape
+func dequantQ4_0NEON(dst []float32, src []byte)
+
+// dequantQ4_KNEON is dequantizeQ4_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ4_KNEON(dst []float32, src []byte)
+
+// dequantQ6_KNEON is dequantizeQ6_K: dst[i] = (d·sc_j)·(q[i]−32), super-block by super-block.
+//
+//go:noescape
+func dequantQ6_KNEON(dst []float32, src []byte)
+
 // xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape
