@@ -1,7 +1,6 @@
 package quant
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -68,34 +67,11 @@ func BenchmarkDot(b *testing.B) {
 	}
 }
 
-// readBandwidth measures the single-core read rate of a 128 MiB buffer
-// (four times this machine's last-level cache) with full-width vector
-// loads, in bytes/s: the best of five passes, once per process.
-var readBandwidth = sync.OnceValue(func() float64 {
-	buf := make([]byte, 128<<20)
-	for i := range buf {
-		buf[i] = byte(i)
-	}
-	best := 0.0
-	for range 5 {
-		start := time.Now()
-		sink ^= xorWords(buf)
-		if r := float64(len(buf)) / time.Since(start).Seconds(); r > best {
-			best = r
-		}
-	}
-	return best
-})
+// readBandwidth is ReadBandwidth over 128 MiB (four times this machine's
+// last-level cache), once per process.
+var readBandwidth = sync.OnceValue(func() float64 { return ReadBandwidth(128<<20, 5) })
 
 var sink uint64
-
-func xorWordsGo(b []byte) uint64 {
-	var s uint64
-	for i := 0; i+8 <= len(b); i += 8 {
-		s ^= binary.LittleEndian.Uint64(b[i:])
-	}
-	return s
-}
 
 func TestXorWords(t *testing.T) {
 	b := make([]byte, 128*5)

@@ -2,5 +2,5 @@
 
 package quant
 
-// xorWords reads b at full vector width (len(b) a multiple of 128).
+// xorWords reads b (len(b) a multiple of 128) at full vector width.
 func xorWords(b []byte) uint64 { return xorWordsNEON(b) }
