@@ -14,7 +14,9 @@ import (
 // on the path; results stay within a few float32 roundings per block of
 // the reference. Non-finite scales propagate: the result is then NaN or
 // infinite. n must be a multiple of t.BlockSize(); x and y must hold
-// exactly n values.
+// exactly n values. A Q8_K row's bsums must be the sums of its quants, as
+// Quantize writes them: the kernels take the K-quants' minimum terms (and
+// Q6_K's and Q3_K's level offsets) from them.
 func Dot(t Type, n int, x, y []byte) float32 {
 	checkRow("Dot", t, n, x)
 	checkRow("Dot", t.DotType(), n, y)
