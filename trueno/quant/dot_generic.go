@@ -31,13 +31,13 @@ func dotBF16Generic(n int, x, y []byte) float32 {
 func dotQ4_0Generic(n int, x, y []byte) float32 {
 	var sum float32
 	for b := range n / 32 {
-		xb, yb := x[18*b:18*b+18], y[34*b:34*b+34]
+		xb, yb := (*[18]byte)(x[18*b:]), (*[34]byte)(y[34*b:])
 		var sumi int32
 		for j := range 16 {
 			sumi += (int32(xb[2+j]&15) - 8) * int32(int8(yb[2+j]))
 			sumi += (int32(xb[2+j]>>4) - 8) * int32(int8(yb[18+j]))
 		}
-		sum += float32(float32(float32(sumi)*getF16(xb)) * getF16(yb))
+		sum += float32(float32(float32(sumi)*getF16(xb[:])) * getF16(yb[:]))
 	}
 	return sum
 }
@@ -93,12 +93,12 @@ func dotQ5_1Generic(n int, x, y []byte) float32 {
 func dotQ8_0Generic(n int, x, y []byte) float32 {
 	var sum float32
 	for b := range n / 32 {
-		xb, yb := x[34*b:34*b+34], y[34*b:34*b+34]
+		xb, yb := (*[34]byte)(x[34*b:]), (*[34]byte)(y[34*b:])
 		var sumi int32
 		for j := range 32 {
 			sumi += int32(int8(xb[2+j])) * int32(int8(yb[2+j]))
 		}
-		sum += float32(float32(sumi) * float32(getF16(xb)*getF16(yb)))
+		sum += float32(float32(sumi) * float32(getF16(xb[:])*getF16(yb[:])))
 	}
 	return sum
 }
