@@ -106,19 +106,6 @@ var (
 	dy   = Y9
 )
 
-// sumBytes sets lane to the int32 sums of u·s in groups of four, u
-// unsigned bytes in [0, 15], s signed bytes: exact on both paths (the
-// VPMADDUBSW pairs stay below 2·15·128).
-func sumNibbles(m mode, s, u, lane VecPhysical) {
-	if m.vnni != 0 {
-		VPXOR(lane, lane, lane)
-		vpdpbusd(m, s, u, lane)
-		return
-	}
-	VPMADDUBSW(s, u, lane)
-	VPMADDWD(ones, lane, lane)
-}
-
 func emitQ8_0(m mode) {
 	name := "dotQ8_0" + m.suffix
 	header(name, "is dotQ8_0Generic: Q8_0 row x times Q8_0 row y, n values.")

@@ -1,9 +1,6 @@
 package quant
 
-import (
-	"fmt"
-	"sync"
-)
+import "sync"
 
 // Dot returns the dot product of the first n values of the row x, of type
 // t, with the row y in t's companion format t.DotType() (Q8_0, Q8_1, Q8_K;
@@ -45,12 +42,6 @@ func getScratch(n int) *[]byte {
 }
 
 func putScratch(p *[]byte) { scratch.Put(p) }
-
-func mustSameLen(op string, a, b int) {
-	if a != b {
-		panic(fmt.Sprintf("quant: %s: length mismatch: %d != %d", op, a, b))
-	}
-}
 
 // noVNNI makes the x86 paths skip VPDPBUSD, so that tests reach the plain
 // AVX2 kernels on a CPU with VNNI.
