@@ -16,6 +16,10 @@ var (
 	hasVNNI512 = cpu.X86.HasAVX512VNNI
 )
 
+// noVNNI makes the x86 paths skip VPDPBUSD, so that tests reach the plain
+// AVX2 kernels on a CPU with VNNI.
+var noVNNI bool
+
 func dequantize(t Type, dst []float32, src []byte) {
 	isa := trueno.Active()
 	if (isa == trueno.AVX2 || isa == trueno.AVX512) && hasF16C {

@@ -42,7 +42,3 @@ func getScratch(n int) *[]byte {
 }
 
 func putScratch(p *[]byte) { scratch.Put(p) }
-
-// noVNNI makes the x86 paths skip VPDPBUSD, so that tests reach the plain
-// AVX2 kernels on a CPU with VNNI.
-var noVNNI bool

@@ -50,8 +50,8 @@ func forEachISA(t *testing.T, f func(t *testing.T)) {
 		if i == trueno.AVX2 || i == trueno.AVX512 {
 			t.Run(i.String()+"-novnni", func(t *testing.T) {
 				withISA(t, i)
-				noVNNI = true
-				t.Cleanup(func() { noVNNI = false })
+				setNoVNNI(true)
+				t.Cleanup(func() { setNoVNNI(false) })
 				f(t)
 			})
 		}
