@@ -109,6 +109,9 @@ func dot(t Type, n int, x, y []byte) float32 {
 			}
 			return dotIQ4_NLAVX2(n, x, y)
 		case Q4_K:
+			if vnni == 2 {
+				return dotQ4_KAVX512VNNI(n, x, y)
+			}
 			return dotQ4_KAVX2(n, x, y)
 		case Q5_K:
 			return dotQ5_KAVX2(n, x, y)
@@ -123,6 +126,9 @@ func dot(t Type, n int, x, y []byte) float32 {
 		case BF16:
 			return dotBF16AVX2(n, x, y)
 		case Q6_K:
+			if vnni == 2 {
+				return dotQ6_KAVX512VNNI(n, x, y)
+			}
 			return dotQ6_KAVX2(n, x, y)
 		}
 	}

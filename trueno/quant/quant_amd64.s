@@ -1619,6 +1619,297 @@ DATA pair_shuf<>+112(SB)/8, $0x0f0e0f0e0f0e0f0e
 DATA pair_shuf<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
 GLOBL pair_shuf<>(SB), RODATA|NOPTR, $128
 
+// func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, SSE
+TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Z0, Z0, Z0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	VMOVDQU64    q4k_scale_idx0<>+0(SB), Z16
+	VMOVDQU64    q4k_scale_idx1<>+0(SB), Z17
+	VMOVDQU64    q4k_scale_idx2<>+0(SB), Z18
+	VMOVDQU64    q4k_scale_idx3<>+0(SB), Z19
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x3f3f3f3f, R12
+	MOVL         R10, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         R8, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	SHLQ         $0x20, R11
+	ORQ          R11, R12
+	VMOVQ        R8, X10
+	VPINSRQ      $0x01, R12, X10, X10
+	VPMOVZXBW    X10, Y10
+	VMOVDQU      260(DI), X11
+	VPHADDW      276(DI), X11, X11
+	VEXTRACTI128 $0x01, Y10, X12
+	VPMADDWD     X12, X11, X11
+	VPSHUFD      $0x4e, X11, X12
+	VPADDD       X12, X11, X11
+	VPSHUFD      $0xb1, X11, X12
+	VPADDD       X12, X11, X11
+	VCVTDQ2PS    X11, X11
+	VPBROADCASTW 2(SI), X12
+	VCVTPH2PS    X12, Y12
+	VMULSS       (DI), X12, X12
+	VFNMADD231SS X12, X11, X15
+	VPXORD       Z13, Z13, Z13
+	VMOVDQU      16(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMADDUBSW   4(DI), Z1, Z3
+	VPERMW       Z10, Z16, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VMOVDQU      48(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMADDUBSW   68(DI), Z1, Z3
+	VPERMW       Z10, Z17, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VMOVDQU      80(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMADDUBSW   132(DI), Z1, Z3
+	VPERMW       Z10, Z18, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VMOVDQU      112(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMADDUBSW   196(DI), Z1, Z3
+	VPERMW       Z10, Z19, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VCVTDQ2PS    Z13, Z13
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VBROADCASTSS (DI), Z9
+	VMULPS       Z9, Z8, Z8
+	VFMADD231PS  Z8, Z13, Z0
+	ADDQ         $0x00000090, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VADDPS        Y15, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+56(FP)
+	RET
+
+DATA q4k_scale_idx0<>+0(SB)/8, $0x0000000000000000
+DATA q4k_scale_idx0<>+8(SB)/8, $0x0000000000000000
+DATA q4k_scale_idx0<>+16(SB)/8, $0x0000000000000000
+DATA q4k_scale_idx0<>+24(SB)/8, $0x0000000000000000
+DATA q4k_scale_idx0<>+32(SB)/8, $0x0001000100010001
+DATA q4k_scale_idx0<>+40(SB)/8, $0x0001000100010001
+DATA q4k_scale_idx0<>+48(SB)/8, $0x0001000100010001
+DATA q4k_scale_idx0<>+56(SB)/8, $0x0001000100010001
+GLOBL q4k_scale_idx0<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_scale_idx1<>+0(SB)/8, $0x0002000200020002
+DATA q4k_scale_idx1<>+8(SB)/8, $0x0002000200020002
+DATA q4k_scale_idx1<>+16(SB)/8, $0x0002000200020002
+DATA q4k_scale_idx1<>+24(SB)/8, $0x0002000200020002
+DATA q4k_scale_idx1<>+32(SB)/8, $0x0003000300030003
+DATA q4k_scale_idx1<>+40(SB)/8, $0x0003000300030003
+DATA q4k_scale_idx1<>+48(SB)/8, $0x0003000300030003
+DATA q4k_scale_idx1<>+56(SB)/8, $0x0003000300030003
+GLOBL q4k_scale_idx1<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_scale_idx2<>+0(SB)/8, $0x0004000400040004
+DATA q4k_scale_idx2<>+8(SB)/8, $0x0004000400040004
+DATA q4k_scale_idx2<>+16(SB)/8, $0x0004000400040004
+DATA q4k_scale_idx2<>+24(SB)/8, $0x0004000400040004
+DATA q4k_scale_idx2<>+32(SB)/8, $0x0005000500050005
+DATA q4k_scale_idx2<>+40(SB)/8, $0x0005000500050005
+DATA q4k_scale_idx2<>+48(SB)/8, $0x0005000500050005
+DATA q4k_scale_idx2<>+56(SB)/8, $0x0005000500050005
+GLOBL q4k_scale_idx2<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_scale_idx3<>+0(SB)/8, $0x0006000600060006
+DATA q4k_scale_idx3<>+8(SB)/8, $0x0006000600060006
+DATA q4k_scale_idx3<>+16(SB)/8, $0x0006000600060006
+DATA q4k_scale_idx3<>+24(SB)/8, $0x0006000600060006
+DATA q4k_scale_idx3<>+32(SB)/8, $0x0007000700070007
+DATA q4k_scale_idx3<>+40(SB)/8, $0x0007000700070007
+DATA q4k_scale_idx3<>+48(SB)/8, $0x0007000700070007
+DATA q4k_scale_idx3<>+56(SB)/8, $0x0007000700070007
+GLOBL q4k_scale_idx3<>(SB), RODATA|NOPTR, $64
+
+// func dotQ6_KAVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, SSE
+TEXT ·dotQ6_KAVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Z0, Z0, Z0
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	MOVL         $0x30303030, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VSHUFI64X2   $0x00, Z6, Z6, Z6
+	VMOVDQU64    q6k_scale_idx0<>+0(SB), Z16
+	VMOVDQU64    q6k_scale_idx1<>+0(SB), Z17
+	VMOVDQU64    q6k_scale_idx2<>+0(SB), Z18
+	VMOVDQU64    q6k_scale_idx3<>+0(SB), Z19
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPMOVSXBW    192(SI), Y10
+	VPMADDWD     260(DI), Y10, Y13
+	VPSLLD       $0x05, Y13, Y13
+	VPXOR        Y14, Y14, Y14
+	VPSUBD       Y13, Y14, Y13
+	VMOVDQU64    (SI), Z11
+	VMOVDQU      128(SI), Y12
+	VPANDD       Z5, Z11, Z1
+	VPSLLW       $0x04, Y12, Y4
+	VPSLLW       $0x02, Y12, Y3
+	VINSERTI64X4 $0x01, Y3, Z4, Z4
+	VPANDD       Z6, Z4, Z4
+	VPORD        Z4, Z1, Z1
+	VPMADDUBSW   4(DI), Z1, Z3
+	VPERMW       Z10, Z16, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VPSRLW       $0x04, Z11, Z1
+	VPANDD       Z5, Z1, Z1
+	VMOVDQA      Y12, Y4
+	VPSRLW       $0x02, Y12, Y3
+	VINSERTI64X4 $0x01, Y3, Z4, Z4
+	VPANDD       Z6, Z4, Z4
+	VPORD        Z4, Z1, Z1
+	VPMADDUBSW   68(DI), Z1, Z3
+	VPERMW       Z10, Z17, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VMOVDQU64    64(SI), Z11
+	VMOVDQU      160(SI), Y12
+	VPANDD       Z5, Z11, Z1
+	VPSLLW       $0x04, Y12, Y4
+	VPSLLW       $0x02, Y12, Y3
+	VINSERTI64X4 $0x01, Y3, Z4, Z4
+	VPANDD       Z6, Z4, Z4
+	VPORD        Z4, Z1, Z1
+	VPMADDUBSW   132(DI), Z1, Z3
+	VPERMW       Z10, Z18, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VPSRLW       $0x04, Z11, Z1
+	VPANDD       Z5, Z1, Z1
+	VMOVDQA      Y12, Y4
+	VPSRLW       $0x02, Y12, Y3
+	VINSERTI64X4 $0x01, Y3, Z4, Z4
+	VPANDD       Z6, Z4, Z4
+	VPORD        Z4, Z1, Z1
+	VPMADDUBSW   196(DI), Z1, Z3
+	VPERMW       Z10, Z19, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VCVTDQ2PS    Z13, Z13
+	VPBROADCASTW 208(SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VBROADCASTSS (DI), Z9
+	VMULPS       Z9, Z8, Z8
+	VFMADD231PS  Z8, Z13, Z0
+	ADDQ         $0x000000d2, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+56(FP)
+	RET
+
+DATA q6k_scale_idx0<>+0(SB)/8, $0x0000000000000000
+DATA q6k_scale_idx0<>+8(SB)/8, $0x0000000000000000
+DATA q6k_scale_idx0<>+16(SB)/8, $0x0001000100010001
+DATA q6k_scale_idx0<>+24(SB)/8, $0x0001000100010001
+DATA q6k_scale_idx0<>+32(SB)/8, $0x0002000200020002
+DATA q6k_scale_idx0<>+40(SB)/8, $0x0002000200020002
+DATA q6k_scale_idx0<>+48(SB)/8, $0x0003000300030003
+DATA q6k_scale_idx0<>+56(SB)/8, $0x0003000300030003
+GLOBL q6k_scale_idx0<>(SB), RODATA|NOPTR, $64
+
+DATA q6k_scale_idx1<>+0(SB)/8, $0x0004000400040004
+DATA q6k_scale_idx1<>+8(SB)/8, $0x0004000400040004
+DATA q6k_scale_idx1<>+16(SB)/8, $0x0005000500050005
+DATA q6k_scale_idx1<>+24(SB)/8, $0x0005000500050005
+DATA q6k_scale_idx1<>+32(SB)/8, $0x0006000600060006
+DATA q6k_scale_idx1<>+40(SB)/8, $0x0006000600060006
+DATA q6k_scale_idx1<>+48(SB)/8, $0x0007000700070007
+DATA q6k_scale_idx1<>+56(SB)/8, $0x0007000700070007
+GLOBL q6k_scale_idx1<>(SB), RODATA|NOPTR, $64
+
+DATA q6k_scale_idx2<>+0(SB)/8, $0x0008000800080008
+DATA q6k_scale_idx2<>+8(SB)/8, $0x0008000800080008
+DATA q6k_scale_idx2<>+16(SB)/8, $0x0009000900090009
+DATA q6k_scale_idx2<>+24(SB)/8, $0x0009000900090009
+DATA q6k_scale_idx2<>+32(SB)/8, $0x000a000a000a000a
+DATA q6k_scale_idx2<>+40(SB)/8, $0x000a000a000a000a
+DATA q6k_scale_idx2<>+48(SB)/8, $0x000b000b000b000b
+DATA q6k_scale_idx2<>+56(SB)/8, $0x000b000b000b000b
+GLOBL q6k_scale_idx2<>(SB), RODATA|NOPTR, $64
+
+DATA q6k_scale_idx3<>+0(SB)/8, $0x000c000c000c000c
+DATA q6k_scale_idx3<>+8(SB)/8, $0x000c000c000c000c
+DATA q6k_scale_idx3<>+16(SB)/8, $0x000d000d000d000d
+DATA q6k_scale_idx3<>+24(SB)/8, $0x000d000d000d000d
+DATA q6k_scale_idx3<>+32(SB)/8, $0x000e000e000e000e
+DATA q6k_scale_idx3<>+40(SB)/8, $0x000e000e000e000e
+DATA q6k_scale_idx3<>+48(SB)/8, $0x000f000f000f000f
+DATA q6k_scale_idx3<>+56(SB)/8, $0x000f000f000f000f
+GLOBL q6k_scale_idx3<>(SB), RODATA|NOPTR, $64
+
 // func dotIQ4_XSAVX2(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, F16C, FMA3, SSE
 TEXT ·dotIQ4_XSAVX2(SB), NOSPLIT, $16-60

@@ -109,6 +109,16 @@ func dotQ5_KAVX2(n int, x []byte, y []byte) float32
 //go:noescape
 func dotQ6_KAVX2(n int, x []byte, y []byte) float32
 
+// dotQ4_KAVX512VNNI is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
+
+// dotQ6_KAVX512VNNI is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ6_KAVX512VNNI(n int, x []byte, y []byte) float32
+
 // dotIQ4_XSAVX2 is dotIQ4_XSGeneric: IQ4_XS row x times Q8_K row y, n values.
 //
 //go:noescape
