@@ -771,7 +771,7 @@ done:
 	RET
 
 // func dotQ8_0AVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, SSE
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ8_0AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -787,6 +787,8 @@ TEXT ·dotQ8_0AVX512VNNI(SB), NOSPLIT, $0-60
 pairs:
 	CMPQ         CX, $0x02
 	JB           fold
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4160(SI)
 	VMOVDQU      2(SI), Y1
 	VINSERTI64X4 $0x01, 36(SI), Z1, Z1
 	VMOVDQU      2(DI), Y2
@@ -852,7 +854,7 @@ done:
 	RET
 
 // func dotQ4_0AVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, SSE
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_0AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -875,6 +877,7 @@ TEXT ·dotQ4_0AVX512VNNI(SB), NOSPLIT, $0-60
 pairs:
 	CMPQ         CX, $0x02
 	JB           fold
+	PREFETCHT0   4096(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -1620,7 +1623,7 @@ DATA pair_shuf<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
 GLOBL pair_shuf<>(SB), RODATA|NOPTR, $128
 
 // func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, SSE
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -1640,6 +1643,8 @@ TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4160(SI)
 	MOVL         4(SI), R8
 	MOVL         8(SI), R9
 	MOVL         12(SI), R10
@@ -1776,7 +1781,7 @@ DATA q4k_scale_idx3<>+56(SB)/8, $0x0007000700070007
 GLOBL q4k_scale_idx3<>(SB), RODATA|NOPTR, $64
 
 // func dotQ6_KAVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, SSE
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, MMX+, SSE
 TEXT ·dotQ6_KAVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -1799,6 +1804,8 @@ TEXT ·dotQ6_KAVX512VNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4160(SI)
 	VPMOVSXBW    192(SI), Y10
 	VPMADDWD     260(DI), Y10, Y13
 	VPSLLD       $0x05, Y13, Y13
