@@ -42,6 +42,8 @@ func main() {
 	emitQ4_K(false)
 	emitQ4_K(true)
 	emitQ6_K()
+	emitPre(false)
+	emitPre(true)
 	emitQ4_KZ()
 	emitQ6_KZ()
 	emitIQ4_XS()

@@ -45,6 +45,9 @@ func TestNoReadPastRows(t *testing.T) {
 				}
 				Dot(typ, n, x, y)
 				Dequantize(typ, make([]float32, n), x)
+				if pre := guarded(t, preBytes(n)); len(pre) > 0 && prepare(typ, n, y, pre) {
+					dotPre(typ, n, x, y, pre)
+				}
 			}
 		}
 	})

@@ -134,3 +134,29 @@ func dot(t Type, n int, x, y []byte) float32 {
 	}
 	return dotGeneric(t, n, x, y)
 }
+
+// prepare fills pre (preBytes(n) bytes) with the precomputed form of the
+// activation row y when t's products on this path take one (AVX-512 VNNI,
+// Q4_0 and Q8_0), and reports whether it did.
+func prepare(t Type, n int, y, pre []byte) bool {
+	if trueno.Active() != trueno.AVX512 || !hasVNNI512 || !hasF16C || noVNNI {
+		return false
+	}
+	switch t {
+	case Q4_0:
+		prepareQ8_0(pre, y, n, 8)
+	case Q8_0:
+		prepareQ8_0(pre, y, n, 128)
+	default:
+		return false
+	}
+	return true
+}
+
+// dotPre is dot with the precomputed form of y made by prepare.
+func dotPre(t Type, n int, x, y, pre []byte) float32 {
+	if t == Q4_0 {
+		return dotQ4_0PreAVX512VNNI(n, x, y, pre)
+	}
+	return dotQ8_0PreAVX512VNNI(n, x, y, pre)
+}

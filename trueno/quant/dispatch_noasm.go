@@ -14,3 +14,9 @@ func dequantize(t Type, dst []float32, src []byte) {
 }
 
 func dot(t Type, n int, x, y []byte) float32 { return dotGeneric(t, n, x, y) }
+
+// prepare reports whether t's products take a precomputed activation row
+// on this path: never here.
+func prepare(t Type, n int, y, pre []byte) bool { return false }
+
+func dotPre(t Type, n int, x, y, pre []byte) float32 { return dot(t, n, x, y) }

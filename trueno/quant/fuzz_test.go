@@ -58,6 +58,9 @@ func fuzzDot(f *testing.F, t Type) {
 		for _, i := range trueno.Available() {
 			withISA(tt, i)
 			checkDot(tt, t, n, x, y, Dot(t, n, x, y), want)
+			if pre := make([]byte, preBytes(n)); prepare(t, n, y, pre) {
+				checkDot(tt, t, n, x, y, dotPre(t, n, x, y, pre), want)
+			}
 		}
 	})
 }

@@ -26,17 +26,20 @@ func TestMatVecMatMat(t *testing.T) {
 				}
 				Quantize(typ, w, wf)
 				rb := typ.RowBytes(cols)
+				dt := typ.DotType()
 				for _, p := range pools {
 					got := make([]float32, rows*batch)
 					MatMat(typ, got, w, x, batch, p)
 					for b := range batch {
 						mv := make([]float32, rows)
 						MatVec(typ, mv, w, x[b*cols:(b+1)*cols], p)
+						xq := make([]byte, dt.RowBytes(cols))
+						Quantize(dt, xq, x[b*cols:(b+1)*cols])
 						for r := range rows {
-							want := DotF32(typ, w[r*rb:(r+1)*rb], x[b*cols:(b+1)*cols])
-							if mv[r] != want || got[b*rows+r] != want {
-								t.Fatalf("%s %dx%d batch %d: row %d: MatVec %g, MatMat %g, DotF32 %g", typ, rows, cols, b, r, mv[r], got[b*rows+r], want)
-							}
+							wr := w[r*rb : (r+1)*rb]
+							want := dotGeneric(typ, cols, wr, xq)
+							checkDot(t, typ, cols, wr, xq, mv[r], want)
+							checkDot(t, typ, cols, wr, xq, got[b*rows+r], want)
 						}
 					}
 				}

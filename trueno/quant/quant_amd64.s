@@ -1622,6 +1622,158 @@ DATA pair_shuf<>+112(SB)/8, $0x0f0e0f0e0f0e0f0e
 DATA pair_shuf<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
 GLOBL pair_shuf<>(SB), RODATA|NOPTR, $128
 
+// func dotQ8_0PreAVX512VNNI(n int, x []byte, y []byte, pre []byte) float32
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ8_0PreAVX512VNNI(SB), NOSPLIT, $0-84
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         pre_base+56(FP), R8
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Z0, Z0, Z0
+	MOVL         $0x80808080, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	VSHUFI64X2   $0x00, Z5, Z5, Z5
+
+pairs:
+	CMPQ         CX, $0x02
+	JB           fold
+	PREFETCHT0   4096(SI)
+	VMOVDQU      2(SI), Y1
+	VINSERTI64X4 $0x01, 36(SI), Z1, Z1
+	VPXORD       Z5, Z1, Z1
+	VMOVDQU      2(DI), Y2
+	VINSERTI64X4 $0x01, 36(DI), Z2, Z2
+	VMOVDQU64    (R8), Z3
+	VPDPBUSD     Z2, Z1, Z3
+	VPBROADCASTW (SI), X8
+	VPBROADCASTW 34(SI), X15
+	VINSERTI128  $0x01, X15, Y8, Y8
+	VCVTPH2PS    Y8, Z8
+	VMULPS       64(R8), Z8, Z8
+	VCVTDQ2PS    Z3, Z3
+	VFMADD231PS  Z8, Z3, Z0
+	ADDQ         $0x44, SI
+	ADDQ         $0x44, DI
+	SUBQ         $-128, R8
+	SUBQ         $0x02, CX
+	JMP          pairs
+
+fold:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	TESTQ         CX, CX
+	JZ            done
+	VMOVDQU       2(SI), Y1
+	VPXOR         Y5, Y1, Y1
+	VMOVDQU       2(DI), Y2
+	VPXOR         Y3, Y3, Y3
+	VPXOR         Y4, Y4, Y4
+	VPDPBUSD      Y2, Y1, Y3
+	VPDPBUSD      Y2, Y5, Y4
+	VPSUBD        Y4, Y3, Y3
+	VPBROADCASTW  (SI), X8
+	VCVTPH2PS     X8, Y8
+	VPBROADCASTW  (DI), X9
+	VCVTPH2PS     X9, Y9
+	VMULPS        Y9, Y8, Y8
+	VCVTDQ2PS     Y3, Y3
+	VFMADD231PS   Y8, Y3, Y0
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+80(FP)
+	RET
+
+// func dotQ4_0PreAVX512VNNI(n int, x []byte, y []byte, pre []byte) float32
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ4_0PreAVX512VNNI(SB), NOSPLIT, $0-84
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         pre_base+56(FP), R8
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Z0, Z0, Z0
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x08080808, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VSHUFI64X2   $0x00, Z5, Z5, Z5
+
+pairs:
+	CMPQ         CX, $0x02
+	JB           fold
+	PREFETCHT0   4096(SI)
+	VMOVDQU      2(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VMOVDQU      20(SI), X10
+	VPSRLW       $0x04, X10, X4
+	VINSERTI128  $0x01, X4, Y10, Y10
+	VINSERTI64X4 $0x01, Y10, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VMOVDQU      2(DI), Y2
+	VINSERTI64X4 $0x01, 36(DI), Z2, Z2
+	VMOVDQU64    (R8), Z3
+	VPDPBUSD     Z2, Z1, Z3
+	VPBROADCASTW (SI), X8
+	VPBROADCASTW 18(SI), X15
+	VINSERTI128  $0x01, X15, Y8, Y8
+	VCVTPH2PS    Y8, Z8
+	VMULPS       64(R8), Z8, Z8
+	VCVTDQ2PS    Z3, Z3
+	VFMADD231PS  Z8, Z3, Z0
+	ADDQ         $0x24, SI
+	ADDQ         $0x44, DI
+	SUBQ         $-128, R8
+	SUBQ         $0x02, CX
+	JMP          pairs
+
+fold:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	TESTQ         CX, CX
+	JZ            done
+	VMOVDQU       2(SI), X1
+	VPSRLW        $0x04, X1, X4
+	VINSERTI128   $0x01, X4, Y1, Y1
+	VPAND         Y5, Y1, Y1
+	VMOVDQU       2(DI), Y2
+	VPXOR         Y3, Y3, Y3
+	VPXOR         Y4, Y4, Y4
+	VPDPBUSD      Y2, Y1, Y3
+	VPDPBUSD      Y2, Y6, Y4
+	VPSUBD        Y4, Y3, Y3
+	VPBROADCASTW  (SI), X8
+	VCVTPH2PS     X8, Y8
+	VPBROADCASTW  (DI), X9
+	VCVTPH2PS     X9, Y9
+	VMULPS        Y9, Y8, Y8
+	VCVTDQ2PS     Y3, Y3
+	VFMADD231PS   Y8, Y3, Y0
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+80(FP)
+	RET
+
 // func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60

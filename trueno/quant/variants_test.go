@@ -243,7 +243,11 @@ func TestVariantsRandom(t *testing.T) {
 						}
 					}
 					y := companionRow(rng, typ, nb, kind)
-					checkDot(t, typ, n, x, y, Dot(typ, n, x, y), dotGeneric(typ, n, x, y))
+					want := dotGeneric(typ, n, x, y)
+					checkDot(t, typ, n, x, y, Dot(typ, n, x, y), want)
+					if pre := make([]byte, preBytes(n)); prepare(typ, n, y, pre) {
+						checkDot(t, typ, n, x, y, dotPre(typ, n, x, y, pre), want)
+					}
 				}
 			}
 		}
