@@ -36,9 +36,13 @@ func emitPre(q4 bool) {
 		splat(0x80808080, c1)
 	}
 	VSHUFI64X2(U8(0), c1.AsZ(), c1.AsZ(), c1.AsZ())
+	// RDX pairs, then RCX (0 or 1) single blocks.
+	MOVQ(RCX, RDX)
+	SHRQ(U8(1), RDX)
+	ANDQ(U8(1), RCX)
+	TESTQ(RDX, RDX)
+	JZ(LabelRef("fold"))
 	Label("pairs")
-	CMPQ(RCX, U8(2))
-	JB(LabelRef("fold"))
 	PREFETCHT0(Mem{Base: RSI, Disp: 4096})
 	if q4 {
 		VMOVDQU(Mem{Base: RSI, Disp: 2}, vx.AsX())
@@ -65,8 +69,8 @@ func emitPre(q4 bool) {
 	ADDQ(U8(2*xb), RSI)
 	ADDQ(U8(68), RDI)
 	SUBQ(I8(-128), R8)
-	SUBQ(U8(2), RCX)
-	JMP(LabelRef("pairs"))
+	DECQ(RDX)
+	JNZ(LabelRef("pairs"))
 	Label("fold")
 	VEXTRACTF64X4(U8(1), Z0, Y1)
 	VADDPS(Y1, Y0, Y0)

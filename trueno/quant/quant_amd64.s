@@ -1636,10 +1636,13 @@ TEXT ·dotQ8_0PreAVX512VNNI(SB), NOSPLIT, $0-84
 	VMOVD        AX, X5
 	VPBROADCASTD X5, Y5
 	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	MOVQ         CX, DX
+	SHRQ         $0x01, DX
+	ANDQ         $0x01, CX
+	TESTQ        DX, DX
+	JZ           fold
 
 pairs:
-	CMPQ         CX, $0x02
-	JB           fold
 	PREFETCHT0   4096(SI)
 	VMOVDQU      2(SI), Y1
 	VINSERTI64X4 $0x01, 36(SI), Z1, Z1
@@ -1658,8 +1661,8 @@ pairs:
 	ADDQ         $0x44, SI
 	ADDQ         $0x44, DI
 	SUBQ         $-128, R8
-	SUBQ         $0x02, CX
-	JMP          pairs
+	DECQ         DX
+	JNZ          pairs
 
 fold:
 	VEXTRACTF64X4 $0x01, Z0, Y1
@@ -1710,10 +1713,13 @@ TEXT ·dotQ4_0PreAVX512VNNI(SB), NOSPLIT, $0-84
 	VMOVD        AX, X6
 	VPBROADCASTD X6, Y6
 	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	MOVQ         CX, DX
+	SHRQ         $0x01, DX
+	ANDQ         $0x01, CX
+	TESTQ        DX, DX
+	JZ           fold
 
 pairs:
-	CMPQ         CX, $0x02
-	JB           fold
 	PREFETCHT0   4096(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
@@ -1737,8 +1743,8 @@ pairs:
 	ADDQ         $0x24, SI
 	ADDQ         $0x44, DI
 	SUBQ         $-128, R8
-	SUBQ         $0x02, CX
-	JMP          pairs
+	DECQ         DX
+	JNZ          pairs
 
 fold:
 	VEXTRACTF64X4 $0x01, Z0, Y1
