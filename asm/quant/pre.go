@@ -43,7 +43,7 @@ func emitPre(q4 bool) {
 	TESTQ(RDX, RDX)
 	JZ(LabelRef("fold"))
 	Label("pairs")
-	PREFETCHT0(Mem{Base: RSI, Disp: 4096})
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192})
 	if q4 {
 		VMOVDQU(Mem{Base: RSI, Disp: 2}, vx.AsX())
 		VPSRLW(U8(4), vx.AsX(), tmp.AsX())

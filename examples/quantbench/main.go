@@ -51,7 +51,7 @@ func main() {
 	defer func() { fmt.Printf("\nRead bandwidth, best of all measurements: %.1f GB/s\n", bw/1e9) }()
 	fmt.Printf("CPU: %s, path %s (AVX-512 VNNI %v, AVX-VNNI %v, dotprod %v)\n\n", cpu.Name, trueno.Active(),
 		cpu.X86.HasAVX512VNNI, cpu.X86.HasAVXVNNI, cpu.ARM64.HasDotProd)
-	fmt.Printf("Read bandwidth, one core, 256 MiB, best of 5: %.1f GB/s\n\n", bw/1e9)
+	fmt.Printf("Read bandwidth, one core (quant.ReadBandwidth: best 16 MiB stretch of 256 MiB, 5 passes): %.1f GB/s\n\n", bw/1e9)
 	fmt.Println("| type | rows×cols | threads | hot GB/s | cold GB/s | cold / read BW | cold vs 1 thread |")
 	fmt.Println("|---|---|---|---|---|---|---|")
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -787,8 +787,8 @@ TEXT ·dotQ8_0AVX512VNNI(SB), NOSPLIT, $0-60
 pairs:
 	CMPQ         CX, $0x02
 	JB           fold
-	PREFETCHT0   4096(SI)
-	PREFETCHT0   4160(SI)
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
 	VMOVDQU      2(SI), Y1
 	VINSERTI64X4 $0x01, 36(SI), Z1, Z1
 	VMOVDQU      2(DI), Y2
@@ -877,7 +877,7 @@ TEXT ·dotQ4_0AVX512VNNI(SB), NOSPLIT, $0-60
 pairs:
 	CMPQ         CX, $0x02
 	JB           fold
-	PREFETCHT0   4096(SI)
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -1643,7 +1643,7 @@ TEXT ·dotQ8_0PreAVX512VNNI(SB), NOSPLIT, $0-84
 	JZ           fold
 
 pairs:
-	PREFETCHT0   4096(SI)
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), Y1
 	VINSERTI64X4 $0x01, 36(SI), Z1, Z1
 	VPXORD       Z5, Z1, Z1
@@ -1720,7 +1720,7 @@ TEXT ·dotQ4_0PreAVX512VNNI(SB), NOSPLIT, $0-84
 	JZ           fold
 
 pairs:
-	PREFETCHT0   4096(SI)
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -1801,8 +1801,8 @@ TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
-	PREFETCHT0   4096(SI)
-	PREFETCHT0   4160(SI)
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
 	MOVL         4(SI), R8
 	MOVL         8(SI), R9
 	MOVL         12(SI), R10
@@ -1962,8 +1962,8 @@ TEXT ·dotQ6_KAVX512VNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
-	PREFETCHT0   4096(SI)
-	PREFETCHT0   4160(SI)
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
 	VPMOVSXBW    192(SI), Y10
 	VPMADDWD     260(DI), Y10, Y13
 	VPSLLD       $0x05, Y13, Y13
@@ -3526,7 +3526,7 @@ done:
 	RET
 
 // func xorWordsAVX2(b []byte) uint64
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, MMX+
 TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32
 	MOVQ  b_base+0(FP), SI
 	MOVQ  b_len+8(FP), CX
@@ -3539,13 +3539,15 @@ TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32
 	JZ    done
 
 loop:
-	VPXOR (SI), Y0, Y0
-	VPXOR 32(SI), Y1, Y1
-	VPXOR 64(SI), Y2, Y2
-	VPXOR 96(SI), Y3, Y3
-	ADDQ  $0x00000080, SI
-	DECQ  CX
-	JNZ   loop
+	PREFETCHT0 8192(SI)
+	PREFETCHT0 8256(SI)
+	VPXOR      (SI), Y0, Y0
+	VPXOR      32(SI), Y1, Y1
+	VPXOR      64(SI), Y2, Y2
+	VPXOR      96(SI), Y3, Y3
+	ADDQ       $0x00000080, SI
+	DECQ       CX
+	JNZ        loop
 
 done:
 	VPXOR        Y1, Y0, Y0
