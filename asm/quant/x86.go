@@ -150,6 +150,7 @@ func emitQ8_0(m mode) {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192})
 	if m.vnni != 0 {
 		// Σ x·y = Σ (x+128)·y − 128·Σ y, with x+128 = x XOR 0x80
 		// unsigned: exact for every byte, −128 included.
@@ -242,6 +243,7 @@ func emitQ4_0(m mode) {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192})
 	// The 32 levels u in [0, 15]: low nibbles are values 0-15, high
 	// nibbles 16-31. Σ (u−8)·y = Σ u·y − Σ 8·y.
 	VMOVDQU(Mem{Base: RSI, Disp: 2}, vx.AsX())
@@ -297,6 +299,7 @@ func emitQ4_K(q5 bool) {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	prefetch(8192)
 	if q5 {
 		VMOVDQU(Mem{Base: RSI, Disp: 16}, Y14)
 	}
@@ -413,6 +416,8 @@ func emitQ6_K() {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	prefetch(8192)
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192 + 128})
 	VPMOVSXBW(Mem{Base: RSI, Disp: 192}, Y10)
 	VMOVDQU(Y10, sc)
 	VPMADDWD(Mem{Base: RDI, Disp: 260}, Y10, Y13)

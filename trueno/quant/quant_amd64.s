@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func dotQ8_0AVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -19,6 +19,7 @@ TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VPMOVSXBW    2(SI), Y1
 	VPMOVSXBW    2(DI), Y2
 	VPMADDWD     Y2, Y1, Y3
@@ -50,7 +51,7 @@ done:
 	RET
 
 // func dotQ4_0AVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_0AVX2(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -70,6 +71,7 @@ TEXT ·dotQ4_0AVX2(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -366,7 +368,7 @@ DATA iq4nl_values<>+24(SB)/8, $0x7159453526190d01
 GLOBL iq4nl_values<>(SB), RODATA|NOPTR, $32
 
 // func dotQ8_0AVXVNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ8_0AVXVNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -380,11 +382,12 @@ TEXT ·dotQ8_0AVXVNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
-	VMOVDQU 2(SI), Y1
-	VMOVDQU 2(DI), Y2
-	VPXOR   Y5, Y1, Y1
-	VPXOR   Y3, Y3, Y3
-	VPXOR   Y4, Y4, Y4
+	PREFETCHT0 8192(SI)
+	VMOVDQU    2(SI), Y1
+	VMOVDQU    2(DI), Y2
+	VPXOR      Y5, Y1, Y1
+	VPXOR      Y3, Y3, Y3
+	VPXOR      Y4, Y4, Y4
 
 	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
 	BYTE $0xc4
@@ -424,7 +427,7 @@ done:
 	RET
 
 // func dotQ4_0AVXVNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_0AVXVNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -444,6 +447,7 @@ TEXT ·dotQ4_0AVXVNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0  8192(SI)
 	VMOVDQU     2(SI), X1
 	VPSRLW      $0x04, X1, X4
 	VINSERTI128 $0x01, X4, Y1, Y1
@@ -822,6 +826,7 @@ fold:
 	JZ            done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), Y1
 	VMOVDQU      2(DI), Y2
 	VPXOR        Y5, Y1, Y1
@@ -916,6 +921,7 @@ fold:
 	JZ            done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -1195,7 +1201,7 @@ done:
 	RET
 
 // func dotQ4_KAVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $32-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -1213,6 +1219,8 @@ TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
 	MOVL         4(SI), R8
 	MOVL         8(SI), R9
 	MOVL         12(SI), R10
@@ -1328,7 +1336,7 @@ done:
 	RET
 
 // func dotQ5_KAVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ5_KAVX2(SB), NOSPLIT, $32-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -1346,6 +1354,8 @@ TEXT ·dotQ5_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
 	VMOVDQU      16(SI), Y14
 	MOVL         4(SI), R8
 	MOVL         8(SI), R9
@@ -1485,7 +1495,7 @@ done:
 	RET
 
 // func dotQ6_KAVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $32-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -1502,6 +1512,9 @@ TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
+	PREFETCHT0     8192(SI)
+	PREFETCHT0     8256(SI)
+	PREFETCHT0     8320(SI)
 	VPMOVSXBW      192(SI), Y10
 	VMOVDQU        Y10, (SP)
 	VPMADDWD       260(DI), Y10, Y13
