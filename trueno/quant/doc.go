@@ -17,5 +17,15 @@
 //	s := quant.DotF32(quant.Q4_0, w, activations) // ≈ Σ weights[i]·activations[i]
 //
 // The kernels follow trueno's dispatch (trueno.Active, trueno.SetISA,
-// $TRUENO_ISA). Length and shape misuse panics with a "quant:" message.
+// $TRUENO_ISA). Every type has a pure-Go reference; the dot products of
+// every type except the companions themselves have AVX2 kernels (with
+// AVX-VNNI's VPDPBUSD where the CPU has it), AVX-512 VNNI kernels for
+// Q4_0, Q8_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q4_K and Q6_K (the others take
+// the AVX2 kernels on that path), and NEON kernels using SDOT (on an
+// arm64 CPU without the dot-product extension the NEON path uses the
+// reference). Dequantization has SIMD kernels for Q4_0, Q8_0, Q4_K and
+// Q6_K, and goes through trueno's conversions for F16 and BF16. Quantize
+// always runs the reference: it must match ggml bit for bit.
+//
+// Length and shape misuse panics with a "quant:" message.
 package quant
