@@ -44,6 +44,10 @@ func main() {
 	emitQ6_K()
 	emitPre(false)
 	emitPre(true)
+	for _, m := range modes[:2] {
+		emitPreYMM(false, m)
+		emitPreYMM(true, m)
+	}
 	emitQ4_KZ()
 	emitQ6_KZ()
 	emitIQ4_XS()

@@ -104,3 +104,133 @@ func emitPre(q4 bool) {
 	Label("done")
 	hsumReturn(acc)
 }
+
+// emitPreYMM writes the AVX2 (m.vnni 0) and AVX-VNNI (m.vnni 1) forms of
+// the Pre kernels: one block per YMM register, two per iteration, with the
+// same pre layout (per pair: the block's start lanes at 0 and 32, its
+// scales at 64 and 96). The plain AVX2 Q8_0 kernel sums sign-extended
+// words and needs no offset term: its start lanes are zero.
+func emitPreYMM(q4 bool, m mode) {
+	name, xb, generic := "dotQ8_0Pre"+m.suffix, 34, "dotQ8_0Generic: Q8_0 row x times Q8_0 row y"
+	if q4 {
+		name, xb, generic = "dotQ4_0Pre"+m.suffix, 18, "dotQ4_0Generic: Q4_0 row x times Q8_0 row y"
+	}
+	TEXT(name, NOSPLIT, "func(n int, x, y, pre []byte) float32")
+	Pragma("noescape")
+	Doc(name + " is " + generic + ", n values, with y's block sums and scales precomputed in pre (prepareQ8_0).")
+	Load(Param("n"), RCX)
+	Load(Param("x").Base(), RSI)
+	Load(Param("y").Base(), RDI)
+	Load(Param("pre").Base(), R8)
+	SHRQ(U8(5), RCX)
+	VXORPS(acc, acc, acc)
+	VXORPS(Y11, Y11, Y11) // second accumulator
+	switch {
+	case q4:
+		splat(0x0f0f0f0f, c1)
+	case m.vnni != 0:
+		splat(0x80808080, c1)
+	}
+	splat(0x00010001, ones)
+	MOVQ(RCX, RDX)
+	SHRQ(U8(1), RDX)
+	ANDQ(U8(1), RCX)
+	TESTQ(RDX, RDX)
+	JZ(LabelRef("tail"))
+	Label("pairs")
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192})
+	for h, a := range []VecPhysical{acc, Y11} {
+		xo, yo := xb*h, 34*h
+		switch {
+		case q4 && m.vnni != 0:
+			VMOVDQU(Mem{Base: RSI, Disp: xo + 2}, vx.AsX())
+			VPSRLW(U8(4), vx.AsX(), tmp.AsX())
+			VINSERTI128(U8(1), tmp.AsX(), vx, vx)
+			VPAND(c1, vx, vx)
+			VMOVDQU(Mem{Base: RDI, Disp: yo + 2}, vy)
+			VMOVDQU(Mem{Base: R8, Disp: 32 * h}, lane)
+			vpdpbusd(m, vy, vx, lane)
+		case q4:
+			VMOVDQU(Mem{Base: RSI, Disp: xo + 2}, vx.AsX())
+			VPSRLW(U8(4), vx.AsX(), tmp.AsX())
+			VINSERTI128(U8(1), tmp.AsX(), vx, vx)
+			VPAND(c1, vx, vx)
+			VPMADDUBSW(Mem{Base: RDI, Disp: yo + 2}, vx, lane)
+			VPMADDWD(ones, lane, lane)
+			VPADDD(Mem{Base: R8, Disp: 32 * h}, lane, lane)
+		case m.vnni != 0:
+			VMOVDQU(Mem{Base: RSI, Disp: xo + 2}, vx)
+			VPXOR(c1, vx, vx)
+			VMOVDQU(Mem{Base: RDI, Disp: yo + 2}, vy)
+			VMOVDQU(Mem{Base: R8, Disp: 32 * h}, lane)
+			vpdpbusd(m, vy, vx, lane)
+		default:
+			VPMOVSXBW(Mem{Base: RSI, Disp: xo + 2}, vx)
+			VPMOVSXBW(Mem{Base: RDI, Disp: yo + 2}, vy)
+			VPMADDWD(vy, vx, lane)
+			VPMOVSXBW(Mem{Base: RSI, Disp: xo + 18}, vx)
+			VPMOVSXBW(Mem{Base: RDI, Disp: yo + 18}, vy)
+			VPMADDWD(vy, vx, tmp)
+			VPADDD(tmp, lane, lane)
+		}
+		loadScale(Mem{Base: RSI, Disp: xo}, dx)
+		VMULPS(Mem{Base: R8, Disp: 64 + 32*h}, dx, dx)
+		VCVTDQ2PS(lane, lane)
+		VFMADD231PS(dx, lane, a)
+	}
+	ADDQ(U8(2*xb), RSI)
+	ADDQ(U8(68), RDI)
+	SUBQ(I8(-128), R8)
+	DECQ(RDX)
+	JNZ(LabelRef("pairs"))
+	Label("tail")
+	VADDPS(Y11, acc, acc)
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("done"))
+	// The odd last block, as in the kernels without pre.
+	switch {
+	case q4:
+		splat(0x08080808, c2)
+		VMOVDQU(Mem{Base: RSI, Disp: 2}, vx.AsX())
+		VPSRLW(U8(4), vx.AsX(), tmp.AsX())
+		VINSERTI128(U8(1), tmp.AsX(), vx, vx)
+		VPAND(c1, vx, vx)
+		VMOVDQU(Mem{Base: RDI, Disp: 2}, vy)
+		if m.vnni != 0 {
+			VPXOR(lane, lane, lane)
+			VPXOR(tmp, tmp, tmp)
+			vpdpbusd(m, vy, vx, lane)
+			vpdpbusd(m, vy, c2, tmp)
+			VPSUBD(tmp, lane, lane)
+		} else {
+			VPMADDUBSW(vy, vx, lane)
+			VPMADDUBSW(vy, c2, tmp)
+			VPSUBW(tmp, lane, lane)
+			VPMADDWD(ones, lane, lane)
+		}
+	case m.vnni != 0:
+		VMOVDQU(Mem{Base: RSI, Disp: 2}, vx)
+		VMOVDQU(Mem{Base: RDI, Disp: 2}, vy)
+		VPXOR(c1, vx, vx)
+		VPXOR(lane, lane, lane)
+		VPXOR(tmp, tmp, tmp)
+		vpdpbusd(m, vy, vx, lane)
+		vpdpbusd(m, vy, c1, tmp)
+		VPSUBD(tmp, lane, lane)
+	default:
+		VPMOVSXBW(Mem{Base: RSI, Disp: 2}, vx)
+		VPMOVSXBW(Mem{Base: RDI, Disp: 2}, vy)
+		VPMADDWD(vy, vx, lane)
+		VPMOVSXBW(Mem{Base: RSI, Disp: 18}, vx)
+		VPMOVSXBW(Mem{Base: RDI, Disp: 18}, vy)
+		VPMADDWD(vy, vx, tmp)
+		VPADDD(tmp, lane, lane)
+	}
+	loadScale(Mem{Base: RSI}, dx)
+	loadScale(Mem{Base: RDI}, dy)
+	VMULPS(dy, dx, dx)
+	VCVTDQ2PS(lane, lane)
+	VFMADD231PS(dx, lane, acc)
+	Label("done")
+	hsumReturn(acc)
+}

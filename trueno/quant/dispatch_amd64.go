@@ -48,17 +48,26 @@ func dequantize(t Type, dst []float32, src []byte) {
 	}
 }
 
-func dot(t Type, n int, x, y []byte) float32 {
+// x86Path reports whether the x86 kernels run (AVX2 or AVX-512 path, with
+// F16C) and which VPDPBUSD they use: 2 EVEX (AVX-512 VNNI), 1 VEX
+// (AVX-VNNI), 0 none.
+func x86Path() (ok bool, vnni int) {
 	isa := trueno.Active()
-	if (isa == trueno.AVX2 || isa == trueno.AVX512) && hasF16C {
-		vnni := 0
-		switch {
-		case noVNNI:
-		case isa == trueno.AVX512 && hasVNNI512:
-			vnni = 2
-		case hasAVXVNNI:
-			vnni = 1
-		}
+	if (isa != trueno.AVX2 && isa != trueno.AVX512) || !hasF16C {
+		return false, 0
+	}
+	switch {
+	case noVNNI:
+	case isa == trueno.AVX512 && hasVNNI512:
+		vnni = 2
+	case hasAVXVNNI:
+		vnni = 1
+	}
+	return true, vnni
+}
+
+func dot(t Type, n int, x, y []byte) float32 {
+	if ok, vnni := x86Path(); ok {
 		switch t {
 		case Q8_0:
 			switch vnni {
@@ -136,17 +145,20 @@ func dot(t Type, n int, x, y []byte) float32 {
 }
 
 // prepare fills pre (preBytes(n) bytes) with the precomputed form of the
-// activation row y when t's products on this path take one (AVX-512 VNNI,
-// Q4_0 and Q8_0), and reports whether it did.
+// activation row y when t's products on this path take one (Q4_0 and
+// Q8_0), and reports whether it did.
 func prepare(t Type, n int, y, pre []byte) bool {
-	if trueno.Active() != trueno.AVX512 || !hasVNNI512 || !hasF16C || noVNNI {
+	ok, vnni := x86Path()
+	if !ok {
 		return false
 	}
-	switch t {
-	case Q4_0:
+	switch {
+	case t == Q4_0:
 		prepareQ8_0(pre, y, n, 8)
-	case Q8_0:
-		prepareQ8_0(pre, y, n, 128)
+	case t == Q8_0 && vnni != 0:
+		prepareQ8_0(pre, y, n, 128) // the kernels add 128 to x's levels
+	case t == Q8_0:
+		prepareQ8_0(pre, y, n, 0) // sign-extended words: no offset
 	default:
 		return false
 	}
@@ -155,8 +167,21 @@ func prepare(t Type, n int, y, pre []byte) bool {
 
 // dotPre is dot with the precomputed form of y made by prepare.
 func dotPre(t Type, n int, x, y, pre []byte) float32 {
+	_, vnni := x86Path()
 	if t == Q4_0 {
-		return dotQ4_0PreAVX512VNNI(n, x, y, pre)
+		switch vnni {
+		case 2:
+			return dotQ4_0PreAVX512VNNI(n, x, y, pre)
+		case 1:
+			return dotQ4_0PreAVXVNNI(n, x, y, pre)
+		}
+		return dotQ4_0PreAVX2(n, x, y, pre)
 	}
-	return dotQ8_0PreAVX512VNNI(n, x, y, pre)
+	switch vnni {
+	case 2:
+		return dotQ8_0PreAVX512VNNI(n, x, y, pre)
+	case 1:
+		return dotQ8_0PreAVXVNNI(n, x, y, pre)
+	}
+	return dotQ8_0PreAVX2(n, x, y, pre)
 }

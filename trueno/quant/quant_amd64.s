@@ -1793,6 +1793,395 @@ done:
 	MOVSS        X0, ret+80(FP)
 	RET
 
+// func dotQ8_0PreAVX2(n int, x []byte, y []byte, pre []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ8_0PreAVX2(SB), NOSPLIT, $0-84
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         pre_base+56(FP), R8
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y11, Y11, Y11
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	MOVQ         CX, DX
+	SHRQ         $0x01, DX
+	ANDQ         $0x01, CX
+	TESTQ        DX, DX
+	JZ           tail
+
+pairs:
+	PREFETCHT0   8192(SI)
+	VPMOVSXBW    2(SI), Y1
+	VPMOVSXBW    2(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPMOVSXBW    18(SI), Y1
+	VPMOVSXBW    18(DI), Y2
+	VPMADDWD     Y2, Y1, Y4
+	VPADDD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       64(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VPMOVSXBW    36(SI), Y1
+	VPMOVSXBW    36(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPMOVSXBW    52(SI), Y1
+	VPMOVSXBW    52(DI), Y2
+	VPMADDWD     Y2, Y1, Y4
+	VPADDD       Y4, Y3, Y3
+	VPBROADCASTW 34(SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       96(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y11
+	ADDQ         $0x44, SI
+	ADDQ         $0x44, DI
+	SUBQ         $-128, R8
+	DECQ         DX
+	JNZ          pairs
+
+tail:
+	VADDPS       Y11, Y0, Y0
+	TESTQ        CX, CX
+	JZ           done
+	VPMOVSXBW    2(SI), Y1
+	VPMOVSXBW    2(DI), Y2
+	VPMADDWD     Y2, Y1, Y3
+	VPMOVSXBW    18(SI), Y1
+	VPMOVSXBW    18(DI), Y2
+	VPMADDWD     Y2, Y1, Y4
+	VPADDD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+80(FP)
+	RET
+
+// func dotQ4_0PreAVX2(n int, x []byte, y []byte, pre []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ4_0PreAVX2(SB), NOSPLIT, $0-84
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         pre_base+56(FP), R8
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y11, Y11, Y11
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	MOVQ         CX, DX
+	SHRQ         $0x01, DX
+	ANDQ         $0x01, CX
+	TESTQ        DX, DX
+	JZ           tail
+
+pairs:
+	PREFETCHT0   8192(SI)
+	VMOVDQU      2(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMADDUBSW   2(DI), Y1, Y3
+	VPMADDWD     Y7, Y3, Y3
+	VPADDD       (R8), Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       64(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VMOVDQU      20(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMADDUBSW   36(DI), Y1, Y3
+	VPMADDWD     Y7, Y3, Y3
+	VPADDD       32(R8), Y3, Y3
+	VPBROADCASTW 18(SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       96(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y11
+	ADDQ         $0x24, SI
+	ADDQ         $0x44, DI
+	SUBQ         $-128, R8
+	DECQ         DX
+	JNZ          pairs
+
+tail:
+	VADDPS       Y11, Y0, Y0
+	TESTQ        CX, CX
+	JZ           done
+	MOVL         $0x08080808, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VMOVDQU      2(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VMOVDQU      2(DI), Y2
+	VPMADDUBSW   Y2, Y1, Y3
+	VPMADDUBSW   Y2, Y6, Y4
+	VPSUBW       Y4, Y3, Y3
+	VPMADDWD     Y7, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+80(FP)
+	RET
+
+// func dotQ8_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ8_0PreAVXVNNI(SB), NOSPLIT, $0-84
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         pre_base+56(FP), R8
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y11, Y11, Y11
+	MOVL         $0x80808080, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	MOVQ         CX, DX
+	SHRQ         $0x01, DX
+	ANDQ         $0x01, CX
+	TESTQ        DX, DX
+	JZ           tail
+
+pairs:
+	PREFETCHT0 8192(SI)
+	VMOVDQU    2(SI), Y1
+	VPXOR      Y5, Y1, Y1
+	VMOVDQU    2(DI), Y2
+	VMOVDQU    (R8), Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       64(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VMOVDQU      36(SI), Y1
+	VPXOR        Y5, Y1, Y1
+	VMOVDQU      36(DI), Y2
+	VMOVDQU      32(R8), Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTW 34(SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       96(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y11
+	ADDQ         $0x44, SI
+	ADDQ         $0x44, DI
+	SUBQ         $-128, R8
+	DECQ         DX
+	JNZ          pairs
+
+tail:
+	VADDPS  Y11, Y0, Y0
+	TESTQ   CX, CX
+	JZ      done
+	VMOVDQU 2(SI), Y1
+	VMOVDQU 2(DI), Y2
+	VPXOR   Y5, Y1, Y1
+	VPXOR   Y3, Y3, Y3
+	VPXOR   Y4, Y4, Y4
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x75
+	BYTE $0x50
+	BYTE $0xda
+
+	// VPDPBUSD Y2, Y5, Y4 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x55
+	BYTE         $0x50
+	BYTE         $0xe2
+	VPSUBD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+80(FP)
+	RET
+
+// func dotQ4_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ4_0PreAVXVNNI(SB), NOSPLIT, $0-84
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVQ         pre_base+56(FP), R8
+	SHRQ         $0x05, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y11, Y11, Y11
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00010001, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	MOVQ         CX, DX
+	SHRQ         $0x01, DX
+	ANDQ         $0x01, CX
+	TESTQ        DX, DX
+	JZ           tail
+
+pairs:
+	PREFETCHT0  8192(SI)
+	VMOVDQU     2(SI), X1
+	VPSRLW      $0x04, X1, X4
+	VINSERTI128 $0x01, X4, Y1, Y1
+	VPAND       Y5, Y1, Y1
+	VMOVDQU     2(DI), Y2
+	VMOVDQU     (R8), Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       64(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+	VMOVDQU      20(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VMOVDQU      36(DI), Y2
+	VMOVDQU      32(R8), Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTW 18(SI), X8
+	VCVTPH2PS    X8, Y8
+	VMULPS       96(R8), Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y11
+	ADDQ         $0x24, SI
+	ADDQ         $0x44, DI
+	SUBQ         $-128, R8
+	DECQ         DX
+	JNZ          pairs
+
+tail:
+	VADDPS       Y11, Y0, Y0
+	TESTQ        CX, CX
+	JZ           done
+	MOVL         $0x08080808, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VMOVDQU      2(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VMOVDQU      2(DI), Y2
+	VPXOR        Y3, Y3, Y3
+	VPXOR        Y4, Y4, Y4
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE $0xc4
+	BYTE $0xe2
+	BYTE $0x75
+	BYTE $0x50
+	BYTE $0xda
+
+	// VPDPBUSD Y2, Y6, Y4 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x4d
+	BYTE         $0x50
+	BYTE         $0xe2
+	VPSUBD       Y4, Y3, Y3
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW (DI), X9
+	VCVTPH2PS    X9, Y9
+	VMULPS       Y9, Y8, Y8
+	VCVTDQ2PS    Y3, Y3
+	VFMADD231PS  Y8, Y3, Y0
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+80(FP)
+	RET
+
 // func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60

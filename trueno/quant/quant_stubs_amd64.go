@@ -119,6 +119,26 @@ func dotQ8_0PreAVX512VNNI(n int, x []byte, y []byte, pre []byte) float32
 //go:noescape
 func dotQ4_0PreAVX512VNNI(n int, x []byte, y []byte, pre []byte) float32
 
+// dotQ8_0PreAVX2 is dotQ8_0Generic: Q8_0 row x times Q8_0 row y, n values, with y's block sums and scales precomputed in pre (prepareQ8_0).
+//
+//go:noescape
+func dotQ8_0PreAVX2(n int, x []byte, y []byte, pre []byte) float32
+
+// dotQ4_0PreAVX2 is dotQ4_0Generic: Q4_0 row x times Q8_0 row y, n values, with y's block sums and scales precomputed in pre (prepareQ8_0).
+//
+//go:noescape
+func dotQ4_0PreAVX2(n int, x []byte, y []byte, pre []byte) float32
+
+// dotQ8_0PreAVXVNNI is dotQ8_0Generic: Q8_0 row x times Q8_0 row y, n values, with y's block sums and scales precomputed in pre (prepareQ8_0).
+//
+//go:noescape
+func dotQ8_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
+
+// dotQ4_0PreAVXVNNI is dotQ4_0Generic: Q4_0 row x times Q8_0 row y, n values, with y's block sums and scales precomputed in pre (prepareQ8_0).
+//
+//go:noescape
+func dotQ4_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
+
 // dotQ4_KAVX512VNNI is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
 //
 //go:noescape
