@@ -277,3 +277,25 @@ func TestQuantizeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantizeNonFinite: NaN, infinite and huge inputs give unspecified
+// blocks, but never a panic or a write outside dst.
+func TestQuantizeNonFinite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	specials := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), math.MaxFloat32, -math.MaxFloat32, 1e-45, 0}
+	for _, typ := range allTypes() {
+		for trial := range 20 {
+			x := make([]float32, 2*QK)
+			for i := range x {
+				x[i] = float32(rng.NormFloat64())
+				if rng.IntN(8) == 0 || trial == 0 {
+					x[i] = specials[rng.IntN(len(specials))]
+				}
+			}
+			g := kerneltest.NewGuarded[byte](typ.RowBytes(len(x)), 3, nil)
+			Quantize(typ, g.S(), x)
+			g.Check(t, typ.String()+" Quantize")
+			Dequantize(typ, make([]float32, len(x)), g.S())
+		}
+	}
+}
