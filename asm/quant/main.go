@@ -48,7 +48,8 @@ func main() {
 		emitPreYMM(false, m)
 		emitPreYMM(true, m)
 	}
-	emitQ4_KZ()
+	emitQ4_KZ(false)
+	emitQ4_KZ(true)
 	emitQ6_KZ()
 	emitIQ4_XS()
 	emitQ2_K()

@@ -59,14 +59,21 @@ func zmmFold() {
 	VADDPS(Y1, Y0, Y0)
 }
 
-func emitQ4_KZ() {
-	name := "dotQ4_KAVX512VNNI"
-	header(name, "is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
+// emitQ4_KZ writes the Q4_K kernel, and with q5 the Q5_K one (a fifth bit
+// per value from qh, levels below 32: VPMADDUBSW pairs ≤ 2·31·128).
+func emitQ4_KZ(q5 bool) {
+	name, blk, qs := "dotQ4_KAVX512VNNI", 144, 16
+	if q5 {
+		name, blk, qs = "dotQ5_KAVX512VNNI", 176, 48
+	}
+	header(name, "is "+name[3:7]+"Generic: "+name[3:7]+" row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
 	SHRQ(U8(8), RCX)
 	VXORPS(Z0, Z0, Z0)
 	VXORPS(X15, X15, X15) // Σ min terms
 	splat(0x0f0f0f0f, c1)
 	VSHUFI64X2(U8(0), c1.AsZ(), c1.AsZ(), c1.AsZ())
+	splat(0x10101010, c2)
+	VSHUFI64X2(U8(0), c2.AsZ(), c2.AsZ(), c2.AsZ())
 	idx := []VecPhysical{Z16, Z17, Z18, Z19}
 	for k, r := range idx {
 		VMOVDQU64(wordIndex("q4k_scale_idx"+string(rune('0'+k)), func(i int) int { return 2*k + i/16 }), r)
@@ -93,18 +100,38 @@ func emitQ4_KZ() {
 	VMULSS(Mem{Base: RDI}, X12, X12)
 	VFNMADD231SS(X12, X11, X15)
 	VPXORD(Z13, Z13, Z13)
+	if q5 {
+		VMOVDQU(Mem{Base: RSI, Disp: 16}, Y14) // qh
+	}
 	for k := range 4 {
 		// Low nibbles (sub-block 2k) then high (2k+1): values 64k…64k+63.
-		VMOVDQU(Mem{Base: RSI, Disp: 16 + 32*k}, Y1)
+		VMOVDQU(Mem{Base: RSI, Disp: qs + 32*k}, Y1)
 		VPSRLW(U8(4), Y1, Y4)
 		VINSERTI64X4(U8(1), Y4, Z1, Z1)
 		VPANDD(c1.AsZ(), Z1, Z1)
+		if q5 {
+			// Bits 2k and 2k+1 of qh[l] moved to bit 4 (word shifts;
+			// the bits that cross bytes are masked off).
+			for h, r := range []VecPhysical{Y11, Y12} {
+				switch j := 2*k + h; {
+				case j < 4:
+					VPSLLW(U8(4-j), Y14, r)
+				case j == 4:
+					VMOVDQA(Y14, r)
+				default:
+					VPSRLW(U8(j-4), Y14, r)
+				}
+			}
+			VINSERTI64X4(U8(1), Y12, Z11, Z11)
+			VPANDD(c2.AsZ(), Z11, Z11)
+			VPORD(Z11, Z1, Z1)
+		}
 		VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 64*k}, Z1, Z3)
 		VPERMW(Z10, idx[k], Z2)
 		vpdpwssd(Z2, Z3, Z13)
 	}
 	zmmTail(0)
-	ADDQ(U32(144), RSI)
+	ADDQ(U32(blk), RSI)
 	ADDQ(U32(292), RDI)
 	DECQ(RCX)
 	JNZ(LabelRef("loop"))

@@ -123,6 +123,9 @@ func dot(t Type, n int, x, y []byte) float32 {
 			}
 			return dotQ4_KAVX2(n, x, y)
 		case Q5_K:
+			if vnni == 2 {
+				return dotQ5_KAVX512VNNI(n, x, y)
+			}
 			return dotQ5_KAVX2(n, x, y)
 		case Q2_K:
 			return dotQ2_KAVX2(n, x, y)

@@ -20,7 +20,7 @@
 // $TRUENO_ISA). Every type has a pure-Go reference; the dot products of
 // every type except the companions themselves have AVX2 kernels (with
 // AVX-VNNI's VPDPBUSD where the CPU has it), AVX-512 VNNI kernels for
-// Q4_0, Q8_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q4_K and Q6_K (the others take
+// Q4_0, Q8_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q4_K, Q5_K and Q6_K (the others take
 // the AVX2 kernels on that path), and NEON kernels using SDOT (on an
 // arm64 CPU without the dot-product extension the NEON path uses the
 // reference). Dequantization has SIMD kernels for Q4_0, Q8_0, Q4_K and

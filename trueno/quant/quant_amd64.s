@@ -2195,6 +2195,10 @@ TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60
 	VMOVD        AX, X5
 	VPBROADCASTD X5, Y5
 	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VSHUFI64X2   $0x00, Z6, Z6, Z6
 	VMOVDQU64    q4k_scale_idx0<>+0(SB), Z16
 	VMOVDQU64    q4k_scale_idx1<>+0(SB), Z17
 	VMOVDQU64    q4k_scale_idx2<>+0(SB), Z18
@@ -2339,6 +2343,149 @@ DATA q4k_scale_idx3<>+40(SB)/8, $0x0007000700070007
 DATA q4k_scale_idx3<>+48(SB)/8, $0x0007000700070007
 DATA q4k_scale_idx3<>+56(SB)/8, $0x0007000700070007
 GLOBL q4k_scale_idx3<>(SB), RODATA|NOPTR, $64
+
+// func dotQ5_KAVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ5_KAVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Z0, Z0, Z0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	VSHUFI64X2   $0x00, Z5, Z5, Z5
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VSHUFI64X2   $0x00, Z6, Z6, Z6
+	VMOVDQU64    q4k_scale_idx0<>+0(SB), Z16
+	VMOVDQU64    q4k_scale_idx1<>+0(SB), Z17
+	VMOVDQU64    q4k_scale_idx2<>+0(SB), Z18
+	VMOVDQU64    q4k_scale_idx3<>+0(SB), Z19
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x3f3f3f3f, R12
+	MOVL         R10, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         R8, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	SHLQ         $0x20, R11
+	ORQ          R11, R12
+	VMOVQ        R8, X10
+	VPINSRQ      $0x01, R12, X10, X10
+	VPMOVZXBW    X10, Y10
+	VMOVDQU      260(DI), X11
+	VPHADDW      276(DI), X11, X11
+	VEXTRACTI128 $0x01, Y10, X12
+	VPMADDWD     X12, X11, X11
+	VPSHUFD      $0x4e, X11, X12
+	VPADDD       X12, X11, X11
+	VPSHUFD      $0xb1, X11, X12
+	VPADDD       X12, X11, X11
+	VCVTDQ2PS    X11, X11
+	VPBROADCASTW 2(SI), X12
+	VCVTPH2PS    X12, Y12
+	VMULSS       (DI), X12, X12
+	VFNMADD231SS X12, X11, X15
+	VPXORD       Z13, Z13, Z13
+	VMOVDQU      16(SI), Y14
+	VMOVDQU      48(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPSLLW       $0x04, Y14, Y11
+	VPSLLW       $0x03, Y14, Y12
+	VINSERTI64X4 $0x01, Y12, Z11, Z11
+	VPANDD       Z6, Z11, Z11
+	VPORD        Z11, Z1, Z1
+	VPMADDUBSW   4(DI), Z1, Z3
+	VPERMW       Z10, Z16, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VMOVDQU      80(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPSLLW       $0x02, Y14, Y11
+	VPSLLW       $0x01, Y14, Y12
+	VINSERTI64X4 $0x01, Y12, Z11, Z11
+	VPANDD       Z6, Z11, Z11
+	VPORD        Z11, Z1, Z1
+	VPMADDUBSW   68(DI), Z1, Z3
+	VPERMW       Z10, Z17, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VMOVDQU      112(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VMOVDQA      Y14, Y11
+	VPSRLW       $0x01, Y14, Y12
+	VINSERTI64X4 $0x01, Y12, Z11, Z11
+	VPANDD       Z6, Z11, Z11
+	VPORD        Z11, Z1, Z1
+	VPMADDUBSW   132(DI), Z1, Z3
+	VPERMW       Z10, Z18, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VMOVDQU      144(SI), Y1
+	VPSRLW       $0x04, Y1, Y4
+	VINSERTI64X4 $0x01, Y4, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPSRLW       $0x02, Y14, Y11
+	VPSRLW       $0x03, Y14, Y12
+	VINSERTI64X4 $0x01, Y12, Z11, Z11
+	VPANDD       Z6, Z11, Z11
+	VPORD        Z11, Z1, Z1
+	VPMADDUBSW   196(DI), Z1, Z3
+	VPERMW       Z10, Z19, Z2
+	VPDPWSSD     Z2, Z3, Z13
+	VCVTDQ2PS    Z13, Z13
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VBROADCASTSS (DI), Z9
+	VMULPS       Z9, Z8, Z8
+	VFMADD231PS  Z8, Z13, Z0
+	ADDQ         $0x000000b0, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VADDPS        Y15, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+56(FP)
+	RET
 
 // func dotQ6_KAVX512VNNI(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, MMX+, SSE
