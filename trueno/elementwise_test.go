@@ -216,10 +216,7 @@ func checkCase(t *testing.T, c ewCase, n, k, alias int, p []float32, rng *rand.R
 }
 
 func TestElementwise(t *testing.T) {
-	lengths := kerneltest.Lengths(ewDense, 65537)
-	if testing.Short() {
-		lengths = kerneltest.Lengths(ewDense, 4097)
-	}
+	lengths := kerneltest.SweepLengths(ewDense)
 	forEachISA(t, func(t *testing.T) {
 		for _, c := range ewCases {
 			t.Run(c.name, func(t *testing.T) {

@@ -94,7 +94,7 @@ func f64CheckReduce(t *testing.T, what string, n int, got, want, absSum float64)
 func TestDot64(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(1, 64))
-		for _, n := range kerneltest.Lengths(f64Dense, 65537) {
+		for _, n := range kerneltest.SweepLengths(f64Dense) {
 			for _, off := range kerneltest.Offsets {
 				name := fmt.Sprintf("n=%d off=%d", n, off)
 				// Integers: every order gives the exact value.
@@ -121,7 +121,7 @@ func TestDot64(t *testing.T) {
 func TestSum64(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(2, 64))
-		for _, n := range kerneltest.Lengths(f64Dense, 65537) {
+		for _, n := range kerneltest.SweepLengths(f64Dense) {
 			for _, off := range kerneltest.Offsets {
 				name := fmt.Sprintf("n=%d off=%d", n, off)
 				ones := make([]float64, n)
@@ -168,7 +168,7 @@ func f64Axpy64Ref(a float64, x, y []float64) []float64 {
 func TestAxpy64(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 64))
-		for _, n := range kerneltest.Lengths(f64Dense, 65537) {
+		for _, n := range kerneltest.SweepLengths(f64Dense) {
 			for _, off := range kerneltest.Offsets {
 				name := fmt.Sprintf("n=%d off=%d", n, off)
 				a := f64Specials[rng.IntN(len(f64Specials))]
@@ -205,7 +205,7 @@ func TestAxpy64(t *testing.T) {
 func TestScaleTo64(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(4, 64))
-		for _, n := range kerneltest.Lengths(f64Dense, 65537) {
+		for _, n := range kerneltest.SweepLengths(f64Dense) {
 			for _, off := range kerneltest.Offsets {
 				name := fmt.Sprintf("n=%d off=%d", n, off)
 				a := f64Specials[rng.IntN(len(f64Specials))]
@@ -273,7 +273,7 @@ func f64CheckNorm(t *testing.T, what string, x []float64, got float64) {
 func TestL2Norm64(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 64))
-		for _, n := range kerneltest.Lengths(f64Dense, 65537) {
+		for _, n := range kerneltest.SweepLengths(f64Dense) {
 			for _, off := range kerneltest.Offsets {
 				// Ordinary values (fast path), values whose squares
 				// overflow, and values whose squares underflow.

@@ -15,10 +15,7 @@ import (
 const reduceDense = 4 * 16 * 8
 
 func reduceLengths(t *testing.T) []int {
-	if testing.Short() {
-		return kerneltest.Lengths(2*16*8, 4097)
-	}
-	return kerneltest.Lengths(reduceDense, 65537)
+	return kerneltest.SweepLengths(reduceDense)
 }
 
 // reduceSumCase is one summing kernel: f computes it on (x, y) (y ignored

@@ -80,7 +80,7 @@ func TestRowOpsApply(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			forEachISA(t, func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(7, uint64(c.inputs)))
-				for _, n := range kerneltest.Lengths(rowopsDense, 65537) {
+				for _, n := range kerneltest.SweepLengths(rowopsDense) {
 					for _, off := range kerneltest.Offsets {
 						name := fmt.Sprintf("n=%d off=%d", n, off)
 						a, b := rowopsScalar(rng), rowopsScalar(rng)
@@ -155,7 +155,7 @@ func rowopsCheckClose(t *testing.T, what string, got []float32, want []float64, 
 func TestRMSNormTo(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(8, 1))
-		for _, n := range kerneltest.Lengths(rowopsDense, 65537) {
+		for _, n := range kerneltest.SweepLengths(rowopsDense) {
 			if n == 0 {
 				continue
 			}
@@ -228,7 +228,7 @@ func rowopsLNRef(x, w, b []float32, eps float32) (out []float64, mean, rstd floa
 func TestLayerNormTo(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(9, 1))
-		for _, n := range kerneltest.Lengths(rowopsDense, 65537) {
+		for _, n := range kerneltest.SweepLengths(rowopsDense) {
 			if n == 0 {
 				continue
 			}

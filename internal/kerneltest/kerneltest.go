@@ -279,3 +279,14 @@ func Rand64(rng *rand.Rand, n int, scale float64) []float64 {
 	}
 	return out
 }
+
+// SweepLengths is Lengths(dense, 65537): every length up to dense and the
+// powers of two ±1 beyond. Under -short (the race and emulated legs of CI)
+// the powers stop at 4097, which keeps every code path and tail but not the
+// long vectors.
+func SweepLengths(dense int) []int {
+	if testing.Short() {
+		return Lengths(dense, 4097)
+	}
+	return Lengths(dense, 65537)
+}
