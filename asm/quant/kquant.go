@@ -74,6 +74,7 @@ func emitIQ4_XS() {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	prefetch(8192)
 	MOVWLZX(Mem{Base: RSI, Disp: 2}, R8L)
 	MOVL(Mem{Base: RSI, Disp: 4}, R9L)
 	for ib := range 8 {
@@ -123,6 +124,7 @@ func emitQ2_K() {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	prefetch(8192)
 	VMOVDQU(Mem{Base: RSI}, X10)
 	VPAND(c1.AsX(), X10, X12)
 	VPMOVZXBW(X12, Y12)
@@ -177,6 +179,7 @@ func emitQ3_K() {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	prefetch(8192)
 	// The 16 scales, 4 low bits and 2 high bits each, on 32-bit words.
 	MOVL(Mem{Base: RSI, Disp: 96}, R8L)   // aux0
 	MOVL(Mem{Base: RSI, Disp: 100}, R9L)  // aux1

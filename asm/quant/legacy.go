@@ -73,6 +73,7 @@ func emitLegacy(m mode, L legacy) {
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192})
 	VMOVDQU(Mem{Base: RSI, Disp: L.qs}, vx.AsX())
 	VPSRLW(U8(4), vx.AsX(), tmp.AsX())
 	VINSERTI128(U8(1), tmp.AsX(), vx, vx)

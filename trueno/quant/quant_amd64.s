@@ -105,7 +105,7 @@ done:
 	RET
 
 // func dotQ4_1AVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_1AVX2(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -123,6 +123,7 @@ TEXT ·dotQ4_1AVX2(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      4(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -160,7 +161,7 @@ done:
 	RET
 
 // func dotQ5_0AVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ5_0AVX2(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -186,6 +187,7 @@ TEXT ·dotQ5_0AVX2(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      6(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -237,7 +239,7 @@ DATA qh_bits<>+24(SB)/8, $0x8040201008040201
 GLOBL qh_bits<>(SB), RODATA|NOPTR, $32
 
 // func dotQ5_1AVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ5_1AVX2(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -260,6 +262,7 @@ TEXT ·dotQ5_1AVX2(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      8(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -303,7 +306,7 @@ done:
 	RET
 
 // func dotIQ4_NLAVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotIQ4_NLAVX2(SB), NOSPLIT, $0-60
 	MOVQ           n+0(FP), CX
 	MOVQ           x_base+8(FP), SI
@@ -325,6 +328,7 @@ TEXT ·dotIQ4_NLAVX2(SB), NOSPLIT, $0-60
 	JZ             done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -494,7 +498,7 @@ done:
 	RET
 
 // func dotQ4_1AVXVNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_1AVXVNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -512,6 +516,7 @@ TEXT ·dotQ4_1AVXVNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0  8192(SI)
 	VMOVDQU     4(SI), X1
 	VPSRLW      $0x04, X1, X4
 	VINSERTI128 $0x01, X4, Y1, Y1
@@ -555,7 +560,7 @@ done:
 	RET
 
 // func dotQ5_0AVXVNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ5_0AVXVNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -581,6 +586,7 @@ TEXT ·dotQ5_0AVXVNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      6(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -633,7 +639,7 @@ done:
 	RET
 
 // func dotQ5_1AVXVNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ5_1AVXVNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -656,6 +662,7 @@ TEXT ·dotQ5_1AVXVNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      8(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -705,7 +712,7 @@ done:
 	RET
 
 // func dotIQ4_NLAVXVNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotIQ4_NLAVXVNNI(SB), NOSPLIT, $0-60
 	MOVQ           n+0(FP), CX
 	MOVQ           x_base+8(FP), SI
@@ -727,6 +734,7 @@ TEXT ·dotIQ4_NLAVXVNNI(SB), NOSPLIT, $0-60
 	JZ             done
 
 loop:
+	PREFETCHT0  8192(SI)
 	VMOVDQU     2(SI), X1
 	VPSRLW      $0x04, X1, X4
 	VINSERTI128 $0x01, X4, Y1, Y1
@@ -956,7 +964,7 @@ done:
 	RET
 
 // func dotQ4_1AVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ4_1AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -974,6 +982,7 @@ TEXT ·dotQ4_1AVX512VNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      4(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -1011,7 +1020,7 @@ done:
 	RET
 
 // func dotQ5_0AVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ5_0AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -1037,6 +1046,7 @@ TEXT ·dotQ5_0AVX512VNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      6(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -1077,7 +1087,7 @@ done:
 	RET
 
 // func dotQ5_1AVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ5_1AVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -1100,6 +1110,7 @@ TEXT ·dotQ5_1AVX512VNNI(SB), NOSPLIT, $0-60
 	JZ           done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      8(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -1143,7 +1154,7 @@ done:
 	RET
 
 // func dotIQ4_NLAVX512VNNI(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotIQ4_NLAVX512VNNI(SB), NOSPLIT, $0-60
 	MOVQ           n+0(FP), CX
 	MOVQ           x_base+8(FP), SI
@@ -1165,6 +1176,7 @@ TEXT ·dotIQ4_NLAVX512VNNI(SB), NOSPLIT, $0-60
 	JZ             done
 
 loop:
+	PREFETCHT0   8192(SI)
 	VMOVDQU      2(SI), X1
 	VPSRLW       $0x04, X1, X4
 	VINSERTI128  $0x01, X4, Y1, Y1
@@ -2625,7 +2637,7 @@ DATA q6k_scale_idx3<>+56(SB)/8, $0x000f000f000f000f
 GLOBL q6k_scale_idx3<>(SB), RODATA|NOPTR, $64
 
 // func dotIQ4_XSAVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotIQ4_XSAVX2(SB), NOSPLIT, $16-60
 	MOVQ           n+0(FP), CX
 	MOVQ           x_base+8(FP), SI
@@ -2640,6 +2652,8 @@ TEXT ·dotIQ4_XSAVX2(SB), NOSPLIT, $16-60
 	JZ             done
 
 loop:
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
 	MOVWLZX      2(SI), R8
 	MOVL         4(SI), R9
 	MOVL         R9, AX
@@ -2882,7 +2896,7 @@ done:
 	RET
 
 // func dotQ2_KAVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ2_KAVX2(SB), NOSPLIT, $32-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -2900,6 +2914,8 @@ TEXT ·dotQ2_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
+	PREFETCHT0     8192(SI)
+	PREFETCHT0     8256(SI)
 	VMOVDQU        (SI), X10
 	VPAND          X5, X10, X12
 	VPMOVZXBW      X12, Y12
@@ -2994,7 +3010,7 @@ done:
 	RET
 
 // func dotQ3_KAVX2(n int, x []byte, y []byte) float32
-// Requires: AVX, AVX2, F16C, FMA3, SSE
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
 TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $32-60
 	MOVQ         n+0(FP), CX
 	MOVQ         x_base+8(FP), SI
@@ -3014,6 +3030,8 @@ TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $32-60
 	JZ           done
 
 loop:
+	PREFETCHT0     8192(SI)
+	PREFETCHT0     8256(SI)
 	MOVL           96(SI), R8
 	MOVL           100(SI), R9
 	MOVL           104(SI), R10
