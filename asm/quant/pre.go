@@ -8,10 +8,13 @@ import (
 
 // The AVX-512 VNNI Q8_0 and Q4_0 kernels of the matrix products, which
 // meet the same activation row once per weight row: pre holds, for each
-// pair of activation blocks, 16 int32 lanes that start the block sums (the
-// offset term −128·Σy or −8·Σy in the first lane of each block's eight,
-// zeros elsewhere) and 16 float32 lanes of the activation scales (dy of
-// each block, eight times). An odd last block takes the single-block path.
+// pair of activation blocks (preStride bytes), 16 int32 lanes that start
+// the block sums (the offset term −128·Σy or −8·Σy in the first lane of
+// each block's eight, zeros elsewhere), 16 float32 lanes of the activation
+// scales (dy of each block, eight times) and the two blocks' 64 quants
+// side by side. An odd last block takes the single-block path.
+
+const preStride = 192
 
 func emitPre(q4 bool) {
 	name, xb, generic := "dotQ8_0PreAVX512VNNI", 34, "dotQ8_0Generic: Q8_0 row x times Q8_0 row y"
@@ -58,8 +61,7 @@ func emitPre(q4 bool) {
 		VINSERTI64X4(U8(1), Mem{Base: RSI, Disp: 36}, vx.AsZ(), vx.AsZ())
 		VPXORD(c1.AsZ(), vx.AsZ(), vx.AsZ())
 	}
-	VMOVDQU(Mem{Base: RDI, Disp: 2}, vy)
-	VINSERTI64X4(U8(1), Mem{Base: RDI, Disp: 36}, vy.AsZ(), vy.AsZ())
+	VMOVDQU64(Mem{Base: R8, Disp: 128}, vy.AsZ()) // both blocks' quants, contiguous
 	VMOVDQU64(Mem{Base: R8}, lane.AsZ())
 	vpdpbusd(m, vy.AsZ().(VecPhysical), vx.AsZ().(VecPhysical), lane.AsZ().(VecPhysical))
 	pairScales(Mem{Base: RSI}, Mem{Base: RSI, Disp: xb}, dx)
@@ -68,7 +70,7 @@ func emitPre(q4 bool) {
 	VFMADD231PS(dx.AsZ(), lane.AsZ(), Z0)
 	ADDQ(U8(2*xb), RSI)
 	ADDQ(U8(68), RDI)
-	SUBQ(I8(-128), R8)
+	ADDQ(U32(preStride), R8)
 	DECQ(RDX)
 	JNZ(LabelRef("pairs"))
 	Label("fold")
@@ -180,7 +182,7 @@ func emitPreYMM(q4 bool, m mode) {
 	}
 	ADDQ(U8(2*xb), RSI)
 	ADDQ(U8(68), RDI)
-	SUBQ(I8(-128), R8)
+	ADDQ(U32(preStride), R8)
 	DECQ(RDX)
 	JNZ(LabelRef("pairs"))
 	Label("tail")

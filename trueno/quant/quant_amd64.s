@@ -1672,8 +1672,7 @@ pairs:
 	VMOVDQU      2(SI), Y1
 	VINSERTI64X4 $0x01, 36(SI), Z1, Z1
 	VPXORD       Z5, Z1, Z1
-	VMOVDQU      2(DI), Y2
-	VINSERTI64X4 $0x01, 36(DI), Z2, Z2
+	VMOVDQU64    128(R8), Z2
 	VMOVDQU64    (R8), Z3
 	VPDPBUSD     Z2, Z1, Z3
 	VPBROADCASTW (SI), X8
@@ -1685,7 +1684,7 @@ pairs:
 	VFMADD231PS  Z8, Z3, Z0
 	ADDQ         $0x44, SI
 	ADDQ         $0x44, DI
-	SUBQ         $-128, R8
+	ADDQ         $0x000000c0, R8
 	DECQ         DX
 	JNZ          pairs
 
@@ -1754,8 +1753,7 @@ pairs:
 	VINSERTI128  $0x01, X4, Y10, Y10
 	VINSERTI64X4 $0x01, Y10, Z1, Z1
 	VPANDD       Z5, Z1, Z1
-	VMOVDQU      2(DI), Y2
-	VINSERTI64X4 $0x01, 36(DI), Z2, Z2
+	VMOVDQU64    128(R8), Z2
 	VMOVDQU64    (R8), Z3
 	VPDPBUSD     Z2, Z1, Z3
 	VPBROADCASTW (SI), X8
@@ -1767,7 +1765,7 @@ pairs:
 	VFMADD231PS  Z8, Z3, Z0
 	ADDQ         $0x24, SI
 	ADDQ         $0x44, DI
-	SUBQ         $-128, R8
+	ADDQ         $0x000000c0, R8
 	DECQ         DX
 	JNZ          pairs
 
@@ -1852,7 +1850,7 @@ pairs:
 	VFMADD231PS  Y8, Y3, Y11
 	ADDQ         $0x44, SI
 	ADDQ         $0x44, DI
-	SUBQ         $-128, R8
+	ADDQ         $0x000000c0, R8
 	DECQ         DX
 	JNZ          pairs
 
@@ -1936,7 +1934,7 @@ pairs:
 	VFMADD231PS  Y8, Y3, Y11
 	ADDQ         $0x24, SI
 	ADDQ         $0x44, DI
-	SUBQ         $-128, R8
+	ADDQ         $0x000000c0, R8
 	DECQ         DX
 	JNZ          pairs
 
@@ -2033,7 +2031,7 @@ pairs:
 	VFMADD231PS  Y8, Y3, Y11
 	ADDQ         $0x44, SI
 	ADDQ         $0x44, DI
-	SUBQ         $-128, R8
+	ADDQ         $0x000000c0, R8
 	DECQ         DX
 	JNZ          pairs
 
@@ -2142,7 +2140,7 @@ pairs:
 	VFMADD231PS  Y8, Y3, Y11
 	ADDQ         $0x24, SI
 	ADDQ         $0x44, DI
-	SUBQ         $-128, R8
+	ADDQ         $0x000000c0, R8
 	DECQ         DX
 	JNZ          pairs
 
