@@ -53,8 +53,8 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 //	dst[b·rows + r] ≈ Dot(t, cols, w row r, x row b quantized to t.DotType())
 //
 // with rows = len(dst)/batch. Each activation row is quantized once; the
-// pool p (nil: the default) shares out blocks of weight rows, and each
-// weight row meets every activation row while it is in cache.
+// pool p (nil: the default) shares out chunks of weight rows, and each
+// chunk meets the activation rows, a group at a time, while it is in cache.
 func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	if batch <= 0 || len(x)%batch != 0 || len(dst)%batch != 0 {
 		panic(fmt.Sprintf("quant: MatMat: batch %d does not divide len(x) %d and len(dst) %d", batch, len(x), len(dst)))
@@ -82,18 +82,27 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	}
 	threads := p.threadsOrDefault()
 	p.parallel(rows, rowsPerChunk(rows, threads), func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			wr := w[r*rb : (r+1)*rb]
-			for b := range batch {
-				if usePre {
-					dst[b*rows+r] = dotPre(t, cols, wr, (*xq)[b*qb:(b+1)*qb], (*pre)[b*pb:(b+1)*pb])
-				} else {
-					dst[b*rows+r] = dot(t, cols, wr, (*xq)[b*qb:(b+1)*qb])
+		// A chunk of weight rows stays in L2 while groups of actRows
+		// activation rows (and their precomputed forms) pass over it.
+		for b0 := 0; b0 < batch; b0 += actRows {
+			b1 := min(b0+actRows, batch)
+			for r := lo; r < hi; r++ {
+				wr := w[r*rb : (r+1)*rb]
+				for b := b0; b < b1; b++ {
+					if usePre {
+						dst[b*rows+r] = dotPre(t, cols, wr, (*xq)[b*qb:(b+1)*qb], (*pre)[b*pb:(b+1)*pb])
+					} else {
+						dst[b*rows+r] = dot(t, cols, wr, (*xq)[b*qb:(b+1)*qb])
+					}
 				}
 			}
 		}
 	})
 }
+
+// actRows is the number of activation rows MatMat runs over a chunk of
+// weight rows at a time.
+const actRows = 16
 
 func (p *Pool) threadsOrDefault() int {
 	if p == nil {

@@ -12,7 +12,7 @@ func TestMatVecMatMat(t *testing.T) {
 	defer pools[2].Close()
 	forEachISA(t, func(t *testing.T) {
 		for _, typ := range []Type{Q4_0, Q4_1, Q8_0, Q2_K, Q4_K, Q6_K, IQ4_XS, F16} {
-			for _, shape := range [][3]int{{1, 1, 1}, {7, 2, 3}, {67, 3, 5}} {
+			for _, shape := range [][3]int{{1, 1, 1}, {7, 2, 3}, {67, 3, 5}, {9, 2, 19}} {
 				rows, nb, batch := shape[0], shape[1], shape[2]
 				cols := nb * max(typ.BlockSize(), 32)
 				w := make([]byte, rows*typ.RowBytes(cols))
