@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/batuta-go/stack/internal/cpu"
@@ -48,7 +49,14 @@ func main() {
 	// Measured again before every row of the table, the best kept: on a
 	// shared machine one measurement may fall in a busy moment.
 	bw := quant.ReadBandwidth(256<<20, 5)
-	defer func() { fmt.Printf("\nRead bandwidth, best of all measurements: %.1f GB/s\n", bw/1e9) }()
+	defer func() {
+		fmt.Printf("\nRead bandwidth, best of all measurements: %.1f GB/s\n", bw/1e9)
+		for _, tc := range strings.Split(*threads, ",") {
+			if n, _ := strconv.Atoi(tc); n > 1 {
+				fmt.Printf("Read bandwidth, %d cores at once (sum of each core's best): %.1f GB/s\n", n, concurrentBandwidth(n)/1e9)
+			}
+		}
+	}()
 	fmt.Printf("CPU: %s, path %s (AVX-512 VNNI %v, AVX-VNNI %v, dotprod %v)\n\n", cpu.Name, trueno.Active(),
 		cpu.X86.HasAVX512VNNI, cpu.X86.HasAVXVNNI, cpu.ARM64.HasDotProd)
 	fmt.Printf("Read bandwidth, one core (quant.ReadBandwidth: best 16 MiB stretch of 256 MiB, 5 passes): %.1f GB/s\n\n", bw/1e9)
@@ -109,6 +117,27 @@ func main() {
 			f()
 		}
 	}
+}
+
+// concurrentBandwidth runs quant.ReadBandwidth on n goroutines at once
+// and adds up their rates: what n cores can stream together, roughly (each
+// core's best stretch need not coincide with the others').
+func concurrentBandwidth(n int) float64 {
+	rates := make([]float64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rates[i] = quant.ReadBandwidth(128<<20, 5)
+		}()
+	}
+	wg.Wait()
+	sum := 0.0
+	for _, r := range rates {
+		sum += r
+	}
+	return sum
 }
 
 // best returns the shortest time of f(i) over the repetitions that fit in
