@@ -1,0 +1,65 @@
+// Command quant generates the SIMD kernels of trueno/quant: the fused dot
+// products of GGML quantized rows with their Q8 companion rows. AVX2 (with
+// and without AVX-VNNI) and AVX-512 VNNI with avo; NEON (SDOT) with our
+// arm64 emitter.
+//
+//	go run ./quant -out ../trueno/quant/quant_amd64.s -stubs ../trueno/quant/quant_stubs_amd64.go \
+//		-neon ../trueno/quant/quant_arm64.s -neonstubs ../trueno/quant/quant_stubs_arm64.go
+package main
+
+import (
+	"flag"
+	"log"
+
+	. "github.com/mmcloughlin/avo/build"
+)
+
+var (
+	neonOut   = flag.String("neon", "", "write the NEON assembly to `file`")
+	neonStubs = flag.String("neonstubs", "", "write the NEON Go declarations to `file`")
+)
+
+func main() {
+	flag.Parse()
+	if *neonOut != "" {
+		if err := writeNEON(*neonOut, *neonStubs); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// Naming the package instead of avo's Package(): the declarations are
+	// deleted while the freshness check regenerates them.
+	if err := flag.Set("pkg", "quant"); err != nil {
+		log.Fatal(err)
+	}
+	ConstraintExpr("gc,!purego")
+	for _, m := range modes {
+		emitQ8_0(m)
+		emitQ4_0(m)
+		for _, l := range legacies {
+			emitLegacy(m, l)
+		}
+	}
+	emitQ4_K(false)
+	emitQ4_K(true)
+	emitQ6_K()
+	emitPre(false)
+	emitPre(true)
+	for _, m := range modes[:2] {
+		emitPreYMM(false, m)
+		emitPreYMM(true, m)
+	}
+	emitQ4_KZ(false)
+	emitQ4_KZ(true)
+	emitQ6_KZ()
+	emitIQ4_XS()
+	emitQ2_K()
+	emitQ3_K()
+	emitFloatDot(false)
+	emitFloatDot(true)
+	emitDequantQ8_0()
+	emitDequantQ4_0()
+	emitDequantQ4_K()
+	emitDequantQ6_K()
+	emitXorWords()
+	Generate()
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"github.com/mmcloughlin/avo/ir"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// AVX-512 VNNI forms of the Q4_K and Q6_K kernels: two sub-blocks per ZMM
+// register, the sub-block scales spread over the words by VPERMW, and
+// VPDPWSSD multiplying the VPMADDUBSW pairs by them and accumulating into
+// the int32 lanes in one instruction (exact: the products are those of
+// the AVX2 kernels).
+
+// vpdpwssd emits dst += Σ2 src1·src2 (int16 pairs) per int32 lane, in Go
+// operand order.
+func vpdpwssd(src2, src1, dst Op) {
+	Instruction(&ir.Instruction{Opcode: "VPDPWSSD", Operands: []Op{src2, src1, dst}, Inputs: []Op{src2, src1, dst}, Outputs: []Op{dst}})
+}
+
+// wordIndex returns a 64-byte constant of 32 word indices, word i = f(i).
+func wordIndex(name string, f func(i int) int) Mem {
+	if m, ok := constData[name]; ok {
+		return m
+	}
+	m := GLOBL(name, RODATA|NOPTR)
+	for i := 0; i < 64; i += 8 {
+		var v uint64
+		for k := 3; k >= 0; k-- {
+			v = v<<16 | uint64(f(i/2+k))
+		}
+		DATA(i, U64(v))
+	}
+	constData[name] = m
+	return m
+}
+
+// prefetch asks for the weight bytes dist ahead of RSI (the rows stream
+// from memory; prefetches past the end of a row are harmless).
+func prefetch(dist int) {
+	PREFETCHT0(Mem{Base: RSI, Disp: dist})
+	PREFETCHT0(Mem{Base: RSI, Disp: dist + 64})
+}
+
+// zmmTail finishes a super-block: Z0 += float(Z13) · f16(x+dOff) · y.d.
+func zmmTail(dOff int) {
+	VCVTDQ2PS(Z13, Z13)
+	VPBROADCASTW(Mem{Base: RSI, Disp: dOff}, Y8)
+	VCVTPH2PS(Y8, Z8)
+	VBROADCASTSS(Mem{Base: RDI}, Z9)
+	VMULPS(Z9, Z8, Z8)
+	VFMADD231PS(Z8, Z13, Z0)
+}
+
+func zmmFold() {
+	VEXTRACTF64X4(U8(1), Z0, Y1)
+	VADDPS(Y1, Y0, Y0)
+}
+
+// emitQ4_KZ writes the Q4_K kernel, and with q5 the Q5_K one (a fifth bit
+// per value from qh, levels below 32: VPMADDUBSW pairs ≤ 2·31·128).
+func emitQ4_KZ(q5 bool) {
+	name, blk, qs := "dotQ4_KAVX512VNNI", 144, 16
+	if q5 {
+		name, blk, qs = "dotQ5_KAVX512VNNI", 176, 48
+	}
+	header(name, "is "+name[3:7]+"Generic: "+name[3:7]+" row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
+	SHRQ(U8(8), RCX)
+	VXORPS(Z0, Z0, Z0)
+	VXORPS(X15, X15, X15) // Σ min terms
+	splat(0x0f0f0f0f, c1)
+	VSHUFI64X2(U8(0), c1.AsZ(), c1.AsZ(), c1.AsZ())
+	splat(0x10101010, c2)
+	VSHUFI64X2(U8(0), c2.AsZ(), c2.AsZ(), c2.AsZ())
+	idx := []VecPhysical{Z16, Z17, Z18, Z19}
+	for k, r := range idx {
+		VMOVDQU64(wordIndex("q4k_scale_idx"+string(rune('0'+k)), func(i int) int { return 2*k + i/16 }), r)
+	}
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("done"))
+	Label("loop")
+	prefetch(8192)
+	unpackK4Scales()
+	VMOVQ(R8, X10)
+	VPINSRQ(U8(1), R12, X10, X10)
+	VPMOVZXBW(X10, Y10) // scales 0-7, mins 8-15 as words
+	// Min term, as in the AVX2 kernel.
+	VMOVDQU(Mem{Base: RDI, Disp: 260}, X11)
+	VPHADDW(Mem{Base: RDI, Disp: 276}, X11, X11)
+	VEXTRACTI128(U8(1), Y10, X12)
+	VPMADDWD(X12, X11, X11)
+	VPSHUFD(U8(0x4e), X11, X12)
+	VPADDD(X12, X11, X11)
+	VPSHUFD(U8(0xb1), X11, X12)
+	VPADDD(X12, X11, X11)
+	VCVTDQ2PS(X11, X11)
+	loadScale(Mem{Base: RSI, Disp: 2}, Y12)
+	VMULSS(Mem{Base: RDI}, X12, X12)
+	VFNMADD231SS(X12, X11, X15)
+	VPXORD(Z13, Z13, Z13)
+	if q5 {
+		VMOVDQU(Mem{Base: RSI, Disp: 16}, Y14) // qh
+	}
+	for k := range 4 {
+		// Low nibbles (sub-block 2k) then high (2k+1): values 64k…64k+63.
+		VMOVDQU(Mem{Base: RSI, Disp: qs + 32*k}, Y1)
+		VPSRLW(U8(4), Y1, Y4)
+		VINSERTI64X4(U8(1), Y4, Z1, Z1)
+		VPANDD(c1.AsZ(), Z1, Z1)
+		if q5 {
+			// Bits 2k and 2k+1 of qh[l] moved to bit 4 (word shifts;
+			// the bits that cross bytes are masked off).
+			for h, r := range []VecPhysical{Y11, Y12} {
+				switch j := 2*k + h; {
+				case j < 4:
+					VPSLLW(U8(4-j), Y14, r)
+				case j == 4:
+					VMOVDQA(Y14, r)
+				default:
+					VPSRLW(U8(j-4), Y14, r)
+				}
+			}
+			VINSERTI64X4(U8(1), Y12, Z11, Z11)
+			VPANDD(c2.AsZ(), Z11, Z11)
+			VPORD(Z11, Z1, Z1)
+		}
+		VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 64*k}, Z1, Z3)
+		VPERMW(Z10, idx[k], Z2)
+		vpdpwssd(Z2, Z3, Z13)
+	}
+	zmmTail(0)
+	ADDQ(U32(blk), RSI)
+	ADDQ(U32(292), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	zmmFold()
+	VADDPS(Y15, Y0, Y0)
+	hsumReturn(acc)
+}
+
+func emitQ6_KZ() {
+	name := "dotQ6_KAVX512VNNI"
+	header(name, "is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
+	SHRQ(U8(8), RCX)
+	VXORPS(Z0, Z0, Z0)
+	splat(0x0f0f0f0f, c1)
+	VSHUFI64X2(U8(0), c1.AsZ(), c1.AsZ(), c1.AsZ())
+	splat(0x30303030, c2)
+	VSHUFI64X2(U8(0), c2.AsZ(), c2.AsZ(), c2.AsZ())
+	// Index vectors: for half h and pair p, 128-bit lane L takes scale
+	// 8h + 4p + L.
+	idx := []VecPhysical{Z16, Z17, Z18, Z19}
+	for hp, r := range idx {
+		VMOVDQU64(wordIndex("q6k_scale_idx"+string(rune('0'+hp)), func(i int) int { return 4*hp + i/8 }), r)
+	}
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("done"))
+	Label("loop")
+	prefetch(8192)
+	VPMOVSXBW(Mem{Base: RSI, Disp: 192}, Y10)
+	VPMADDWD(Mem{Base: RDI, Disp: 260}, Y10, Y13)
+	VPSLLD(U8(5), Y13, Y13)
+	VPXOR(Y14, Y14, Y14)
+	VPSUBD(Y13, Y14, Y13) // −32·Σ sc·bsums (upper lanes zero)
+	for h := range 2 {
+		VMOVDQU64(Mem{Base: RSI, Disp: 64 * h}, Z11) // ql
+		VMOVDQU(Mem{Base: RSI, Disp: 128 + 32*h}, Y12)
+		for p := range 2 {
+			// Levels of values 128h + 64p … +63: nibbles | high bits << 4.
+			if p == 0 {
+				VPANDD(c1.AsZ(), Z11, Z1)
+				VPSLLW(U8(4), Y12, Y4)
+				VPSLLW(U8(2), Y12, Y3)
+			} else {
+				VPSRLW(U8(4), Z11, Z1)
+				VPANDD(c1.AsZ(), Z1, Z1)
+				VMOVDQA(Y12, Y4)
+				VPSRLW(U8(2), Y12, Y3)
+			}
+			VINSERTI64X4(U8(1), Y3, Z4, Z4)
+			VPANDD(c2.AsZ(), Z4, Z4)
+			VPORD(Z4, Z1, Z1)
+			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*h + 64*p}, Z1, Z3)
+			VPERMW(Z10, idx[2*h+p], Z2)
+			vpdpwssd(Z2, Z3, Z13)
+		}
+	}
+	zmmTail(208)
+	ADDQ(U32(210), RSI)
+	ADDQ(U32(292), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	zmmFold()
+	hsumReturn(acc)
+}

@@ -1,0 +1,195 @@
+// Command quantbench measures trueno/quant's quantized matrix-vector and
+// matrix-matrix products and prints them beside this machine's read
+// bandwidth, measured in the same run, as Markdown tables (BENCHMARKS.md
+// was made with it).
+//
+//	go run ./examples/quantbench
+//	go run ./examples/quantbench -types Q4_0,Q6_K -shapes 4096x4096 -threads 1,2 -isa avx2
+//
+// "hot" multiplies one matrix again and again (it may stay in the caches);
+// "cold" cycles through copies totalling -cold MiB, so every product streams
+// its matrix from memory. Each figure is the best of the repetitions within
+// -time: the machine may be shared, compare ratios.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/batuta-go/stack/internal/cpu"
+	"github.com/batuta-go/stack/trueno"
+	"github.com/batuta-go/stack/trueno/quant"
+)
+
+func main() {
+	types := flag.String("types", "Q4_0,Q8_0,Q4_K,Q6_K", "comma-separated weight types")
+	shapes := flag.String("shapes", "4096x4096,5632x2048", "comma-separated rows×cols")
+	threads := flag.String("threads", "1,2", "comma-separated worker counts")
+	batch := flag.Int("batch", 128, "activation rows of the matrix-matrix product (0: skip it)")
+	per := flag.Duration("time", time.Second, "time spent on each measurement")
+	coldMiB := flag.Int("cold", 256, "MiB of matrix copies cycled in the cold runs")
+	isaName := flag.String("isa", "", "force a path (generic, avx2, avx512, neon)")
+	flag.Parse()
+	if *isaName != "" {
+		i, err := trueno.ParseISA(*isaName)
+		if err == nil {
+			err = trueno.SetISA(i)
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// Measured again before every row of the table, the best kept: on a
+	// shared machine one measurement may fall in a busy moment.
+	bw := quant.ReadBandwidth(256<<20, 5)
+	defer func() {
+		fmt.Printf("\nRead bandwidth, best of all measurements: %.1f GB/s\n", bw/1e9)
+		for _, tc := range strings.Split(*threads, ",") {
+			if n, _ := strconv.Atoi(tc); n > 1 {
+				fmt.Printf("Read bandwidth, %d cores at once (sum of each core's best): %.1f GB/s\n", n, concurrentBandwidth(n)/1e9)
+			}
+		}
+	}()
+	fmt.Printf("CPU: %s, path %s (AVX-512 VNNI %v, AVX-VNNI %v, dotprod %v)\n\n", cpu.Name, trueno.Active(),
+		cpu.X86.HasAVX512VNNI, cpu.X86.HasAVXVNNI, cpu.ARM64.HasDotProd)
+	fmt.Printf("Read bandwidth, one core (quant.ReadBandwidth: best 16 MiB stretch of 256 MiB, 5 passes): %.1f GB/s\n\n", bw/1e9)
+	fmt.Println("| type | rows×cols | threads | hot GB/s | cold GB/s | cold / read BW | cold vs 1 thread |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var mm []func()
+	for _, tn := range strings.Split(*types, ",") {
+		t, err := quant.ParseType(tn)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, sh := range strings.Split(*shapes, ",") {
+			rows, cols := parseShape(sh)
+			m := newMatrix(rng, t, rows, cols, *coldMiB<<20)
+			x := randRow(rng, cols)
+			dst := make([]float32, rows)
+			var one float64
+			for _, tc := range strings.Split(*threads, ",") {
+				n, err := strconv.Atoi(tc)
+				if err != nil {
+					log.Fatal(err)
+				}
+				bw = max(bw, quant.ReadBandwidth(256<<20, 3))
+				p := quant.NewPool(n)
+				hot := best(*per, func(int) { quant.MatVec(t, dst, m[0], x, p) })
+				cold := best(*per, func(i int) { quant.MatVec(t, dst, m[i%len(m)], x, p) })
+				p.Close()
+				bytes := float64(len(m[0]))
+				if n == 1 {
+					one = bytes / cold
+				}
+				scale := "—"
+				if one > 0 {
+					scale = fmt.Sprintf("%.2f×", bytes/cold/one)
+				}
+				fmt.Printf("| %s | %d×%d | %d | %.1f | %.1f | %.0f%% | %s |\n", t, rows, cols, n,
+					bytes/hot/1e9, bytes/cold/1e9, 100*bytes/cold/bw, scale)
+			}
+			if *batch > 0 {
+				xb := randRow(rng, *batch*cols)
+				db := make([]float32, *batch*rows)
+				mm = append(mm, func() {
+					p := quant.NewPool(0)
+					defer p.Close()
+					s := best(*per, func(int) { quant.MatMat(t, db, m[0], xb, *batch, p) })
+					fmt.Printf("| %s | %d×%d | %d | %d | %.1f | %.1f |\n", t, rows, cols, *batch, p.Threads(),
+						2*float64(rows*cols**batch)/s/1e9, float64(len(m[0]))/s/1e9)
+				})
+			}
+		}
+	}
+	if len(mm) > 0 {
+		fmt.Println()
+		fmt.Println("| type | rows×cols | batch | threads | GFLOP/s | weight GB/s |")
+		fmt.Println("|---|---|---|---|---|---|")
+		for _, f := range mm {
+			f()
+		}
+	}
+}
+
+// concurrentBandwidth runs quant.ReadBandwidth on n goroutines at once
+// and adds up their rates: what n cores can stream together, roughly (each
+// core's best stretch need not coincide with the others').
+func concurrentBandwidth(n int) float64 {
+	rates := make([]float64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rates[i] = quant.ReadBandwidth(128<<20, 5)
+		}()
+	}
+	wg.Wait()
+	sum := 0.0
+	for _, r := range rates {
+		sum += r
+	}
+	return sum
+}
+
+// best returns the shortest time of f(i) over the repetitions that fit in
+// d (at least three), in seconds.
+func best(d time.Duration, f func(i int)) float64 {
+	f(0) // warm up
+	bestT := time.Duration(1 << 62)
+	start := time.Now()
+	for i := 1; i < 4 || time.Since(start) < d; i++ {
+		t0 := time.Now()
+		f(i)
+		bestT = min(bestT, time.Since(t0))
+	}
+	return bestT.Seconds()
+}
+
+func parseShape(s string) (rows, cols int) {
+	r, c, ok := strings.Cut(s, "x")
+	rows, err1 := strconv.Atoi(r)
+	cols, err2 := strconv.Atoi(c)
+	if !ok || err1 != nil || err2 != nil {
+		log.Fatalf("bad shape %q (want ROWSxCOLS)", s)
+	}
+	return rows, cols
+}
+
+func randRow(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
+
+// newMatrix returns copies of a rows×cols matrix of type t, at least two
+// and together over coldBytes. Its rows repeat 16 distinct quantized rows:
+// quantizing every row with the reference quantizers would take longer
+// than the measurement, and the kernels' speed does not depend on values.
+func newMatrix(rng *rand.Rand, t quant.Type, rows, cols, coldBytes int) [][]byte {
+	rb := t.RowBytes(cols)
+	distinct := make([][]byte, 16)
+	for i := range distinct {
+		distinct[i] = make([]byte, rb)
+		quant.Quantize(t, distinct[i], randRow(rng, cols))
+	}
+	n := max(2, coldBytes/(rows*rb)+1)
+	m := make([][]byte, n)
+	for c := range m {
+		m[c] = make([]byte, rows*rb)
+		for r := range rows {
+			copy(m[c][r*rb:], distinct[(r+c)%len(distinct)])
+		}
+	}
+	return m
+}

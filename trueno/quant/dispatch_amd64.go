@@ -1,0 +1,190 @@
+//go:build gc && !purego
+
+package quant
+
+import (
+	"github.com/batuta-go/stack/internal/cpu"
+	"github.com/batuta-go/stack/trueno"
+)
+
+// The kernels read float16 scales with VCVTPH2PS (F16C) and, where the CPU
+// has it, sum 8-bit products with VPDPBUSD: the VEX form (AVX-VNNI) on the
+// AVX2 path, the EVEX form (AVX512_VNNI) on the AVX-512 path.
+var (
+	hasF16C    = cpu.X86.HasF16C
+	hasAVXVNNI = cpu.X86.HasAVXVNNI
+	hasVNNI512 = cpu.X86.HasAVX512VNNI
+)
+
+// noVNNI makes the x86 paths skip VPDPBUSD, so that tests reach the plain
+// AVX2 kernels on a CPU with VNNI.
+var noVNNI bool
+
+func dequantize(t Type, dst []float32, src []byte) {
+	isa := trueno.Active()
+	if (isa == trueno.AVX2 || isa == trueno.AVX512) && hasF16C {
+		switch t {
+		case Q8_0:
+			dequantQ8_0AVX2(dst, src)
+			return
+		case Q4_0:
+			dequantQ4_0AVX2(dst, src)
+			return
+		case Q4_K:
+			dequantQ4_KAVX2(dst, src)
+			return
+		case Q6_K:
+			dequantQ6_KAVX2(dst, src)
+			return
+		}
+	}
+	switch t {
+	case F16:
+		dequantizeF16Fast(dst, src)
+	case BF16:
+		dequantizeBF16Fast(dst, src)
+	default:
+		dequantizeGeneric(t, dst, src)
+	}
+}
+
+// x86Path reports whether the x86 kernels run (AVX2 or AVX-512 path, with
+// F16C) and which VPDPBUSD they use: 2 EVEX (AVX-512 VNNI), 1 VEX
+// (AVX-VNNI), 0 none.
+func x86Path() (ok bool, vnni int) {
+	isa := trueno.Active()
+	if (isa != trueno.AVX2 && isa != trueno.AVX512) || !hasF16C {
+		return false, 0
+	}
+	switch {
+	case noVNNI:
+	case isa == trueno.AVX512 && hasVNNI512:
+		vnni = 2
+	case hasAVXVNNI:
+		vnni = 1
+	}
+	return true, vnni
+}
+
+func dot(t Type, n int, x, y []byte) float32 {
+	if ok, vnni := x86Path(); ok {
+		switch t {
+		case Q8_0:
+			switch vnni {
+			case 2:
+				return dotQ8_0AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ8_0AVXVNNI(n, x, y)
+			}
+			return dotQ8_0AVX2(n, x, y)
+		case Q4_0:
+			switch vnni {
+			case 2:
+				return dotQ4_0AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ4_0AVXVNNI(n, x, y)
+			}
+			return dotQ4_0AVX2(n, x, y)
+		case Q4_1:
+			switch vnni {
+			case 2:
+				return dotQ4_1AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ4_1AVXVNNI(n, x, y)
+			}
+			return dotQ4_1AVX2(n, x, y)
+		case Q5_0:
+			switch vnni {
+			case 2:
+				return dotQ5_0AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ5_0AVXVNNI(n, x, y)
+			}
+			return dotQ5_0AVX2(n, x, y)
+		case Q5_1:
+			switch vnni {
+			case 2:
+				return dotQ5_1AVX512VNNI(n, x, y)
+			case 1:
+				return dotQ5_1AVXVNNI(n, x, y)
+			}
+			return dotQ5_1AVX2(n, x, y)
+		case IQ4_NL:
+			switch vnni {
+			case 2:
+				return dotIQ4_NLAVX512VNNI(n, x, y)
+			case 1:
+				return dotIQ4_NLAVXVNNI(n, x, y)
+			}
+			return dotIQ4_NLAVX2(n, x, y)
+		case Q4_K:
+			if vnni == 2 {
+				return dotQ4_KAVX512VNNI(n, x, y)
+			}
+			return dotQ4_KAVX2(n, x, y)
+		case Q5_K:
+			if vnni == 2 {
+				return dotQ5_KAVX512VNNI(n, x, y)
+			}
+			return dotQ5_KAVX2(n, x, y)
+		case Q2_K:
+			return dotQ2_KAVX2(n, x, y)
+		case Q3_K:
+			return dotQ3_KAVX2(n, x, y)
+		case IQ4_XS:
+			return dotIQ4_XSAVX2(n, x, y)
+		case F16:
+			return dotF16AVX2(n, x, y)
+		case BF16:
+			return dotBF16AVX2(n, x, y)
+		case Q6_K:
+			if vnni == 2 {
+				return dotQ6_KAVX512VNNI(n, x, y)
+			}
+			return dotQ6_KAVX2(n, x, y)
+		}
+	}
+	return dotGeneric(t, n, x, y)
+}
+
+// prepare fills pre (preBytes(n) bytes) with the precomputed form of the
+// activation row y when t's products on this path take one (Q4_0 and
+// Q8_0), and reports whether it did.
+func prepare(t Type, n int, y, pre []byte) bool {
+	ok, vnni := x86Path()
+	if !ok {
+		return false
+	}
+	switch {
+	case t == Q4_0:
+		prepareQ8_0(pre, y, n, 8)
+	case t == Q8_0 && vnni != 0:
+		prepareQ8_0(pre, y, n, 128) // the kernels add 128 to x's levels
+	case t == Q8_0:
+		prepareQ8_0(pre, y, n, 0) // sign-extended words: no offset
+	default:
+		return false
+	}
+	return true
+}
+
+// dotPre is dot with the precomputed form of y made by prepare.
+func dotPre(t Type, n int, x, y, pre []byte) float32 {
+	_, vnni := x86Path()
+	if t == Q4_0 {
+		switch vnni {
+		case 2:
+			return dotQ4_0PreAVX512VNNI(n, x, y, pre)
+		case 1:
+			return dotQ4_0PreAVXVNNI(n, x, y, pre)
+		}
+		return dotQ4_0PreAVX2(n, x, y, pre)
+	}
+	switch vnni {
+	case 2:
+		return dotQ8_0PreAVX512VNNI(n, x, y, pre)
+	case 1:
+		return dotQ8_0PreAVXVNNI(n, x, y, pre)
+	}
+	return dotQ8_0PreAVX2(n, x, y, pre)
+}

@@ -1,0 +1,22 @@
+//go:build !gc || purego || !(amd64 || arm64)
+
+package quant
+
+func dequantize(t Type, dst []float32, src []byte) {
+	switch t {
+	case F16:
+		dequantizeF16Fast(dst, src)
+	case BF16:
+		dequantizeBF16Fast(dst, src)
+	default:
+		dequantizeGeneric(t, dst, src)
+	}
+}
+
+func dot(t Type, n int, x, y []byte) float32 { return dotGeneric(t, n, x, y) }
+
+// prepare reports whether t's products take a precomputed activation row
+// on this path: never here.
+func prepare(t Type, n int, y, pre []byte) bool { return false }
+
+func dotPre(t Type, n int, x, y, pre []byte) float32 { return dot(t, n, x, y) }

@@ -1,0 +1,118 @@
+package quant
+
+import "fmt"
+
+// MatVec computes the quantized matrix-vector product
+//
+//	dst[r] ≈ Dot(t, cols, w[r·rb : (r+1)·rb], xq)   for r < len(dst)
+//
+// where cols = len(x), rb = t.RowBytes(cols), and xq is x quantized once to
+// t.DotType(): row r of the row-major matrix w (len(dst) rows of type t,
+// as GGUF stores a weight tensor) times the activation vector x. Rows are
+// shared out to the pool p (nil: a default pool with one worker per
+// GOMAXPROCS). Where a path precomputes the activation's block sums and
+// scales once for all rows (AVX-512 VNNI, Q4_0 and Q8_0), a row's result
+// may differ from Dot's in the last bits: the same integer sums, rounded
+// in other lanes.
+func MatVec(t Type, dst []float32, w []byte, x []float32, p *Pool) {
+	rb := t.RowBytes(len(x))
+	if len(w) != len(dst)*rb {
+		panic(fmt.Sprintf("quant: MatVec: %d×%d %s matrix needs %d bytes, got %d", len(dst), len(x), t, len(dst)*rb, len(w)))
+	}
+	dt := t.DotType()
+	xq := getScratch(dt.RowBytes(len(x)))
+	defer putScratch(xq)
+	quantizeGeneric(dt, *xq, x)
+	matVecQ(t, dst, w, len(x), *xq, p)
+}
+
+func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
+	rb := t.RowBytes(cols)
+	threads := p.threadsOrDefault()
+	pre := getScratch(preBytes(cols))
+	defer putScratch(pre)
+	if prepare(t, cols, xq, *pre) {
+		p.parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, *pre)
+			}
+		})
+		return
+	}
+	p.parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			dst[r] = dot(t, cols, w[r*rb:(r+1)*rb], xq)
+		}
+	})
+}
+
+// MatMat computes the quantized matrix-matrix product of the row-major
+// matrix w (rows of type t) with batch activation rows x (batch×cols,
+// row-major, cols = len(x)/batch):
+//
+//	dst[b·rows + r] ≈ Dot(t, cols, w row r, x row b quantized to t.DotType())
+//
+// with rows = len(dst)/batch. Each activation row is quantized once; the
+// pool p (nil: the default) shares out chunks of weight rows, and each
+// chunk meets the activation rows, a group at a time, while it is in cache.
+func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
+	if batch <= 0 || len(x)%batch != 0 || len(dst)%batch != 0 {
+		panic(fmt.Sprintf("quant: MatMat: batch %d does not divide len(x) %d and len(dst) %d", batch, len(x), len(dst)))
+	}
+	cols, rows := len(x)/batch, len(dst)/batch
+	rb := t.RowBytes(cols)
+	if len(w) != rows*rb {
+		panic(fmt.Sprintf("quant: MatMat: %d×%d %s matrix needs %d bytes, got %d", rows, cols, t, rows*rb, len(w)))
+	}
+	dt := t.DotType()
+	qb := dt.RowBytes(cols)
+	xq := getScratch(batch * qb)
+	defer putScratch(xq)
+	p.parallel(batch, 1, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			quantizeGeneric(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
+		}
+	})
+	pb := preBytes(cols)
+	pre := getScratch(batch * pb)
+	defer putScratch(pre)
+	usePre := true
+	for b := range batch {
+		usePre = usePre && prepare(t, cols, (*xq)[b*qb:(b+1)*qb], (*pre)[b*pb:(b+1)*pb])
+	}
+	threads := p.threadsOrDefault()
+	p.parallel(rows, rowsPerChunk(rows, threads), func(lo, hi int) {
+		// A chunk of weight rows stays in L2 while groups of actRows
+		// activation rows (and their precomputed forms) pass over it.
+		for b0 := 0; b0 < batch; b0 += actRows {
+			b1 := min(b0+actRows, batch)
+			for r := lo; r < hi; r++ {
+				wr := w[r*rb : (r+1)*rb]
+				for b := b0; b < b1; b++ {
+					if usePre {
+						dst[b*rows+r] = dotPre(t, cols, wr, (*xq)[b*qb:(b+1)*qb], (*pre)[b*pb:(b+1)*pb])
+					} else {
+						dst[b*rows+r] = dot(t, cols, wr, (*xq)[b*qb:(b+1)*qb])
+					}
+				}
+			}
+		}
+	})
+}
+
+// actRows is the number of activation rows MatMat runs over a chunk of
+// weight rows at a time.
+const actRows = 16
+
+func (p *Pool) threadsOrDefault() int {
+	if p == nil {
+		return defaultPool().threads
+	}
+	return p.threads
+}
+
+// rowsPerChunk picks a chunk of rows small enough that the workers finish
+// together (eight chunks each) and large enough to amortise the hand-out.
+func rowsPerChunk(rows, threads int) int {
+	return max(1, min(64, rows/(8*threads)))
+}

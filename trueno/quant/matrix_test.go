@@ -1,0 +1,75 @@
+package quant
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+func TestMatVecMatMat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pools := []*Pool{nil, NewPool(1), NewPool(3)}
+	defer pools[1].Close()
+	defer pools[2].Close()
+	forEachISA(t, func(t *testing.T) {
+		for _, typ := range []Type{Q4_0, Q4_1, Q8_0, Q2_K, Q4_K, Q6_K, IQ4_XS, F16} {
+			for _, shape := range [][3]int{{1, 1, 1}, {7, 2, 3}, {67, 3, 5}, {9, 2, 19}} {
+				rows, nb, batch := shape[0], shape[1], shape[2]
+				cols := nb * max(typ.BlockSize(), 32)
+				w := make([]byte, rows*typ.RowBytes(cols))
+				x := make([]float32, batch*cols)
+				for i := range x {
+					x[i] = float32(rng.NormFloat64())
+				}
+				wf := make([]float32, rows*cols)
+				for i := range wf {
+					wf[i] = float32(rng.NormFloat64())
+				}
+				Quantize(typ, w, wf)
+				rb := typ.RowBytes(cols)
+				dt := typ.DotType()
+				for _, p := range pools {
+					got := make([]float32, rows*batch)
+					MatMat(typ, got, w, x, batch, p)
+					for b := range batch {
+						mv := make([]float32, rows)
+						MatVec(typ, mv, w, x[b*cols:(b+1)*cols], p)
+						xq := make([]byte, dt.RowBytes(cols))
+						Quantize(dt, xq, x[b*cols:(b+1)*cols])
+						for r := range rows {
+							wr := w[r*rb : (r+1)*rb]
+							want := dotGeneric(typ, cols, wr, xq)
+							checkDot(t, typ, cols, wr, xq, mv[r], want)
+							checkDot(t, typ, cols, wr, xq, got[b*rows+r], want)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestPoolConcurrentUse(t *testing.T) {
+	p := NewPool(4)
+	defer p.Close()
+	done := make(chan []int)
+	for g := range 4 {
+		go func() {
+			out := make([]int, 1000)
+			p.parallel(len(out), 7, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					out[i] += i + g
+				}
+			})
+			done <- append(out, g)
+		}()
+	}
+	for range 4 {
+		out := <-done
+		g := out[len(out)-1]
+		for i, v := range out[:len(out)-1] {
+			if v != i+g {
+				t.Fatalf("goroutine %d: out[%d] = %d", g, i, v)
+			}
+		}
+	}
+}

@@ -1,0 +1,37 @@
+package quant
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// preBytes is the size of the precomputed form of an n-value Q8_0
+// activation row: 192 bytes per pair of blocks.
+func preBytes(n int) int { return n / 64 * 192 }
+
+// prepareQ8_0 fills pre with the precomputed form of the Q8_0 row y that
+// the Pre kernels take (see asm/quant/pre.go): per pair of blocks, 16 int32
+// lanes starting the block sums, −off·Σy of each block in the first of its
+// eight lanes, 16 float32 lanes, each block's scale eight times, then the
+// two blocks' 64 quants. off
+// is the level offset of the weight type (8 for Q4_0; 128 for Q8_0, whose
+// kernel adds 128 to the weight levels).
+func prepareQ8_0(pre, y []byte, n int, off int32) {
+	clear(pre[:preBytes(n)])
+	for p := range n / 64 {
+		out := pre[192*p : 192*p+192]
+		for h := range 2 {
+			blk := y[34*(2*p+h):]
+			var s int32
+			for _, q := range blk[2:34] {
+				s += int32(int8(q))
+			}
+			binary.LittleEndian.PutUint32(out[32*h:], uint32(-off*s))
+			copy(out[128+32*h:128+32*h+32], blk[2:34])
+			d := math.Float32bits(getF16(blk))
+			for i := range 8 {
+				binary.LittleEndian.PutUint32(out[64+32*h+4*i:], d)
+			}
+		}
+	}
+}

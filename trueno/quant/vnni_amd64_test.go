@@ -1,0 +1,5 @@
+//go:build gc && !purego
+
+package quant
+
+func setNoVNNI(b bool) { noVNNI = b }
