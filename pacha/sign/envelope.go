@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"lukechampine.com/blake3"
+	"github.com/batuta-go/stack/pacha/internal/b3"
 )
 
 // Errors a caller can branch on with errors.Is.
@@ -109,7 +109,7 @@ func pae(payloadType string, payload []byte) []byte {
 // manifestDigest is the subject digest: BLAKE3-256 over one line per file,
 // "name NUL size NUL digest LF", in manifest order.
 func manifestDigest(m *Manifest) string {
-	h := blake3.New(32, nil)
+	h := b3.New()
 	for _, f := range m.Files {
 		fmt.Fprintf(h, "%s\x00%d\x00%s\n", f.Name, f.Size, f.Digest)
 	}

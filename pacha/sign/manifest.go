@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"lukechampine.com/blake3"
+	"github.com/batuta-go/stack/pacha/internal/b3"
 )
 
 // HashAlgorithm names the file digest used in manifests.
@@ -31,43 +31,28 @@ type Manifest struct {
 	Files []File
 }
 
-// hashBufSize: BLAKE3 implementations reach full SIMD width only on large
-// writes (16 chunks of 1 KiB for AVX-512), and larger reads mean fewer
-// system calls.
-const hashBufSize = 1 << 20
-
 // HashReader returns the size and BLAKE3-256 hex digest of everything r
-// yields, streaming with a fixed 1 MiB buffer.
+// yields, streaming with a fixed buffer.
 func HashReader(r io.Reader) (int64, string, error) {
-	h := blake3.New(32, nil)
-	buf := make([]byte, hashBufSize)
-	var n int64
-	for {
-		k, err := io.ReadFull(r, buf)
-		h.Write(buf[:k])
-		n += int64(k)
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
-		}
-		if err != nil {
-			return n, "", err
-		}
+	n, sum, err := b3.SumReader(r)
+	if err != nil {
+		return n, "", err
 	}
-	return n, hex.EncodeToString(h.Sum(nil)), nil
+	return n, hex.EncodeToString(sum[:]), nil
 }
 
-// HashFile hashes one file.
+// HashFile hashes one file (through bounded memory maps where possible).
 func HashFile(name string) (File, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return File{}, err
 	}
 	defer f.Close()
-	n, d, err := HashReader(f)
+	n, sum, err := b3.SumFile(f)
 	if err != nil {
 		return File{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return File{Name: filepath.Base(name), Size: n, Digest: d}, nil
+	return File{Name: filepath.Base(name), Size: n, Digest: hex.EncodeToString(sum[:])}, nil
 }
 
 // BuildManifest hashes the file or the directory tree at root. A single

@@ -1,0 +1,38 @@
+package b3
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"lukechampine.com/blake3"
+)
+
+func TestSumFile(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	data := make([]byte, 2*mapWindow+5000)
+	for i := range data {
+		data[i] = byte(r.Uint32())
+	}
+	dir := t.TempDir()
+	for _, n := range []int{0, 100, mapWindow - 1, mapWindow, mapWindow + 1, len(data)} {
+		name := filepath.Join(dir, "f")
+		os.WriteFile(name, data[:n], 0o644)
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size, sum, err := SumFile(f)
+		f.Close()
+		want := blake3.Sum256(data[:n])
+		if err != nil || size != int64(n) || !bytes.Equal(sum[:], want[:]) {
+			t.Fatalf("SumFile of %d bytes: %d, %v", n, size, err)
+		}
+		size, sum, err = SumReader(bytes.NewReader(data[:n]))
+		if err != nil || size != int64(n) || !bytes.Equal(sum[:], want[:]) {
+			t.Fatalf("SumReader of %d bytes: %d, %v", n, size, err)
+		}
+	}
+}
