@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -27,6 +28,32 @@ import (
 // parent (the `pacha` command).
 func addSecCommands(parent *cobra.Command) {
 	parent.AddCommand(secKeygenCmd(), secSignCmd(), secVerifyCmd(), secTrustCmd(), secEncryptCmd(), secDecryptCmd())
+}
+
+// secRefStore is what sign and verify need from the model store to work on
+// a registry reference (name:tag) instead of a path. The store wiring sets
+// secRefs; while it is nil, sign and verify take paths only.
+type secRefStore interface {
+	// Files lists the model's files with the BLAKE3 digests of their
+	// blobs, re-hashed from the blobs (not copied from the manifest), so
+	// that verification sees what is actually stored.
+	Files(ref string) (*sign.Manifest, error)
+	// ReadSignature and WriteSignature keep the detached signature of a
+	// reference in the store.
+	ReadSignature(ref string) ([]byte, error)
+	WriteSignature(ref string, data []byte) error
+}
+
+var secRefs secRefStore
+
+// secIsRef reports whether target should be taken as a registry
+// reference: it is not a path that exists and a store is wired.
+func secIsRef(target string) bool {
+	if secRefs == nil {
+		return false
+	}
+	_, err := os.Lstat(target)
+	return errors.Is(err, os.ErrNotExist)
 }
 
 func secPaths() (sign.Paths, error) {
@@ -151,12 +178,14 @@ func secSignCmd() *cobra.Command {
 	var identity, keyFile, sigFile string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "sign PATH --identity ID",
-		Short: "Sign a model file or directory with a detached signature",
+		Use:   "sign PATH|REF --identity ID",
+		Short: "Sign a model file, directory or registry reference",
 		Long: `Sign the file or directory PATH: a manifest of every file's name, size and
 BLAKE3 digest, signed with Ed25519 and written beside it as PATH.sig
 (a DSSE envelope holding an in-toto statement; see the pacha/sign package
-documentation for the format).`,
+documentation for the format). A registry reference (name:tag) that is not
+a path is signed from the store's manifest, and the signature is kept in
+the store.`,
 		Example: "  batuta pacha sign model.gguf --identity alice@example.com",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -175,12 +204,31 @@ documentation for the format).`,
 				return err
 			}
 			out := sigFile
-			if out == "" {
-				out = sign.SignatureFile(args[0])
-			}
-			m, err := sign.SignPath(args[0], out, key)
-			if err != nil {
-				return err
+			var m *sign.Manifest
+			if secIsRef(args[0]) {
+				if m, err = secRefs.Files(args[0]); err != nil {
+					return err
+				}
+				data, err := sign.SignManifest(m, args[0], key, time.Now())
+				if err != nil {
+					return err
+				}
+				if out != "" {
+					err = os.WriteFile(out, data, 0o644)
+				} else {
+					out = args[0] + " (in the store)"
+					err = secRefs.WriteSignature(args[0], data)
+				}
+				if err != nil {
+					return err
+				}
+			} else {
+				if out == "" {
+					out = sign.SignatureFile(args[0])
+				}
+				if m, err = sign.SignPath(args[0], out, key); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				return secJSON(cmd, map[string]any{
@@ -215,9 +263,10 @@ func secVerifyCmd() *cobra.Command {
 	var sigFile, trustDir string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "verify PATH",
+		Use:   "verify PATH|REF",
 		Short: "Verify a model's detached signature against the trust store",
-		Long: `Verify PATH (a file or directory) against its detached signature PATH.sig.
+		Long: `Verify PATH (a file or directory) against its detached signature PATH.sig,
+or a registry reference against the signature kept in the store.
 The signing key must be in the trust store ($BATUTA_HOME/trust, or
 --trust-dir) and bound there to the identity the signature claims; the key
 inside a signature is never trusted by itself. Every file is hashed and
@@ -233,7 +282,12 @@ every file matches.`,
 			if err != nil {
 				return err
 			}
-			s, err := sign.VerifyPath(args[0], sigFile, ts)
+			var s *sign.Signature
+			if secIsRef(args[0]) {
+				s, err = secVerifyRef(args[0], sigFile, ts)
+			} else {
+				s, err = sign.VerifyPath(args[0], sigFile, ts)
+			}
 			if asJSON {
 				res := map[string]any{"valid": err == nil, "path": args[0]}
 				if s != nil {
@@ -268,6 +322,27 @@ every file matches.`,
 	cmd.Flags().StringVar(&trustDir, "trust-dir", "", "trust store directory (default $BATUTA_HOME/trust)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON (exit status still tells)")
 	return cmd
+}
+
+func secVerifyRef(ref, sigFile string, ts *sign.TrustStore) (*sign.Signature, error) {
+	var data []byte
+	var err error
+	if sigFile != "" {
+		data, err = os.ReadFile(sigFile)
+	} else {
+		data, err = secRefs.ReadSignature(ref)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the signature of %s: %w", ref, err)
+	}
+	if _, err := sign.VerifySignature(data, ts); err != nil {
+		return nil, err
+	}
+	m, err := secRefs.Files(ref)
+	if err != nil {
+		return nil, err
+	}
+	return sign.VerifyManifest(data, m, ts)
 }
 
 func secTrustCmd() *cobra.Command {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/batuta-go/stack/pacha/sign"
 )
 
 // secTestRoot builds `batuta pacha` with only the security commands, as
@@ -216,4 +219,59 @@ func secChild(t *testing.T, env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSecChild$")
 	cmd.Env = append(append(os.Environ(), env...), secChildEnv+"="+strings.Join(args, "\x1f"))
 	return cmd
+}
+
+// secFakeStore stands in for the model store: files by reference.
+type secFakeStore struct {
+	files map[string]*sign.Manifest
+	sigs  map[string][]byte
+}
+
+func (s *secFakeStore) Files(ref string) (*sign.Manifest, error) {
+	m, ok := s.files[ref]
+	if !ok {
+		return nil, fmt.Errorf("%s: no such model", ref)
+	}
+	return &sign.Manifest{Files: append([]sign.File(nil), m.Files...)}, nil
+}
+
+func (s *secFakeStore) ReadSignature(ref string) ([]byte, error) {
+	d, ok := s.sigs[ref]
+	if !ok {
+		return nil, os.ErrNotExist
+	}
+	return d, nil
+}
+
+func (s *secFakeStore) WriteSignature(ref string, data []byte) error {
+	s.sigs[ref] = data
+	return nil
+}
+
+func TestSecRegistryReference(t *testing.T) {
+	t.Setenv("BATUTA_HOME", t.TempDir())
+	t.Chdir(t.TempDir())
+	d := strings.Repeat("ab", 32)
+	st := &secFakeStore{
+		files: map[string]*sign.Manifest{"llama3:8b": {Files: []sign.File{
+			{Name: "config.json", Size: 2, Digest: d},
+			{Name: "model.gguf", Size: 100, Digest: d},
+		}}},
+		sigs: map[string][]byte{},
+	}
+	secRefs = st
+	defer func() { secRefs = nil }()
+	secMust(t, "keygen", "--identity", "alice@example.com")
+	secMust(t, "sign", "llama3:8b", "--identity", "alice@example.com")
+	if len(st.sigs["llama3:8b"]) == 0 {
+		t.Fatal("no signature stored for the reference")
+	}
+	secMust(t, "verify", "llama3:8b")
+	st.files["llama3:8b"].Files[1].Size = 101
+	if _, err := secRun(t, "verify", "llama3:8b"); err == nil || !strings.Contains(err.Error(), "model.gguf") {
+		t.Fatalf("changed blob: %v", err)
+	}
+	if _, err := secRun(t, "verify", "mistral:7b"); err == nil {
+		t.Fatal("unsigned reference verified")
+	}
 }
