@@ -35,17 +35,34 @@ func FuzzReadHeader(f *testing.F) {
 	})
 }
 
-// FuzzDecrypt: arbitrary bytes decrypted with a fixed password never panic
-// and never yield output unless authenticated.
-func FuzzDecrypt(f *testing.F) {
+// FuzzTamper: XOR any bytes into a valid encrypted file, anywhere; unless
+// the mask is all zeros, decryption must fail, and whatever was written
+// before the failure must be a prefix of the true plaintext.
+func FuzzTamper(f *testing.F) {
 	pw := fastPassword("p")
-	f.Add(encrypt(f, []byte("hello, world"), &Options{ChunkSize: 4096}, pw))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		out, err := decrypt(data, nil, pw)
-		if err != nil && len(out) > 0 {
-			// Chunks before the failing one may have been written; they
-			// were authenticated, which is what the streaming API promises.
-			return
+	plain := bytes.Repeat([]byte("model weights "), 1000)
+	ct := encrypt(f, plain, &Options{ChunkSize: 4096}, pw)
+	f.Add(uint16(0), []byte{1})
+	f.Add(uint16(len(ct)-1), []byte{0x80})
+	f.Add(uint16(len(ct)/2), []byte{0, 0, 4})
+	f.Fuzz(func(t *testing.T, pos uint16, mask []byte) {
+		bad := bytes.Clone(ct)
+		changed := false
+		for i, m := range mask {
+			if j := int(pos) + i; j < len(bad) && m != 0 {
+				bad[j] ^= m
+				changed = true
+			}
+		}
+		out, err := decrypt(bad, &Options{Concurrency: 1}, pw)
+		if changed && err == nil {
+			t.Fatalf("tampered file decrypted (pos %d, mask %x)", pos, mask)
+		}
+		if !changed && (err != nil || !bytes.Equal(out, plain)) {
+			t.Fatalf("untouched file: %v", err)
+		}
+		if !bytes.HasPrefix(plain, out) {
+			t.Fatal("unauthenticated plaintext written")
 		}
 	})
 }
