@@ -12,12 +12,12 @@ import (
 
 func TestSumFile(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	data := make([]byte, 2*mapWindow+5000)
+	data := make([]byte, 2*readBufSize+5000)
 	for i := range data {
 		data[i] = byte(r.Uint32())
 	}
 	dir := t.TempDir()
-	for _, n := range []int{0, 100, mapWindow - 1, mapWindow, mapWindow + 1, len(data)} {
+	for _, n := range []int{0, 100, readBufSize - 1, readBufSize, readBufSize + 1, len(data)} {
 		name := filepath.Join(dir, "f")
 		os.WriteFile(name, data[:n], 0o644)
 		f, err := os.Open(name)
