@@ -349,3 +349,51 @@ func TestEncryptSizeMismatch(t *testing.T) {
 		t.Fatal("long source accepted")
 	}
 }
+
+type failingWriter struct{ left int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.left {
+		n := w.left
+		w.left = 0
+		return n, errors.New("disk full")
+	}
+	w.left -= len(p)
+	return len(p), nil
+}
+
+// TestPipelineFailures: with parallel workers, a failure in a late batch
+// (tampering, truncation, a failing writer) stops cleanly, and what was
+// written is exactly a prefix of the plaintext.
+func TestPipelineFailures(t *testing.T) {
+	pw := fastPassword("p")
+	const cs = 4096
+	pt := randomBytes(5*batchBytes+3*cs+7, 10)
+	opts := &Options{ChunkSize: cs, Concurrency: 3}
+	ct := encrypt(t, pt, opts, pw)
+	hdr := len(ct) - len(pt) - 16*((len(pt)+cs-1)/cs)
+	perBatch := batchBytes / cs
+	bad := bytes.Clone(ct)
+	bad[hdr+(3*perBatch+5)*(cs+16)+9] ^= 2
+	out, err := decrypt(bad, opts, pw)
+	var ce *ChunkError
+	if !errors.As(err, &ce) || ce.Index != uint64(3*perBatch+5) || !errors.Is(err, ErrChunkAuth) {
+		t.Fatalf("tampered chunk: %v", err)
+	}
+	if !bytes.HasPrefix(pt, out) || len(out) > 3*batchBytes {
+		t.Fatalf("wrote %d bytes past the failing batch", len(out))
+	}
+	out, err = decrypt(ct[:len(ct)-2*batchBytes], opts, pw)
+	if !errors.Is(err, ErrTruncated) || !bytes.HasPrefix(pt, out) {
+		t.Fatalf("truncated: %v", err)
+	}
+	if _, err := Decrypt(&failingWriter{left: 2*batchBytes + 100}, bytes.NewReader(ct), opts, pw); err == nil || err.Error() != "disk full" {
+		t.Fatalf("failing writer: %v", err)
+	}
+	if err := Encrypt(&failingWriter{left: batchBytes + 100}, bytes.NewReader(pt), int64(len(pt)), opts, pw); err == nil {
+		t.Fatal("encrypt to a failing writer succeeded")
+	}
+	if err := Encrypt(io.Discard, bytes.NewReader(pt[:len(pt)-batchBytes]), int64(len(pt)), opts, pw); err == nil {
+		t.Fatal("short source accepted")
+	}
+}

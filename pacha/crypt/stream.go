@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -19,15 +20,16 @@ type Options struct {
 	// of two from 4 KiB to 16 MiB; 0 means 64 KiB. Decryption takes the
 	// chunk size from the header.
 	ChunkSize int
-	// Concurrency is how many goroutines seal or open the chunks of a
-	// batch; 0 means GOMAXPROCS, 1 keeps everything on the caller's
+	// Concurrency is how many goroutines seal or open batches of chunks
+	// while the caller's goroutine reads the next and another writes the
+	// previous; 0 means GOMAXPROCS, 1 keeps everything on the caller's
 	// goroutine. The output is the same for any value.
 	Concurrency int
 }
 
-// batchBytes is the plaintext processed per read/seal/write round: large
-// enough to amortise system calls and goroutine hand-off, small enough to
-// keep memory flat (two buffers of this size at most).
+// batchBytes is the plaintext per batch: large enough to amortise system
+// calls and goroutine hand-off, small enough to keep memory flat
+// (Concurrency + 2 batches at most).
 const batchBytes = 1 << 20
 
 func (o *Options) logChunk() (uint8, error) {
@@ -110,20 +112,23 @@ func Encrypt(dst io.Writer, src io.Reader, size int64, opts *Options, recipients
 
 	p := newPipe(h, payloadAEAD(fileKey, h), opts.workers())
 	c := h.chunkSize()
-	for first := uint64(0); first < h.chunks(); first += uint64(p.perBatch) {
-		n := p.layout(first)
-		for j := 0; j < n; j++ {
-			if _, err := io.ReadFull(src, p.buf[j*(c+tagSize):][:p.ptLen[j]]); err != nil {
+	fill := func(b *batch) error {
+		for j := 0; j < b.n; j++ {
+			if _, err := io.ReadFull(src, b.buf[j*(c+tagSize):][:b.ptLen[j]]); err != nil {
 				if err == io.EOF {
 					err = io.ErrUnexpectedEOF
 				}
 				return fmt.Errorf("crypt: reading plaintext (declared %d bytes): %w", size, err)
 			}
 		}
-		p.run(first, n, true)
-		if _, err := dst.Write(p.buf[:p.batchCT(n)]); err != nil {
-			return err
-		}
+		return nil
+	}
+	drain := func(b *batch) error {
+		_, err := dst.Write(b.buf[:b.ctLen()])
+		return err
+	}
+	if err := p.run(fill, drain, true); err != nil {
+		return err
 	}
 	var one [1]byte
 	if n, _ := io.ReadFull(src, one[:]); n != 0 {
@@ -147,26 +152,28 @@ func Decrypt(dst io.Writer, src io.Reader, opts *Options, identities ...Identity
 	c := h.chunkSize()
 	hdrLen := int64(len(h.raw) + macSize)
 	var written int64
-	for first := uint64(0); first < h.chunks(); first += uint64(p.perBatch) {
-		n := p.layout(first)
-		ct := p.buf[:p.batchCT(n)]
-		if k, err := io.ReadFull(src, ct); err != nil {
+	fill := func(b *batch) error {
+		if k, err := io.ReadFull(src, b.buf[:b.ctLen()]); err != nil {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				idx := first + uint64(k/(c+tagSize))
-				return written, &ChunkError{Index: idx, Offset: hdrLen + int64(idx)*int64(c+tagSize), Err: ErrTruncated}
+				idx := b.first + uint64(k/(c+tagSize))
+				return &ChunkError{Index: idx, Offset: hdrLen + int64(idx)*int64(c+tagSize), Err: ErrTruncated}
 			}
-			return written, err
+			return err
 		}
-		if err := p.run(first, n, false); err != nil {
-			return written, err
-		}
-		for j := 0; j < n; j++ {
-			m, err := dst.Write(p.buf[j*(c+tagSize):][:p.ptLen[j]])
+		return nil
+	}
+	drain := func(b *batch) error {
+		for j := 0; j < b.n; j++ {
+			m, err := dst.Write(b.buf[j*(c+tagSize):][:b.ptLen[j]])
 			written += int64(m)
 			if err != nil {
-				return written, err
+				return err
 			}
 		}
+		return nil
+	}
+	if err := p.run(fill, drain, false); err != nil {
+		return written, err
 	}
 	var one [1]byte
 	if n, _ := io.ReadFull(src, one[:]); n != 0 {
@@ -231,101 +238,160 @@ func stanzaName(t byte) string {
 	return fmt.Sprintf("type %d", t)
 }
 
-// pipe holds one batch of chunks laid out back to back at a stride of
-// chunk size + tag, so a sealed batch is contiguous and can be written,
-// or a ciphertext batch read, with one call.
+// A batch is a run of consecutive chunks laid out back to back at a
+// stride of chunk size + tag, so that a sealed batch is contiguous and can
+// be written, or a ciphertext batch read, with one call.
+type batch struct {
+	first uint64 // index of its first chunk
+	n     int    // chunks in it
+	buf   []byte
+	ptLen []int // plaintext length of each chunk
+	err   error // from sealing or opening
+	done  chan struct{}
+}
+
+func (b *batch) ctLen() int {
+	t := 0
+	for _, l := range b.ptLen[:b.n] {
+		t += l + tagSize
+	}
+	return t
+}
+
+// pipe moves batches through fill (read), seal or open, and drain (write).
 type pipe struct {
 	h        *header
 	aead     cipher.AEAD
 	workers  int
 	perBatch int
-	buf      []byte
-	ptLen    []int // plaintext length of each chunk in the batch
-	errs     []error
 }
 
 func newPipe(h *header, a cipher.AEAD, workers int) *pipe {
-	c := h.chunkSize()
-	per := batchBytes / c
+	per := batchBytes / h.chunkSize()
 	if per < 1 {
 		per = 1
 	}
 	if uint64(per) > h.chunks() {
 		per = int(h.chunks())
 	}
-	if workers > per {
-		workers = per
+	if workers < 1 {
+		workers = 1
 	}
-	return &pipe{h: h, aead: a, workers: workers, perBatch: per,
-		buf: make([]byte, per*(c+tagSize)), ptLen: make([]int, per), errs: make([]error, workers)}
+	return &pipe{h: h, aead: a, workers: workers, perBatch: per}
 }
 
-// layout fills ptLen for the batch starting at chunk first and returns its
-// chunk count.
-func (p *pipe) layout(first uint64) int {
+func (p *pipe) newBatch() *batch {
+	return &batch{buf: make([]byte, p.perBatch*(p.h.chunkSize()+tagSize)), ptLen: make([]int, p.perBatch)}
+}
+
+// layout prepares b for the batch starting at chunk first.
+func (p *pipe) layout(b *batch, first uint64) {
 	c := uint64(p.h.chunkSize())
-	n := 0
-	for j := 0; j < p.perBatch && first+uint64(j) < p.h.chunks(); j++ {
-		i := first + uint64(j)
+	last := p.h.chunks() - 1
+	b.first, b.n, b.err = first, 0, nil
+	for j := 0; j < p.perBatch && first+uint64(j) <= last; j++ {
 		l := c
-		if i == p.h.chunks()-1 {
-			l = p.h.size - i*c
+		if first+uint64(j) == last {
+			l = p.h.size - last*c
 		}
-		p.ptLen[j] = int(l)
-		n++
+		b.ptLen[j] = int(l)
+		b.n++
 	}
-	return n
 }
 
-func (p *pipe) batchCT(n int) int {
-	t := 0
-	for j := 0; j < n; j++ {
-		t += p.ptLen[j] + tagSize
+// run processes every chunk in order. fill runs on the caller's goroutine
+// and drain sees batches in order; with more than one worker, batches are
+// sealed or opened in parallel while the next is read and the previous
+// written, and drain never sees a batch after one that failed, so only
+// authenticated plaintext is ever written.
+func (p *pipe) run(fill, drain func(*batch) error, seal bool) error {
+	chunks := p.h.chunks()
+	if p.workers == 1 {
+		b := p.newBatch()
+		for first := uint64(0); first < chunks; first += uint64(p.perBatch) {
+			p.layout(b, first)
+			if err := fill(b); err != nil {
+				return err
+			}
+			if err := p.span(b, seal); err != nil {
+				return err
+			}
+			if err := drain(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return t
-}
-
-// run seals (or opens) chunks [first, first+n) in place, spreading them
-// over the workers.
-func (p *pipe) run(first uint64, n int, seal bool) error {
-	w := p.workers
-	if w > n {
-		w = n
+	nb := p.workers + 2
+	free := make(chan *batch, nb)
+	for range nb {
+		free <- p.newBatch()
 	}
-	if w <= 1 {
-		return p.span(first, 0, n, seal)
-	}
+	work := make(chan *batch, nb)
+	order := make(chan *batch, nb)
 	var wg sync.WaitGroup
-	for k := 0; k < w; k++ {
-		lo, hi := k*n/w, (k+1)*n/w
+	for range p.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.errs[k] = p.span(first, lo, hi, seal)
+			for b := range work {
+				b.err = p.span(b, seal)
+				close(b.done)
+			}
 		}()
 	}
-	wg.Wait()
-	for _, err := range p.errs[:w] {
-		if err != nil {
-			return err
+	var failed atomic.Bool
+	drained := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range order {
+			<-b.done
+			if err == nil {
+				if err = b.err; err == nil {
+					err = drain(b)
+				}
+				if err != nil {
+					failed.Store(true)
+				}
+			}
+			free <- b
 		}
+		drained <- err
+	}()
+	var err error
+	for first := uint64(0); first < chunks && !failed.Load(); first += uint64(p.perBatch) {
+		b := <-free
+		p.layout(b, first)
+		if err = fill(b); err != nil {
+			break
+		}
+		b.done = make(chan struct{})
+		order <- b
+		work <- b
 	}
-	return nil
+	close(work)
+	close(order)
+	wg.Wait()
+	if derr := <-drained; derr != nil {
+		return derr
+	}
+	return err
 }
 
-func (p *pipe) span(first uint64, lo, hi int, seal bool) error {
+// span seals or opens every chunk of b in place.
+func (p *pipe) span(b *batch, seal bool) error {
 	c := p.h.chunkSize()
 	last := p.h.chunks() - 1
 	var nonce [chacha20poly1305.NonceSize]byte
-	for j := lo; j < hi; j++ {
-		i := first + uint64(j)
+	for j := 0; j < b.n; j++ {
+		i := b.first + uint64(j)
 		chunkNonce(&nonce, i, i == last)
-		b := p.buf[j*(c+tagSize):]
+		buf := b.buf[j*(c+tagSize):]
 		if seal {
-			p.aead.Seal(b[:0], nonce[:], b[:p.ptLen[j]], nil)
+			p.aead.Seal(buf[:0], nonce[:], buf[:b.ptLen[j]], nil)
 			continue
 		}
-		if _, err := p.aead.Open(b[:0], nonce[:], b[:p.ptLen[j]+tagSize], nil); err != nil {
+		if _, err := p.aead.Open(buf[:0], nonce[:], buf[:b.ptLen[j]+tagSize], nil); err != nil {
 			off := int64(len(p.h.raw)+macSize) + int64(i)*int64(c+tagSize)
 			return &ChunkError{Index: i, Offset: off, Err: ErrChunkAuth}
 		}
