@@ -46,6 +46,21 @@ type secRefStore interface {
 
 var secRefs secRefStore
 
+// secLineage, when set by the wiring to the lineage recorder, is told of
+// every encryption and decryption: an edge from the input file to the
+// output with the operation and its parameters.
+var secLineage func(parent, child, op string, params map[string]string) error
+
+func secRecord(parent, child, op string, params map[string]string) error {
+	if secLineage == nil {
+		return nil
+	}
+	if err := secLineage(parent, child, op, params); err != nil {
+		return fmt.Errorf("recording lineage %s -> %s: %w", parent, child, err)
+	}
+	return nil
+}
+
 // secIsRef reports whether target should be taken as a registry
 // reference: it is not a path that exists and a store is wired.
 func secIsRef(target string) bool {
@@ -533,7 +548,14 @@ The output appears only when complete; an existing output is kept unless
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "encrypted %s -> %s\n", args[0], out)
-			return nil
+			params := map[string]string{"format": "pacha-enc v1", "aead": "chacha20-poly1305", "chunk_size": fmt.Sprint(max(chunk, 64<<10))}
+			if len(recipients) > 0 {
+				params["recipients"] = fmt.Sprintf("%d x25519", len(recipients))
+			} else {
+				a := crypt.DefaultArgon2
+				params["kdf"] = fmt.Sprintf("argon2id t=%d m=%dKiB p=%d", a.Time, a.MemoryKiB, a.Threads)
+			}
+			return secRecord(args[0], out, "encrypt", params)
 		},
 	}
 	cmd.Flags().StringVar(&pwEnv, "password-env", "", "name of the environment variable holding the password")
@@ -599,7 +621,7 @@ fails and writes no plaintext. An existing output is kept unless --force.`,
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "decrypted %s -> %s\n", args[0], out)
-			return nil
+			return secRecord(args[0], out, "decrypt", map[string]string{"format": "pacha-enc v1"})
 		},
 	}
 	cmd.Flags().StringVar(&pwEnv, "password-env", "", "name of the environment variable holding the password")

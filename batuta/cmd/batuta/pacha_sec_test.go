@@ -78,8 +78,17 @@ func TestSecReadmeForms(t *testing.T) {
 	if !bytes.Equal(got, weights) {
 		t.Fatal("decrypted model differs")
 	}
+	var edges []string
+	secLineage = func(parent, child, op string, params map[string]string) error {
+		edges = append(edges, parent+" -"+op+"-> "+child+" "+params["format"])
+		return nil
+	}
+	defer func() { secLineage = nil }()
 	secMust(t, "decrypt", "model.gguf.enc", "--password-env", "MODEL_KEY", "--force")
 	secMust(t, "verify", "model.gguf")
+	if len(edges) != 1 || edges[0] != "model.gguf.enc -decrypt-> model.gguf pacha-enc v1" {
+		t.Fatalf("lineage: %q", edges)
+	}
 }
 
 func TestSecVerifyFailures(t *testing.T) {
