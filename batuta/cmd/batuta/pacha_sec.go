@@ -548,7 +548,10 @@ The output appears only when complete; an existing output is kept unless
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "encrypted %s -> %s\n", args[0], out)
-			params := map[string]string{"format": "pacha-enc v1", "aead": "chacha20-poly1305", "chunk_size": fmt.Sprint(max(chunk, 64<<10))}
+			params := map[string]string{"format": "pacha-enc v1", "aead": "chacha20-poly1305", "chunk_size": "65536"}
+			if chunk != 0 {
+				params["chunk_size"] = fmt.Sprint(chunk)
+			}
 			if len(recipients) > 0 {
 				params["recipients"] = fmt.Sprintf("%d x25519", len(recipients))
 			} else {
