@@ -397,3 +397,17 @@ func TestPipelineFailures(t *testing.T) {
 		t.Fatal("short source accepted")
 	}
 }
+
+func TestReaderAtChecksLastChunk(t *testing.T) {
+	pw := fastPassword("p")
+	for _, n := range []int{0, 5000} {
+		ct := encrypt(t, randomBytes(n, 12), &Options{ChunkSize: 4096}, pw)
+		if _, err := NewReaderAt(bytes.NewReader(ct), int64(len(ct)), pw); err != nil {
+			t.Fatal(err)
+		}
+		ct[len(ct)-3] ^= 1
+		if _, err := NewReaderAt(bytes.NewReader(ct), int64(len(ct)), pw); !errors.Is(err, ErrChunkAuth) {
+			t.Fatalf("%d bytes, tampered last tag: %v", n, err)
+		}
+	}
+}

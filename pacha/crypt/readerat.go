@@ -27,8 +27,9 @@ type ReaderAt struct {
 }
 
 // NewReaderAt opens the encrypted file in r, whose total size is size. It
-// checks the header MAC and that size matches the header exactly, so a
-// truncated or extended file fails here rather than on some later read.
+// checks the header MAC, that size matches the header exactly, and the
+// last chunk, so a truncated or extended file fails here rather than on
+// some later read.
 func NewReaderAt(r io.ReaderAt, size int64, identities ...Identity) (*ReaderAt, error) {
 	h, fileKey, err := open(io.NewSectionReader(r, 0, size), identities)
 	if err != nil {
@@ -43,6 +44,11 @@ func NewReaderAt(r io.ReaderAt, size int64, identities ...Identity) (*ReaderAt, 
 	ra := &ReaderAt{r: r, h: h, aead: payloadAEAD(fileKey, h), hdrLen: int64(len(h.raw) + macSize), cacheLen: -1}
 	ra.cache = make([]byte, h.chunkSize()+tagSize)
 	ra.scratch.New = func() any { b := make([]byte, h.chunkSize()+tagSize); return &b }
+	// Authenticate the last chunk now: its flag proves the end is the
+	// true end, and an empty file's only chunk is otherwise never read.
+	if _, err := ra.readChunk(h.chunks()-1, 0, nil); err != nil {
+		return nil, err
+	}
 	return ra, nil
 }
 

@@ -145,6 +145,9 @@ func ParsePublicKeys(data []byte, defaultIdentity string) ([]*PublicKey, error) 
 		if !ok {
 			return nil, fmt.Errorf("sign: public key is %T, not Ed25519", k)
 		}
+		if defaultIdentity == "" {
+			return nil, errors.New("sign: a PEM public key carries no identity; give one (trust add --identity ID)")
+		}
 		if err := CheckIdentity(defaultIdentity); err != nil {
 			return nil, err
 		}
@@ -171,6 +174,9 @@ func ParsePublicKeys(data []byte, defaultIdentity string) ([]*PublicKey, error) 
 		id := comment
 		if id == "" {
 			id = defaultIdentity
+		}
+		if id == "" {
+			return nil, fmt.Errorf("sign: line %d: the key has no identity (comment); give one (trust add --identity ID)", n+1)
 		}
 		if err := CheckIdentity(id); err != nil {
 			return nil, fmt.Errorf("sign: line %d: %w", n+1, err)

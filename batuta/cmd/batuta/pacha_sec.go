@@ -514,6 +514,15 @@ The output appears only when complete; an existing output is kept unless
 		Example: "  MODEL_KEY=... batuta pacha encrypt model.gguf --password-env MODEL_KEY",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			out := output
+			if out == "" {
+				out = args[0] + ".enc"
+			}
+			if !force {
+				if _, err := os.Lstat(out); err == nil {
+					return fmt.Errorf("%s exists (use --force to replace it)", out)
+				}
+			}
 			var rs []crypt.Recipient
 			if len(recipients) > 0 {
 				if pwEnv != "" {
@@ -536,10 +545,6 @@ The output appears only when complete; an existing output is kept unless
 					return err
 				}
 				rs = []crypt.Recipient{&crypt.Password{Secret: pw}}
-			}
-			out := output
-			if out == "" {
-				out = args[0] + ".enc"
 			}
 			if err := crypt.EncryptFile(out, args[0], force, &crypt.Options{ChunkSize: chunk}, rs...); err != nil {
 				if errors.Is(err, os.ErrExist) {
