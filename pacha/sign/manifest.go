@@ -2,14 +2,17 @@ package sign
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/batuta-go/stack/pacha/internal/b3"
 )
@@ -78,6 +81,7 @@ func BuildManifest(root string, exclude ...string) (*Manifest, error) {
 		return nil, fmt.Errorf("sign: %s is neither a regular file nor a directory", root)
 	}
 	m := &Manifest{}
+	var paths []string
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -96,12 +100,8 @@ func BuildManifest(root string, exclude ...string) (*Manifest, error) {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("sign: %s: %s is not a regular file (links and special files cannot be signed)", p, d.Type())
 		}
-		f, err := HashFile(p)
-		if err != nil {
-			return err
-		}
-		f.Name = rel
-		m.Files = append(m.Files, f)
+		paths = append(paths, p)
+		m.Files = append(m.Files, File{Name: rel})
 		return nil
 	})
 	if err != nil {
@@ -110,8 +110,36 @@ func BuildManifest(root string, exclude ...string) (*Manifest, error) {
 	if len(m.Files) == 0 {
 		return nil, fmt.Errorf("sign: %s holds no files", root)
 	}
+	if err := hashAll(paths, m.Files); err != nil {
+		return nil, err
+	}
 	m.sort()
 	return m, nil
+}
+
+// hashAll hashes paths[i] into files[i], several files at once (each hash
+// is on one goroutine; shards of a model are hashed side by side).
+func hashAll(paths []string, files []File) error {
+	workers := min(runtime.GOMAXPROCS(0), len(paths))
+	next := make(chan int)
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f, err := HashFile(paths[i])
+				files[i].Size, files[i].Digest, errs[i] = f.Size, f.Digest, err
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func (m *Manifest) sort() {
