@@ -9,9 +9,9 @@ import (
 // 1024-chunk run so that every run is hashed straight from the buffer.
 const readBufSize = 4 << 20
 
-// SumReader hashes everything r yields and returns the byte count.
-func SumReader(r io.Reader) (int64, [Size]byte, error) {
-	h := New()
+// ReadFrom hashes everything r yields through a 4 MiB buffer, so that
+// io.Copy(h, r) runs the kernel at full width whatever sizes r returns.
+func (h *Hasher) ReadFrom(r io.Reader) (int64, error) {
 	buf := make([]byte, readBufSize)
 	var n int64
 	for {
@@ -19,13 +19,22 @@ func SumReader(r io.Reader) (int64, [Size]byte, error) {
 		h.Write(buf[:k])
 		n += int64(k)
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
+			return n, nil
 		}
 		if err != nil {
-			return n, [Size]byte{}, err
+			return n, err
 		}
 	}
+}
+
+// SumReader hashes everything r yields and returns the byte count.
+func SumReader(r io.Reader) (int64, [Size]byte, error) {
+	h := New()
+	n, err := h.ReadFrom(r)
 	var out [Size]byte
+	if err != nil {
+		return n, out, err
+	}
 	h.Sum(out[:0])
 	return n, out, nil
 }

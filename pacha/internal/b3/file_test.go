@@ -2,6 +2,7 @@ package b3
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -34,5 +35,20 @@ func TestSumFile(t *testing.T) {
 		if err != nil || size != int64(n) || !bytes.Equal(sum[:], want[:]) {
 			t.Fatalf("SumReader of %d bytes: %d, %v", n, size, err)
 		}
+	}
+}
+
+func TestCopy(t *testing.T) {
+	data := make([]byte, 3*readBufSize+17)
+	for i := range data {
+		data[i] = byte(i * 13)
+	}
+	h := New()
+	if n, err := io.Copy(h, bytes.NewBuffer(data)); err != nil || n != int64(len(data)) {
+		t.Fatalf("io.Copy: %d, %v", n, err)
+	}
+	want := blake3.Sum256(data)
+	if !bytes.Equal(h.Sum(nil), want[:]) {
+		t.Fatal("digest through io.Copy differs")
 	}
 }
