@@ -73,8 +73,8 @@
 // listed by its base name); digest is the lowercase hex BLAKE3-256 of the
 // content. MANIFEST-DIGEST is BLAKE3-256 over one line per file, "name NUL
 // size NUL digest LF" in that order. Symbolic links and special files
-// cannot be signed. A reader rejects unknown fields, a second signature, a
-// payload type, statement type, predicate type, version or hash algorithm
-// other than these, unsorted or duplicate names, paths with "..", and a
-// subject digest that does not match the file list.
+// cannot be signed. A reader rejects unknown fields, duplicate JSON keys,
+// a second signature, a payload type, statement type, predicate type,
+// version or hash algorithm other than these, unsorted or duplicate names,
+// paths with "..", and a subject digest that does not match the file list.
 package sign

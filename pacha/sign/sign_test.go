@@ -312,6 +312,21 @@ func TestStrictParsing(t *testing.T) {
 			t.Errorf("%s: got %v, want ErrMalformed", name, err)
 		}
 	}
+	dup := strings.Replace(string(good), `"payloadType"`, `"payloadType": "x", "payloadType"`, 1)
+	if _, err := VerifySignature([]byte(dup), ts); !errors.Is(err, ErrMalformed) {
+		t.Errorf("duplicate envelope key: got %v", err)
+	}
+	dupPayload := func(st *statement) {}
+	var env envelope
+	json.Unmarshal(resign(dupPayload), &env)
+	payload, _ := base64.StdEncoding.DecodeString(env.Payload)
+	payload = []byte(strings.Replace(string(payload), `"version":1`, `"version":2,"version":1`, 1))
+	env.Payload = base64.StdEncoding.EncodeToString(payload)
+	env.Signatures[0].Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(k.Key, pae(PayloadType, payload)))
+	signedDup, _ := json.Marshal(env)
+	if _, err := VerifySignature(signedDup, ts); !errors.Is(err, ErrMalformed) {
+		t.Errorf("signed payload with a duplicate key: got %v", err)
+	}
 	unknown := strings.Replace(string(good), `"payloadType"`, `"extra": 1, "payloadType"`, 1)
 	if _, err := VerifySignature([]byte(unknown), ts); !errors.Is(err, ErrMalformed) {
 		t.Errorf("unknown envelope field: got %v", err)
