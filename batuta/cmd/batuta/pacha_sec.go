@@ -499,7 +499,7 @@ func secPassword(cmd *cobra.Command, env string, confirm bool) ([]byte, error) {
 func secEncryptCmd() *cobra.Command {
 	var pwEnv, output string
 	var recipients []string
-	var force bool
+	var force, asJSON bool
 	var chunk int
 	cmd := &cobra.Command{
 		Use:   "encrypt FILE",
@@ -552,7 +552,6 @@ The output appears only when complete; an existing output is kept unless
 				}
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "encrypted %s -> %s\n", args[0], out)
 			params := map[string]string{"format": "pacha-enc v1", "aead": "chacha20-poly1305", "chunk_size": "65536"}
 			if chunk != 0 {
 				params["chunk_size"] = fmt.Sprint(chunk)
@@ -563,13 +562,21 @@ The output appears only when complete; an existing output is kept unless
 				a := crypt.DefaultArgon2
 				params["kdf"] = fmt.Sprintf("argon2id t=%d m=%dKiB p=%d", a.Time, a.MemoryKiB, a.Threads)
 			}
-			return secRecord(args[0], out, "encrypt", params)
+			if err := secRecord(args[0], out, "encrypt", params); err != nil {
+				return err
+			}
+			if asJSON {
+				return secJSON(cmd, map[string]any{"input": args[0], "output": out, "params": params})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "encrypted %s -> %s\n", args[0], out)
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&pwEnv, "password-env", "", "name of the environment variable holding the password")
 	cmd.Flags().StringArrayVar(&recipients, "recipient", nil, "X25519 public key file (PEM) to encrypt to; repeatable")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "output file (default FILE.enc)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing output file")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().IntVar(&chunk, "chunk-size", 0, "plaintext bytes per chunk, a power of two from 4096 to 16777216 (default 65536)")
 	return cmd
 }
@@ -577,7 +584,7 @@ The output appears only when complete; an existing output is kept unless
 func secDecryptCmd() *cobra.Command {
 	var pwEnv, output string
 	var idFiles []string
-	var force bool
+	var force, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "decrypt FILE.enc",
 		Short: "Decrypt a file made by encrypt",
@@ -628,13 +635,20 @@ fails and writes no plaintext. An existing output is kept unless --force.`,
 				}
 				return err
 			}
+			if err := secRecord(args[0], out, "decrypt", map[string]string{"format": "pacha-enc v1"}); err != nil {
+				return err
+			}
+			if asJSON {
+				return secJSON(cmd, map[string]any{"input": args[0], "output": out})
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "decrypted %s -> %s\n", args[0], out)
-			return secRecord(args[0], out, "decrypt", map[string]string{"format": "pacha-enc v1"})
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&pwEnv, "password-env", "", "name of the environment variable holding the password")
 	cmd.Flags().StringArrayVar(&idFiles, "identity-file", nil, "X25519 private key file (PEM) to decrypt with; repeatable")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "output file (default FILE without .enc)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing output file")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
 }

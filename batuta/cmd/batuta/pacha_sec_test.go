@@ -154,7 +154,11 @@ func TestSecEncryptErrors(t *testing.T) {
 	if _, err := secRun(t, "encrypt", "m.bin", "--password-env", "EMPTY"); err == nil {
 		t.Fatal("empty password accepted")
 	}
-	secMust(t, "encrypt", "m.bin", "--password-env", "K")
+	out := secMust(t, "encrypt", "m.bin", "--password-env", "K", "--json")
+	var res struct{ Input, Output string }
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Output != "m.bin.enc" {
+		t.Fatalf("encrypt --json: %v %q", err, out)
+	}
 	if _, err := secRun(t, "encrypt", "m.bin", "--password-env", "K"); err == nil {
 		t.Fatal("encrypt replaced m.bin.enc without --force")
 	}
