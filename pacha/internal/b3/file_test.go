@@ -2,6 +2,7 @@ package b3
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -52,3 +53,46 @@ func TestCopy(t *testing.T) {
 		t.Fatal("digest through io.Copy differs")
 	}
 }
+
+type trickleReader struct {
+	data []byte
+	max  int
+}
+
+func (r *trickleReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), r.max)], r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+func TestSumReaderConcurrent(t *testing.T) {
+	data := make([]byte, 3*readBufSize+runBytes+5)
+	r := rand.New(rand.NewPCG(9, 10))
+	for i := range data {
+		data[i] = byte(r.Uint32())
+	}
+	for _, n := range []int{0, 1, runBytes, readBufSize - 1, readBufSize, readBufSize + 1, 2 * readBufSize, 3*readBufSize + runBytes, len(data)} {
+		want := blake3.Sum256(data[:n])
+		for _, w := range []int{1, 2, 3, 8} {
+			size, got, err := SumReaderConcurrent(bytes.NewReader(data[:n]), w)
+			if err != nil || size != int64(n) || got != want {
+				t.Fatalf("%d bytes, %d workers: %d, %v, digest ok=%v", n, w, size, err, got == want)
+			}
+		}
+		_, got, _ := SumReaderConcurrent(&trickleReader{data: data[:n], max: 100000}, 2)
+		if got != want {
+			t.Fatalf("%d bytes in short reads: digest differs", n)
+		}
+	}
+	_, _, err := SumReaderConcurrent(io.MultiReader(bytes.NewReader(data[:readBufSize+10]), &errReader{}), 2)
+	if err == nil || err.Error() != "read failed" {
+		t.Fatalf("read error: %v", err)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("read failed") }
