@@ -35,7 +35,7 @@
 //	14      H     header body:
 //	                1   AEAD: 1 = ChaCha20-Poly1305 (RFC 8439)
 //	                1   log2 of the plaintext chunk size, 12..24 (16 = 64 KiB)
-//	                8   plaintext size in bytes
+//	                8   plaintext size in bytes, at most 2^60
 //	                16  stream nonce (random)
 //	                1   recipient count N, 1..64
 //	                N × recipient: 1 type, 2 length L, L bytes of body
