@@ -288,3 +288,31 @@ func TestSecRegistryReference(t *testing.T) {
 		t.Fatal("unsigned reference verified")
 	}
 }
+
+// TestSecOpenSSHKey signs with a key made by ssh-keygen and trusts its
+// .pub file as it is.
+func TestSecOpenSSHKey(t *testing.T) {
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen not installed")
+	}
+	t.Setenv("BATUTA_HOME", t.TempDir())
+	t.Chdir(t.TempDir())
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "carol@example.com", "-f", "id_carol").CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	os.WriteFile("model.gguf", []byte("weights"), 0o644)
+	secMust(t, "sign", "model.gguf", "--identity", "carol@example.com", "--key", "id_carol")
+	if _, err := secRun(t, "verify", "model.gguf"); err == nil {
+		t.Fatal("verified before carol was trusted")
+	}
+	secMust(t, "trust", "add", "id_carol.pub")
+	if out := secMust(t, "verify", "model.gguf"); !strings.Contains(out, "carol@example.com") {
+		t.Fatalf("verify: %s", out)
+	}
+	// Someone else's key claiming carol's identity is refused.
+	exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "carol@example.com", "-f", "id_fake").Run()
+	secMust(t, "sign", "model.gguf", "--identity", "carol@example.com", "--key", "id_fake")
+	if _, err := secRun(t, "verify", "model.gguf"); err == nil || !strings.Contains(err.Error(), "not trusted") {
+		t.Fatalf("fake carol: %v", err)
+	}
+}
