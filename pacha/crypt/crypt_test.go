@@ -328,6 +328,15 @@ func TestDecryptFileLeavesNothingOnError(t *testing.T) {
 	if err := DecryptFile(out, enc, false, nil, pw); err != nil {
 		t.Fatal(err)
 	}
+	ef, err := OpenFile(enc, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid := make([]byte, 1000)
+	if _, err := ef.ReadAt(mid, 150000); err != nil || !bytes.Equal(mid, pt[150000:151000]) || ef.Size() != int64(len(pt)) {
+		t.Fatalf("OpenFile: %v", err)
+	}
+	ef.Close()
 	got, _ := os.ReadFile(out)
 	if !bytes.Equal(got, pt) {
 		t.Fatal("round trip through files differs")

@@ -4,6 +4,7 @@ import (
 	"crypto/cipher"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -129,3 +130,32 @@ func (ra *ReaderAt) readChunk(idx uint64, within int, p []byte) (int, error) {
 	ra.mu.Unlock()
 	return n, nil
 }
+
+// File is an encrypted file opened for random access to its plaintext.
+type File struct {
+	*ReaderAt
+	f *os.File
+}
+
+// OpenFile opens the encrypted file name for random access (see
+// NewReaderAt); Close closes the underlying file.
+func OpenFile(name string, identities ...Identity) (*File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	ra, err := NewReaderAt(f, st.Size(), identities...)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &File{ReaderAt: ra, f: f}, nil
+}
+
+// Close closes the underlying file.
+func (f *File) Close() error { return f.f.Close() }
