@@ -131,14 +131,26 @@ func TestParamsLayout(t *testing.T) {
 	}
 }
 
-func TestPortablePath(t *testing.T) {
-	if !haveAVX512 {
-		t.Skip("the portable path is what the other tests ran")
+// TestPaths runs the digest tests once per path this CPU can take:
+// AVX-512, AVX2, and lukechampine.com/blake3/guts.
+func TestPaths(t *testing.T) {
+	a512, a2 := haveAVX512, haveAVX2
+	defer func() { haveAVX512, haveAVX2 = a512, a2 }()
+	for _, c := range []struct {
+		name       string
+		avx512, v2 bool
+	}{{"avx512", true, false}, {"avx2", false, true}, {"guts", false, false}} {
+		if (c.avx512 && !a512) || (c.v2 && !a2) {
+			t.Logf("%s: not on this CPU", c.name)
+			continue
+		}
+		haveAVX512, haveAVX2 = c.avx512, c.v2
+		t.Run(c.name, func(t *testing.T) {
+			TestVectors(t)
+			TestAgainstReference(t)
+			TestLarge(t)
+		})
 	}
-	haveAVX512 = false
-	defer func() { haveAVX512 = true }()
-	TestVectors(t)
-	TestAgainstReference(t)
 }
 
 // TestLarge covers the 1024-chunk runs and their parent levels.
@@ -189,10 +201,13 @@ func TestKernelAgainstGeneric(t *testing.T) {
 			}
 		}
 		q := p
-		compress16(&p)
 		compress16Generic(&q)
-		if p.out != q.out {
-			t.Fatalf("case %d (stride %d, blocks %d): kernel differs from the reference", k, p.stride, p.nblocks)
+		for name, kernel := range variants() {
+			v := p
+			kernel(&v)
+			if v.out != q.out {
+				t.Fatalf("%s, case %d (stride %d, blocks %d): kernel differs from the reference", name, k, p.stride, p.nblocks)
+			}
 		}
 	}
 }

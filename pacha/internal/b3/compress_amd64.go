@@ -14,6 +14,37 @@ import "github.com/batuta-go/stack/internal/cpu"
 //go:noescape
 func compress16AVX512(p *params)
 
-var haveAVX512 = cpu.X86.HasAVX512
+// compress8AVX2 is compress16AVX512 for lanes 8*half to 8*half+7.
+//
+//go:noescape
+func compress8AVX2(p *params, half uintptr)
 
-func compress16(p *params) { compress16AVX512(p) }
+var (
+	haveAVX512 = cpu.X86.HasAVX512
+	haveAVX2   = cpu.X86.HasAVX2
+)
+
+// variants lists the kernels this CPU can run, for the tests.
+func variants() map[string]func(*params) {
+	v := map[string]func(*params){}
+	if cpu.X86.HasAVX512 {
+		v["avx512"] = compress16AVX512
+	}
+	if cpu.X86.HasAVX2 {
+		v["avx2"] = compress16AVX2
+	}
+	return v
+}
+
+func compress16AVX2(p *params) {
+	compress8AVX2(p, 0)
+	compress8AVX2(p, 1)
+}
+
+func compress16(p *params) {
+	if haveAVX512 {
+		compress16AVX512(p)
+		return
+	}
+	compress16AVX2(p)
+}

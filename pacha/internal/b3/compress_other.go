@@ -2,8 +2,13 @@
 
 package b3
 
-// Without the AVX-512 kernel, subtree uses lukechampine.com/blake3/guts;
+// Without the SIMD kernels, subtree uses lukechampine.com/blake3/guts;
 // compress16 is only reached from tests.
-var haveAVX512 = false
+var (
+	haveAVX512 = false
+	haveAVX2   = false
+)
+
+func variants() map[string]func(*params) { return map[string]func(*params){} }
 
 func compress16(p *params) { compress16Generic(p) }

@@ -170,5 +170,158 @@ func main() {
 	p("JNZ loop")
 	p("VZEROUPPER")
 	p("RET")
+	genAVX2()
 	fmt.Print(b.String())
+}
+
+func y(i int) string { return fmt.Sprintf("Y%d", i) }
+
+// genAVX2 writes compress8AVX2: the same loop on 8 lanes (lanes 8*half to
+// 8*half+7 of params) in YMM registers. The message, transposed, lives on
+// the stack; the rotations by 12 and 7 borrow Y8 (spilled) as a temporary.
+func genAVX2() {
+	fmt.Fprintln(&b)
+	rot16 := []byte{2, 3, 0, 1}
+	rot8 := []byte{1, 2, 3, 0}
+	for _, m := range []struct {
+		name string
+		idx  []byte
+	}{{"b3rot16", rot16}, {"b3rot8", rot8}} {
+		for k := 0; k < 8; k++ {
+			v := uint32(0)
+			for i := 0; i < 4; i++ {
+				v |= uint32(byte(4*(k%4))+m.idx[i]) << (8 * i)
+			}
+			fmt.Fprintf(&b, "DATA %s<>+%d(SB)/4, $0x%08x\n", m.name, 4*k, v)
+		}
+		fmt.Fprintf(&b, "GLOBL %s<>(SB), RODATA|NOPTR, $32\n", m.name)
+	}
+	fmt.Fprintln(&b)
+	const msg = 0     // 16 × 32 bytes of transposed message
+	const spill = 512 // Y8
+	fmt.Fprintln(&b, "// func compress8AVX2(p *params, half uintptr)")
+	fmt.Fprintln(&b, "TEXT ·compress8AVX2(SB), NOSPLIT, $544-16")
+	p("MOVQ p+0(FP), DI")
+	p("MOVQ half+8(FP), R9")
+	p("MOVQ %d(DI), SI   // in", offIn)
+	p("MOVQ %d(DI), DX   // stride", offStride)
+	p("MOVQ %d(DI), CX   // blocks", offNBlocks)
+	p("LEAQ %d(DI), BX   // flags of block 0", offFlags)
+	// Lanes 8*half..: in += 8*half*stride; counters and out at +32*half.
+	p("MOVQ DX, AX")
+	p("SHLQ $3, AX")
+	p("IMULQ R9, AX")
+	p("ADDQ AX, SI")
+	p("SHLQ $5, R9")
+	p("ADDQ DI, R9      // R9 = p + 32*half")
+	fmt.Fprintln(&b, "loop2:")
+	for half := 0; half < 2; half++ {
+		p("MOVQ SI, R8")
+		for j := 0; j < 8; j++ {
+			p("VMOVDQU %d(R8), %s", 32*half, y(j))
+			if j < 7 {
+				p("ADDQ DX, R8")
+			}
+		}
+		for i := 0; i < 4; i++ {
+			p("VPUNPCKLDQ %s, %s, %s", y(2*i+1), y(2*i), y(8+2*i))
+			p("VPUNPCKHDQ %s, %s, %s", y(2*i+1), y(2*i), y(8+2*i+1))
+		}
+		for q := 0; q < 2; q++ {
+			x0, x1, y0, y1 := y(8+4*q), y(8+4*q+1), y(8+4*q+2), y(8+4*q+3)
+			p("VPUNPCKLQDQ %s, %s, %s", y0, x0, y(4*q))
+			p("VPUNPCKHQDQ %s, %s, %s", y0, x0, y(4*q+1))
+			p("VPUNPCKLQDQ %s, %s, %s", y1, x1, y(4*q+2))
+			p("VPUNPCKHQDQ %s, %s, %s", y1, x1, y(4*q+3))
+		}
+		for k := 0; k < 4; k++ {
+			p("VPERM2I128 $0x20, %s, %s, %s", y(4+k), y(k), y(8+k))
+			p("VPERM2I128 $0x31, %s, %s, %s", y(4+k), y(k), y(12+k))
+		}
+		for w := 0; w < 8; w++ {
+			p("VMOVDQU %s, %d(SP)", y(8+w), msg+32*(8*half+w))
+		}
+	}
+	for i := 0; i < 8; i++ {
+		p("VMOVDQU %d(R9), %s", offOut+64*i, y(i))
+	}
+	for i := 0; i < 4; i++ {
+		p("VPBROADCASTD b3iv<>+%d(SB), %s", 4*i, y(8+i))
+	}
+	p("VMOVDQU %d(R9), Y12", offCtrLo)
+	p("VMOVDQU %d(R9), Y13", offCtrHi)
+	p("VPBROADCASTD b3iv<>+16(SB), Y14")
+	p("VPBROADCASTD (BX), Y15")
+
+	var sched [16]int
+	for i := range sched {
+		sched[i] = i
+	}
+	rot := func(bs []int, n int) {
+		p("VMOVDQU Y8, %d(SP)", spill)
+		for _, bb := range bs {
+			p("VPSRLD $%d, %s, Y8", n, y(bb))
+			p("VPSLLD $%d, %s, %s", 32-n, y(bb), y(bb))
+			p("VPOR Y8, %s, %s", y(bb), y(bb))
+		}
+		p("VMOVDQU %d(SP), Y8", spill)
+	}
+	for r := 0; r < 7; r++ {
+		m := func(i int) string { return fmt.Sprintf("%d(SP)", msg+32*sched[i]) }
+		round := func(cols [4][4]int, mi [4][2]int) {
+			var bs []int
+			for g := 0; g < 4; g++ {
+				bs = append(bs, cols[g][1])
+			}
+			for half := 0; half < 2; half++ {
+				for g := 0; g < 4; g++ {
+					a, bb := cols[g][0], cols[g][1]
+					p("VPADDD %s, %s, %s", y(bb), y(a), y(a))
+					p("VPADDD %s, %s, %s", m(mi[g][half]), y(a), y(a))
+				}
+				mask := "b3rot16<>(SB)"
+				if half == 1 {
+					mask = "b3rot8<>(SB)"
+				}
+				for g := 0; g < 4; g++ {
+					a, d := cols[g][0], cols[g][3]
+					p("VPXOR %s, %s, %s", y(a), y(d), y(d))
+					p("VPSHUFB %s, %s, %s", mask, y(d), y(d))
+				}
+				for g := 0; g < 4; g++ {
+					c, d := cols[g][2], cols[g][3]
+					p("VPADDD %s, %s, %s", y(d), y(c), y(c))
+				}
+				for g := 0; g < 4; g++ {
+					bb, c := cols[g][1], cols[g][2]
+					p("VPXOR %s, %s, %s", y(c), y(bb), y(bb))
+				}
+				if half == 0 {
+					rot(bs, 12)
+				} else {
+					rot(bs, 7)
+				}
+			}
+		}
+		fmt.Fprintf(&b, "\t// round %d\n", r)
+		round([4][4]int{{0, 4, 8, 12}, {1, 5, 9, 13}, {2, 6, 10, 14}, {3, 7, 11, 15}},
+			[4][2]int{{0, 1}, {2, 3}, {4, 5}, {6, 7}})
+		round([4][4]int{{0, 5, 10, 15}, {1, 6, 11, 12}, {2, 7, 8, 13}, {3, 4, 9, 14}},
+			[4][2]int{{8, 9}, {10, 11}, {12, 13}, {14, 15}})
+		var next [16]int
+		for i := range next {
+			next[i] = sched[perm[i]]
+		}
+		sched = next
+	}
+	for i := 0; i < 8; i++ {
+		p("VPXOR %s, %s, %s", y(8+i), y(i), y(i))
+		p("VMOVDQU %s, %d(R9)", y(i), offOut+64*i)
+	}
+	p("ADDQ $64, SI")
+	p("ADDQ $4, BX")
+	p("DECQ CX")
+	p("JNZ loop2")
+	p("VZEROUPPER")
+	p("RET")
 }
