@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/batuta-go/stack/pacha/fetch"
+	"github.com/batuta-go/stack/pacha/lineage"
 	"github.com/batuta-go/stack/pacha/store"
 )
 
@@ -58,6 +59,24 @@ The store lives in $BATUTA_HOME/pacha, else $XDG_DATA_HOME/batuta/pacha, else
 		newPullCmd(pf), newPushCmd(pf), newListCmd(pf), newShowCmd(pf), newRmCmd(pf),
 		newTagCmd(pf), newExportCmd(pf), newGCCmd(pf), newCheckCmd(pf), newLineageCmd(pf), newAliasCmd(pf),
 	)
+	addSecCommands(cmd)
+	// Encryption and decryption are derivations: record them in the
+	// store's lineage like imports and pulls.
+	secLineage = func(parent, child, op string, params map[string]string) error {
+		s, err := pf.open()
+		if err != nil {
+			return err
+		}
+		// Files outside the store are named by absolute path, so that
+		// the graph does not depend on where the command ran.
+		if parent, err = filepath.Abs(parent); err != nil {
+			return err
+		}
+		if child, err = filepath.Abs(child); err != nil {
+			return err
+		}
+		return s.Lineage().Record(lineage.Edge{Parent: parent, Child: child, Operation: op, Params: params})
+	}
 	return cmd
 }
 
