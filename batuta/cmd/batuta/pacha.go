@@ -60,6 +60,7 @@ The store lives in $BATUTA_HOME/pacha, else $XDG_DATA_HOME/batuta/pacha, else
 		newTagCmd(pf), newExportCmd(pf), newGCCmd(pf), newCheckCmd(pf), newLineageCmd(pf), newAliasCmd(pf),
 	)
 	addSecCommands(cmd)
+	secRefs = storeRefs{pf}
 	// Encryption and decryption are derivations: record them in the
 	// store's lineage like imports and pulls.
 	secLineage = func(parent, child, op string, params map[string]string) error {
