@@ -8,58 +8,39 @@
 package main
 
 import (
-	"flag"
-	"log"
-
-	. "github.com/mmcloughlin/avo/build"
-)
-
-var (
-	neonOut   = flag.String("neon", "", "write the NEON assembly to `file`")
-	neonStubs = flag.String("neonstubs", "", "write the NEON Go declarations to `file`")
+	"github.com/batuta-go/stack/asm/internal/gen"
 )
 
 func main() {
-	flag.Parse()
-	if *neonOut != "" {
-		if err := writeNEON(*neonOut, *neonStubs); err != nil {
-			log.Fatal(err)
+	gen.Main("quant", "quant", writeNEON, func() {
+		for _, m := range modes {
+			emitQ8_0(m)
+			emitQ4_0(m)
+			for _, l := range legacies {
+				emitLegacy(m, l)
+			}
 		}
-	}
-	// Naming the package instead of avo's Package(): the declarations are
-	// deleted while the freshness check regenerates them.
-	if err := flag.Set("pkg", "quant"); err != nil {
-		log.Fatal(err)
-	}
-	ConstraintExpr("gc,!purego")
-	for _, m := range modes {
-		emitQ8_0(m)
-		emitQ4_0(m)
-		for _, l := range legacies {
-			emitLegacy(m, l)
+		emitQ4_K(false)
+		emitQ4_K(true)
+		emitQ6_K()
+		emitPre(false)
+		emitPre(true)
+		for _, m := range modes[:2] {
+			emitPreYMM(false, m)
+			emitPreYMM(true, m)
 		}
-	}
-	emitQ4_K(false)
-	emitQ4_K(true)
-	emitQ6_K()
-	emitPre(false)
-	emitPre(true)
-	for _, m := range modes[:2] {
-		emitPreYMM(false, m)
-		emitPreYMM(true, m)
-	}
-	emitQ4_KZ(false)
-	emitQ4_KZ(true)
-	emitQ6_KZ()
-	emitIQ4_XS()
-	emitQ2_K()
-	emitQ3_K()
-	emitFloatDot(false)
-	emitFloatDot(true)
-	emitDequantQ8_0()
-	emitDequantQ4_0()
-	emitDequantQ4_K()
-	emitDequantQ6_K()
-	emitXorWords()
-	Generate()
+		emitQ4_KZ(false)
+		emitQ4_KZ(true)
+		emitQ6_KZ()
+		emitIQ4_XS()
+		emitQ2_K()
+		emitQ3_K()
+		emitFloatDot(false)
+		emitFloatDot(true)
+		emitDequantQ8_0()
+		emitDequantQ4_0()
+		emitDequantQ4_K()
+		emitDequantQ6_K()
+		emitXorWords()
+	})
 }
