@@ -42,7 +42,7 @@ func Start(tb testing.TB) string {
 	l.Close()
 	dir := tb.TempDir()
 	cfg := filepath.Join(dir, "config.yml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`version: 0.1
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`version: 0.1
 log:
   level: error
 storage:
@@ -52,9 +52,14 @@ storage:
     enabled: true
 http:
   addr: %s
-`, filepath.Join(dir, "data"), addr)), 0o644)
+`, filepath.Join(dir, "data"), addr)), 0o644); err != nil {
+		tb.Fatal(err)
+	}
 	cmd := exec.Command(bin, "serve", cfg)
-	out, _ := os.Create(filepath.Join(dir, "registry.log"))
+	out, err := os.Create(filepath.Join(dir, "registry.log"))
+	if err != nil {
+		tb.Fatal(err)
+	}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
