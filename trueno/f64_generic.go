@@ -2,38 +2,11 @@ package trueno
 
 // dot64Generic is the reference for Dot64: four accumulators over
 // consecutive elements, then the remaining elements into the first.
-func dot64Generic(x, y []float64) float64 {
-	y = y[:len(x)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] * y[i]
-		s1 += x[i+1] * y[i+1]
-		s2 += x[i+2] * y[i+2]
-		s3 += x[i+3] * y[i+3]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i] * y[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+func dot64Generic(x, y []float64) float64 { return dot4(x, y) }
 
 // sum64Generic is the reference for Sum64, with the accumulators of
 // dot64Generic.
-func sum64Generic(x []float64) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i]
-		s1 += x[i+1]
-		s2 += x[i+2]
-		s3 += x[i+3]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+func sum64Generic(x []float64) float64 { return sum4(x) }
 
 // sumSq64Generic returns Σ x[i]², the fast path of L2Norm64.
 func sumSq64Generic(x []float64) float64 {

@@ -8,8 +8,13 @@ import "math"
 // results every other path reproduces.
 
 // sumGeneric returns Σ x[i].
-func sumGeneric(x []float32) float32 {
-	var s0, s1, s2, s3 float32
+func sumGeneric(x []float32) float32 { return sum4(x) }
+
+// sum4 is the summation order of the generic sums, float32 and float64:
+// four accumulators over consecutive elements, the remainder into the
+// first, then (s0+s1)+(s2+s3).
+func sum4[T float32 | float64](x []T) T {
+	var s0, s1, s2, s3 T
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
 		s0 += x[i]
@@ -24,9 +29,12 @@ func sumGeneric(x []float32) float32 {
 }
 
 // dotGeneric returns Σ x[i]·y[i].
-func dotGeneric(x, y []float32) float32 {
+func dotGeneric(x, y []float32) float32 { return dot4(x, y) }
+
+// dot4 is dot products' counterpart of sum4.
+func dot4[T float32 | float64](x, y []T) T {
 	y = y[:len(x)]
-	var s0, s1, s2, s3 float32
+	var s0, s1, s2, s3 T
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
 		s0 += x[i] * y[i]

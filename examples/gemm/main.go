@@ -39,6 +39,13 @@ func main() {
 		gemvs    = flag.String("gemv", "", "also float32 GEMV y = A·x for these m x n shapes, e.g. 4096x4096 (GB/s of A read)")
 	)
 	flag.Parse()
+	if *openblas != "" {
+		if _, err := os.Stat(*openblas); err != nil {
+			fatal(fmt.Errorf("OpenBLAS yardstick %s not found: build it with "+
+				"gcc -O2 ../shared/bench/openblas_gemm.c -o ../openblas_gemm -lopenblas (see ../shared/bench/README.md), "+
+				"or pass -openblas \"\" to measure without it", *openblas))
+		}
+	}
 	fmt.Printf("trueno/mat path %s; %s; GOMAXPROCS %d; medians of %d alternating rounds\n\n", trueno.Active(), runtime.Version(), runtime.GOMAXPROCS(0), *rounds)
 	fmt.Println("| type | m×k×n | threads | ours GFLOPS | OpenBLAS | gonum | ours/OpenBLAS | ours/gonum | ours per CPU-second | OpenBLAS per CPU-second | ratio |")
 	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
