@@ -84,6 +84,9 @@ func (s refSpec) build(tb testing.TB) *refModel {
 		if name == s.omit {
 			return
 		}
+		if name == s.reshape {
+			cols++
+		}
 		vals := make([]float32, rows*cols)
 		for i := range vals {
 			if norm {
@@ -101,9 +104,6 @@ func (s refSpec) build(tb testing.TB) *refModel {
 		dims := []uint64{uint64(cols)}
 		if isMatrix(name) {
 			dims = append(dims, uint64(rows))
-		}
-		if name == s.reshape {
-			dims[0]++
 		}
 		if err := w.AddTensor(name, t, dims, data); err != nil {
 			tb.Fatal(err)

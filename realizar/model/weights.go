@@ -40,17 +40,21 @@ func loadMatrix(src Source, name string, rows, cols int) (*weight, error) {
 }
 
 func matrixFrom(t Tensor, rows, cols int) (*weight, error) {
-	if err := checkDims(t, cols, rows); err != nil {
-		return nil, err
-	}
 	w := &weight{name: t.Name, typ: t.Type, rows: rows, cols: cols, data: t.Data}
-	if t.Type == gguf.F32 {
-		w.rowBytes = 4 * cols
-	} else {
-		q, ok := t.Type.Quant()
+	var q quant.Type
+	if t.Type != gguf.F32 {
+		var ok bool
+		q, ok = t.Type.Quant()
 		if !ok || !q.Valid() {
 			return nil, fmt.Errorf("model: tensor %q: tensor type %s (id %d) is not supported", t.Name, t.Type, uint32(t.Type))
 		}
+	}
+	if err := checkDims(t, cols, rows); err != nil {
+		return nil, err
+	}
+	if t.Type == gguf.F32 {
+		w.rowBytes = 4 * cols
+	} else {
 		if cols%q.BlockSize() != 0 {
 			return nil, fmt.Errorf("model: tensor %q: %d columns are not a multiple of the %s block size %d", t.Name, cols, q, q.BlockSize())
 		}
