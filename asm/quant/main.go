@@ -42,5 +42,8 @@ func main() {
 		emitDequantQ4_K()
 		emitDequantQ6_K()
 		emitXorWords()
+		emitTile32(8)
+		emitTileQ4_K(4)
+		emitTileQ6_K(4)
 	})
 }

@@ -188,3 +188,30 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	}
 	return dotQ8_0PreAVX2(n, x, y, pre)
 }
+
+// tileAvailable reports whether MatMat takes the tile kernels for t: on
+// the AVX-512 path with VNNI, for Q4_0, Q8_0, Q4_K and Q6_K.
+func tileAvailable(t Type) bool {
+	_, vnni := x86Path()
+	_, ok := tileLayoutOf(t)
+	return ok && vnni == 2
+}
+
+// tileMul computes out[16c + r] = panel row r · activation c of the group
+// a (tileGeneric), with the AVX-512 VNNI kernel where the path has it.
+func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
+	if _, vnni := x86Path(); vnni == 2 {
+		switch t {
+		case Q4_0, Q8_0:
+			tile32AVX512VNNI(nb, panel, a, out)
+			return
+		case Q4_K:
+			tileQ4_KAVX512VNNI(nb, panel, a, out)
+			return
+		case Q6_K:
+			tileQ6_KAVX512VNNI(nb, panel, a, out)
+			return
+		}
+	}
+	tileGeneric(t, lay, nb, panel, a, out)
+}

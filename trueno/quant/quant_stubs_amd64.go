@@ -203,3 +203,18 @@ func dequantQ6_KAVX2(dst []float32, src []byte)
 //
 //go:noescape
 func xorWordsAVX2(b []byte) uint64
+
+// tile32AVX512VNNI is tileGeneric for Q4_0 and Q8_0: out[16c + r] = Σ over nb blocks of (levels of panel row r · quants of activation c + correction c) · scale r · scale c, for c < 8.
+//
+//go:noescape
+func tile32AVX512VNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ4_KAVX512VNNI is tileGeneric for Q4_K: out[16c + r] = panel row r · activation c, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVX512VNNI is tileGeneric for Q6_K: out[16c + r] = panel row r · activation c, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
