@@ -45,5 +45,9 @@ func main() {
 		emitTile32(8)
 		emitTileQ4_K(4)
 		emitTileQ6_K(4)
+		emitPack32(true)
+		emitPack32(false)
+		emitPackQ4_K()
+		emitPackQ6_K()
 	})
 }

@@ -215,3 +215,25 @@ func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 	}
 	tileGeneric(t, lay, nb, panel, a, out)
 }
+
+// packPanelFast is packPanel of 16 full rows (w from the first, rb bytes
+// apart) with the AVX-512 packer, on the tile kernels' path; it reports
+// whether it ran.
+func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
+	if _, vnni := x86Path(); vnni != 2 {
+		return false
+	}
+	switch t {
+	case Q4_0:
+		packQ4_0AVX512(nb, w, rb, panel)
+	case Q8_0:
+		packQ8_0AVX512(nb, w, rb, panel)
+	case Q4_K:
+		packQ4_KAVX512(nb, w, rb, panel)
+	case Q6_K:
+		packQ6_KAVX512(nb, w, rb, panel)
+	default:
+		return false
+	}
+	return true
+}

@@ -87,3 +87,6 @@ func tileAvailable(t Type) bool { return false }
 func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 	tileGeneric(t, lay, nb, panel, a, out)
 }
+
+// packPanelFast reports whether a SIMD packer wrote the panel: none here.
+func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool { return false }

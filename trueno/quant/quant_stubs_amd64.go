@@ -218,3 +218,23 @@ func tileQ4_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
 //
 //go:noescape
 func tileQ6_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
+
+// packQ4_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ4_0AVX512(nb int, w []byte, rb int, panel []byte)
+
+// packQ8_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ8_0AVX512(nb int, w []byte, rb int, panel []byte)
+
+// packQ4_KAVX512 writes nb super-blocks of 16 Q4_K rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ4_KAVX512(nb int, w []byte, rb int, panel []byte)
+
+// packQ6_KAVX512 writes nb super-blocks of 16 Q6_K rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ6_KAVX512(nb int, w []byte, rb int, panel []byte)

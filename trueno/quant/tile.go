@@ -62,6 +62,15 @@ const (
 // layout; the lanes of missing rows are zero.
 func packPanel(t Type, lay tileLayout, panel, w []byte, rb, cols, r0, n int) {
 	nb := cols / lay.block
+	if n == tileRows && packPanelFast(t, nb, panel, w[r0*rb:], rb) {
+		return
+	}
+	packPanelGeneric(t, lay, panel, w, rb, cols, r0, n)
+}
+
+// packPanelGeneric is the reference of packPanel.
+func packPanelGeneric(t Type, lay tileLayout, panel, w []byte, rb, cols, r0, n int) {
+	nb := cols / lay.block
 	clear(panel[:nb*lay.panelBlock])
 	for i := range n {
 		row := w[(r0+i)*rb : (r0+i+1)*rb]
