@@ -84,6 +84,9 @@ func (s refSpec) build(tb testing.TB) *refModel {
 		if name == s.omit {
 			return
 		}
+		if name == s.reshape {
+			cols++
+		}
 		vals := make([]float32, rows*cols)
 		for i := range vals {
 			if norm {
@@ -101,9 +104,6 @@ func (s refSpec) build(tb testing.TB) *refModel {
 		dims := []uint64{uint64(cols)}
 		if isMatrix(name) {
 			dims = append(dims, uint64(rows))
-		}
-		if name == s.reshape {
-			dims[0]++
 		}
 		if err := w.AddTensor(name, t, dims, data); err != nil {
 			tb.Fatal(err)
@@ -524,18 +524,20 @@ func refSpecs() map[string]refSpec {
 	return sp
 }
 
-// refTolerance is the logit tolerance against the float64 reference:
-// float32 arithmetic stays within 1e-5 on these sizes (2e-4 allowed).
-// With F16 and Q8_0 weights the reference rounds the activations as the
-// kernels do, but a float32 difference upstream can still move a value
-// across a rounding boundary (a float16 ulp, a Q8_0 step) and that
-// difference propagates. Measured: 1.9e-3 (AVX-512) and 5.2e-3
-// (generic) for Q8_0, 5e-3 for F16; 2e-2 allowed.
-func refTolerance(s refSpec) float64 {
+// refTolerance is the logit tolerance against the float64 reference,
+// for every logit (max) and on average (mean). Float32 arithmetic stays
+// within 1e-5 on these sizes (2e-4 allowed for both). With F16 and Q8_0
+// weights the reference rounds the activations as the kernels do, but a
+// float32 difference upstream (another summation order) can move a
+// value across a rounding boundary — a float16 ulp, a Q8_0 step of
+// 1/127 of its block's largest value — and that isolated jump
+// propagates: measured up to 3e-2 on single logits (0.1 allowed), while
+// the mean stays below 1e-3 (2e-3 allowed).
+func refTolerance(s refSpec) (maxTol, meanTol float64) {
 	if s.wtype == gguf.F32 {
-		return 2e-4
+		return 2e-4, 2e-4
 	}
-	return 2e-2
+	return 0.1, 2e-3
 }
 
 // TestReference compares every random model with the float64 reference
@@ -554,11 +556,11 @@ func TestReference(t *testing.T) {
 				tokens[i] = int32(rng.IntN(s.V))
 			}
 			want, wantHidden := rm.forward(tokens)
-			tol := refTolerance(s)
+			tol, meanTol := refTolerance(s)
 			if mscale := refMscale(s); mscale != 1 {
 				t.Logf("YaRN mscale %g", mscale)
 			}
-			worst := 0.0
+			worst, sum, count := 0.0, 0.0, 0
 			for _, threads := range []int{1, 2} {
 				m := rm.load(t, Options{Threads: threads})
 				// One batch (three query blocks), one token at a time, mixed
@@ -582,6 +584,8 @@ func TestReference(t *testing.T) {
 						for i, v := range logits {
 							d := math.Abs(float64(v) - want[pos-1][i])
 							worst = max(worst, d)
+							sum += d
+							count++
 							if d > tol {
 								t.Fatalf("threads %d, chunks %v: position %d logit %d = %g, reference %g (|diff| %.3g > %g)", threads, chunks, pos-1, i, v, want[pos-1][i], d, tol)
 							}
@@ -603,7 +607,11 @@ func TestReference(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("max |logit - reference| = %.3g (tolerance %g)", worst, tol)
+			mean := sum / float64(count)
+			if mean > meanTol {
+				t.Fatalf("mean |logit - reference| = %.3g > %g", mean, meanTol)
+			}
+			t.Logf("|logit - reference|: max %.3g (tolerance %g), mean %.3g (tolerance %g)", worst, tol, mean, meanTol)
 		})
 	}
 }
