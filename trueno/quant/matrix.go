@@ -32,14 +32,14 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 	pre := getScratch(preBytes(cols))
 	defer putScratch(pre)
 	if prepare(t, cols, xq, *pre) {
-		p.parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
+		p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, *pre)
 			}
 		})
 		return
 	}
-	p.parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
+	p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			dst[r] = dot(t, cols, w[r*rb:(r+1)*rb], xq)
 		}
@@ -55,6 +55,12 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 // with rows = len(dst)/batch. Each activation row is quantized once; the
 // pool p (nil: the default) shares out chunks of weight rows, and each
 // chunk meets the activation rows, a group at a time, while it is in cache.
+// On the AVX-512 VNNI path, Q4_0, Q8_0, Q4_K and Q6_K products of 4 or more
+// activation rows go through the tile kernels: 16 weight rows at a time
+// are unpacked once into a panel and multiplied with every activation row
+// from it. Their integer block sums are Dot's; the results may differ
+// from Dot's in the last bits (the float scaling is rounded in another
+// order).
 func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	if batch <= 0 || len(x)%batch != 0 || len(dst)%batch != 0 {
 		panic(fmt.Sprintf("quant: MatMat: batch %d does not divide len(x) %d and len(dst) %d", batch, len(x), len(dst)))
@@ -68,11 +74,15 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	qb := dt.RowBytes(cols)
 	xq := getScratch(batch * qb)
 	defer putScratch(xq)
-	p.parallel(batch, 1, func(lo, hi int) {
+	p.Parallel(batch, 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			quantizeGeneric(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
 		}
 	})
+	if lay, ok := tileLayoutOf(t); ok && !noTile && batch >= tileMinBatch && cols > 0 && tileAvailable(t) {
+		matMatTiled(t, lay, dst, w, *xq, batch, cols, p)
+		return
+	}
 	pb := preBytes(cols)
 	pre := getScratch(batch * pb)
 	defer putScratch(pre)
@@ -81,7 +91,7 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 		usePre = usePre && prepare(t, cols, (*xq)[b*qb:(b+1)*qb], (*pre)[b*pb:(b+1)*pb])
 	}
 	threads := p.threadsOrDefault()
-	p.parallel(rows, rowsPerChunk(rows, threads), func(lo, hi int) {
+	p.Parallel(rows, rowsPerChunk(rows, threads), func(lo, hi int) {
 		// A chunk of weight rows stays in L2 while groups of actRows
 		// activation rows (and their precomputed forms) pass over it.
 		for b0 := 0; b0 < batch; b0 += actRows {
