@@ -161,3 +161,27 @@ func TestSuiteGGUF(t *testing.T) {
 		t.Errorf("no byte-level BPE vocabulary in %s", dir)
 	}
 }
+
+// loadBenchModel reads the vocabulary and merges of a GGUF file and
+// builds a model with the given pre-tokenizer.
+func loadBenchModel(b *testing.B, path, pre string) *Model {
+	b.Helper()
+	f, err := gguf.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	tokens, err := f.Strings("tokenizer.ggml.tokens")
+	if err != nil {
+		b.Fatal(err)
+	}
+	merges, err := f.Strings("tokenizer.ggml.merges")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := New(tokens, merges, pre)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
