@@ -158,6 +158,7 @@ type splitter struct {
 	pieces   []int
 	scratch  []int
 	wordBuf  []byte
+	mapped   []byte
 	symbols  []symbol
 	bigrams  bigramHeap
 	pieceOut []int32
