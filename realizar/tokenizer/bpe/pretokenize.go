@@ -65,6 +65,7 @@ var (
 	poroRegexes    = []splitFunc{splitRegex(matchPoro)}
 	vikingRegexes  = []splitFunc{splitRegex(matchPoro), splitRegex(colUpTo(cN, 1))}
 	tekkenRegexes  = []splitFunc{splitRegex(matchTekken)}
+	gpt4oRegexes   = []splitFunc{splitRegex(matchGPT4o)}
 	chameleonRegex = []splitFunc{
 		splitRegex(matchSentinel),
 		splitRegex(matchImageToken),
@@ -120,6 +121,8 @@ var preTypes = func() map[string]*preTokenizer {
 	add(vikingRegexes, false, "viking")
 	add(tekkenRegexes, true, "tekken")
 	add(chameleonRegex, false, "chameleon")
+	// Added to llama.cpp after c392e50 (regex from its later sources).
+	add(gpt4oRegexes, false, "gpt-4o", "llama4")
 	return m
 }()
 
