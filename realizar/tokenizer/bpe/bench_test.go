@@ -81,22 +81,20 @@ func BenchmarkEncode(b *testing.B) {
 
 // BenchmarkPreTokenize measures the pre-tokenizers alone on the same text.
 func BenchmarkPreTokenize(b *testing.B) {
-	text := benchText(b)
+	input := benchText(b)
 	for _, pre := range []string{"gpt-2", "llama-bpe", "qwen2"} {
 		p := preTypes[pre]
 		b.Run(pre, func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			sp := &splitter{t: text2(loadFlags())}
+			b.SetBytes(int64(len(input)))
+			sp := &splitter{t: text{ft: loadFlags()}}
 			cpu0, cpuOK := cpuTime()
 			for b.Loop() {
-				sp.split(p, text)
+				sp.split(p, input)
 			}
-			reportCPU(b, cpu0, cpuOK, len(text))
+			reportCPU(b, cpu0, cpuOK, len(input))
 		})
 	}
 }
-
-func text2(ft *flagTable) text { return text{ft: ft} }
 
 // reportCPU adds the throughput per CPU second of the loop (the process's
 // CPU time, so the benchmark must run alone: -cpu 1, no parallel tests).

@@ -66,7 +66,8 @@ func New(tokens []string, merges []string, pre string) (*Model, error) {
 	if len(tokens) == 0 {
 		return nil, errors.New("bpe: empty vocabulary")
 	}
-	if len(tokens) >= math.MaxInt32/2 || len(merges) >= math.MaxInt32/2 {
+	// Every token, merge part and merge result gets an int32 string id.
+	if uint64(len(tokens))+3*uint64(len(merges))+256 > math.MaxInt32 {
 		return nil, fmt.Errorf("bpe: %d tokens and %d merges exceed the int32 id range", len(tokens), len(merges))
 	}
 	m := &Model{
@@ -280,6 +281,9 @@ func (h *bigramHeap) pop() bigram {
 	return top
 }
 
+// maxMergedWord is the longest pre-token bpe merges.
+const maxMergedWord = math.MaxInt32 - 1
+
 // bpe merges the bytes of w by rank and appends the resulting ids.
 func (m *Model) bpe(sp *splitter, w []byte, dst []int32) []int32 {
 	if m.pre.ignoreMerges {
@@ -293,6 +297,18 @@ func (m *Model) bpe(sp *splitter, w []byte, dst []int32) []int32 {
 		}
 	}
 	if len(w) == 0 {
+		return dst
+	}
+	if len(w) > maxMergedWord {
+		// Beyond the int32 positions of the merge state: the bytes' own
+		// tokens, unmerged (a pre-token this long is 2 GiB of one class).
+		for _, c := range w {
+			if id := m.byteSid[c]; id < m.nTokens {
+				dst = append(dst, id)
+			} else {
+				dst = append(dst, m.byteFallback[c]...)
+			}
+		}
 		return dst
 	}
 	syms := sp.symbols[:0]

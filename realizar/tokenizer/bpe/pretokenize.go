@@ -157,14 +157,13 @@ func lookupPre(pre string) (*preTokenizer, error) {
 
 // splitter holds the scratch state of one pre-tokenization.
 type splitter struct {
-	t        text
-	pieces   []int
-	scratch  []int
-	wordBuf  []byte
-	mapped   []byte
-	symbols  []symbol
-	bigrams  bigramHeap
-	pieceOut []int32
+	t       text
+	pieces  []int
+	scratch []int
+	wordBuf []byte
+	mapped  []byte
+	symbols []symbol
+	bigrams bigramHeap
 }
 
 var splitterPool = sync.Pool{New: func() any { return &splitter{t: text{ft: loadFlags()}} }}
