@@ -143,6 +143,7 @@ func KnownPre() []string {
 // does not know.
 type UnknownPreError struct{ Pre string }
 
+// Error names the value and lists the known ones.
 func (e *UnknownPreError) Error() string {
 	return fmt.Sprintf("bpe: unknown pre-tokenizer %q (known: %s)", e.Pre, strings.Join(KnownPre(), ", "))
 }
