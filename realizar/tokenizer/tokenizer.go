@@ -49,7 +49,7 @@ type Tokenizer struct {
 	maxLen  int // longest token text in bytes
 	bpe     bpeCodec
 	wpm     wpmOptions
-	bytes   [256]int32 // SPM byte-fallback token of each byte, none when missing
+	bytes   [256]int32      // SPM byte-fallback token of each byte, none when missing
 	spmJoin map[string]bool // SPM: the 1-4 byte strings that precede a ▁ inside some token
 
 	bos, eos, unk, sep, pad, eot, eom int32
