@@ -189,7 +189,13 @@ func TestHostile(t *testing.T) {
 			r.u32(0)
 			return r.Bytes()
 		}(), "power of two", KeyAlignment, ""},
-		{"alignment a string", func() []byte { r := hdr(0, 1); r.str(KeyAlignment); r.u32(uint32(typeString)); r.str("32"); return r.Bytes() }(), "power of two", KeyAlignment, ""},
+		{"alignment a string", func() []byte {
+			r := hdr(0, 1)
+			r.str(KeyAlignment)
+			r.u32(uint32(typeString))
+			r.str("32")
+			return r.Bytes()
+		}(), "power of two", KeyAlignment, ""},
 		{"duplicate tensor", tensorFile([]tinfo{{"w", []uint64{8}, 0, 0}, {"w", []uint64{8}, 0, 32}}, 64), "duplicate tensor", "", "w"},
 		{"unknown tensor type", tensorFile([]tinfo{{"w", []uint64{8}, 4, 0}}, 64), "unknown tensor type id 4", "", "w"},
 		{"type id past the table", tensorFile([]tinfo{{"w", []uint64{8}, 39, 0}}, 64), "unknown tensor type id 39", "", "w"},
