@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -34,9 +33,6 @@ var families = sync.OnceValues(func() (map[string]*Tokenizer, error) {
 		}
 		tk, err := FromGGUF(f)
 		f.Close()
-		if errors.Is(err, errNoBPE) {
-			continue
-		}
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/batuta-go/stack/realizar/tokenizer/bpe"
 )
 
 // Kind is the tokenization algorithm of a vocabulary.
@@ -47,7 +49,7 @@ type Tokenizer struct {
 	entries []entry
 	ids     map[string]int32
 	maxLen  int // longest token text in bytes
-	bpe     bpeCodec
+	bpe     *bpe.Model
 	wpm     wpmOptions
 	bytes   [256]int32      // SPM byte-fallback token of each byte, none when missing
 	spmJoin map[string]bool // SPM: the 1-4 byte strings that precede a ▁ inside some token
@@ -163,7 +165,7 @@ func newTokenizer(s *spec) (*Tokenizer, error) {
 	}
 
 	if t.kind == BPE {
-		m, err := newBPE(s.tokens, s.merges, t.pre)
+		m, err := bpe.New(s.tokens, s.merges, t.pre)
 		if err != nil {
 			return nil, fmt.Errorf("byte-level BPE (pre-tokenizer %q): %w", t.pre, err)
 		}
