@@ -361,7 +361,10 @@ func hfBPE(f *hfFile, s *spec) error {
 // no piece scores; the merge list is ordered by them (the converter sorts
 // merges by the score of the merged piece), so each piece's score is minus
 // the rank of the first merge that produces it, which orders merges as the
-// original scores do.
+// original scores do. A Metaspace pre-tokenizer that splits the text at
+// each ▁ is run without splitting, as llama.cpp runs the GGUF made from the
+// same model; the two differ only for pieces with a ▁ inside (runs of
+// spaces).
 func hfSentencePiece(f *hfFile, s *spec) error {
 	s.model = "llama"
 	s.scores = make([]float32, len(s.tokens))
