@@ -1,5 +1,10 @@
 package bpe
 
+import (
+	"cmp"
+	"slices"
+)
+
 // The other pre-tokenizer regexes llama.cpp runs through std::regex, with
 // ECMAScript semantics (leftmost match; alternatives tried in order;
 // greedy quantifiers that backtrack). A regex that uses \p{..} runs on the
@@ -115,18 +120,45 @@ func wideSpaceThenRun(in func(rune) bool) matcher {
 	return func(t *text, p, end int) int { return optThenRun(t.widened(), p, end, wideSpace, in) }
 }
 
-// inRanges reports whether r is in one of the inclusive pairs.
-func inRanges(r rune, pairs []rune) bool {
+// rangeClass returns the membership test of a character class given as
+// inclusive pairs lo, hi: a bitmap for ASCII, binary search above.
+func rangeClass(pairs ...rune) func(rune) bool {
+	type span struct{ lo, hi rune }
+	var spans []span
+	var ascii [2]uint64
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i] <= r && r <= pairs[i+1] {
-			return true
+		lo, hi := pairs[i], pairs[i+1]
+		for c := lo; c <= hi && c < 0x80; c++ {
+			ascii[c>>6] |= 1 << (c & 63)
+		}
+		if hi >= 0x80 {
+			spans = append(spans, span{max(lo, 0x80), hi})
 		}
 	}
-	return false
-}
-
-func rangeClass(pairs ...rune) func(rune) bool {
-	return func(r rune) bool { return inRanges(r, pairs) }
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+	merged := spans[:0]
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && sp.lo <= merged[n-1].hi+1 {
+			merged[n-1].hi = max(merged[n-1].hi, sp.hi)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return func(r rune) bool {
+		if r < 0x80 {
+			return r >= 0 && ascii[r>>6]&(1<<(r&63)) != 0
+		}
+		i, found := slices.BinarySearchFunc(merged, r, func(sp span, r rune) int {
+			switch {
+			case sp.hi < r:
+				return -1
+			case sp.lo > r:
+				return 1
+			}
+			return 0
+		})
+		return found && i < len(merged)
+	}
 }
 
 // matchCRLF: [\r\n]
