@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/batuta-go/stack/internal/testdata"
 )
@@ -62,6 +63,7 @@ func BenchmarkEncode(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				b.SetBytes(int64(len(text)))
 				var ids []int32
+				cpu0, cpuOK := cpuTime()
 				for b.Loop() {
 					if cold {
 						m.cacheMu.Lock()
@@ -71,6 +73,7 @@ func BenchmarkEncode(b *testing.B) {
 					ids = m.Encode(ids[:0], text)
 				}
 				b.ReportMetric(float64(len(ids)), "tokens")
+				reportCPU(b, cpu0, cpuOK, len(text))
 			})
 		}
 	}
@@ -78,17 +81,27 @@ func BenchmarkEncode(b *testing.B) {
 
 // BenchmarkPreTokenize measures the pre-tokenizers alone on the same text.
 func BenchmarkPreTokenize(b *testing.B) {
-	text := benchText(b)
+	input := benchText(b)
 	for _, pre := range []string{"gpt-2", "llama-bpe", "qwen2"} {
 		p := preTypes[pre]
 		b.Run(pre, func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			sp := &splitter{t: text2(loadFlags())}
+			b.SetBytes(int64(len(input)))
+			sp := &splitter{t: text{ft: loadFlags()}}
+			cpu0, cpuOK := cpuTime()
 			for b.Loop() {
-				sp.split(p, text)
+				sp.split(p, input)
 			}
+			reportCPU(b, cpu0, cpuOK, len(input))
 		})
 	}
 }
 
-func text2(ft *flagTable) text { return text{ft: ft} }
+// reportCPU adds the throughput per CPU second of the loop (the process's
+// CPU time, so the benchmark must run alone: -cpu 1, no parallel tests).
+func reportCPU(b *testing.B, cpu0 time.Duration, ok bool, n int) {
+	cpu1, ok1 := cpuTime()
+	if !ok || !ok1 || cpu1 <= cpu0 {
+		return
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/1e6/(cpu1-cpu0).Seconds(), "MB/cpu-s")
+}

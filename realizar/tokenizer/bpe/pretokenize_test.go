@@ -20,7 +20,8 @@ import (
 // wide-character path), with \s as the C locale's, and run by the
 // backtracking ECMAScript engine github.com/dlclark/regexp2/v2 v2.13.0;
 // llama.cpp's own GPT-2 and Llama-3 matchers (which it uses instead of
-// those two regexes) agree with that engine on every input.
+// those two regexes) agree with that engine on every input. ("gpt-4o" uses
+// the regex later llama.cpp versions give it.)
 type pretokenizeGolden struct {
 	Inputs []string           `json:"inputs"`
 	Splits map[string][][]int `json:"splits"`

@@ -141,7 +141,15 @@ func TestSuiteGGUF(t *testing.T) {
 						split = append(split, fmt.Sprintf("[%d]", fr.id))
 						continue
 					}
+					n0 := len(got)
 					got = m.Encode(got, fr.text)
+					var dec []byte
+					for _, id := range got[n0:] {
+						dec = m.Decode(dec, id)
+					}
+					if string(dec) != fr.text {
+						t.Errorf("case %d: Decode(Encode(%q)) = %q", i, fr.text, dec)
+					}
 				}
 				if len(split) > 0 {
 					// This case depends on the user-defined-token split
