@@ -49,5 +49,7 @@ func main() {
 		emitPack32(false)
 		emitPackQ4_K()
 		emitPackQ6_K()
+		emitQuantizeQ8_0()
+		emitQuantizeQ8_K()
 	})
 }

@@ -237,3 +237,23 @@ func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
 	}
 	return true
 }
+
+// quantizeAct is quantizeGeneric for the activation rows of the products
+// (the companion types), with the AVX-512 quantizers of Q8_0 and Q8_K on
+// that path: bit for bit the same, the reference taking over a row that
+// holds a NaN or an infinity.
+func quantizeAct(t Type, dst []byte, src []float32) {
+	if ok, _ := x86Path(); ok && trueno.Active() == trueno.AVX512 {
+		switch t {
+		case Q8_0:
+			if !quantizeQ8_0AVX512(len(src)/32, src, dst) {
+				return
+			}
+		case Q8_K:
+			if !quantizeQ8_KAVX512(len(src)/QK, src, dst) {
+				return
+			}
+		}
+	}
+	quantizeGeneric(t, dst, src)
+}

@@ -238,3 +238,13 @@ func packQ4_KAVX512(nb int, w []byte, rb int, panel []byte)
 //
 //go:noescape
 func packQ6_KAVX512(nb int, w []byte, rb int, panel []byte)
+
+// quantizeQ8_0AVX512 is quantizeQ8_0 of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
+//
+//go:noescape
+func quantizeQ8_0AVX512(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_KAVX512 is quantizeQ8_K of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
+//
+//go:noescape
+func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
