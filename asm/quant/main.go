@@ -51,5 +51,6 @@ func main() {
 		emitPackQ6_K()
 		emitQuantizeQ8_0()
 		emitQuantizeQ8_K()
+		emitQ4_0Pre4()
 	})
 }

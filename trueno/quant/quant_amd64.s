@@ -7123,3 +7123,73 @@ done:
 	VZEROUPPER
 	MOVB     AL, ret+56(FP)
 	RET
+
+// func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+// Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
+TEXT ·dotQ4_0Pre4AVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         pre_base+32(FP), R8
+	SHRQ         $0x07, CX
+	VPXORD       Z0, Z0, Z0
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z9
+	VMOVDQU64    q4x4_quant_idx<>+0(SB), Z7
+	VMOVDQU64    q4x4_scale_idx<>+0(SB), Z8
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0  8192(SI)
+	PREFETCHT0  8256(SI)
+	VMOVDQU64   (SI), Z1
+	VMOVQ       64(SI), X2
+	VPERMW      Z1, Z8, Z5
+	VPERMT2W    Z2, Z7, Z1
+	VPSRLW      $0x04, Z1, Z3
+	VPANDD      Z9, Z1, Z1
+	VPANDD      Z9, Z3, Z3
+	VMOVDQU64   128(R8), Z4
+	VPDPBUSD    (R8), Z1, Z4
+	VPDPBUSD    64(R8), Z3, Z4
+	VCVTPH2PS   Y5, Z5
+	VMULPS      192(R8), Z5, Z5
+	VCVTDQ2PS   Z4, Z4
+	VFMADD231PS Z5, Z4, Z0
+	ADDQ        $0x48, SI
+	ADDQ        $0x00000100, R8
+	DECQ        CX
+	JNZ         loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+56(FP)
+	RET
+
+DATA q4x4_quant_idx<>+0(SB)/8, $0x0004000300020001
+DATA q4x4_quant_idx<>+8(SB)/8, $0x0008000700060005
+DATA q4x4_quant_idx<>+16(SB)/8, $0x000d000c000b000a
+DATA q4x4_quant_idx<>+24(SB)/8, $0x00110010000f000e
+DATA q4x4_quant_idx<>+32(SB)/8, $0x0016001500140013
+DATA q4x4_quant_idx<>+40(SB)/8, $0x001a001900180017
+DATA q4x4_quant_idx<>+48(SB)/8, $0x001f001e001d001c
+DATA q4x4_quant_idx<>+56(SB)/8, $0x0023002200210020
+GLOBL q4x4_quant_idx<>(SB), RODATA|NOPTR, $64
+
+DATA q4x4_scale_idx<>+0(SB)/8, $0x0000000000000000
+DATA q4x4_scale_idx<>+8(SB)/8, $0x0009000900090009
+DATA q4x4_scale_idx<>+16(SB)/8, $0x0012001200120012
+DATA q4x4_scale_idx<>+24(SB)/8, $0x001b001b001b001b
+DATA q4x4_scale_idx<>+32(SB)/8, $0x0000000000000000
+DATA q4x4_scale_idx<>+40(SB)/8, $0x0009000900090009
+DATA q4x4_scale_idx<>+48(SB)/8, $0x0012001200120012
+DATA q4x4_scale_idx<>+56(SB)/8, $0x001b001b001b001b
+GLOBL q4x4_scale_idx<>(SB), RODATA|NOPTR, $64

@@ -248,3 +248,8 @@ func quantizeQ8_0AVX512(nb int, x []float32, y []byte) bool
 //
 //go:noescape
 func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
+
+// dotQ4_0Pre4AVX512VNNI is dotQ4_0Generic: Q4_0 row x times the Q8_0 row that pre was prepared from (prepareQ4_0x4), n values, n a multiple of 128.
+//
+//go:noescape
+func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
