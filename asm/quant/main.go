@@ -29,8 +29,8 @@ func main() {
 			emitPreYMM(false, m)
 			emitPreYMM(true, m)
 		}
-		emitQ4_KZ(false)
-		emitQ4_KZ(true)
+		emitQ4_KZ2()
+		emitQ5_KZ()
 		emitQ6_KZ()
 		emitIQ4_XS()
 		emitQ2_K()

@@ -2202,103 +2202,79 @@ TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60
 	VXORPS       Z0, Z0, Z0
 	VXORPS       X15, X15, X15
 	MOVL         $0x0f0f0f0f, AX
-	VMOVD        AX, X5
-	VPBROADCASTD X5, Y5
-	VSHUFI64X2   $0x00, Z5, Z5, Z5
-	MOVL         $0x10101010, AX
-	VMOVD        AX, X6
-	VPBROADCASTD X6, Y6
-	VSHUFI64X2   $0x00, Z6, Z6, Z6
+	VPBROADCASTD AX, Z5
 	VMOVDQU64    q4k_scale_idx0<>+0(SB), Z16
 	VMOVDQU64    q4k_scale_idx1<>+0(SB), Z17
 	VMOVDQU64    q4k_scale_idx2<>+0(SB), Z18
 	VMOVDQU64    q4k_scale_idx3<>+0(SB), Z19
+	VMOVDQU64    q4k_half_shift<>+0(SB), Z20
+	VMOVDQU      q4k_sc_p<>+0(SB), X6
+	VMOVDQU      q4k_sc_q<>+0(SB), X7
+	VMOVDQU      q4k_sc_mask_a<>+0(SB), X11
+	VMOVDQU      q4k_sc_mask_b<>+0(SB), X12
+	VMOVDQU      q4k_sc_mask_hi<>+0(SB), X14
 	TESTQ        CX, CX
 	JZ           done
 
 loop:
-	PREFETCHT0   8192(SI)
-	PREFETCHT0   8256(SI)
-	MOVL         4(SI), R8
-	MOVL         8(SI), R9
-	MOVL         12(SI), R10
-	MOVL         R10, R11
-	SHRL         $0x04, R11
-	ANDL         $0x0f0f0f0f, R11
-	MOVL         R9, AX
-	SHRL         $0x06, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, R11
-	MOVL         R9, R12
-	ANDL         $0x3f3f3f3f, R12
-	MOVL         R10, R9
-	ANDL         $0x0f0f0f0f, R9
-	MOVL         R8, AX
-	SHRL         $0x06, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, R9
-	ANDL         $0x3f3f3f3f, R8
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	SHLQ         $0x20, R11
-	ORQ          R11, R12
-	VMOVQ        R8, X10
-	VPINSRQ      $0x01, R12, X10, X10
-	VPMOVZXBW    X10, Y10
-	VMOVDQU      260(DI), X11
-	VPHADDW      276(DI), X11, X11
-	VEXTRACTI128 $0x01, Y10, X12
-	VPMADDWD     X12, X11, X11
-	VPSHUFD      $0x4e, X11, X12
-	VPADDD       X12, X11, X11
-	VPSHUFD      $0xb1, X11, X12
-	VPADDD       X12, X11, X11
-	VCVTDQ2PS    X11, X11
-	VPBROADCASTW 2(SI), X12
-	VCVTPH2PS    X12, Y12
-	VMULSS       (DI), X12, X12
-	VFNMADD231SS X12, X11, X15
-	VPXORD       Z13, Z13, Z13
-	VMOVDQU      16(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   4(DI), Z1, Z3
-	VPERMW       Z10, Z16, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VMOVDQU      48(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   68(DI), Z1, Z3
-	VPERMW       Z10, Z17, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VMOVDQU      80(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   132(DI), Z1, Z3
-	VPERMW       Z10, Z18, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VMOVDQU      112(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   196(DI), Z1, Z3
-	VPERMW       Z10, Z19, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VCVTDQ2PS    Z13, Z13
-	VPBROADCASTW (SI), Y8
-	VCVTPH2PS    Y8, Z8
-	VBROADCASTSS (DI), Z9
-	VMULPS       Z9, Z8, Z8
-	VFMADD231PS  Z8, Z13, Z0
-	ADDQ         $0x00000090, SI
-	ADDQ         $0x00000124, DI
-	DECQ         CX
-	JNZ          loop
+	PREFETCHT0      8192(SI)
+	PREFETCHT0      8256(SI)
+	VMOVDQU         4(SI), X4
+	VPSHUFB         X6, X4, X8
+	VPSHUFB         X7, X4, X9
+	VPSRLW          $0x04, X8, X4
+	VPAND           X12, X4, X4
+	VPAND           X11, X8, X8
+	VPOR            X4, X8, X8
+	VPSRLW          $0x02, X9, X9
+	VPAND           X14, X9, X9
+	VPOR            X9, X8, X8
+	VPMOVZXBW       X8, Y10
+	VMOVDQU         260(DI), X9
+	VPHADDW         276(DI), X9, X9
+	VEXTRACTI128    $0x01, Y10, X8
+	VPMADDWD        X9, X8, X8
+	VCVTDQ2PS       X8, X8
+	VPBROADCASTW    2(SI), X4
+	VCVTPH2PS       X4, X4
+	VBROADCASTSS    (DI), X9
+	VMULPS          X9, X4, X4
+	VFNMADD231PS    X4, X8, X15
+	VPXORD          Z13, Z13, Z13
+	VBROADCASTI64X4 16(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      4(DI), Z1, Z3
+	VPERMW          Z10, Z16, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 48(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      68(DI), Z1, Z3
+	VPERMW          Z10, Z17, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 80(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      132(DI), Z1, Z3
+	VPERMW          Z10, Z18, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 112(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      196(DI), Z1, Z3
+	VPERMW          Z10, Z19, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VCVTDQ2PS       Z13, Z13
+	VPBROADCASTW    (SI), Y8
+	VCVTPH2PS       Y8, Z8
+	VBROADCASTSS    (DI), Z9
+	VMULPS          Z9, Z8, Z8
+	VFMADD231PS     Z8, Z13, Z0
+	ADDQ            $0x00000090, SI
+	ADDQ            $0x00000124, DI
+	DECQ            CX
+	JNZ             loop
 
 done:
 	VEXTRACTF64X4 $0x01, Z0, Y1
@@ -2353,6 +2329,36 @@ DATA q4k_scale_idx3<>+40(SB)/8, $0x0007000700070007
 DATA q4k_scale_idx3<>+48(SB)/8, $0x0007000700070007
 DATA q4k_scale_idx3<>+56(SB)/8, $0x0007000700070007
 GLOBL q4k_scale_idx3<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_half_shift<>+0(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+8(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+16(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+24(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+32(SB)/8, $0x0000000000000004
+DATA q4k_half_shift<>+40(SB)/8, $0x0000000000000004
+DATA q4k_half_shift<>+48(SB)/8, $0x0000000000000004
+DATA q4k_half_shift<>+56(SB)/8, $0x0000000000000004
+GLOBL q4k_half_shift<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_sc_p<>+0(SB)/8, $0x0b0a090803020100
+DATA q4k_sc_p<>+8(SB)/8, $0x0b0a090807060504
+GLOBL q4k_sc_p<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_q<>+0(SB)/8, $0x0302010080808080
+DATA q4k_sc_q<>+8(SB)/8, $0x0706050480808080
+GLOBL q4k_sc_q<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_mask_a<>+0(SB)/8, $0x0f0f0f0f3f3f3f3f
+DATA q4k_sc_mask_a<>+8(SB)/8, $0x000000003f3f3f3f
+GLOBL q4k_sc_mask_a<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_mask_b<>+0(SB)/8, $0x0000000000000000
+DATA q4k_sc_mask_b<>+8(SB)/8, $0x0f0f0f0f00000000
+GLOBL q4k_sc_mask_b<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_mask_hi<>+0(SB)/8, $0x3030303030303030
+DATA q4k_sc_mask_hi<>+8(SB)/8, $0x3030303030303030
+GLOBL q4k_sc_mask_hi<>(SB), RODATA|NOPTR, $16
 
 // func dotQ5_KAVX512VNNI(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE

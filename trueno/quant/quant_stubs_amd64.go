@@ -139,7 +139,7 @@ func dotQ8_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
 //go:noescape
 func dotQ4_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
 
-// dotQ4_KAVX512VNNI is Q4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+// dotQ4_KAVX512VNNI is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
 //
 //go:noescape
 func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
