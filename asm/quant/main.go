@@ -45,6 +45,8 @@ func main() {
 		emitTile32(8)
 		emitTileQ4_K(4)
 		emitTileQ6_K(4)
+		emitTile32YMM(modes[0], 8)
+		emitTile32YMM(modes[1], 8)
 		emitPack32(true)
 		emitPack32(false)
 		emitPackQ4_K()

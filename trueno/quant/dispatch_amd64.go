@@ -195,26 +195,42 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 }
 
 // tileAvailable reports whether MatMat takes the tile kernels for t: on
-// the AVX-512 path with VNNI, for Q4_0, Q8_0, Q4_K and Q6_K.
+// the AVX-512 path with VNNI for Q4_0, Q8_0, Q4_K and Q6_K; on the AVX2
+// path for Q4_0, and for Q8_0 where the CPU has AVX-VNNI (without it, two
+// of Q8_0's products overflow VPMADDUBSW's int16).
 func tileAvailable(t Type) bool {
-	_, vnni := x86Path()
-	_, ok := tileLayoutOf(t)
-	return ok && vnni == 2
+	ok, vnni := x86Path()
+	switch {
+	case !ok:
+		return false
+	case vnni == 2:
+		_, tiled := tileLayoutOf(t)
+		return tiled
+	case vnni == 1:
+		return t == Q4_0 || t == Q8_0
+	}
+	return t == Q4_0
 }
 
 // tileMul computes out[16c + r] = panel row r · activation c of the group
-// a (tileGeneric), with the AVX-512 VNNI kernel where the path has it.
+// a (tileGeneric), with the kernel of this path where it has one.
 func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
-	if _, vnni := x86Path(); vnni == 2 {
-		switch t {
-		case Q4_0, Q8_0:
+	if ok, vnni := x86Path(); ok {
+		switch {
+		case vnni == 2 && (t == Q4_0 || t == Q8_0):
 			tile32AVX512VNNI(nb, panel, a, out)
 			return
-		case Q4_K:
+		case vnni == 2 && t == Q4_K:
 			tileQ4_KAVX512VNNI(nb, panel, a, out)
 			return
-		case Q6_K:
+		case vnni == 2 && t == Q6_K:
 			tileQ6_KAVX512VNNI(nb, panel, a, out)
+			return
+		case vnni == 1 && (t == Q4_0 || t == Q8_0):
+			tile32AVXVNNI(nb, panel, a, out)
+			return
+		case vnni == 0 && t == Q4_0:
+			tile32AVX2(nb, panel, a, out)
 			return
 		}
 	}

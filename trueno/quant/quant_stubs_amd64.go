@@ -219,6 +219,16 @@ func tileQ4_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
 //go:noescape
 func tileQ6_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
 
+// tile32AVX2 is tileGeneric for Q4_0, for c < 8.
+//
+//go:noescape
+func tile32AVX2(nb int, w []byte, a []byte, out []float32)
+
+// tile32AVXVNNI is tileGeneric for Q4_0 and Q8_0, for c < 8.
+//
+//go:noescape
+func tile32AVXVNNI(nb int, w []byte, a []byte, out []float32)
+
 // packQ4_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
 //
 //go:noescape
