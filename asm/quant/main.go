@@ -47,6 +47,10 @@ func main() {
 		emitTileQ6_K(4)
 		emitTile32YMM(modes[0], 8)
 		emitTile32YMM(modes[1], 8)
+		for _, m := range modes[:2] {
+			emitTileKYMM(m, false, 4)
+			emitTileKYMM(m, true, 4)
+		}
 		emitPack32(true)
 		emitPack32(false)
 		emitPackQ4_K()

@@ -194,22 +194,15 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	return dotQ8_0PreAVX2(n, x, y, pre)
 }
 
-// tileAvailable reports whether MatMat takes the tile kernels for t: on
-// the AVX-512 path with VNNI for Q4_0, Q8_0, Q4_K and Q6_K; on the AVX2
-// path for Q4_0, and for Q8_0 where the CPU has AVX-VNNI (without it, two
-// of Q8_0's products overflow VPMADDUBSW's int16).
+// tileAvailable reports whether MatMat takes the tile kernels for t: Q4_0,
+// Q8_0, Q4_K and Q6_K on the x86 paths, except Q8_0 on a CPU without
+// VNNI (two of its products overflow VPMADDUBSW's int16).
 func tileAvailable(t Type) bool {
 	ok, vnni := x86Path()
-	switch {
-	case !ok:
+	if _, tiled := tileLayoutOf(t); !ok || !tiled {
 		return false
-	case vnni == 2:
-		_, tiled := tileLayoutOf(t)
-		return tiled
-	case vnni == 1:
-		return t == Q4_0 || t == Q8_0
 	}
-	return t == Q4_0
+	return t != Q8_0 || vnni != 0
 }
 
 // tileMul computes out[16c + r] = panel row r · activation c of the group
@@ -229,8 +222,20 @@ func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 		case vnni == 1 && (t == Q4_0 || t == Q8_0):
 			tile32AVXVNNI(nb, panel, a, out)
 			return
+		case vnni == 1 && t == Q4_K:
+			tileQ4_KAVXVNNI(nb, panel, a, out)
+			return
+		case vnni == 1 && t == Q6_K:
+			tileQ6_KAVXVNNI(nb, panel, a, out)
+			return
 		case vnni == 0 && t == Q4_0:
 			tile32AVX2(nb, panel, a, out)
+			return
+		case vnni == 0 && t == Q4_K:
+			tileQ4_KAVX2(nb, panel, a, out)
+			return
+		case vnni == 0 && t == Q6_K:
+			tileQ6_KAVX2(nb, panel, a, out)
 			return
 		}
 	}

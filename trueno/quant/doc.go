@@ -25,8 +25,9 @@
 // arm64 CPU without the dot-product extension the NEON path uses the
 // reference). Dequantization has SIMD kernels for Q4_0, Q8_0, Q4_K and
 // Q6_K, and goes through trueno's conversions for F16 and BF16. The
-// matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has AVX-512
-// VNNI tile kernels that unpack each weight block once for a group of
+// matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has tile
+// kernels (AVX-512 VNNI; AVX2, with AVX-VNNI where the CPU has it, Q8_0
+// only then) that unpack each block of 16 weight rows once for a group of
 // activation rows; on the AVX-512 path the products quantize their
 // activations to Q8_0 and Q8_K with SIMD quantizers that match the
 // reference bit for bit. Quantize

@@ -229,6 +229,26 @@ func tile32AVX2(nb int, w []byte, a []byte, out []float32)
 //go:noescape
 func tile32AVXVNNI(nb int, w []byte, a []byte, out []float32)
 
+// tileQ4_KAVX2 is tileGeneric for Q4_K, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVX2(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVX2 is tileGeneric for Q6_K, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVX2(nb int, w []byte, a []byte, out []float32)
+
+// tileQ4_KAVXVNNI is tileGeneric for Q4_K, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVXVNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVXVNNI is tileGeneric for Q6_K, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVXVNNI(nb int, w []byte, a []byte, out []float32)
+
 // packQ4_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
 //
 //go:noescape
