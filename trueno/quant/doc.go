@@ -30,8 +30,8 @@
 // only then) that unpack each block of 16 weight rows once for a group of
 // activation rows; on the AVX-512 path the products quantize their
 // activations to Q8_0 and Q8_K with SIMD quantizers that match the
-// reference bit for bit. Quantize
-// always runs the reference: it must match ggml bit for bit.
+// reference bit for bit. Quantize always runs the reference: it must
+// match ggml bit for bit.
 //
 // Length and shape misuse panics with a "quant:" message.
 package quant
