@@ -58,5 +58,6 @@ func main() {
 		emitQuantizeQ8_0()
 		emitQuantizeQ8_K()
 		emitQ4_0Pre4()
+		emitQ4_KPre()
 	})
 }

@@ -149,14 +149,17 @@ func dot(t Type, n int, x, y []byte) float32 {
 
 // prepare fills pre (preBytes(n) bytes) with the precomputed form of the
 // activation row y when t's products on this path take one (Q4_0 and
-// Q8_0; on the AVX-512 VNNI path, Q4_0 rows of a multiple of 128 values
-// take the four-block form of prepareQ4_0x4), and reports whether it did.
+// Q8_0; on the AVX-512 VNNI path also Q4_K, and Q4_0 rows of a multiple of
+// 128 values take the four-block form of prepareQ4_0x4), and reports
+// whether it did.
 func prepare(t Type, n int, y, pre []byte) bool {
 	ok, vnni := x86Path()
 	if !ok {
 		return false
 	}
 	switch {
+	case t == Q4_K && vnni == 2:
+		prepareQ4_K(pre, y, n)
 	case t == Q4_0 && vnni == 2 && n%128 == 0:
 		prepareQ4_0x4(pre, y, n)
 	case t == Q4_0:
@@ -174,6 +177,9 @@ func prepare(t Type, n int, y, pre []byte) bool {
 // dotPre is dot with the precomputed form of y made by prepare.
 func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	_, vnni := x86Path()
+	if t == Q4_K && vnni == 2 {
+		return dotQ4_KPreAVX512VNNI(n, x, pre)
+	}
 	if t == Q4_0 {
 		switch {
 		case vnni == 2 && n%128 == 0:

@@ -283,3 +283,8 @@ func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
 //
 //go:noescape
 func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+
+// dotQ4_KPreAVX512VNNI is dotQ4_KGeneric: Q4_K row x times the Q8_K row that pre was prepared from (prepareQ4_K), n values.
+//
+//go:noescape
+func dotQ4_KPreAVX512VNNI(n int, x []byte, pre []byte) float32
