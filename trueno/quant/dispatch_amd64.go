@@ -289,3 +289,14 @@ func quantizeAct(t Type, dst []byte, src []float32) {
 	}
 	quantizeGeneric(t, dst, src)
 }
+
+// dispatchPath identifies the kernels the dispatch chooses now (the path
+// and its VPDPBUSD form), so that a precomputed activation can tell
+// whether it was made for them.
+func dispatchPath() int {
+	ok, vnni := x86Path()
+	if !ok {
+		return -1
+	}
+	return int(trueno.Active())<<2 | vnni
+}

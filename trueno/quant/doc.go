@@ -5,7 +5,9 @@
 // on the fly to the type's companion format (Q8_0, Q8_1 or Q8_K), computed
 // with integer arithmetic inside each block as ggml's CPU backend does. On
 // top of the dot products sit the quantized matrix-vector and matrix-matrix
-// products, spread over a reusable worker pool.
+// products, spread over a reusable worker pool (whose parallel loop,
+// Pool.Parallel, callers may use for their own work); an Activation
+// quantizes a vector once for several matrix-vector products.
 //
 // A row of n values of type t is t.RowBytes(n) bytes: n/t.BlockSize()
 // blocks of t.BlockBytes() bytes each, laid out exactly as GGUF stores them

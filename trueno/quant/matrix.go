@@ -27,14 +27,20 @@ func MatVec(t Type, dst []float32, w []byte, x []float32, p *Pool) {
 }
 
 func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
-	rb := t.RowBytes(cols)
-	threads := p.threadsOrDefault()
 	pre := getScratch(preBytes(cols))
 	defer putScratch(pre)
-	if prepare(t, cols, xq, *pre) {
+	usePre := prepare(t, cols, xq, *pre)
+	matVecPre(t, dst, w, cols, xq, *pre, usePre, p)
+}
+
+// matVecPre is matVecQ with the precomputed form of xq (when usePre).
+func matVecPre(t Type, dst []float32, w []byte, cols int, xq, pre []byte, usePre bool, p *Pool) {
+	rb := t.RowBytes(cols)
+	threads := p.threadsOrDefault()
+	if usePre {
 		p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
-				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, *pre)
+				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, pre)
 			}
 		})
 		return
