@@ -300,3 +300,35 @@ func dispatchPath() int {
 	}
 	return int(trueno.Active())<<2 | vnni
 }
+
+// dotRows sets dst[r] to the product of row r of w (rows of type t, n
+// values) with y (pre its precomputed form when usePre): the kernel is
+// chosen once for all rows, which matters for rows of a few hundred bytes.
+func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
+	rb := t.RowBytes(n)
+	_, vnni := x86Path()
+	switch {
+	case vnni != 2:
+	case usePre && t == Q4_0 && n%128 == 0:
+		for r := range dst {
+			dst[r] = dotQ4_0Pre4AVX512VNNI(n, w[r*rb:(r+1)*rb], pre)
+		}
+		return
+	case usePre && t == Q4_K:
+		for r := range dst {
+			dst[r] = dotQ4_KPreAVX512VNNI(n, w[r*rb:(r+1)*rb], pre)
+		}
+		return
+	case usePre && t == Q8_0:
+		for r := range dst {
+			dst[r] = dotQ8_0PreAVX512VNNI(n, w[r*rb:(r+1)*rb], y, pre)
+		}
+		return
+	case !usePre && t == Q6_K:
+		for r := range dst {
+			dst[r] = dotQ6_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	}
+	dotRowsGeneric(t, n, dst, w, y, pre, usePre)
+}

@@ -38,3 +38,9 @@ func quantizeAct(t Type, dst []byte, src []float32) { quantizeGeneric(t, dst, sr
 
 // dispatchPath identifies the kernels the dispatch chooses: one set here.
 func dispatchPath() int { return 0 }
+
+// dotRows sets dst[r] to the product of row r of w (rows of type t, n
+// values) with y (pre its precomputed form when usePre).
+func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
+	dotRowsGeneric(t, n, dst, w, y, pre, usePre)
+}
