@@ -200,15 +200,22 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	return dotQ8_0PreAVX2(n, x, y, pre)
 }
 
-// tileAvailable reports whether MatMat takes the tile kernels for t: Q4_0,
-// Q8_0, Q4_K and Q6_K on the x86 paths, except Q8_0 on a CPU without
-// VNNI (two of its products overflow VPMADDUBSW's int16).
-func tileAvailable(t Type) bool {
+// tileAvailable reports whether MatMat takes the tile kernels for t and
+// batch activation rows: Q4_0, Q8_0, Q4_K and Q6_K on the x86 paths,
+// except Q8_0 on a CPU without VNNI (two of its products overflow
+// VPMADDUBSW's int16), from 4 rows on the AVX-512 VNNI path and from 48 on
+// the others, where the Go packer makes a panel cost as much as 20 to 50
+// activation rows' pairwise products (measured crossovers: Q4_0 16, Q8_0
+// 18, Q4_K 27, Q6_K 47).
+func tileAvailable(t Type, batch int) bool {
 	ok, vnni := x86Path()
-	if _, tiled := tileLayoutOf(t); !ok || !tiled {
+	if _, tiled := tileLayoutOf(t); !ok || !tiled || t == Q8_0 && vnni == 0 {
 		return false
 	}
-	return t != Q8_0 || vnni != 0
+	if vnni == 2 {
+		return batch >= 4
+	}
+	return batch >= 48
 }
 
 // tileMul computes out[16c + r] = panel row r · activation c of the group

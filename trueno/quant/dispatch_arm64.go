@@ -82,7 +82,7 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 { return dot(t, n, x, y) }
 
 // tileAvailable reports whether MatMat takes the tile kernels for t on
 // this path: not on arm64 yet (the pairwise SDOT kernels serve MatMat).
-func tileAvailable(t Type) bool { return false }
+func tileAvailable(t Type, batch int) bool { return false }
 
 func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 	tileGeneric(t, lay, nb, panel, a, out)
