@@ -203,19 +203,14 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 // tileAvailable reports whether MatMat takes the tile kernels for t and
 // batch activation rows: Q4_0, Q8_0, Q4_K and Q6_K on the x86 paths,
 // except Q8_0 on a CPU without VNNI (two of its products overflow
-// VPMADDUBSW's int16), from 4 rows on the AVX-512 VNNI path and from 48 on
-// the others, where the Go packer makes a panel cost as much as 20 to 50
-// activation rows' pairwise products (measured crossovers: Q4_0 16, Q8_0
-// 18, Q4_K 27, Q6_K 47).
+// VPMADDUBSW's int16), from 4 rows (from 3 the tile kernels beat the
+// pairwise ones for some types and lose for others).
 func tileAvailable(t Type, batch int) bool {
 	ok, vnni := x86Path()
 	if _, tiled := tileLayoutOf(t); !ok || !tiled || t == Q8_0 && vnni == 0 {
 		return false
 	}
-	if vnni == 2 {
-		return batch >= 4
-	}
-	return batch >= 48
+	return batch >= 4
 }
 
 // tileMul computes out[16c + r] = panel row r · activation c of the group
@@ -256,21 +251,29 @@ func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 }
 
 // packPanelFast is packPanel of 16 full rows (w from the first, rb bytes
-// apart) with the AVX-512 packer, on the tile kernels' path; it reports
-// whether it ran.
+// apart) with the AVX-512 or the AVX2 packer, on the x86 paths; it
+// reports whether it ran.
 func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
-	if _, vnni := x86Path(); vnni != 2 {
+	ok, vnni := x86Path()
+	switch {
+	case !ok:
 		return false
-	}
-	switch t {
-	case Q4_0:
+	case vnni == 2 && t == Q4_0:
 		packQ4_0AVX512(nb, w, rb, panel)
-	case Q8_0:
+	case vnni == 2 && t == Q8_0:
 		packQ8_0AVX512(nb, w, rb, panel)
-	case Q4_K:
+	case vnni == 2 && t == Q4_K:
 		packQ4_KAVX512(nb, w, rb, panel)
-	case Q6_K:
+	case vnni == 2 && t == Q6_K:
 		packQ6_KAVX512(nb, w, rb, panel)
+	case t == Q4_0:
+		packQ4_0AVX2(nb, w, rb, panel)
+	case t == Q8_0:
+		packQ8_0AVX2(nb, w, rb, panel)
+	case t == Q4_K:
+		packQ4_KAVX2(nb, w, rb, panel)
+	case t == Q6_K:
+		packQ6_KAVX2(nb, w, rb, panel)
 	default:
 		return false
 	}

@@ -63,11 +63,10 @@ func dotRowsGeneric(t Type, n int, dst []float32, w, y, pre []byte, usePre bool)
 // with rows = len(dst)/batch. Each activation row is quantized once; the
 // pool p (nil: the default) shares out chunks of weight rows, and each
 // chunk meets the activation rows, a group at a time, while it is in cache.
-// On the x86 paths, Q4_0, Q8_0, Q4_K and Q6_K products of enough
-// activation rows (4 on the AVX-512 VNNI path, 48 on the AVX2 one, whose
-// panels are packed without SIMD) go through the tile kernels (Q8_0 only
-// with VNNI): 16 weight rows at a time are unpacked once into a panel and
-// multiplied with every activation row from it. Their integer block sums are Dot's; the results may differ
+// On the x86 paths, Q4_0, Q8_0, Q4_K and Q6_K products of 4 or more
+// activation rows go through the tile kernels (Q8_0 only with VNNI): 16
+// weight rows at a time are unpacked once into a panel and multiplied
+// with every activation row from it. Their integer block sums are Dot's; the results may differ
 // from Dot's in the last bits (the float scaling is rounded in another
 // order).
 func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {

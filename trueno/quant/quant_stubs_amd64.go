@@ -269,6 +269,26 @@ func packQ4_KAVX512(nb int, w []byte, rb int, panel []byte)
 //go:noescape
 func packQ6_KAVX512(nb int, w []byte, rb int, panel []byte)
 
+// packQ4_0AVX2 is packQ4_0AVX512 with AVX2.
+//
+//go:noescape
+func packQ4_0AVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ8_0AVX2 is packQ8_0AVX512 with AVX2.
+//
+//go:noescape
+func packQ8_0AVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ4_KAVX2 is packQ4_KAVX512 with AVX2.
+//
+//go:noescape
+func packQ4_KAVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ6_KAVX2 is packQ6_KAVX512 with AVX2.
+//
+//go:noescape
+func packQ6_KAVX2(nb int, w []byte, rb int, panel []byte)
+
 // quantizeQ8_0AVX512 is quantizeQ8_0 of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
 //
 //go:noescape
