@@ -61,6 +61,8 @@ func main() {
 		emitPackQ6_KYMM()
 		emitQuantizeQ8_0()
 		emitQuantizeQ8_K()
+		emitQuantizeQ8_0YMM()
+		emitQuantizeQ8_KYMM()
 		emitQ4_0Pre4()
 		emitQ4_KPre()
 	})

@@ -281,18 +281,27 @@ func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
 }
 
 // quantizeAct is quantizeGeneric for the activation rows of the products
-// (the companion types), with the AVX-512 quantizers of Q8_0 and Q8_K on
-// that path: bit for bit the same, the reference taking over a row that
+// (the companion types), with the SIMD quantizers of Q8_0 and Q8_K on the
+// x86 paths: bit for bit the same, the reference taking over a row that
 // holds a NaN or an infinity.
 func quantizeAct(t Type, dst []byte, src []float32) {
-	if ok, _ := x86Path(); ok && trueno.Active() == trueno.AVX512 {
-		switch t {
-		case Q8_0:
+	if ok, _ := x86Path(); ok {
+		wide := trueno.Active() == trueno.AVX512
+		switch {
+		case t == Q8_0 && wide:
 			if !quantizeQ8_0AVX512(len(src)/32, src, dst) {
 				return
 			}
-		case Q8_K:
+		case t == Q8_0:
+			if !quantizeQ8_0AVX2(len(src)/32, src, dst) {
+				return
+			}
+		case t == Q8_K && wide:
 			if !quantizeQ8_KAVX512(len(src)/QK, src, dst) {
+				return
+			}
+		case t == Q8_K:
+			if !quantizeQ8_KAVX2(len(src)/QK, src, dst) {
 				return
 			}
 		}

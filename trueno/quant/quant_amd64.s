@@ -26555,6 +26555,722 @@ done:
 	MOVB     AL, ret+56(FP)
 	RET
 
+// func quantizeQ8_0AVX2(nb int, x []float32, y []byte) bool
+// Requires: AVX, AVX2, F16C
+TEXT ·quantizeQ8_0AVX2(SB), NOSPLIT, $0-57
+	MOVQ         nb+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVL         $0x7fffffff, AX
+	VMOVD        AX, X15
+	VPBROADCASTD X15, Y15
+	MOVL         $0x7f7fffff, AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL         $0x3f000000, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL         $0x3f800000, AX
+	VMOVD        AX, X12
+	VPBROADCASTD X12, Y12
+	MOVL         $0x42fe0000, AX
+	VMOVD        AX, X11
+	VXORPS       X10, X10, X10
+	VXORPS       Y9, Y9, Y9
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVUPS      (SI), Y0
+	VANDPS       Y15, Y0, Y4
+	VCMPPS       $0x16, Y14, Y4, Y8
+	VORPS        Y8, Y9, Y9
+	VMOVUPS      32(SI), Y1
+	VANDPS       Y15, Y1, Y5
+	VCMPPS       $0x16, Y14, Y5, Y8
+	VORPS        Y8, Y9, Y9
+	VMOVUPS      64(SI), Y2
+	VANDPS       Y15, Y2, Y6
+	VCMPPS       $0x16, Y14, Y6, Y8
+	VORPS        Y8, Y9, Y9
+	VMOVUPS      96(SI), Y3
+	VANDPS       Y15, Y3, Y7
+	VCMPPS       $0x16, Y14, Y7, Y8
+	VORPS        Y8, Y9, Y9
+	VMAXPS       Y5, Y4, Y4
+	VMAXPS       Y7, Y6, Y6
+	VMAXPS       Y6, Y4, Y4
+	VEXTRACTF128 $0x01, Y4, X5
+	VMAXPS       X5, X4, X4
+	VPERMILPS    $0x4e, X4, X5
+	VMAXPS       X5, X4, X4
+	VPERMILPS    $0xb1, X4, X5
+	VMAXPS       X5, X4, X4
+	VDIVSS       X11, X4, X6
+	VCVTPS2PH    $0x00, X6, X7
+	VMOVD        X7, AX
+	MOVW         AX, (DI)
+	VDIVSS       X6, X12, X8
+	VCMPSS       $0x04, X10, X6, X5
+	VANDPS       X5, X8, X8
+	VBROADCASTSS X8, Y8
+	VMULPS       Y8, Y0, Y0
+	VROUNDPS     $0x03, Y0, Y4
+	VSUBPS       Y4, Y0, Y5
+	VANDPS       Y15, Y5, Y5
+	VCMPPS       $0x1d, Y13, Y5, Y5
+	VANDNPS      Y0, Y15, Y6
+	VORPS        Y12, Y6, Y6
+	VANDPS       Y5, Y6, Y6
+	VADDPS       Y6, Y4, Y4
+	VCVTTPS2DQ   Y4, Y0
+	VPSHUFB      dword_low_bytes<>+0(SB), Y0, Y0
+	VPERMQ       $0x08, Y0, Y0
+	VPSHUFD      $0x08, X0, X0
+	VMOVQ        X0, 2(DI)
+	VMULPS       Y8, Y1, Y1
+	VROUNDPS     $0x03, Y1, Y4
+	VSUBPS       Y4, Y1, Y5
+	VANDPS       Y15, Y5, Y5
+	VCMPPS       $0x1d, Y13, Y5, Y5
+	VANDNPS      Y1, Y15, Y6
+	VORPS        Y12, Y6, Y6
+	VANDPS       Y5, Y6, Y6
+	VADDPS       Y6, Y4, Y4
+	VCVTTPS2DQ   Y4, Y1
+	VPSHUFB      dword_low_bytes<>+0(SB), Y1, Y1
+	VPERMQ       $0x08, Y1, Y1
+	VPSHUFD      $0x08, X1, X1
+	VMOVQ        X1, 10(DI)
+	VMULPS       Y8, Y2, Y2
+	VROUNDPS     $0x03, Y2, Y4
+	VSUBPS       Y4, Y2, Y5
+	VANDPS       Y15, Y5, Y5
+	VCMPPS       $0x1d, Y13, Y5, Y5
+	VANDNPS      Y2, Y15, Y6
+	VORPS        Y12, Y6, Y6
+	VANDPS       Y5, Y6, Y6
+	VADDPS       Y6, Y4, Y4
+	VCVTTPS2DQ   Y4, Y2
+	VPSHUFB      dword_low_bytes<>+0(SB), Y2, Y2
+	VPERMQ       $0x08, Y2, Y2
+	VPSHUFD      $0x08, X2, X2
+	VMOVQ        X2, 18(DI)
+	VMULPS       Y8, Y3, Y3
+	VROUNDPS     $0x03, Y3, Y4
+	VSUBPS       Y4, Y3, Y5
+	VANDPS       Y15, Y5, Y5
+	VCMPPS       $0x1d, Y13, Y5, Y5
+	VANDNPS      Y3, Y15, Y6
+	VORPS        Y12, Y6, Y6
+	VANDPS       Y5, Y6, Y6
+	VADDPS       Y6, Y4, Y4
+	VCVTTPS2DQ   Y4, Y3
+	VPSHUFB      dword_low_bytes<>+0(SB), Y3, Y3
+	VPERMQ       $0x08, Y3, Y3
+	VPSHUFD      $0x08, X3, X3
+	VMOVQ        X3, 26(DI)
+	ADDQ         $0x80, SI
+	ADDQ         $0x22, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VMOVMSKPS Y9, AX
+	TESTL     AX, AX
+	SETNE     AL
+	VZEROUPPER
+	MOVB      AL, ret+56(FP)
+	RET
+
+DATA dword_low_bytes<>+0(SB)/8, $0x808080800c080400
+DATA dword_low_bytes<>+8(SB)/8, $0x8080808080808080
+DATA dword_low_bytes<>+16(SB)/8, $0x808080800c080400
+DATA dword_low_bytes<>+24(SB)/8, $0x8080808080808080
+GLOBL dword_low_bytes<>(SB), RODATA|NOPTR, $32
+
+// func quantizeQ8_KAVX2(nb int, x []float32, y []byte) bool
+// Requires: AVX, AVX2
+TEXT ·quantizeQ8_KAVX2(SB), NOSPLIT, $0-57
+	MOVQ         nb+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	MOVL         $0x7fffffff, AX
+	VMOVD        AX, X15
+	VPBROADCASTD X15, Y15
+	MOVL         $0x7f7fffff, AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL         $0x0000007f, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL         $0xc2fe0000, AX
+	VMOVD        AX, X12
+	MOVL         $0x3f800000, AX
+	VMOVD        AX, X11
+	VXORPS       X10, X10, X10
+	VXORPS       Y9, Y9, Y9
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VXORPS       Y0, Y0, Y0
+	VANDPS       (SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       32(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       64(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       96(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       128(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       160(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       192(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       224(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       256(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       288(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       320(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       352(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       384(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       416(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       448(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       480(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       512(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       544(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       576(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       608(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       640(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       672(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       704(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       736(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       768(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       800(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       832(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       864(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       896(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       928(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       960(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VANDPS       992(SI), Y15, Y1
+	VCMPPS       $0x16, Y14, Y1, Y2
+	VORPS        Y2, Y9, Y9
+	VMAXPS       Y1, Y0, Y0
+	VMOVMSKPS    Y9, AX
+	TESTL        AX, AX
+	JNZ          done
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0x4e, X0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VMAXPS       X1, X0, X0
+	VUCOMISS     X10, X0
+	JNE          nonzero
+	VXORPS       Y1, Y1, Y1
+	VMOVDQU      Y1, (DI)
+	VMOVDQU      Y1, 32(DI)
+	VMOVDQU      Y1, 64(DI)
+	VMOVDQU      Y1, 96(DI)
+	VMOVDQU      Y1, 128(DI)
+	VMOVDQU      Y1, 160(DI)
+	VMOVDQU      Y1, 192(DI)
+	VMOVDQU      Y1, 224(DI)
+	VMOVDQU      Y1, 256(DI)
+	MOVL         $0x00000000, 288(DI)
+	JMP          next
+
+nonzero:
+	VBROADCASTSS X0, Y0
+	XORQ         R8, R8
+
+find:
+	VANDPS    (SI)(R8*1), Y15, Y1
+	VCMPPS    $0x00, Y0, Y1, Y1
+	VMOVMSKPS Y1, AX
+	TESTL     AX, AX
+	JNZ       found
+	ADDQ      $0x20, R8
+	JMP       find
+
+found:
+	BSFL         AX, AX
+	LEAQ         (R8)(AX*4), R8
+	VMOVSS       (SI)(R8*1), X2
+	VDIVSS       X2, X12, X3
+	VDIVSS       X3, X11, X4
+	VMOVSS       X4, (DI)
+	VBROADCASTSS X3, Y3
+	VMULPS       (SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       32(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 260(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 4(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 12(DI)
+	VMULPS       64(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       96(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 262(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 20(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 28(DI)
+	VMULPS       128(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       160(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 264(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 36(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 44(DI)
+	VMULPS       192(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       224(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 266(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 52(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 60(DI)
+	VMULPS       256(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       288(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 268(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 68(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 76(DI)
+	VMULPS       320(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       352(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 270(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 84(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 92(DI)
+	VMULPS       384(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       416(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 272(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 100(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 108(DI)
+	VMULPS       448(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       480(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 274(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 116(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 124(DI)
+	VMULPS       512(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       544(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 276(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 132(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 140(DI)
+	VMULPS       576(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       608(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 278(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 148(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 156(DI)
+	VMULPS       640(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       672(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 280(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 164(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 172(DI)
+	VMULPS       704(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       736(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 282(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 180(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 188(DI)
+	VMULPS       768(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       800(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 284(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 196(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 204(DI)
+	VMULPS       832(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       864(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 286(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 212(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 220(DI)
+	VMULPS       896(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       928(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 288(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 228(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 236(DI)
+	VMULPS       960(SI), Y3, Y4
+	VCVTPS2DQ    Y4, Y4
+	VPMINSD      Y13, Y4, Y4
+	VMULPS       992(SI), Y3, Y5
+	VCVTPS2DQ    Y5, Y5
+	VPMINSD      Y13, Y5, Y5
+	VPADDD       Y5, Y4, Y6
+	VEXTRACTI128 $0x01, Y6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0x4e, X6, X7
+	VPADDD       X7, X6, X6
+	VPSHUFD      $0xb1, X6, X7
+	VPADDD       X7, X6, X6
+	VMOVD        X6, AX
+	MOVW         AX, 290(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y4, Y4
+	VPERMQ       $0x08, Y4, Y4
+	VPSHUFD      $0x08, X4, X4
+	VMOVQ        X4, 244(DI)
+	VPSHUFB      dword_low_bytes<>+0(SB), Y5, Y5
+	VPERMQ       $0x08, Y5, Y5
+	VPSHUFD      $0x08, X5, X5
+	VMOVQ        X5, 252(DI)
+
+next:
+	ADDQ $0x00000400, SI
+	ADDQ $0x00000124, DI
+	DECQ CX
+	JNZ  loop
+
+done:
+	VMOVMSKPS Y9, AX
+	TESTL     AX, AX
+	SETNE     AL
+	VZEROUPPER
+	MOVB      AL, ret+56(FP)
+	RET
+
 // func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
 // Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
 TEXT ·dotQ4_0Pre4AVX512VNNI(SB), NOSPLIT, $0-60

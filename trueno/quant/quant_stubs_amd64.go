@@ -299,6 +299,16 @@ func quantizeQ8_0AVX512(nb int, x []float32, y []byte) bool
 //go:noescape
 func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
 
+// quantizeQ8_0AVX2 is quantizeQ8_0AVX512 with AVX2.
+//
+//go:noescape
+func quantizeQ8_0AVX2(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_KAVX2 is quantizeQ8_KAVX512 with AVX2.
+//
+//go:noescape
+func quantizeQ8_KAVX2(nb int, x []float32, y []byte) bool
+
 // dotQ4_0Pre4AVX512VNNI is dotQ4_0Generic: Q4_0 row x times the Q8_0 row that pre was prepared from (prepareQ4_0x4), n values, n a multiple of 128.
 //
 //go:noescape
