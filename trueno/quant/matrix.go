@@ -22,28 +22,36 @@ func MatVec(t Type, dst []float32, w []byte, x []float32, p *Pool) {
 	dt := t.DotType()
 	xq := getScratch(dt.RowBytes(len(x)))
 	defer putScratch(xq)
-	quantizeGeneric(dt, *xq, x)
+	quantizeAct(dt, *xq, x)
 	matVecQ(t, dst, w, len(x), *xq, p)
 }
 
 func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
-	rb := t.RowBytes(cols)
-	threads := p.threadsOrDefault()
 	pre := getScratch(preBytes(cols))
 	defer putScratch(pre)
-	if prepare(t, cols, xq, *pre) {
-		p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, *pre)
-			}
-		})
-		return
-	}
+	usePre := prepare(t, cols, xq, *pre)
+	matVecPre(t, dst, w, cols, xq, *pre, usePre, p)
+}
+
+// matVecPre is matVecQ with the precomputed form of xq (when usePre).
+func matVecPre(t Type, dst []float32, w []byte, cols int, xq, pre []byte, usePre bool, p *Pool) {
+	rb := t.RowBytes(cols)
+	threads := p.threadsOrDefault()
 	p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			dst[r] = dot(t, cols, w[r*rb:(r+1)*rb], xq)
-		}
+		dotRows(t, cols, dst[lo:hi], w[lo*rb:hi*rb], xq, pre, usePre)
 	})
+}
+
+// dotRowsGeneric is dotRows through the per-row dispatch.
+func dotRowsGeneric(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
+	rb := t.RowBytes(n)
+	for r := range dst {
+		if usePre {
+			dst[r] = dotPre(t, n, w[r*rb:(r+1)*rb], y, pre)
+		} else {
+			dst[r] = dot(t, n, w[r*rb:(r+1)*rb], y)
+		}
+	}
 }
 
 // MatMat computes the quantized matrix-matrix product of the row-major
@@ -55,10 +63,10 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 // with rows = len(dst)/batch. Each activation row is quantized once; the
 // pool p (nil: the default) shares out chunks of weight rows, and each
 // chunk meets the activation rows, a group at a time, while it is in cache.
-// On the AVX-512 VNNI path, Q4_0, Q8_0, Q4_K and Q6_K products of 4 or more
-// activation rows go through the tile kernels: 16 weight rows at a time
-// are unpacked once into a panel and multiplied with every activation row
-// from it. Their integer block sums are Dot's; the results may differ
+// On the x86 paths, Q4_0, Q8_0, Q4_K and Q6_K products of 4 or more
+// activation rows go through the tile kernels (Q8_0 only with VNNI): 16
+// weight rows at a time are unpacked once into a panel and multiplied
+// with every activation row from it. Their integer block sums are Dot's; the results may differ
 // from Dot's in the last bits (the float scaling is rounded in another
 // order).
 func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
@@ -76,10 +84,10 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	defer putScratch(xq)
 	p.Parallel(batch, 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
-			quantizeGeneric(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
+			quantizeAct(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
 		}
 	})
-	if lay, ok := tileLayoutOf(t); ok && !noTile && batch >= tileMinBatch && cols > 0 && tileAvailable(t) {
+	if lay, ok := tileLayoutOf(t); ok && !noTile && cols > 0 && tileAvailable(t, batch) {
 		matMatTiled(t, lay, dst, w, *xq, batch, cols, p)
 		return
 	}

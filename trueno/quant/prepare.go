@@ -5,8 +5,9 @@ import (
 	"math"
 )
 
-// preBytes is the size of the precomputed form of an n-value Q8_0
-// activation row: 192 bytes per pair of blocks.
+// preBytes is the size of the precomputed form of an n-value activation
+// row: 192 bytes per pair of Q8_0 blocks, the largest of the forms
+// (prepareQ4_0x4 takes 128 per pair, prepareQ4_K 288 per 256 values).
 func preBytes(n int) int { return n / 64 * 192 }
 
 // prepareQ8_0 fills pre with the precomputed form of the Q8_0 row y that
@@ -33,5 +34,50 @@ func prepareQ8_0(pre, y []byte, n int, off int32) {
 				binary.LittleEndian.PutUint32(out[64+32*h+4*i:], d)
 			}
 		}
+	}
+}
+
+// prepareQ4_0x4 fills pre (preBytes(n) bytes suffice) with the form of the
+// Q8_0 row y that dotQ4_0Pre4AVX512VNNI takes, n a multiple of 128: per
+// four blocks b, 64 bytes of quants matching the low nibbles (y_b[0:16]
+// at 16b), 64 matching the high ones (y_b[16:32]), 16 int32 lanes with
+// −8·Σy_b in lane 4b and zeros elsewhere, then 16 float32 lanes with
+// block b's scale in lanes 4b…4b+3.
+func prepareQ4_0x4(pre, y []byte, n int) {
+	for g := range n / 128 {
+		out := pre[256*g : 256*g+256]
+		clear(out[128:192])
+		for b := range 4 {
+			blk := y[34*(4*g+b):]
+			copy(out[16*b:16*b+16], blk[2:18])
+			copy(out[64+16*b:64+16*b+16], blk[18:34])
+			binary.LittleEndian.PutUint32(out[128+16*b:], uint32(-8*sumInt8(blk[2:34])))
+			d := math.Float32bits(getF16(blk))
+			for i := range 4 {
+				binary.LittleEndian.PutUint32(out[192+16*b+4*i:], d)
+			}
+		}
+	}
+}
+
+// q4KPreStride is the size of prepareQ4_K's form of one super-block.
+const q4KPreStride = 288
+
+// prepareQ4_K fills pre (preBytes(n) bytes suffice) with the form of the
+// Q8_K row y that dotQ4_KPreAVX512VNNI takes: per super-block, the quants
+// of the sub-blocks 0 and 2, 1 and 3, 4 and 6, 5 and 7 (32 bytes each),
+// the eight 32-value sums as int16, the scale d, then padding.
+func prepareQ4_K(pre, y []byte, n int) {
+	for b := range n / QK {
+		out, yb := pre[q4KPreStride*b:q4KPreStride*(b+1)], q8KBlock(y, b)
+		for k, p := range [4][2]int{{0, 2}, {1, 3}, {4, 6}, {5, 7}} {
+			copy(out[64*k:64*k+32], yb[4+32*p[0]:4+32*p[0]+32])
+			copy(out[64*k+32:64*k+64], yb[4+32*p[1]:4+32*p[1]+32])
+		}
+		for j := range 8 {
+			binary.LittleEndian.PutUint16(out[256+2*j:], uint16(q8KBsum(yb, 2*j)+q8KBsum(yb, 2*j+1)))
+		}
+		copy(out[272:276], yb[:4])
+		clear(out[276:])
 	}
 }

@@ -139,7 +139,7 @@ func dotQ8_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
 //go:noescape
 func dotQ4_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
 
-// dotQ4_KAVX512VNNI is Q4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+// dotQ4_KAVX512VNNI is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
 //
 //go:noescape
 func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
@@ -219,6 +219,36 @@ func tileQ4_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
 //go:noescape
 func tileQ6_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
 
+// tile32AVX2 is tileGeneric for Q4_0, for c < 8.
+//
+//go:noescape
+func tile32AVX2(nb int, w []byte, a []byte, out []float32)
+
+// tile32AVXVNNI is tileGeneric for Q4_0 and Q8_0, for c < 8.
+//
+//go:noescape
+func tile32AVXVNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ4_KAVX2 is tileGeneric for Q4_K, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVX2(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVX2 is tileGeneric for Q6_K, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVX2(nb int, w []byte, a []byte, out []float32)
+
+// tileQ4_KAVXVNNI is tileGeneric for Q4_K, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVXVNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVXVNNI is tileGeneric for Q6_K, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVXVNNI(nb int, w []byte, a []byte, out []float32)
+
 // packQ4_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
 //
 //go:noescape
@@ -238,3 +268,53 @@ func packQ4_KAVX512(nb int, w []byte, rb int, panel []byte)
 //
 //go:noescape
 func packQ6_KAVX512(nb int, w []byte, rb int, panel []byte)
+
+// packQ4_0AVX2 is packQ4_0AVX512 with AVX2.
+//
+//go:noescape
+func packQ4_0AVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ8_0AVX2 is packQ8_0AVX512 with AVX2.
+//
+//go:noescape
+func packQ8_0AVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ4_KAVX2 is packQ4_KAVX512 with AVX2.
+//
+//go:noescape
+func packQ4_KAVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ6_KAVX2 is packQ6_KAVX512 with AVX2.
+//
+//go:noescape
+func packQ6_KAVX2(nb int, w []byte, rb int, panel []byte)
+
+// quantizeQ8_0AVX512 is quantizeQ8_0 of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
+//
+//go:noescape
+func quantizeQ8_0AVX512(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_KAVX512 is quantizeQ8_K of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
+//
+//go:noescape
+func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_0AVX2 is quantizeQ8_0AVX512 with AVX2.
+//
+//go:noescape
+func quantizeQ8_0AVX2(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_KAVX2 is quantizeQ8_KAVX512 with AVX2.
+//
+//go:noescape
+func quantizeQ8_KAVX2(nb int, x []float32, y []byte) bool
+
+// dotQ4_0Pre4AVX512VNNI is dotQ4_0Generic: Q4_0 row x times the Q8_0 row that pre was prepared from (prepareQ4_0x4), n values, n a multiple of 128.
+//
+//go:noescape
+func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+
+// dotQ4_KPreAVX512VNNI is dotQ4_KGeneric: Q4_K row x times the Q8_K row that pre was prepared from (prepareQ4_K), n values.
+//
+//go:noescape
+func dotQ4_KPreAVX512VNNI(n int, x []byte, pre []byte) float32
