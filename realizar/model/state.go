@@ -36,7 +36,7 @@ type State struct {
 
 	// Activations of up to batch rows.
 	x, xn, q, k, v, att, proj []float32
-	qkv                       []float32 // fused projection output
+	fused                     []float32 // output of a product shared by several projections
 	gate, up                  []float32
 	cos, sin                  []float32 // batch rows of RopeDim/2
 
@@ -105,19 +105,20 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 	s.att = make([]float32, B*qDim)
 	s.k = make([]float32, B*kvDim)
 	s.v = make([]float32, B*kvDim)
-	fusedQKV, fusedFFN := false, false
+	fused := 0 // the widest product that several projections share
 	for i := range m.layers {
-		fusedQKV = fusedQKV || m.layers[i].wqkv != nil
-		fusedFFN = fusedFFN || m.layers[i].gateUp != nil
+		for _, ps := range [][]product{m.layers[i].qkv, m.layers[i].gateUp} {
+			for _, p := range ps {
+				if len(p.segs) > 1 {
+					fused = max(fused, p.w.rows)
+				}
+			}
+		}
 	}
-	if fusedQKV {
-		s.qkv = make([]float32, B*(qDim+2*kvDim))
+	if fused > 0 {
+		s.fused = make([]float32, B*fused)
 	}
-	if fusedFFN {
-		s.gate = make([]float32, B*2*F)
-	} else {
-		s.gate = make([]float32, B*F)
-	}
+	s.gate = make([]float32, B*F)
 	s.up = make([]float32, B*F)
 	pairs := c.RopeDim / 2
 	s.cos = make([]float32, B*pairs)
@@ -294,20 +295,7 @@ func (s *State) layer(il, n, pos0, out int) int {
 	eps := c.RMSNormEps
 
 	rmsRows(s.xn, s.x, n, E, l.attnNorm, eps)
-	if l.wqkv != nil {
-		w := qDim + 2*kvDim
-		s.mulMat(l.wqkv, s.qkv, s.xn, n)
-		for i := range n {
-			r := s.qkv[i*w : (i+1)*w]
-			copy(s.q[i*qDim:(i+1)*qDim], r[:qDim])
-			copy(s.k[i*kvDim:(i+1)*kvDim], r[qDim:qDim+kvDim])
-			copy(s.v[i*kvDim:(i+1)*kvDim], r[qDim+kvDim:])
-		}
-	} else {
-		s.mulMat(l.wq, s.q, s.xn, n)
-		s.mulMat(l.wk, s.k, s.xn, n)
-		s.mulMat(l.wv, s.v, s.xn, n)
-	}
+	s.project(l.qkv, s.xn, n, [3][]float32{s.q, s.k, s.v})
 	if l.bq != nil {
 		addRows(s.q, n, l.bq)
 	}
@@ -355,21 +343,10 @@ func (s *State) layer(il, n, pos0, out int) int {
 	if c.Activation == GELU {
 		act = geluTo
 	}
-	h := s.up[:n*F]
-	if l.gateUp != nil {
-		s.mulMat(l.gateUp, s.gate, s.xn, n)
-		for i := range n {
-			r := s.gate[i*2*F : (i+1)*2*F]
-			act(r[:F], r[:F])
-			trueno.MulTo(h[i*F:(i+1)*F], r[:F], r[F:])
-		}
-	} else {
-		g := s.gate[:n*F]
-		s.mulMat(l.gate, g, s.xn, n)
-		s.mulMat(l.up, h, s.xn, n)
-		act(g, g)
-		trueno.MulTo(h, g, h)
-	}
+	s.project(l.gateUp, s.xn, n, [3][]float32{s.gate, s.up})
+	g, h := s.gate[:n*F], s.up[:n*F]
+	act(g, g)
+	trueno.MulTo(h, g, h)
 	s.mulMat(l.down, s.proj, h, n)
 	if l.postFFNNorm != nil {
 		rmsRows(s.proj, s.proj, n, E, l.postFFNNorm, eps)
@@ -382,6 +359,26 @@ func (s *State) layer(il, n, pos0, out int) int {
 // float16-table approximation to show what the remaining difference from
 // llama.cpp is made of.
 var geluTo = trueno.GELUTo
+
+// project runs the products ps on the n rows of x; segment outputs go to
+// out[seg.out] (n rows of seg.rows values each).
+func (s *State) project(ps []product, x []float32, n int, out [3][]float32) {
+	for _, p := range ps {
+		if len(p.segs) == 1 {
+			s.mulMat(p.w, out[p.segs[0].out], x, n)
+			continue
+		}
+		s.mulMat(p.w, s.fused, x, n)
+		total := p.w.rows
+		for b := range n {
+			off := b * total
+			for _, sg := range p.segs {
+				copy(out[sg.out][b*sg.rows:(b+1)*sg.rows], s.fused[off:off+sg.rows])
+				off += sg.rows
+			}
+		}
+	}
+}
 
 // rmsRows RMS-normalises rows of width d: dst row i = RMSNorm(x row i)·w.
 func rmsRows(dst, x []float32, rows, d int, w []float32, eps float32) {

@@ -1,9 +1,11 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -369,5 +371,51 @@ func TestLoadErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestFusedProjections: q/k/v and gate/up tensors stored back to back in
+// a memory-mapped file run as one product each; the same model read
+// through io.ReaderAt (copies) keeps them apart; both give the same
+// logits (TestArchGolden checks the mapped one against llama.cpp).
+func TestFusedProjections(t *testing.T) {
+	path := filepath.Join(testdata.Dir(t, "models"), "arch", "llama-f32.gguf")
+	mapped := openModel(t, path, Options{Threads: 1})
+	for i, l := range mapped.layers {
+		if len(l.qkv) != 1 || len(l.qkv[0].segs) != 3 || len(l.gateUp) != 1 || len(l.gateUp[0].segs) != 2 {
+			t.Fatalf("layer %d: q/k/v in %d products, gate/up in %d, want 1 each", i, len(l.qkv), len(l.gateUp))
+		}
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gguf.Parse(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := Load(GGUFSource(g), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	if n := len(copied.layers[0].qkv); n != 3 {
+		t.Fatalf("copied tensors: q/k/v in %d products, want 3", n)
+	}
+	ctx := context.Background()
+	prompt := []int32{1, 5, 17, 200, 33, 9}
+	var out [2][]float32
+	for i, m := range []*Model{mapped, copied} {
+		st, err := m.NewState(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = make([]float32, m.Config.VocabSize)
+		if err := st.Eval(ctx, prompt, out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := maxDiff(out[0], out[1]); d > 1e-5 {
+		t.Fatalf("fused and separate projections differ by %g", d)
 	}
 }

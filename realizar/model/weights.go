@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strings"
 	"unsafe"
 
 	"github.com/batuta-go/stack/realizar/gguf"
@@ -204,6 +205,49 @@ func (s *State) mulMat(w *weight, dst, x []float32, n int) {
 			mat.Gemm(c, mat.NoTrans, mat.Trans, 1, a, b, 0)
 		}
 	})
+}
+
+// fuse makes the products for projections ws of one input (output i is
+// ws[i]): runs of weights of one type that the source stores back to
+// back become one product, the others stay on their own.
+func fuse(src Source, ws ...*weight) []product {
+	cs, ok := src.(contiguousSource)
+	var out []product
+	for i := 0; i < len(ws); {
+		j := i + 1
+		for ok && j < len(ws) && ws[j].typ == ws[i].typ && ws[j].cols == ws[i].cols && cs.adjacent(ws[j-1].name, ws[j].name) {
+			j++
+		}
+		p := product{w: ws[i], segs: []segment{{i, ws[i].rows}}}
+		if j > i+1 {
+			if w, err := fusedWeight(cs, ws[i:j]); err == nil {
+				p = product{w: w}
+				for k := i; k < j; k++ {
+					p.segs = append(p.segs, segment{k, ws[k].rows})
+				}
+			} else {
+				j = i + 1
+			}
+		}
+		out = append(out, p)
+		i = j
+	}
+	return out
+}
+
+// fusedWeight is the matrix of the rows of ws, which lie back to back.
+func fusedWeight(cs contiguousSource, ws []*weight) (*weight, error) {
+	names := make([]string, len(ws))
+	rows := 0
+	for i, w := range ws {
+		names[i] = w.name
+		rows += w.rows
+	}
+	data, err := cs.span(names[0], names[len(names)-1])
+	if err != nil {
+		return nil, err
+	}
+	return matrixFrom(Tensor{Name: strings.Join(names, "+"), Type: ws[0].typ, Dims: []int{ws[0].cols, rows}, Data: data}, rows, ws[0].cols)
 }
 
 // addRows adds the bias b to each of the n rows of x.
