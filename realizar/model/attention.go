@@ -29,6 +29,10 @@ func (s *State) attention(il, qr0, cnt, p0 int) {
 	s.job = attnJob{il: il, qr0: qr0, cnt: cnt, p0: p0, window: s.m.layers[il].window,
 		scale: scale, softcap: c.AttnSoftcap, blocks: blocks}
 	items := c.HeadCount * blocks
+	if s.team.active {
+		s.teamRun(opAttn, items)
+		return
+	}
 	// Keys seen by the last query: a bound on the work of every item.
 	kLo, kHi := keyRange(p0+cnt-1, s.job.window)
 	if work := c.HeadCount * cnt * (kHi - kLo) * c.HeadDim; work < attnParallelMin {

@@ -50,6 +50,7 @@ type Model struct {
 	threads int
 	kvType  KVType
 	pool    *quant.Pool
+	serial  *quant.Pool // one thread, no workers: a part of a product on the calling goroutine
 	closed  atomic.Bool
 
 	embd       *weight // token_embd: vocab rows of n_embd
@@ -121,6 +122,7 @@ func Load(src Source, opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.pool = quant.NewPool(threads)
+	m.serial = quant.NewPool(1)
 	return m, nil
 }
 
@@ -288,6 +290,7 @@ func (m *Model) Close() error {
 		return nil
 	}
 	m.pool.Close()
+	m.serial.Close()
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	"github.com/batuta-go/stack/trueno"
 	"github.com/batuta-go/stack/trueno/mat"
@@ -45,6 +46,9 @@ type State struct {
 	job      attnJob
 	vecFunc  func(lo, hi int) // s.vecRows, bound once
 	vec      vecJob
+	teamFunc func(lo, hi int) // s.teamJoin, bound once
+	team     team
+	helped   atomic.Int64 // chunks of decode steps run by helpers (for tests)
 }
 
 // attnScratch is one worker's attention buffers.
@@ -129,6 +133,7 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 	}
 	s.attnFunc = s.attnRange
 	s.vecFunc = s.vecRows
+	s.teamFunc = s.teamJoin
 	return s, nil
 }
 
@@ -224,6 +229,15 @@ func (s *State) eval(ctx context.Context, tokens []int32, logits, hidden []float
 // its cache update when neither logits nor hidden states are wanted, and
 // runs only the last row when just the logits are.
 func (s *State) forward(ctx context.Context, toks []int32, pos0 int, logits, hidden []float32) error {
+	if len(toks) == 1 && s.m.threads > 1 {
+		return s.teamStep(ctx, toks, pos0, logits, hidden)
+	}
+	return s.forwardBody(ctx, toks, pos0, logits, hidden)
+}
+
+// forwardBody is forward on the calling goroutine (the leader of a team
+// step, or the only one).
+func (s *State) forwardBody(ctx context.Context, toks []int32, pos0 int, logits, hidden []float32) error {
 	m := s.m
 	c := &m.Config
 	E := c.EmbeddingLength

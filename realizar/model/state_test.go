@@ -419,3 +419,78 @@ func TestFusedProjections(t *testing.T) {
 		t.Fatalf("fused and separate projections differ by %g", d)
 	}
 }
+
+// TestThreadsIdentical: the work split (the pool for prompts, the decode
+// team for single tokens) does not change any result: every row and
+// head is computed by the same kernels whichever goroutine runs it, so
+// 1 and 3 threads give bit-identical logits.
+func TestThreadsIdentical(t *testing.T) {
+	ctx := context.Background()
+	for _, path := range sharedModels(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			var got [2][]float32
+			for i, threads := range []int{1, 3} {
+				m := openModel(t, path, Options{Threads: threads})
+				st, err := m.NewState(64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				logits := make([]float32, m.Config.VocabSize)
+				if err := st.Eval(ctx, []int32{1, 5, 17, 200, 33, 9}, logits); err != nil {
+					t.Fatal(err)
+				}
+				for step := range 24 {
+					next := int32((step*37 + 11) % m.Config.VocabSize)
+					if err := st.Eval(ctx, []int32{next}, logits); err != nil {
+						t.Fatal(err)
+					}
+					got[i] = append(got[i], logits...)
+				}
+			}
+			compareSteps(t, got[0], got[1], len(got[0])/24)
+		})
+	}
+}
+
+func compareSteps(t *testing.T, a, b []float32, vocab int) {
+	t.Helper()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("logit %d of step %d: %g with 1 thread, %g with more", i%vocab, i/vocab, a[i], b[i])
+		}
+	}
+}
+
+// TestDecodeTeam runs decode steps long enough (a wider random model) for
+// the pool's workers to join the team, checks that they did run chunks,
+// and that the logits are those of one thread, bit for bit. Run with
+// -race, it checks the team's synchronisation.
+func TestDecodeTeam(t *testing.T) {
+	s := refSpecs()["llama"]
+	s.E, s.F, s.L, s.H, s.KVH, s.D, s.V = 256, 1024, 6, 8, 4, 32, 512
+	rm := s.build(t)
+	ctx := context.Background()
+	var got [2][]float32
+	var helped int64
+	for i, threads := range []int{1, 3} {
+		m := rm.load(t, Options{Threads: threads})
+		st, err := m.NewState(64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logits := make([]float32, s.V)
+		for step := range 40 {
+			if err := st.Eval(ctx, []int32{int32(step*13%s.V + 1)}, logits); err != nil {
+				t.Fatal(err)
+			}
+			got[i] = append(got[i], logits...)
+		}
+		helped = st.helped.Load()
+	}
+	compareSteps(t, got[0], got[1], s.V)
+	if helped == 0 {
+		t.Log("no helper joined a decode step (machine too busy?): only the leader's path was checked")
+	} else {
+		t.Logf("helpers ran %d chunks", helped)
+	}
+}

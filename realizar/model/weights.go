@@ -146,30 +146,42 @@ const f32Rows = 16
 // mulVec computes dst[r] = w row r · x for one activation row (decode).
 // Quantized, F16 and BF16 weights go through quant.MatVec; F32 rows are
 // dot products (trueno.Dot) shared out to the pool by a loop bound once
-// per State, so that a token allocates nothing here.
+// per State, so that a token allocates nothing here. Inside a team step
+// the rows are split into one part per thread for the team to claim.
 func (s *State) mulVec(w *weight, dst, x []float32) {
-	dst = dst[:w.rows]
-	x = x[:w.cols]
-	if w.typ != gguf.F32 {
-		quant.MatVec(w.q, dst, w.data, x, s.m.pool)
-		return
-	}
-	s.vec = vecJob{w: w, dst: dst, x: x}
-	if w.rows*w.cols < 1<<15 {
+	s.vec = vecJob{w: w, dst: dst[:w.rows], x: x[:w.cols]}
+	switch {
+	case s.team.active:
+		s.teamRun(opVec, min(s.m.threads, w.rows))
+	case w.typ != gguf.F32:
+		quant.MatVec(w.q, s.vec.dst, w.data, s.vec.x, s.m.pool)
+	case w.rows*w.cols < 1<<15:
 		s.vecRows(0, w.rows)
-	} else {
+	default:
 		s.m.pool.Parallel(w.rows, f32Rows, s.vecFunc)
 	}
 	s.vec = vecJob{}
 }
 
-// vecJob is the F32 matrix-vector product in progress.
+// vecJob is the matrix-vector product in progress.
 type vecJob struct {
 	w      *weight
 	dst, x []float32
 }
 
-// vecRows computes rows [lo, hi) of the product in s.vec.
+// vecPart computes rows [lo, hi) of the product in s.vec on the calling
+// goroutine.
+func (s *State) vecPart(lo, hi int) {
+	j := &s.vec
+	if j.w.typ == gguf.F32 {
+		s.vecRows(lo, hi)
+		return
+	}
+	rb := j.w.rowBytes
+	quant.MatVec(j.w.q, j.dst[lo:hi], j.w.data[lo*rb:hi*rb], j.x, s.m.serial)
+}
+
+// vecRows computes rows [lo, hi) of the F32 product in s.vec.
 func (s *State) vecRows(lo, hi int) {
 	j := &s.vec
 	c := j.w.cols
