@@ -21,8 +21,9 @@
 //
 // For each file and thread count the two sides alternate for -rounds
 // rounds, the order flipping each round; the table gives the median
-// tokens/second of all repetitions, ours/llama.cpp (above 1: ours is
-// faster), and the median peak RSS. Progress lines go to standard error,
+// tokens/second of all repetitions (with -stat best the fastest, which on
+// a shared machine is the least disturbed), ours/llama.cpp (above 1: ours
+// is faster), and the median peak RSS. Progress lines go to standard error,
 // the table and a line on the conditions (load average before and after)
 // to standard output. -cpuprofile DIR writes CPU profiles of our side's
 // first round (pp and tg apart) for go tool pprof.

@@ -123,7 +123,7 @@ func TestMedianRatioTable(t *testing.T) {
 		Ours: Side{TG: []float64{5}, RSS: []int64{-1}}, Theirs: Side{TG: []float64{10}, RSS: []int64{1 << 20}},
 	}}
 	var b strings.Builder
-	if err := WriteTable(&b, rows); err != nil {
+	if err := WriteTable(&b, rows, median[float64]); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
@@ -133,6 +133,20 @@ func TestMedianRatioTable(t *testing.T) {
 	}
 	if len(lines) != 4 || !slices.Equal(lines[2:], want) {
 		t.Errorf("table:\n%s\nwant rows:\n%s", b.String(), strings.Join(want, "\n"))
+	}
+	stat, err := parseStat("best")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if err := WriteTable(&b, rows[:1], stat); err != nil {
+		t.Fatal(err)
+	}
+	if row := "| m.gguf | Q4_0 | 2 | 110.0 | 200.0 | 0.55× | 22.0 | 20.0 | 1.10× | 700 MiB | 650 MiB |"; !strings.Contains(b.String(), row) {
+		t.Errorf("best-of table:\n%s\nwant %s", b.String(), row)
+	}
+	if _, err := parseStat("mean"); err == nil {
+		t.Error("-stat mean accepted")
 	}
 }
 

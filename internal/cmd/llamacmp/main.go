@@ -33,14 +33,19 @@ func main() {
 	flag.StringVar(&c.KV, "kv", "f16", "key/value cache type, both sides: f16 (llama-bench's default) or f32")
 	flag.Uint64Var(&c.Seed, "seed", 1, "seed of our side's random token ids")
 	flag.StringVar(&c.ProfileDir, "cpuprofile", "", "directory for CPU profiles of our side's first round (NAME-tT-pp.pprof, -tg.pprof)")
+	statName := flag.String("stat", "median", "figure per side: median, or best (the fastest run; on a busy machine the least disturbed)")
 	flag.Parse()
-	if err := run(ctx, &c, models, threads); err != nil {
+	if err := run(ctx, &c, models, threads, *statName); err != nil {
 		fmt.Fprintln(os.Stderr, "llamacmp:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, c *Compare, models, threads string) error {
+func run(ctx context.Context, c *Compare, models, threads, statName string) error {
+	stat, err := parseStat(statName)
+	if err != nil {
+		return err
+	}
 	for m := range strings.SplitSeq(models, ",") {
 		if m = strings.TrimSpace(m); m != "" {
 			c.Models = append(c.Models, m)
@@ -70,14 +75,14 @@ func run(ctx context.Context, c *Compare, models, threads string) error {
 	if err != nil {
 		return err
 	}
-	if err := WriteTable(os.Stdout, rows); err != nil {
+	if err := WriteTable(os.Stdout, rows, stat); err != nil {
 		return err
 	}
 	_, err = fmt.Printf("\npp: %d tokens in one batch from an empty cache; tg: %d tokens one at a time; %s cache; "+
-		"medians of %d rounds × %d repetitions, ours and llama-bench alternating (llama.cpp %s). "+
+		"%ss of %d rounds × %d repetitions, ours and llama-bench alternating (llama.cpp %s). "+
 		"RSS: peak resident memory of each process (ru_maxrss). "+
 		"Load average before: %s, after: %s; %v.\n",
-		c.Prompt, c.Gen, c.KV, c.Rounds, c.Reps, c.Build, loadBefore, loadAverage(), time.Since(start).Round(time.Second))
+		c.Prompt, c.Gen, c.KV, statName, c.Rounds, c.Reps, c.Build, loadBefore, loadAverage(), time.Since(start).Round(time.Second))
 	return err
 }
 

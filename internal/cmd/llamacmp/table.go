@@ -69,15 +69,38 @@ func medianRSS(xs []int64) int64 {
 	return int64(median(xs))
 }
 
-// WriteTable prints rows as a markdown table: medians of tokens/second,
-// ours/llama.cpp ratios, median peak resident memory.
-func WriteTable(w io.Writer, rows []Row) error {
+// best is the largest of xs (NaN when empty): on a machine other
+// processes share, the fastest run is the one least disturbed.
+func best(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	return slices.Max(xs)
+}
+
+// Stat reduces the samples of one side to the table's figure.
+type Stat func([]float64) float64
+
+// parseStat maps -stat's value to its function.
+func parseStat(name string) (Stat, error) {
+	switch name {
+	case "median":
+		return median[float64], nil
+	case "best":
+		return best, nil
+	}
+	return nil, fmt.Errorf("-stat %q: want median or best", name)
+}
+
+// WriteTable prints rows as a markdown table: stat (median or best) of
+// tokens/second, ours/llama.cpp ratios, median peak resident memory.
+func WriteTable(w io.Writer, rows []Row, stat Stat) error {
 	var b strings.Builder
 	b.WriteString("| file | type | threads | pp t/s ours | llama.cpp | ratio | tg t/s ours | llama.cpp | ratio | RSS ours | llama.cpp |\n")
 	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		pp, ppL := median(r.Ours.PP), median(r.Theirs.PP)
-		tg, tgL := median(r.Ours.TG), median(r.Theirs.TG)
+		pp, ppL := stat(r.Ours.PP), stat(r.Theirs.PP)
+		tg, tgL := stat(r.Ours.TG), stat(r.Theirs.TG)
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			r.File, r.Type, r.Threads,
 			fmtRate(pp), fmtRate(ppL), ratio(pp, ppL),
