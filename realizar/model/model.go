@@ -44,7 +44,9 @@ type Options struct {
 // place from the Source (quantized weights are never expanded), and one
 // worker pool. A Model is safe for concurrent use by several States.
 type Model struct {
-	// Config is the configuration the model was loaded with.
+	// Config is the configuration the model was loaded with (with
+	// defaults filled in). It is for reading: changing it does not
+	// change the loaded model.
 	Config Config
 
 	threads int
