@@ -49,6 +49,7 @@ type Model struct {
 	// change the loaded model.
 	Config Config
 
+	cfg     Config // the configuration the forward pass reads
 	threads int
 	kvType  KVType
 	pool    *quant.Pool
@@ -119,17 +120,18 @@ func Load(src Source, opts Options) (*Model, error) {
 	if threads == 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	m := &Model{Config: cfg, threads: threads, kvType: opts.KVType}
+	m := &Model{cfg: cfg, threads: threads, kvType: opts.KVType}
 	if err := m.loadWeights(src); err != nil {
 		return nil, err
 	}
+	m.Config = m.cfg
 	m.pool = quant.NewPool(threads)
 	m.serial = quant.NewPool(1)
 	return m, nil
 }
 
 func (m *Model) loadWeights(src Source) error {
-	c := &m.Config
+	c := &m.cfg
 	E, F, D := c.EmbeddingLength, c.FeedForwardLength, c.HeadDim
 	qDim, kvDim := c.HeadCount*D, c.HeadCountKV*D
 	var err error
@@ -160,7 +162,7 @@ func (m *Model) loadWeights(src Source) error {
 }
 
 func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
-	c := &m.Config
+	c := &m.cfg
 	l := &m.layers[i]
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	var err error
@@ -245,7 +247,7 @@ func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
 // rope_factors_short/long.weight (used by caches up to / beyond the
 // original context).
 func (m *Model) loadRope(src Source) error {
-	c := &m.Config
+	c := &m.cfg
 	pairs := c.RopeDim / 2
 	opt := func(name string) ([]float32, error) {
 		v, err := loadVector(src, name, pairs)

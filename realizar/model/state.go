@@ -64,7 +64,7 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 	if m.closed.Load() {
 		return nil, errClosed
 	}
-	c := &m.Config
+	c := &m.cfg
 	if maxTokens == 0 {
 		maxTokens = c.ContextLength
 	}
@@ -172,8 +172,8 @@ func (s *State) Truncate(pos int) error {
 // The context is checked between layers. On error — an invalid token id,
 // a cache too small, cancellation — Pos is left as it was before the call.
 func (s *State) Eval(ctx context.Context, tokens []int32, logits []float32) error {
-	if logits != nil && len(logits) != s.m.Config.VocabSize {
-		return fmt.Errorf("model: Eval: logits has length %d, want the vocabulary size %d", len(logits), s.m.Config.VocabSize)
+	if logits != nil && len(logits) != s.m.cfg.VocabSize {
+		return fmt.Errorf("model: Eval: logits has length %d, want the vocabulary size %d", len(logits), s.m.cfg.VocabSize)
 	}
 	return s.eval(ctx, tokens, logits, nil)
 }
@@ -182,8 +182,8 @@ func (s *State) Eval(ctx context.Context, tokens []int32, logits []float32) erro
 // state (after the output norm) of every position: len(tokens) rows of
 // EmbeddingLength values, for embeddings.
 func (s *State) EvalHidden(ctx context.Context, tokens []int32, hidden []float32) error {
-	if want := len(tokens) * s.m.Config.EmbeddingLength; len(hidden) != want {
-		return fmt.Errorf("model: EvalHidden: hidden has length %d, want %d (%d tokens × %d)", len(hidden), want, len(tokens), s.m.Config.EmbeddingLength)
+	if want := len(tokens) * s.m.cfg.EmbeddingLength; len(hidden) != want {
+		return fmt.Errorf("model: EvalHidden: hidden has length %d, want %d (%d tokens × %d)", len(hidden), want, len(tokens), s.m.cfg.EmbeddingLength)
 	}
 	return s.eval(ctx, tokens, nil, hidden)
 }
@@ -197,15 +197,15 @@ func (s *State) eval(ctx context.Context, tokens []int32, logits, hidden []float
 		return errors.New("model: Eval: no tokens")
 	}
 	for i, t := range tokens {
-		if t < 0 || int(t) >= m.Config.VocabSize {
-			return fmt.Errorf("model: Eval: token %d (index %d) is outside the vocabulary of %d", t, i, m.Config.VocabSize)
+		if t < 0 || int(t) >= m.cfg.VocabSize {
+			return fmt.Errorf("model: Eval: token %d (index %d) is outside the vocabulary of %d", t, i, m.cfg.VocabSize)
 		}
 	}
 	if len(tokens) > s.maxTokens-s.pos {
 		return fmt.Errorf("model: Eval: %d tokens at position %d go beyond the cache of %d positions", len(tokens), s.pos, s.maxTokens)
 	}
 	start := s.pos
-	E := m.Config.EmbeddingLength
+	E := m.cfg.EmbeddingLength
 	for i := 0; i < len(tokens); i += s.batch {
 		j := min(i+s.batch, len(tokens))
 		var lg, hd []float32
@@ -239,7 +239,7 @@ func (s *State) forward(ctx context.Context, toks []int32, pos0 int, logits, hid
 // step, or the only one).
 func (s *State) forwardBody(ctx context.Context, toks []int32, pos0 int, logits, hidden []float32) error {
 	m := s.m
-	c := &m.Config
+	c := &m.cfg
 	E := c.EmbeddingLength
 	n := len(toks)
 	for i, t := range toks {
@@ -302,7 +302,7 @@ func softcap(x []float32, c float32) {
 // the cache is updated and the rest skipped).
 func (s *State) layer(il, n, pos0, out int) int {
 	m := s.m
-	c := &m.Config
+	c := &m.cfg
 	l := &m.layers[il]
 	E, F, D := c.EmbeddingLength, c.FeedForwardLength, c.HeadDim
 	qDim, kvDim := c.HeadCount*D, c.HeadCountKV*D
@@ -404,7 +404,7 @@ func rmsRows(dst, x []float32, rows, d int, w []float32, eps float32) {
 // store writes the n new key and value rows into layer il's cache at
 // positions pos0….
 func (s *State) store(il, n, pos0 int) {
-	kvDim := s.m.Config.HeadCountKV * s.m.Config.HeadDim
+	kvDim := s.m.cfg.HeadCountKV * s.m.cfg.HeadDim
 	lo, hi := pos0*kvDim, (pos0+n)*kvDim
 	if s.k16 != nil {
 		trueno.Float32ToFloat16(s.k16[il][lo:hi], s.k[:n*kvDim])
