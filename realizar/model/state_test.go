@@ -165,10 +165,17 @@ func openModelB(tb testing.TB, opts Options) *Model {
 	return openModel(tb, filepath.Join(testdata.Dir(tb, "models"), "stories260K.gguf"), opts)
 }
 
-// TestEvalErrors: bad input is an error that leaves the state as it was.
+// TestEvalErrors: bad input is an error that leaves the state as it was,
+// with one thread and with a decode team.
 func TestEvalErrors(t *testing.T) {
+	for _, threads := range []int{1, 2} {
+		t.Run(threadsName(threads), func(t *testing.T) { testEvalErrors(t, threads) })
+	}
+}
+
+func testEvalErrors(t *testing.T, threads int) {
 	ctx := context.Background()
-	m := storiesModel(t, Options{Threads: 1})
+	m := storiesModel(t, Options{Threads: threads})
 	V := m.Config.VocabSize
 	st, err := m.NewState(8)
 	if err != nil {
@@ -492,5 +499,62 @@ func TestDecodeTeam(t *testing.T) {
 		t.Log("no helper joined a decode step (machine too busy?): only the leader's path was checked")
 	} else {
 		t.Logf("helpers ran %d chunks", helped)
+	}
+}
+
+// countdownCtx is a context that reports cancellation from its n-th Err
+// call on: a cancellation arriving between layers.
+type countdownCtx struct {
+	context.Context
+	n int
+}
+
+func (c *countdownCtx) Err() error {
+	c.n--
+	if c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestCancelBetweenLayers: a pass cancelled part-way through the layers
+// returns the context's error, leaves Pos where it was, and the next Eval
+// gives the logits of an uninterrupted state.
+func TestCancelBetweenLayers(t *testing.T) {
+	for _, threads := range []int{1, 2} {
+		m := storiesModel(t, Options{Threads: threads})
+		prompt := []int32{1, 403, 407, 261, 378}
+		want := make([]float32, m.Config.VocabSize)
+		fresh, err := m.NewState(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fresh.Eval(context.Background(), prompt, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := fresh.Eval(context.Background(), []int32{432}, want); err != nil {
+			t.Fatal(err)
+		}
+		st, err := m.NewState(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Eval(context.Background(), prompt, nil); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]float32, m.Config.VocabSize)
+		ctx := &countdownCtx{Context: context.Background(), n: 3}
+		if err := st.Eval(ctx, []int32{432}, got); !errors.Is(err, context.Canceled) {
+			t.Fatalf("threads %d: error %v, want context.Canceled", threads, err)
+		}
+		if st.Pos() != len(prompt) {
+			t.Fatalf("threads %d: Pos = %d after cancellation, want %d", threads, st.Pos(), len(prompt))
+		}
+		if err := st.Eval(context.Background(), []int32{432}, got); err != nil {
+			t.Fatal(err)
+		}
+		if d := maxDiff(got, want); d != 0 {
+			t.Fatalf("threads %d: logits after a cancelled pass differ by %g", threads, d)
+		}
 	}
 }
