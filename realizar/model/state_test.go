@@ -313,6 +313,7 @@ func TestLoadErrors(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s: no error", c.name)
 		}
+		t.Logf("%s: %v", c.name, err)
 		for _, w := range c.want {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%s: error %q does not mention %q", c.name, err, w)
@@ -375,6 +376,7 @@ func TestLoadErrors(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		_, err = Load(GGUFSource(g), Options{})
+		t.Logf("%s: %v", c.name, err)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
