@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall"
 	"testing"
+	"unsafe"
 )
 
 // guarded returns n bytes that end where an inaccessible page begins, so
@@ -48,6 +49,37 @@ func TestNoReadPastRows(t *testing.T) {
 				if pre := guarded(t, preBytes(n)); len(pre) > 0 && prepare(typ, n, y, pre) {
 					dotPre(typ, n, x, y, pre)
 				}
+			}
+		}
+	})
+}
+
+// TestTileNoReadPastRows runs the tile path (packers, kernels) and the
+// activation quantizers on matrices and rows that end at a guard page.
+func TestTileNoReadPastRows(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		for _, typ := range []Type{Q4_0, Q8_0, Q4_K, Q6_K} {
+			lay, _ := tileLayoutOf(typ)
+			dt := typ.DotType()
+			for _, nb := range []int{1, 3} {
+				cols := nb * typ.BlockSize()
+				rb, qb := typ.RowBytes(cols), dt.RowBytes(cols)
+				const rows, batch = 2 * tileRows, 5
+				w := guarded(t, rows*rb)
+				for r := range rows {
+					copy(w[r*rb:], randomRow(rng, typ, nb, 0))
+				}
+				xb := guarded(t, 4*batch*cols)
+				xs := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(xb))), batch*cols)
+				for i := range xs {
+					xs[i] = float32(rng.NormFloat64())
+				}
+				xq := guarded(t, batch*qb)
+				for b := range batch {
+					quantizeAct(dt, xq[b*qb:(b+1)*qb], xs[b*cols:(b+1)*cols])
+				}
+				matMatTiled(typ, lay, make([]float32, rows*batch), w, xq, batch, cols, nil)
 			}
 		}
 	})

@@ -200,15 +200,17 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	return dotQ8_0PreAVX2(n, x, y, pre)
 }
 
-// tileAvailable reports whether MatMat takes the tile kernels for t: Q4_0,
-// Q8_0, Q4_K and Q6_K on the x86 paths, except Q8_0 on a CPU without
-// VNNI (two of its products overflow VPMADDUBSW's int16).
-func tileAvailable(t Type) bool {
+// tileAvailable reports whether MatMat takes the tile kernels for t and
+// batch activation rows: Q4_0, Q8_0, Q4_K and Q6_K on the x86 paths,
+// except Q8_0 on a CPU without VNNI (two of its products overflow
+// VPMADDUBSW's int16), from 4 rows (from 3 the tile kernels beat the
+// pairwise ones for some types and lose for others).
+func tileAvailable(t Type, batch int) bool {
 	ok, vnni := x86Path()
-	if _, tiled := tileLayoutOf(t); !ok || !tiled {
+	if _, tiled := tileLayoutOf(t); !ok || !tiled || t == Q8_0 && vnni == 0 {
 		return false
 	}
-	return t != Q8_0 || vnni != 0
+	return batch >= 4
 }
 
 // tileMul computes out[16c + r] = panel row r · activation c of the group
@@ -249,21 +251,29 @@ func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 }
 
 // packPanelFast is packPanel of 16 full rows (w from the first, rb bytes
-// apart) with the AVX-512 packer, on the tile kernels' path; it reports
-// whether it ran.
+// apart) with the AVX-512 or the AVX2 packer, on the x86 paths; it
+// reports whether it ran.
 func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
-	if _, vnni := x86Path(); vnni != 2 {
+	ok, vnni := x86Path()
+	switch {
+	case !ok:
 		return false
-	}
-	switch t {
-	case Q4_0:
+	case vnni == 2 && t == Q4_0:
 		packQ4_0AVX512(nb, w, rb, panel)
-	case Q8_0:
+	case vnni == 2 && t == Q8_0:
 		packQ8_0AVX512(nb, w, rb, panel)
-	case Q4_K:
+	case vnni == 2 && t == Q4_K:
 		packQ4_KAVX512(nb, w, rb, panel)
-	case Q6_K:
+	case vnni == 2 && t == Q6_K:
 		packQ6_KAVX512(nb, w, rb, panel)
+	case t == Q4_0:
+		packQ4_0AVX2(nb, w, rb, panel)
+	case t == Q8_0:
+		packQ8_0AVX2(nb, w, rb, panel)
+	case t == Q4_K:
+		packQ4_KAVX2(nb, w, rb, panel)
+	case t == Q6_K:
+		packQ6_KAVX2(nb, w, rb, panel)
 	default:
 		return false
 	}
@@ -271,18 +281,27 @@ func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
 }
 
 // quantizeAct is quantizeGeneric for the activation rows of the products
-// (the companion types), with the AVX-512 quantizers of Q8_0 and Q8_K on
-// that path: bit for bit the same, the reference taking over a row that
+// (the companion types), with the SIMD quantizers of Q8_0 and Q8_K on the
+// x86 paths: bit for bit the same, the reference taking over a row that
 // holds a NaN or an infinity.
 func quantizeAct(t Type, dst []byte, src []float32) {
-	if ok, _ := x86Path(); ok && trueno.Active() == trueno.AVX512 {
-		switch t {
-		case Q8_0:
+	if ok, _ := x86Path(); ok {
+		wide := trueno.Active() == trueno.AVX512
+		switch {
+		case t == Q8_0 && wide:
 			if !quantizeQ8_0AVX512(len(src)/32, src, dst) {
 				return
 			}
-		case Q8_K:
+		case t == Q8_0:
+			if !quantizeQ8_0AVX2(len(src)/32, src, dst) {
+				return
+			}
+		case t == Q8_K && wide:
 			if !quantizeQ8_KAVX512(len(src)/QK, src, dst) {
+				return
+			}
+		case t == Q8_K:
+			if !quantizeQ8_KAVX2(len(src)/QK, src, dst) {
 				return
 			}
 		}
@@ -299,4 +318,36 @@ func dispatchPath() int {
 		return -1
 	}
 	return int(trueno.Active())<<2 | vnni
+}
+
+// dotRows sets dst[r] to the product of row r of w (rows of type t, n
+// values) with y (pre its precomputed form when usePre): the kernel is
+// chosen once for all rows, which matters for rows of a few hundred bytes.
+func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
+	rb := t.RowBytes(n)
+	_, vnni := x86Path()
+	switch {
+	case vnni != 2:
+	case usePre && t == Q4_0 && n%128 == 0:
+		for r := range dst {
+			dst[r] = dotQ4_0Pre4AVX512VNNI(n, w[r*rb:(r+1)*rb], pre)
+		}
+		return
+	case usePre && t == Q4_K:
+		for r := range dst {
+			dst[r] = dotQ4_KPreAVX512VNNI(n, w[r*rb:(r+1)*rb], pre)
+		}
+		return
+	case usePre && t == Q8_0:
+		for r := range dst {
+			dst[r] = dotQ8_0PreAVX512VNNI(n, w[r*rb:(r+1)*rb], y, pre)
+		}
+		return
+	case !usePre && t == Q6_K:
+		for r := range dst {
+			dst[r] = dotQ6_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	}
+	dotRowsGeneric(t, n, dst, w, y, pre, usePre)
 }

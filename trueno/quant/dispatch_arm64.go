@@ -82,7 +82,7 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 { return dot(t, n, x, y) }
 
 // tileAvailable reports whether MatMat takes the tile kernels for t on
 // this path: not on arm64 yet (the pairwise SDOT kernels serve MatMat).
-func tileAvailable(t Type) bool { return false }
+func tileAvailable(t Type, batch int) bool { return false }
 
 func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 	tileGeneric(t, lay, nb, panel, a, out)
@@ -98,3 +98,9 @@ func quantizeAct(t Type, dst []byte, src []float32) { quantizeGeneric(t, dst, sr
 // dispatchPath identifies the kernels the dispatch chooses now, so that a
 // precomputed activation can tell whether it was made for them.
 func dispatchPath() int { return int(trueno.Active()) }
+
+// dotRows sets dst[r] to the product of row r of w (rows of type t, n
+// values) with y (pre its precomputed form when usePre).
+func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
+	dotRowsGeneric(t, n, dst, w, y, pre, usePre)
+}

@@ -23,7 +23,7 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 { return dot(t, n, x, y) }
 
 // tileAvailable reports whether MatMat takes the tile kernels for t on
 // this path: never here.
-func tileAvailable(t Type) bool { return false }
+func tileAvailable(t Type, batch int) bool { return false }
 
 func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 	tileGeneric(t, lay, nb, panel, a, out)
@@ -38,3 +38,9 @@ func quantizeAct(t Type, dst []byte, src []float32) { quantizeGeneric(t, dst, sr
 
 // dispatchPath identifies the kernels the dispatch chooses: one set here.
 func dispatchPath() int { return 0 }
+
+// dotRows sets dst[r] to the product of row r of w (rows of type t, n
+// values) with y (pre its precomputed form when usePre).
+func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
+	dotRowsGeneric(t, n, dst, w, y, pre, usePre)
+}

@@ -30,7 +30,7 @@
 // matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has tile
 // kernels (AVX-512 VNNI; AVX2, with AVX-VNNI where the CPU has it, Q8_0
 // only then) that unpack each block of 16 weight rows once for a group of
-// activation rows; on the AVX-512 path the products quantize their
+// activation rows; on the x86 paths the products quantize their
 // activations to Q8_0 and Q8_K with SIMD quantizers that match the
 // reference bit for bit. Quantize always runs the reference: it must
 // match ggml bit for bit.

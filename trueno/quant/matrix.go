@@ -37,19 +37,21 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 func matVecPre(t Type, dst []float32, w []byte, cols int, xq, pre []byte, usePre bool, p *Pool) {
 	rb := t.RowBytes(cols)
 	threads := p.threadsOrDefault()
-	if usePre {
-		p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, pre)
-			}
-		})
-		return
-	}
 	p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			dst[r] = dot(t, cols, w[r*rb:(r+1)*rb], xq)
-		}
+		dotRows(t, cols, dst[lo:hi], w[lo*rb:hi*rb], xq, pre, usePre)
 	})
+}
+
+// dotRowsGeneric is dotRows through the per-row dispatch.
+func dotRowsGeneric(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
+	rb := t.RowBytes(n)
+	for r := range dst {
+		if usePre {
+			dst[r] = dotPre(t, n, w[r*rb:(r+1)*rb], y, pre)
+		} else {
+			dst[r] = dot(t, n, w[r*rb:(r+1)*rb], y)
+		}
+	}
 }
 
 // MatMat computes the quantized matrix-matrix product of the row-major
@@ -85,7 +87,7 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 			quantizeAct(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
 		}
 	})
-	if lay, ok := tileLayoutOf(t); ok && !noTile && batch >= tileMinBatch && cols > 0 && tileAvailable(t) {
+	if lay, ok := tileLayoutOf(t); ok && !noTile && cols > 0 && tileAvailable(t, batch) {
 		matMatTiled(t, lay, dst, w, *xq, batch, cols, p)
 		return
 	}

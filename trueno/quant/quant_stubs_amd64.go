@@ -269,6 +269,26 @@ func packQ4_KAVX512(nb int, w []byte, rb int, panel []byte)
 //go:noescape
 func packQ6_KAVX512(nb int, w []byte, rb int, panel []byte)
 
+// packQ4_0AVX2 is packQ4_0AVX512 with AVX2.
+//
+//go:noescape
+func packQ4_0AVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ8_0AVX2 is packQ8_0AVX512 with AVX2.
+//
+//go:noescape
+func packQ8_0AVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ4_KAVX2 is packQ4_KAVX512 with AVX2.
+//
+//go:noescape
+func packQ4_KAVX2(nb int, w []byte, rb int, panel []byte)
+
+// packQ6_KAVX2 is packQ6_KAVX512 with AVX2.
+//
+//go:noescape
+func packQ6_KAVX2(nb int, w []byte, rb int, panel []byte)
+
 // quantizeQ8_0AVX512 is quantizeQ8_0 of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
 //
 //go:noescape
@@ -278,6 +298,16 @@ func quantizeQ8_0AVX512(nb int, x []float32, y []byte) bool
 //
 //go:noescape
 func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_0AVX2 is quantizeQ8_0AVX512 with AVX2.
+//
+//go:noescape
+func quantizeQ8_0AVX2(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_KAVX2 is quantizeQ8_KAVX512 with AVX2.
+//
+//go:noescape
+func quantizeQ8_KAVX2(nb int, x []float32, y []byte) bool
 
 // dotQ4_0Pre4AVX512VNNI is dotQ4_0Generic: Q4_0 row x times the Q8_0 row that pre was prepared from (prepareQ4_0x4), n values, n a multiple of 128.
 //

@@ -284,10 +284,6 @@ func tileGeneric(t Type, lay tileLayout, nb int, panel, a []byte, out []float32)
 // put the two side by side.
 var noTile bool
 
-// tileMinBatch is the smallest batch that MatMat gives to the tile
-// kernels: below it, repacking the weights costs more than it saves.
-const tileMinBatch = 4
-
 // matMatTiled is MatMat through the tile kernels, with the activation rows
 // already quantized in xq (batch rows of qb bytes).
 func matMatTiled(t Type, lay tileLayout, dst []float32, w, xq []byte, batch, cols int, p *Pool) {
