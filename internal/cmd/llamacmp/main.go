@@ -79,7 +79,7 @@ func run(ctx context.Context, c *Compare, models, threads, statName string) erro
 		return err
 	}
 	_, err = fmt.Printf("\npp: %d tokens in one batch from an empty cache; tg: %d tokens one at a time; %s cache; "+
-		"%ss of %d rounds × %d repetitions, ours and llama-bench alternating (llama.cpp %s). "+
+		"%s of %d round(s) × %d repetition(s), ours and llama-bench alternating (llama.cpp %s). "+
 		"RSS: peak resident memory of each process (ru_maxrss). "+
 		"Load average before: %s, after: %s; %v.\n",
 		c.Prompt, c.Gen, c.KV, statName, c.Rounds, c.Reps, c.Build, loadBefore, loadAverage(), time.Since(start).Round(time.Second))
