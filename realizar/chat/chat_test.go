@@ -20,7 +20,7 @@ type manifest struct {
 }
 
 type expected struct {
-	Extra         map[string]any                `json:"extra"`
+	Extra         map[string]any                 `json:"extra"`
 	Conversations map[string][]map[string]string `json:"conversations"`
 	Cases         []struct {
 		Template            string  `json:"template"`
