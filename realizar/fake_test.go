@@ -18,10 +18,10 @@ const (
 )
 
 type fakeNet struct {
-	vocab   int      // output width (≥ fakeVocab; more = padding)
-	ctxLen  int      // context length
-	script  []int32  // the tokens it generates, in order
-	padHigh bool     // give padding ids the highest logits
+	vocab   int     // output width (≥ fakeVocab; more = padding)
+	ctxLen  int     // context length
+	script  []int32 // the tokens it generates, in order
+	padHigh bool    // give padding ids the highest logits
 	evals   atomic.Int64
 	onEval  func(pos int) // called before every Eval
 	lastNew atomic.Int64  // size of the last sequence made
