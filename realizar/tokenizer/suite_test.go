@@ -1,0 +1,155 @@
+package tokenizer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/batuta-go/stack/internal/testdata"
+	"github.com/batuta-go/stack/realizar/gguf"
+)
+
+// suiteCase is one llama.cpp tokenizer test: an input string and the ids
+// the Hugging Face tokenizer gives for it (no special tokens added).
+type suiteCase struct {
+	text string
+	ids  []int32
+}
+
+// readSuite reads a ggml-vocab .inp/.out pair.
+func readSuite(tb testing.TB, inp string) []suiteCase {
+	tb.Helper()
+	in, err := os.ReadFile(inp)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out, err := os.ReadFile(strings.TrimSuffix(inp, ".inp") + ".out")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const sep = "\n__ggml_vocab_test__\n"
+	texts := strings.Split(string(in), sep)
+	if len(texts) < 2 || texts[len(texts)-1] != "" {
+		tb.Fatalf("%s: not a list of strings each followed by %q", inp, sep)
+	}
+	texts = texts[:len(texts)-1]
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) != len(texts) {
+		tb.Fatalf("%s: %d strings but %d lines of ids", inp, len(texts), len(lines))
+	}
+	cases := make([]suiteCase, len(texts))
+	for i, line := range lines {
+		cases[i].text = texts[i]
+		for _, f := range strings.Fields(line) {
+			v, err := strconv.ParseInt(f, 10, 32)
+			if err != nil {
+				tb.Fatalf("%s line %d: %v", inp, i+1, err)
+			}
+			cases[i].ids = append(cases[i].ids, int32(v))
+		}
+	}
+	return cases
+}
+
+// suites lists the vocabulary test files present.
+func suites(tb testing.TB) []string {
+	dir := testdata.Dir(tb, "tokenizer")
+	inps, err := filepath.Glob(filepath.Join(dir, "*.gguf.inp"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(inps) == 0 {
+		tb.Fatalf("no *.gguf.inp files in %s", dir)
+	}
+	return inps
+}
+
+func loadGGUF(tb testing.TB, path string) *Tokenizer {
+	tb.Helper()
+	f, err := gguf.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	tk, err := FromGGUF(f)
+	if errors.Is(err, errNoBPE) {
+		tb.Skipf("%s: %v", filepath.Base(path), err)
+	}
+	if err != nil {
+		tb.Fatalf("%s: %v", filepath.Base(path), err)
+	}
+	return tk
+}
+
+// runSuite checks every case and reports the pass count.
+func runSuite(t *testing.T, name string, tk *Tokenizer, cases []suiteCase) {
+	t.Helper()
+	pass := 0
+	for i, c := range cases {
+		got := tk.Encode(c.text, false, false)
+		if slices.Equal(got, c.ids) {
+			pass++
+			continue
+		}
+		t.Errorf("%s case %d %q:\n want %v\n  got %v", name, i+1, c.text, c.ids, got)
+	}
+	t.Logf("%s: %d/%d cases pass", name, pass, len(cases))
+}
+
+func TestVocabSuites(t *testing.T) {
+	for _, inp := range suites(t) {
+		name := strings.TrimSuffix(filepath.Base(inp), ".gguf.inp")
+		t.Run(name, func(t *testing.T) {
+			tk := loadGGUF(t, strings.TrimSuffix(inp, ".inp"))
+			runSuite(t, name, tk, readSuite(t, inp))
+		})
+	}
+}
+
+// hfSuites pairs each tokenizer/hf folder with its ggml-vocab suite, as the
+// folder's README lists them ("## DIR/ — ... — suite: FILE.gguf").
+func hfSuites(tb testing.TB) map[string]string {
+	dir := testdata.Dir(tb, "tokenizer")
+	readme, err := os.ReadFile(filepath.Join(dir, "hf", "README.md"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pairs := map[string]string{}
+	for line := range strings.Lines(string(readme)) {
+		if !strings.HasPrefix(line, "## ") {
+			continue
+		}
+		f := strings.Fields(line)
+		i := slices.Index(f, "suite:")
+		if i < 0 || i+1 >= len(f) {
+			continue
+		}
+		sub := strings.TrimSuffix(f[1], "/")
+		pairs[filepath.Join(dir, "hf", sub)] = filepath.Join(dir, f[i+1]+".inp")
+	}
+	if len(pairs) == 0 {
+		tb.Fatalf("no suite pairings in %s", filepath.Join(dir, "hf", "README.md"))
+	}
+	return pairs
+}
+
+func TestHFSuites(t *testing.T) {
+	for hf, inp := range hfSuites(t) {
+		name := filepath.Base(hf)
+		t.Run(name, func(t *testing.T) {
+			tk, err := FromHF(hf)
+			if errors.Is(err, errNoBPE) {
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			runSuite(t, fmt.Sprintf("%s (%s)", name, filepath.Base(inp)), tk, readSuite(t, inp))
+		})
+	}
+}
