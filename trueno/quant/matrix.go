@@ -32,14 +32,14 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 	pre := getScratch(preBytes(cols))
 	defer putScratch(pre)
 	if prepare(t, cols, xq, *pre) {
-		p.parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
+		p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, *pre)
 			}
 		})
 		return
 	}
-	p.parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
+	p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			dst[r] = dot(t, cols, w[r*rb:(r+1)*rb], xq)
 		}
@@ -68,7 +68,7 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	qb := dt.RowBytes(cols)
 	xq := getScratch(batch * qb)
 	defer putScratch(xq)
-	p.parallel(batch, 1, func(lo, hi int) {
+	p.Parallel(batch, 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			quantizeGeneric(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
 		}
@@ -81,7 +81,7 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 		usePre = usePre && prepare(t, cols, (*xq)[b*qb:(b+1)*qb], (*pre)[b*pb:(b+1)*pb])
 	}
 	threads := p.threadsOrDefault()
-	p.parallel(rows, rowsPerChunk(rows, threads), func(lo, hi int) {
+	p.Parallel(rows, rowsPerChunk(rows, threads), func(lo, hi int) {
 		// A chunk of weight rows stays in L2 while groups of actRows
 		// activation rows (and their precomputed forms) pass over it.
 		for b0 := 0; b0 < batch; b0 += actRows {

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -55,7 +56,7 @@ func TestPoolConcurrentUse(t *testing.T) {
 	for g := range 4 {
 		go func() {
 			out := make([]int, 1000)
-			p.parallel(len(out), 7, func(lo, hi int) {
+			p.Parallel(len(out), 7, func(lo, hi int) {
 				for i := lo; i < hi; i++ {
 					out[i] += i + g
 				}
@@ -69,6 +70,37 @@ func TestPoolConcurrentUse(t *testing.T) {
 		for i, v := range out[:len(out)-1] {
 			if v != i+g {
 				t.Fatalf("goroutine %d: out[%d] = %d", g, i, v)
+			}
+		}
+	}
+}
+
+func TestPoolParallelChunks(t *testing.T) {
+	pools := []*Pool{nil, NewPool(1), NewPool(2), NewPool(5)}
+	for _, p := range pools[1:] {
+		defer p.Close()
+	}
+	for _, p := range pools {
+		for _, n := range []int{0, 1, 2, 7, 64, 1000} {
+			for _, chunk := range []int{-1, 0, 1, 3, 64, 2000} {
+				var mu sync.Mutex
+				seen := make([]int, n)
+				p.Parallel(n, chunk, func(lo, hi int) {
+					c := max(chunk, 1)
+					if lo%c != 0 || hi != min(lo+c, n) {
+						t.Errorf("n %d chunk %d: called on [%d, %d)", n, chunk, lo, hi)
+					}
+					mu.Lock()
+					for i := lo; i < hi; i++ {
+						seen[i]++
+					}
+					mu.Unlock()
+				})
+				for i, c := range seen {
+					if c != 1 {
+						t.Fatalf("n %d chunk %d: index %d covered %d times", n, chunk, i, c)
+					}
+				}
 			}
 		}
 	}

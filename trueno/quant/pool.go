@@ -65,17 +65,27 @@ func (j *job) run() {
 
 var defaultPool = sync.OnceValue(func() *Pool { return NewPool(0) })
 
-// parallel calls f on chunks of [0, n) of about chunk items, on up to
-// p.threads goroutines (the caller's included), and returns when all are
-// done. A nil p is the default pool.
-func (p *Pool) parallel(n, chunk int, f func(lo, hi int)) {
+// Parallel calls f once for each chunk [lo, hi) of [0, n) — lo a multiple
+// of chunk, hi = min(lo+chunk, n) — on up to Threads goroutines (the
+// caller's included), and returns when every call has returned. Chunks are
+// handed out one at a time, so a worker slowed by another process takes
+// fewer; f must be safe to call concurrently on disjoint chunks. chunk < 1
+// counts as 1; n ≤ 0 calls nothing. A nil p is the default pool (one
+// worker per GOMAXPROCS). Parallel may be called from several goroutines
+// at once, but not from inside an f of the same pool (that may deadlock).
+func (p *Pool) Parallel(n, chunk int, f func(lo, hi int)) {
 	if p == nil {
 		p = defaultPool()
+	}
+	if n <= 0 {
+		return
 	}
 	chunk = max(chunk, 1)
 	helpers := min(p.threads-1, (n+chunk-1)/chunk-1)
 	if helpers <= 0 {
-		f(0, n)
+		for lo := 0; lo < n; lo += chunk {
+			f(lo, min(lo+chunk, n))
+		}
 		return
 	}
 	j := &job{n: n, chunk: chunk, f: f}
