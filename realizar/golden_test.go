@@ -15,7 +15,7 @@ import (
 )
 
 type goldenGenerate struct {
-	NPredict int    `json:"n_predict"`
+	NPredict int `json:"n_predict"`
 	Cases    []struct {
 		Prompt       string  `json:"prompt"`
 		PromptIDs    []int32 `json:"prompt_ids"`
