@@ -26,7 +26,7 @@ type LLM struct {
 }
 
 // Options tune Load. The zero value uses every CPU, a float32 KV cache and
-// the model's context length.
+// a context of up to DefaultContextSize positions.
 type Options struct {
 	// Threads is the number of goroutines of the forward pass; 0 means
 	// GOMAXPROCS.
@@ -34,10 +34,16 @@ type Options struct {
 	// KVF16 stores the KV cache in float16 (half the memory).
 	KVF16 bool
 	// ContextSize caps the positions of one sequence (prompt plus
-	// generated tokens); 0 means the model's context length. A generation
-	// with Params.MaxTokens only allocates the cache it can use.
+	// generated tokens); 0 means DefaultContextSize, and the model's
+	// context length is the upper bound. A generation with
+	// Params.MaxTokens only allocates the cache it can use.
 	ContextSize int
 }
+
+// DefaultContextSize is the context of a sequence when Options.ContextSize
+// is 0 (llama.cpp's default): long-context models would otherwise reserve a
+// KV cache of their whole trained length for every call.
+const DefaultContextSize = 4096
 
 // ErrClosed is returned by calls on a closed LLM.
 var ErrClosed = errors.New("realizar: the LLM is closed")
@@ -72,14 +78,15 @@ func (l *LLM) Close() error {
 // VocabSize is the number of logits per position.
 func (l *LLM) VocabSize() int { return l.net.vocabSize() }
 
-// ContextLength is the longest sequence a call can evaluate: the model's
-// context length, or Options.ContextSize when smaller.
+// ContextLength is the longest sequence a call can evaluate:
+// Options.ContextSize (or DefaultContextSize), at most the model's context
+// length.
 func (l *LLM) ContextLength() int {
-	n := l.net.contextLength()
-	if c := l.opts.ContextSize; c > 0 && c < n {
-		n = c
+	c := l.opts.ContextSize
+	if c == 0 {
+		c = DefaultContextSize
 	}
-	return n
+	return min(c, l.net.contextLength())
 }
 
 // EmbeddingLength is the width of the vectors Embed returns.
