@@ -62,7 +62,7 @@ func Parse(src string) (t *Template, err error) {
 			t, err = nil, fmt.Errorf("chat: cannot parse the chat template (%d bytes): engine panic: %v", len(src), r)
 		}
 	}()
-	jt, err := jinja.Compile(src)
+	jt, err := jinja.Compile(guardMacros(src))
 	if err != nil {
 		return nil, fmt.Errorf("chat: cannot parse the chat template (%d bytes): %w", len(src), err)
 	}
@@ -89,9 +89,11 @@ func (t *Template) Render(messages []Message, opts Options) (out string, err err
 		d.AsDict().Set("content", jinja.NewString(m.Content))
 		msgs[i] = d
 	}
-	data := make(map[string]jinja.Value, len(opts.Vars)+5)
+	data := guards()
 	for k, v := range opts.Vars {
-		data[k] = jinja.FromGoValue(v)
+		if _, ok := data[k]; !ok {
+			data[k] = jinja.FromGoValue(v)
+		}
 	}
 	data["messages"] = jinja.NewList(msgs)
 	data["add_generation_prompt"] = jinja.NewBool(opts.AddGenerationPrompt)

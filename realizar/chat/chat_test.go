@@ -192,3 +192,30 @@ func TestMessageItemsOrder(t *testing.T) {
 		t.Fatalf("got %q", out)
 	}
 }
+
+// TestHostileTemplates: what would crash or hang the program ends as an
+// error.
+func TestHostileTemplates(t *testing.T) {
+	msgs := []Message{{Role: "user", Content: "x"}}
+	for name, src := range map[string]string{
+		"self-recursive macro":  "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+		"mutual recursion":      "{%- macro a() -%}{{ b() }}{%- endmacro -%}{%- macro b() -%}{{ a() }}{%- endmacro -%}{{ a() }}",
+		"huge range":            "{% for i in range(1000000000) %}{% endfor %}",
+		"huge range with start": "{% for i in range(-5, 999999999, 3) %}{% endfor %}",
+		"zero step":             "{% for i in range(0, 5, 0) %}{% endfor %}",
+	} {
+		_, err := Render(src, msgs, Options{})
+		if err == nil {
+			t.Errorf("%s: rendered", name)
+		}
+	}
+	// Bounded recursion still works, and range keeps Jinja's semantics.
+	out, err := Render("{% macro down(n) %}{{ n }}{% if n > 0 %},{{ down(n - 1) }}{% endif %}{% endmacro %}{{ down(5) }}|{{ range(3)|join(',') }}|{{ range(1, 10, 4)|list }}|{{ range(5, 0, -2)|list }}|{{ range(0)|length }}", msgs, Options{})
+	if err != nil || out != "5,4,3,2,1,0|0,1,2|[1, 5, 9]|[5, 3, 1]|0" {
+		t.Fatalf("got %q, %v", out, err)
+	}
+	// A template may itself use the guard's words in text.
+	if _, err := Render("{% raw %}{% macro x() %}{% endraw %}", msgs, Options{}); err != nil {
+		t.Fatalf("raw block: %v", err)
+	}
+}
