@@ -83,6 +83,9 @@ func parseHeader(d *decoder) (*header, error) {
 			return nil, err
 		}
 		d.key = key
+		if key == "" {
+			return nil, d.fail(off, "metadata entry %d has an empty key", i)
+		}
 		if _, dup := h.keys[key]; dup {
 			return nil, d.fail(off, "duplicate key")
 		}

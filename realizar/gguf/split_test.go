@@ -25,7 +25,14 @@ func TestSplitShared(t *testing.T) {
 		}
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			defer orig.Close()
-			for _, opts := range []SplitOptions{{MaxTensors: 7}, {MaxBytes: 100 << 10}, {MaxTensors: 1 << 20}, {MaxBytes: 1}} {
+			// A few shards each way (every shard is fsynced: keep the count
+			// small).
+			var total int64
+			for _, ti := range orig.Tensors {
+				total += int64(pad(ti.Size, orig.Alignment))
+			}
+			splits := []SplitOptions{{MaxTensors: (len(orig.Tensors) + 2) / 3}, {MaxBytes: total / 4}, {MaxTensors: 1 << 20}}
+			for _, opts := range splits {
 				dir := t.TempDir()
 				paths, err := rewrite(t, orig).WriteSplit(filepath.Join(dir, "m"), opts)
 				if err != nil {
@@ -60,8 +67,15 @@ func checkSplit(t *testing.T, orig *File, paths []string, opts SplitOptions) {
 		if no, _ := sh.Uint(KeySplitNo); no != uint64(i) {
 			t.Errorf("shard %d: split.no %d", i, no)
 		}
-		if i > 0 && len(sh.KVs) != 3 {
-			t.Errorf("shard %d: %d keys, want only the split keys", i, len(sh.KVs))
+		want := 3 // the split keys, and the alignment when set
+		if _, ok := orig.Value(KeyAlignment); ok {
+			want++
+			if sh.Alignment != orig.Alignment {
+				t.Errorf("shard %d: alignment %d, want %d", i, sh.Alignment, orig.Alignment)
+			}
+		}
+		if i > 0 && len(sh.KVs) != want {
+			t.Errorf("shard %d: %d keys, want %d", i, len(sh.KVs), want)
 		}
 		if opts.MaxBytes > 1 && len(sh.Tensors) > 1 {
 			var data uint64
@@ -118,6 +132,24 @@ func checkSplit(t *testing.T, orig *File, paths []string, opts SplitOptions) {
 		t.Errorf("opening the last shard: %d tensors", len(g.Tensors))
 	}
 	g.Close()
+}
+
+// TestSplitSmall splits the sample file one tensor per shard by size.
+func TestSplitSmall(t *testing.T) {
+	orig, err := parseBytes(sampleFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []SplitOptions{{MaxBytes: 1}, {MaxTensors: 2}, {}} {
+		paths, err := rewrite(t, orig).WriteSplit(filepath.Join(t.TempDir(), "s"), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSplit(t, orig, paths, opts)
+	}
+	if _, err := NewWriter().WriteSplit(filepath.Join(t.TempDir(), "s"), SplitOptions{MaxTensors: -1}); err == nil {
+		t.Error("negative limit accepted")
+	}
 }
 
 func TestSplitErrors(t *testing.T) {

@@ -223,3 +223,22 @@ func TestSpecialTokens(t *testing.T) {
 		t.Errorf("Encode(Hi, add, parse) = %v", got)
 	}
 }
+
+// TestStories260KLlama2c decodes llama2.c's 200-token run: its printed text
+// (BOS-initial leading space stripped) is Decode of the generated ids.
+func TestStories260KLlama2c(t *testing.T) {
+	tk := stories260K(t)
+	var g struct {
+		BOSOnly struct {
+			GeneratedIDs []int32 `json:"generated_ids"`
+			PrintedText  string  `json:"printed_text"`
+		} `json:"bos_only_200"`
+	}
+	readJSON(t, filepath.Join(testdata.Dir(t, "golden"), "stories260K_llama2c.json"), &g)
+	if len(g.BOSOnly.GeneratedIDs) == 0 {
+		t.Fatal("no bos_only_200 ids")
+	}
+	if got := tk.Decode(g.BOSOnly.GeneratedIDs); got != g.BOSOnly.PrintedText {
+		t.Errorf("Decode = %q\nwant %q", got, g.BOSOnly.PrintedText)
+	}
+}

@@ -224,9 +224,6 @@ func parseHF(data []byte, cfg *hfConfig) (*Tokenizer, error) {
 	if err := hfAdded(&f, s); err != nil {
 		return nil, err
 	}
-	if u, ok := s.special["unk"]; ok && s.model == "bert" {
-		s.types[u] = typeUnknown
-	}
 	if cfg != nil {
 		s.chatTemplate = cfg.chatTemplate
 		s.addBOS, s.addEOS = cfg.addBOS, cfg.addEOS

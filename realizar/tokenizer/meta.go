@@ -21,7 +21,6 @@ const (
 	keyAddBOS         = "tokenizer.ggml.add_bos_token"
 	keyAddEOS         = "tokenizer.ggml.add_eos_token"
 	keyAddSpacePrefix = "tokenizer.ggml.add_space_prefix"
-	keyRemoveExtraWS  = "tokenizer.ggml.remove_extra_whitespaces"
 	keyChatTemplate   = "tokenizer.chat_template"
 	keyName           = "general.name"
 )
@@ -115,10 +114,12 @@ func fromMetadata(m metadata) (*Tokenizer, error) {
 			s.special[k.name] = int64(id)
 		}
 	}
+	// tokenizer.ggml.remove_extra_whitespaces only matters to Unigram
+	// (T5) vocabularies, which are not supported.
 	for _, b := range []struct {
 		key string
 		dst **bool
-	}{{keyAddBOS, &s.addBOS}, {keyAddEOS, &s.addEOS}, {keyAddSpacePrefix, &s.addSpacePrefix}, {keyRemoveExtraWS, &s.removeExtraWS}} {
+	}{{keyAddBOS, &s.addBOS}, {keyAddEOS, &s.addEOS}, {keyAddSpacePrefix, &s.addSpacePrefix}} {
 		v, ok := m.Value(b.key)
 		if !ok {
 			continue

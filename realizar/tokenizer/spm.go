@@ -41,7 +41,29 @@ func utf8Len(b byte) int {
 	return 4
 }
 
+// encode appends the tokens of text (spaces already escaped).
+//
+// Merges only ever join neighbours, so a text splits into pieces that can
+// be tokenized on their own wherever no vocabulary token could span the
+// cut: before a "▁" whose preceding symbol never precedes a ▁ inside a
+// token (t.spmJoin). Tokenizing word by word gives the same ids as one
+// pass over the whole text, with small, cache-friendly queues.
 func (s *spmSession) encode(t *Tokenizer, out []int32, text string) []int32 {
+	start, prev := 0, ""
+	for off := 0; off < len(text); {
+		n := min(utf8Len(text[off]), len(text)-off)
+		sym := text[off : off+n]
+		if off > start && sym == "▁" && !t.spmJoin[prev] {
+			out = s.encodeChunk(t, out, text[start:off])
+			start = off
+		}
+		prev = sym
+		off += n
+	}
+	return s.encodeChunk(t, out, text[start:])
+}
+
+func (s *spmSession) encodeChunk(t *Tokenizer, out []int32, text string) []int32 {
 	s.syms = s.syms[:0]
 	s.heap = s.heap[:0]
 	for off := 0; off < len(text); {

@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -77,9 +76,6 @@ func loadGGUF(tb testing.TB, path string) *Tokenizer {
 	}
 	defer f.Close()
 	tk, err := FromGGUF(f)
-	if errors.Is(err, errNoBPE) {
-		tb.Skipf("%s: %v", filepath.Base(path), err)
-	}
 	if err != nil {
 		tb.Fatalf("%s: %v", filepath.Base(path), err)
 	}
@@ -143,13 +139,53 @@ func TestHFSuites(t *testing.T) {
 		name := filepath.Base(hf)
 		t.Run(name, func(t *testing.T) {
 			tk, err := FromHF(hf)
-			if errors.Is(err, errNoBPE) {
-				t.Skip(err)
-			}
 			if err != nil {
 				t.Fatal(err)
 			}
 			runSuite(t, fmt.Sprintf("%s (%s)", name, filepath.Base(inp)), tk, readSuite(t, inp))
+		})
+	}
+}
+
+// TestHFMatchesGGUF loads each tokenizer.json and the GGUF vocabulary made
+// from the same upstream tokenizer: same tokens (in llama.cpp's form), same
+// attributes, same special tokens and flags.
+func TestHFMatchesGGUF(t *testing.T) {
+	for hf, inp := range hfSuites(t) {
+		t.Run(filepath.Base(hf), func(t *testing.T) {
+			h, err := FromHF(hf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := loadGGUF(t, strings.TrimSuffix(inp, ".inp"))
+			if h.Kind() != g.Kind() || h.VocabSize() != g.VocabSize() || h.Pre() != g.Pre() {
+				t.Fatalf("HF %v %d tokens pre %q, GGUF %v %d pre %q", h.Kind(), h.VocabSize(), h.Pre(), g.Kind(), g.VocabSize(), g.Pre())
+			}
+			bad := 0
+			const hfOnly = AttrNormalized | AttrSingleWord // GGUF does not carry these
+			for id := range int32(g.VocabSize()) {
+				if h.TokenText(id) != g.TokenText(id) || h.Attr(id)&^hfOnly != g.Attr(id) {
+					if bad++; bad <= 5 {
+						t.Errorf("token %d: HF %q %b, GGUF %q %b", id, h.TokenText(id), h.Attr(id), g.TokenText(id), g.Attr(id))
+					}
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d tokens differ", bad)
+			}
+			for _, f := range []struct {
+				name string
+				get  func(*Tokenizer) (int32, bool)
+			}{{"BOS", (*Tokenizer).BOS}, {"EOS", (*Tokenizer).EOS}, {"EOT", (*Tokenizer).EOT}, {"UNK", (*Tokenizer).UNK}, {"SEP", (*Tokenizer).SEP}, {"PAD", (*Tokenizer).PAD}} {
+				hi, hok := f.get(h)
+				gi, gok := f.get(g)
+				if hi != gi || hok != gok {
+					t.Errorf("%s: HF %d %v, GGUF %d %v", f.name, hi, hok, gi, gok)
+				}
+			}
+			if h.AddBOS() != g.AddBOS() || h.AddEOS() != g.AddEOS() {
+				t.Errorf("AddBOS/AddEOS: HF %v %v, GGUF %v %v", h.AddBOS(), h.AddEOS(), g.AddBOS(), g.AddEOS())
+			}
 		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/batuta-go/stack/realizar/tokenizer/bpe"
 )
 
 // Kind is the tokenization algorithm of a vocabulary.
@@ -47,14 +49,15 @@ type Tokenizer struct {
 	entries []entry
 	ids     map[string]int32
 	maxLen  int // longest token text in bytes
-	bpe     bpeCodec
+	bpe     *bpe.Model
 	wpm     wpmOptions
-	bytes   [256]int32 // SPM byte-fallback token of each byte, none when missing
+	bytes   [256]int32      // SPM byte-fallback token of each byte, none when missing
+	spmJoin map[string]bool // SPM: the 1-4 byte strings that precede a ▁ inside some token
 
 	bos, eos, unk, sep, pad, eot, eom int32
 	eog                               map[int32]bool
 
-	addBOS, addEOS, addSpacePrefix, removeExtraWS, cleanSpaces bool
+	addBOS, addEOS, addSpacePrefix, cleanSpaces bool
 
 	specials     []int32  // control, user-defined and unknown tokens, longest text first
 	pieces       []string // each token as printed with special tokens shown
@@ -74,7 +77,7 @@ type spec struct {
 
 	special map[string]int64 // "bos", "eos", ... → id, only those the file gives
 
-	addBOS, addEOS, addSpacePrefix, removeExtraWS *bool
+	addBOS, addEOS, addSpacePrefix *bool
 
 	extraAttr    map[int32]Attr // attributes beyond the token type (HF lstrip/rstrip)
 	wpm          wpmOptions
@@ -141,9 +144,6 @@ func newTokenizer(s *spec) (*Tokenizer, error) {
 	if s.addSpacePrefix != nil {
 		t.addSpacePrefix = *s.addSpacePrefix
 	}
-	if s.removeExtraWS != nil {
-		t.removeExtraWS = *s.removeExtraWS
-	}
 
 	t.entries = make([]entry, n)
 	t.ids = make(map[string]int32, n)
@@ -165,7 +165,7 @@ func newTokenizer(s *spec) (*Tokenizer, error) {
 	}
 
 	if t.kind == BPE {
-		m, err := newBPE(s.tokens, s.merges, t.pre)
+		m, err := bpe.New(s.tokens, s.merges, t.pre)
 		if err != nil {
 			return nil, fmt.Errorf("byte-level BPE (pre-tokenizer %q): %w", t.pre, err)
 		}
@@ -174,6 +174,17 @@ func newTokenizer(s *spec) (*Tokenizer, error) {
 	if t.kind == SPM {
 		for b := range 256 {
 			t.bytes[b] = t.spmByteToken(byte(b))
+		}
+		t.spmJoin = map[string]bool{}
+		for _, e := range t.entries {
+			w := e.text
+			for k := 1; k < len(w); k++ {
+				if strings.HasPrefix(w[k:], "▁") {
+					for n := 1; n <= min(k, 4); n++ {
+						t.spmJoin[w[k-n:k]] = true
+					}
+				}
+			}
 		}
 	}
 
