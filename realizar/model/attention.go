@@ -29,8 +29,19 @@ func (s *State) attention(il, qr0, cnt, p0 int) {
 	s.job = attnJob{il: il, qr0: qr0, cnt: cnt, p0: p0, window: s.m.layers[il].window,
 		scale: scale, softcap: c.AttnSoftcap, blocks: blocks}
 	items := c.HeadCount * blocks
+	// Keys seen by the last query: a bound on the work of every item.
+	kLo, kHi := keyRange(p0+cnt-1, s.job.window)
+	if work := c.HeadCount * cnt * (kHi - kLo) * c.HeadDim; work < attnParallelMin {
+		s.attnRange(0, items)
+		return
+	}
 	s.m.pool.Parallel(items, max(1, items/(2*s.m.threads)), s.attnFunc)
 }
+
+// attnParallelMin is the attention size (heads × queries × keys × head
+// dimension) below which handing items to other workers costs more than
+// it saves.
+const attnParallelMin = 1 << 15
 
 // attnRange runs work items [lo, hi) with one scratch buffer.
 func (s *State) attnRange(lo, hi int) {

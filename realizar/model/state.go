@@ -43,6 +43,8 @@ type State struct {
 	scratch  chan *attnScratch
 	attnFunc func(lo, hi int) // s.attnRange, bound once
 	job      attnJob
+	vecFunc  func(lo, hi int) // s.vecRows, bound once
+	vec      vecJob
 }
 
 // attnScratch is one worker's attention buffers.
@@ -120,6 +122,7 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 		s.scratch <- &attnScratch{s: make([]float32, min(qBlock, B)*maxTokens), tmp: make([]float32, D)}
 	}
 	s.attnFunc = s.attnRange
+	s.vecFunc = s.vecRows
 	return s, nil
 }
 
@@ -258,7 +261,7 @@ func (s *State) forward(ctx context.Context, toks []int32, pos0 int, logits, hid
 		last := s.x[(rows-1)*E : rows*E]
 		xn := s.xn[:E]
 		trueno.RMSNormTo(xn, last, m.outputNorm, c.RMSNormEps)
-		m.mulVec(m.output, logits, xn)
+		s.mulVec(m.output, logits, xn)
 		if cp := c.FinalSoftcap; cp > 0 {
 			softcap(logits, cp)
 		}
@@ -288,7 +291,7 @@ func (s *State) layer(il, n, pos0, out int) int {
 	rmsRows(s.xn, s.x, n, E, l.attnNorm, eps)
 	if l.wqkv != nil {
 		w := qDim + 2*kvDim
-		m.mulMat(l.wqkv, s.qkv, s.xn, n)
+		s.mulMat(l.wqkv, s.qkv, s.xn, n)
 		for i := range n {
 			r := s.qkv[i*w : (i+1)*w]
 			copy(s.q[i*qDim:(i+1)*qDim], r[:qDim])
@@ -296,9 +299,9 @@ func (s *State) layer(il, n, pos0, out int) int {
 			copy(s.v[i*kvDim:(i+1)*kvDim], r[qDim+kvDim:])
 		}
 	} else {
-		m.mulMat(l.wq, s.q, s.xn, n)
-		m.mulMat(l.wk, s.k, s.xn, n)
-		m.mulMat(l.wv, s.v, s.xn, n)
+		s.mulMat(l.wq, s.q, s.xn, n)
+		s.mulMat(l.wk, s.k, s.xn, n)
+		s.mulMat(l.wv, s.v, s.xn, n)
 	}
 	if l.bq != nil {
 		addRows(s.q, n, l.bq)
@@ -336,7 +339,7 @@ func (s *State) layer(il, n, pos0, out int) int {
 		n = 1
 	}
 
-	m.mulMat(l.wo, s.proj, s.att, n)
+	s.mulMat(l.wo, s.proj, s.att, n)
 	if l.postAttnNorm != nil {
 		rmsRows(s.proj, s.proj, n, E, l.postAttnNorm, eps)
 	}
@@ -349,7 +352,7 @@ func (s *State) layer(il, n, pos0, out int) int {
 	}
 	h := s.up[:n*F]
 	if l.gateUp != nil {
-		m.mulMat(l.gateUp, s.gate, s.xn, n)
+		s.mulMat(l.gateUp, s.gate, s.xn, n)
 		for i := range n {
 			r := s.gate[i*2*F : (i+1)*2*F]
 			act(r[:F], r[:F])
@@ -357,12 +360,12 @@ func (s *State) layer(il, n, pos0, out int) int {
 		}
 	} else {
 		g := s.gate[:n*F]
-		m.mulMat(l.gate, g, s.xn, n)
-		m.mulMat(l.up, h, s.xn, n)
+		s.mulMat(l.gate, g, s.xn, n)
+		s.mulMat(l.up, h, s.xn, n)
 		act(g, g)
 		trueno.MulTo(h, g, h)
 	}
-	m.mulMat(l.down, s.proj, h, n)
+	s.mulMat(l.down, s.proj, h, n)
 	if l.postFFNNorm != nil {
 		rmsRows(s.proj, s.proj, n, E, l.postFFNNorm, eps)
 	}

@@ -40,17 +40,21 @@ func loadMatrix(src Source, name string, rows, cols int) (*weight, error) {
 }
 
 func matrixFrom(t Tensor, rows, cols int) (*weight, error) {
-	if err := checkDims(t, cols, rows); err != nil {
-		return nil, err
-	}
 	w := &weight{name: t.Name, typ: t.Type, rows: rows, cols: cols, data: t.Data}
-	if t.Type == gguf.F32 {
-		w.rowBytes = 4 * cols
-	} else {
-		q, ok := t.Type.Quant()
+	var q quant.Type
+	if t.Type != gguf.F32 {
+		var ok bool
+		q, ok = t.Type.Quant()
 		if !ok || !q.Valid() {
 			return nil, fmt.Errorf("model: tensor %q: tensor type %s (id %d) is not supported", t.Name, t.Type, uint32(t.Type))
 		}
+	}
+	if err := checkDims(t, cols, rows); err != nil {
+		return nil, err
+	}
+	if t.Type == gguf.F32 {
+		w.rowBytes = 4 * cols
+	} else {
 		if cols%q.BlockSize() != 0 {
 			return nil, fmt.Errorf("model: tensor %q: %d columns are not a multiple of the %s block size %d", t.Name, cols, q, q.BlockSize())
 		}
@@ -129,45 +133,61 @@ func (w *weight) row(dst []float32, r int) {
 	quant.Dequantize(w.q, dst, w.data[r*w.rowBytes:(r+1)*w.rowBytes])
 }
 
-// Sizes that keep each part of an F32 product below the point where
-// trueno/mat would split it over its own workers (GEMV from 2¹⁸ matrix
-// elements, GEMM from 2·192³ flops): the model's pool does the splitting,
-// so that Options.Threads holds for F32 weights too.
-const (
-	f32GemvElems = 1<<18 - 1
-	f32GemmFlops = 2*192*192*192 - 1
-)
+// f32GemmFlops keeps each part of an F32 GEMM below the size from which
+// trueno/mat would split it over its own workers (2·192³ flops): the
+// model's pool does the splitting, so that Options.Threads holds for F32
+// weights too.
+const f32GemmFlops = 2*192*192*192 - 1
+
+// f32Rows is the number of rows an F32 matrix-vector work item takes.
+const f32Rows = 16
 
 // mulVec computes dst[r] = w row r · x for one activation row (decode).
-func (m *Model) mulVec(w *weight, dst, x []float32) {
+// Quantized, F16 and BF16 weights go through quant.MatVec; F32 rows are
+// dot products (trueno.Dot) shared out to the pool by a loop bound once
+// per State, so that a token allocates nothing here.
+func (s *State) mulVec(w *weight, dst, x []float32) {
 	dst = dst[:w.rows]
 	x = x[:w.cols]
 	if w.typ != gguf.F32 {
-		quant.MatVec(w.q, dst, w.data, x, m.pool)
+		quant.MatVec(w.q, dst, w.data, x, s.m.pool)
 		return
 	}
-	chunk := max(4, f32GemvElems/w.cols)
-	if chunk >= w.rows {
-		mat.Gemv(dst, mat.NoTrans, 1, mat.NewDense(w.rows, w.cols, w.f32), x, 0)
-		return
+	s.vec = vecJob{w: w, dst: dst, x: x}
+	if w.rows*w.cols < 1<<15 {
+		s.vecRows(0, w.rows)
+	} else {
+		s.m.pool.Parallel(w.rows, f32Rows, s.vecFunc)
 	}
-	m.pool.Parallel(w.rows, chunk, func(lo, hi int) {
-		a := mat.NewDense(hi-lo, w.cols, w.f32[lo*w.cols:hi*w.cols])
-		mat.Gemv(dst[lo:hi], mat.NoTrans, 1, a, x, 0)
-	})
+	s.vec = vecJob{}
+}
+
+// vecJob is the F32 matrix-vector product in progress.
+type vecJob struct {
+	w      *weight
+	dst, x []float32
+}
+
+// vecRows computes rows [lo, hi) of the product in s.vec.
+func (s *State) vecRows(lo, hi int) {
+	j := &s.vec
+	c := j.w.cols
+	for r := lo; r < hi; r++ {
+		j.dst[r] = trueno.Dot(j.w.f32[r*c:(r+1)*c], j.x)
+	}
 }
 
 // mulMat computes dst[b·rows + r] = w row r · x row b for n activation
 // rows (prefill): a quantized matrix-matrix product or an F32 GEMM.
-func (m *Model) mulMat(w *weight, dst, x []float32, n int) {
+func (s *State) mulMat(w *weight, dst, x []float32, n int) {
 	if n == 1 {
-		m.mulVec(w, dst, x)
+		s.mulVec(w, dst, x)
 		return
 	}
 	dst = dst[:n*w.rows]
 	x = x[:n*w.cols]
 	if w.typ != gguf.F32 {
-		quant.MatMat(w.q, dst, w.data, x, n, m.pool)
+		quant.MatMat(w.q, dst, w.data, x, n, s.m.pool)
 		return
 	}
 	// Blocks of tokens × weight rows, each small enough for mat to run
@@ -175,7 +195,7 @@ func (m *Model) mulMat(w *weight, dst, x []float32, n int) {
 	tb := min(n, 64)
 	wb := max(8, f32GemmFlops/(2*tb*w.cols))
 	rows, cols := w.rows, w.cols
-	m.pool.Parallel(rows, wb, func(lo, hi int) {
+	s.m.pool.Parallel(rows, wb, func(lo, hi int) {
 		b := mat.NewDense(hi-lo, cols, w.f32[lo*cols:hi*cols])
 		for t0 := 0; t0 < n; t0 += tb {
 			t1 := min(t0+tb, n)
