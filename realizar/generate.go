@@ -101,7 +101,7 @@ func (l *LLM) generate(ctx context.Context, prompt []int32, p sample.Params, yie
 		switch {
 		case !p.IgnoreEOS && l.vocab.IsEOG(id):
 			st.Stop = StopEOG
-			text = stop.push2(dec.Flush())
+			text = stop.finish(dec.Flush())
 		default:
 			out, stopped := stop.push(dec.Next(id))
 			text = out
@@ -114,28 +114,21 @@ func (l *LLM) generate(ctx context.Context, prompt []int32, p sample.Params, yie
 				st.Stop = StopContextFull
 			}
 			if st.Stop != NotStopped && st.Stop != StopString {
-				text += stop.push2(dec.Flush())
+				text += stop.finish(dec.Flush())
 			}
 		}
 		st.GenerateDuration = time.Since(genStart)
 		if !yield(Token{ID: id, Text: text, Stats: st}, nil) || st.Stop != NotStopped {
 			return nil
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		next[0] = id
 		if err := seq.Eval(ctx, next, logits); err != nil {
 			return evalError(ctx, err, fmt.Sprintf("token %d", st.GeneratedTokens))
 		}
 	}
-}
-
-// push2 releases text at the end of a generation: the decoder's last bytes
-// go through the stop filter, then whatever it still holds.
-func (f *stopFilter) push2(text string) string {
-	out, stopped := f.push(text)
-	if stopped {
-		return out
-	}
-	return out + f.flush()
 }
 
 // evalError reports a failed evaluation; a cancelled context is reported as

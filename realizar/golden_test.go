@@ -79,6 +79,9 @@ func TestStoriesGolden(t *testing.T) {
 			if text.String() != c.Continuation {
 				t.Errorf("continuation\n got %q\nwant %q", text.String(), c.Continuation)
 			}
+			if got := l.Detokenize(c.GeneratedIDs); got != c.Continuation {
+				t.Errorf("Detokenize\n got %q\nwant %q", got, c.Continuation)
+			}
 			wantStop := StopMaxTokens
 			if c.StoppedOnEOG {
 				wantStop = StopEOG

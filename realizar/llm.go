@@ -3,6 +3,7 @@ package realizar
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/batuta-go/stack/realizar/chat"
@@ -101,9 +102,10 @@ func (l *LLM) Tokenize(text string, addSpecial, parseSpecial bool) []int32 {
 // Detokenize converts ids to text as a generation would show them.
 func (l *LLM) Detokenize(ids []int32) string {
 	d := l.vocab.newDecoder()
-	var s string
+	var b strings.Builder
 	for _, id := range ids {
-		s += d.Next(id)
+		b.WriteString(d.Next(id))
 	}
-	return s + d.Flush()
+	b.WriteString(d.Flush())
+	return b.String()
 }

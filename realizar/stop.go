@@ -48,3 +48,14 @@ func (f *stopFilter) flush() string {
 	f.pending = ""
 	return out
 }
+
+// finish releases the text of the end of a generation: the decoder's last
+// bytes go through the filter (they may still complete a stop string), then
+// whatever it holds back.
+func (f *stopFilter) finish(text string) string {
+	out, stopped := f.push(text)
+	if stopped {
+		return out
+	}
+	return out + f.flush()
+}
