@@ -2,7 +2,9 @@
 // runs the forward pass on the CPU and streams generated text, with no cgo
 // and no external process.
 //
-// Load opens a GGUF file (memory-mapped: the weights are used in place).
+// Load opens a GGUF file or a Hugging Face model directory (SafeTensors
+// weights, config.json, tokenizer.json), memory-mapped: the weights are used
+// in place.
 // Generate continues a prompt and streams tokens as an iter.Seq2 that stops
 // on max tokens, an end-of-generation token, a stop string or cancellation
 // of its context; Chat applies the model's own chat template first; Embed

@@ -177,7 +177,7 @@ func TestStoriesEmbedAndErrors(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 	if _, err := Load(t.TempDir(), Options{}); !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("directory: %v", err)
+		t.Fatalf("a directory without config.json: %v", err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.gguf")
 	if err := os.WriteFile(bad, []byte("GGUF not really"), 0o644); err != nil {

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/batuta-go/stack/realizar/gguf"
 	"github.com/batuta-go/stack/realizar/model"
+	"github.com/batuta-go/stack/realizar/safetensors"
 	"github.com/batuta-go/stack/realizar/tokenizer"
 )
 
@@ -14,17 +16,26 @@ import (
 // load yet.
 var ErrUnsupported = errors.New("realizar: unsupported model format")
 
-// Load opens a model: a GGUF file (split files by their first part,
-// "-00001-of-0000N.gguf"), memory-mapped so that the weights are used in
-// place, with the tokenizer its metadata describes. Close the LLM to
-// release the file.
+// Load opens a model, memory-mapped so that the weights are used in place:
+//   - a GGUF file (split files by their first part, "-00001-of-0000N.gguf"),
+//     with the tokenizer its metadata describes;
+//   - a Hugging Face model directory: config.json, model.safetensors (or
+//     the shards of model.safetensors.index.json) and tokenizer.json
+//     (with tokenizer_config.json for the chat template and special
+//     tokens).
+//
+// Close the LLM to release the files.
 func Load(path string, opts Options) (*LLM, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("realizar: %w", err)
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("realizar: %s is a directory: loading a SafeTensors model directory is not supported yet: %w", path, ErrUnsupported)
+		l, err := fromHF(path, opts)
+		if err != nil {
+			return nil, fmt.Errorf("realizar: %s: %w", path, err)
+		}
+		return l, nil
 	}
 	f, err := gguf.Open(path)
 	if err != nil {
@@ -39,11 +50,7 @@ func Load(path string, opts Options) (*LLM, error) {
 }
 
 func fromGGUF(f *gguf.File, opts Options) (*LLM, error) {
-	mopts := model.Options{Threads: opts.Threads}
-	if opts.KVF16 {
-		mopts.KVType = model.KVF16
-	}
-	m, err := model.Load(model.GGUFSource(f), mopts)
+	m, err := model.Load(model.GGUFSource(f), modelOptions(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +66,43 @@ func fromGGUF(f *gguf.File, opts Options) (*LLM, error) {
 	}
 	l.closers = append(l.closers, f.Close)
 	return l, nil
+}
+
+func fromHF(dir string, opts Options) (*LLM, error) {
+	if _, err := os.Stat(filepath.Join(dir, safetensors.ConfigName)); err != nil {
+		return nil, fmt.Errorf("not a Hugging Face model directory (no %s): %w", safetensors.ConfigName, ErrUnsupported)
+	}
+	src, err := safetensors.OpenModel(dir)
+	if err != nil {
+		return nil, err
+	}
+	m, err := model.Load(src, modelOptions(opts))
+	if err != nil {
+		src.Close()
+		return nil, err
+	}
+	tok, err := tokenizer.FromHF(dir)
+	if err != nil {
+		m.Close()
+		src.Close()
+		return nil, err
+	}
+	l, err := newLLM(modelNet{m}, tokenVocab{tok}, opts)
+	if err != nil {
+		m.Close()
+		src.Close()
+		return nil, err
+	}
+	l.closers = append(l.closers, src.Close)
+	return l, nil
+}
+
+func modelOptions(opts Options) model.Options {
+	mo := model.Options{Threads: opts.Threads}
+	if opts.KVF16 {
+		mo.KVType = model.KVF16
+	}
+	return mo
 }
 
 // modelNet adapts a model.Model.

@@ -1,4 +1,6 @@
-// Command generate loads a GGUF model and continues a prompt, streaming only
+// Command generate loads a model (a GGUF file, or a Hugging Face directory
+// with config.json, safetensors weights and tokenizer.json) and continues a
+// prompt, streaming only
 // the generated text to standard output (flushed piece by piece) and the
 // prompt and generation speeds to standard error.
 //
@@ -56,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		modelPath = fs.String("model", "", "GGUF model file (required)")
+		modelPath = fs.String("model", "", "GGUF model file or Hugging Face model directory (required)")
 		prompt    = fs.String("prompt", "", "text to continue (with -chat: the user's message)")
 		n         = fs.Int("n", 128, "tokens to generate (-1: until an end-of-generation token or the end of the context)")
 		temp      = fs.Float64("temp", float64(def.Temperature), "temperature (0 means greedy)")
@@ -88,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case fs.NArg() > 0:
 		return usage("unexpected argument %q (the prompt goes in -prompt)", fs.Arg(0))
 	case *modelPath == "":
-		return usage("-model is required (a GGUF file)")
+		return usage("-model is required (a GGUF file or a Hugging Face model directory)")
 	case *n == 0 || *n < -1:
 		return usage("-n %d: must be > 0, or -1 for no limit", *n)
 	case *threads < 0:
