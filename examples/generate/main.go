@@ -1,8 +1,8 @@
 // Command generate loads a model (a GGUF file, or a Hugging Face directory
 // with config.json, safetensors weights and tokenizer.json) and continues a
-// prompt, streaming only
-// the generated text to standard output (flushed piece by piece) and the
-// prompt and generation speeds to standard error.
+// prompt, streaming only the generated text to standard output (piece by
+// piece, unbuffered) and the prompt and generation speeds to standard
+// error.
 //
 //	go run ./examples/generate -model FILE.gguf -prompt "Once upon a time" -n 32 -temp 0
 //	go run ./examples/generate -model chat.gguf -chat -system "Be brief." -prompt "Name a prime."
