@@ -32,6 +32,9 @@ func (l *LLM) Embed(ctx context.Context, text string, pooling Pooling) ([]float3
 
 // EmbedTokens is Embed for text already tokenized.
 func (l *LLM) EmbedTokens(ctx context.Context, ids []int32, pooling Pooling) ([]float32, error) {
+	if l.closed.Load() {
+		return nil, ErrClosed
+	}
 	kind := pooling &^ Normalized
 	if kind != MeanPooling && kind != LastPooling && kind != CLSPooling {
 		return nil, fmt.Errorf("realizar: unknown pooling %d", int(pooling))

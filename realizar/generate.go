@@ -37,6 +37,9 @@ func (l *LLM) GenerateTokens(ctx context.Context, prompt []int32, p sample.Param
 
 // generate runs one generation; an error it returns has not been yielded.
 func (l *LLM) generate(ctx context.Context, prompt []int32, p sample.Params, yield func(Token, error) bool) error {
+	if l.closed.Load() {
+		return ErrClosed
+	}
 	if len(prompt) == 0 {
 		return errors.New("realizar: empty prompt (no tokens to start from)")
 	}

@@ -327,3 +327,19 @@ func TestEmbed(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestClosed(t *testing.T) {
+	l, _ := newFake(scriptOf("abc"), 100)
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if r := collect(l.Generate(context.Background(), "x", sample.Params{})); !errors.Is(r.err, ErrClosed) {
+		t.Fatalf("Generate after Close: %v", r.err)
+	}
+	if _, err := l.Embed(context.Background(), "x", MeanPooling); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Embed after Close: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/batuta-go/stack/realizar/chat"
 )
@@ -21,6 +22,7 @@ type LLM struct {
 	chatTmpl *chat.Template
 	chatErr  error
 
+	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 	closers   []func() error // run by Close after the network
@@ -46,7 +48,7 @@ type Options struct {
 // KV cache of their whole trained length for every call.
 const DefaultContextSize = 4096
 
-// ErrClosed is returned by calls on a closed LLM.
+// ErrClosed is returned by Generate, Chat and Embed on a closed LLM.
 var ErrClosed = errors.New("realizar: the LLM is closed")
 
 func newLLM(net network, vocab vocabulary, opts Options) (*LLM, error) {
@@ -66,6 +68,7 @@ func newLLM(net network, vocab vocabulary, opts Options) (*LLM, error) {
 // running must have returned.
 func (l *LLM) Close() error {
 	l.closeOnce.Do(func() {
+		l.closed.Store(true)
 		l.closeErr = l.net.close()
 		for _, c := range l.closers {
 			if err := c(); err != nil && l.closeErr == nil {

@@ -33,6 +33,7 @@ const (
 	StopContextFull
 )
 
+// String names the reason.
 func (r StopReason) String() string {
 	switch r {
 	case NotStopped:

@@ -39,6 +39,7 @@ type RaisedError struct {
 	Message string // the template's own message
 }
 
+// Error says that the template refused the conversation, with its message.
 func (e *RaisedError) Error() string {
 	return "chat: the template refused the conversation: " + e.Message
 }
