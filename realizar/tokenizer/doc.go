@@ -18,7 +18,8 @@
 // spread over byte-fallback tokens.
 //
 // A tokenizer comes from a GGUF file's metadata (FromGGUF) or from a
-// Hugging Face tokenizer.json (FromHF).
+// Hugging Face tokenizer.json (FromHF: byte-level BPE, SentencePiece-style
+// BPE, WordPiece), and behaves the same either way.
 //
 //	f, err := gguf.Open("stories260K.gguf")
 //	if err != nil { ... }

@@ -53,6 +53,11 @@ type hfNode struct {
 	Single        []hfTemplateRef `json:"single"`
 	Cls           []any           `json:"cls"`
 	Sep           []any           `json:"sep"`
+	Prepend       *string         `json:"prepend"`
+	Content       *string         `json:"content"`
+	Replacement   *string         `json:"replacement"`
+	PrependScheme *string         `json:"prepend_scheme"`
+	AddPrefix     *bool           `json:"add_prefix_space"`
 }
 
 type hfPattern struct {
@@ -75,9 +80,13 @@ type hfTemplateRef struct {
 //
 // Supported models: byte-level BPE (GPT-2 style; the pre-tokenizer is
 // recognised from its regular expressions and mapped to the bpe package's
-// name for it) and WordPiece (BERT: BertNormalizer options, [CLS] ... [SEP]
-// added by Encode's addSpecial). Unigram, SentencePiece-style BPE and an
-// unrecognised pre-tokenizer regex are errors naming what was found.
+// name for it), SentencePiece-style BPE (Llama: ▁ for spaces, byte
+// fallback; run as the GGUF "llama" tokenizer) and WordPiece (BERT:
+// BertNormalizer options, [CLS] ... [SEP] added by Encode's addSpecial).
+// Unigram and an unrecognised pre-tokenizer regex are errors naming what
+// was found. Added tokens keep their special flag (special: control,
+// otherwise user-defined), lstrip, rstrip and normalized; like llama.cpp,
+// they are matched in the raw text.
 func FromHF(path string) (*Tokenizer, error) {
 	file := path
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
@@ -224,6 +233,9 @@ func parseHF(data []byte, cfg *hfConfig) (*Tokenizer, error) {
 	if err := hfAdded(&f, s); err != nil {
 		return nil, err
 	}
+	if u, ok := s.special["unk"]; ok && s.model == "llama" {
+		s.types[u] = typeUnknown // SentencePiece's <unk> is not a control token
+	}
 	if cfg != nil {
 		s.chatTemplate = cfg.chatTemplate
 		s.addBOS, s.addEOS = cfg.addBOS, cfg.addEOS
@@ -263,6 +275,11 @@ func vocabList(raw json.RawMessage, extra []hfAddedToken) ([]string, []int32, er
 			return nil, nil, fmt.Errorf("added_tokens: %q has id %d", a.Content, a.ID)
 		}
 		n = max(n, a.ID+1)
+	}
+	// Ids are dense in real files; a few gaps are tolerated, a sparse id
+	// space (a hostile file asking for a huge table) is not.
+	if entries := int64(len(vocab) + len(extra)); n > entries+1024 {
+		return nil, nil, fmt.Errorf("model.vocab: largest id %d for %d tokens", n-1, entries)
 	}
 	tokens := make([]string, n)
 	types := make([]int32, n)
@@ -324,7 +341,7 @@ func hfBPE(f *hfFile, s *spec) error {
 		return err
 	}
 	if f.Model.ByteFallback || hasNode(f.PreTokenizer, "Metaspace") || hasNode(f.Normalizer, "Replace") {
-		return errors.New("SentencePiece-style BPE (Metaspace, byte_fallback) is not supported from tokenizer.json; load the model's GGUF instead")
+		return hfSentencePiece(f, s)
 	}
 	if s.pre, err = hfPre(f.PreTokenizer); err != nil {
 		return err
@@ -333,6 +350,79 @@ func hfBPE(f *hfFile, s *spec) error {
 	// processor or not at all; GPT-2 style models use it for both ends.
 	if i := slices.Index(s.tokens, "<|endoftext|>"); i >= 0 {
 		s.special["bos"], s.special["eos"] = int64(i), int64(i)
+	}
+	return nil
+}
+
+// hfSentencePiece reads a SentencePiece BPE model converted to
+// tokenizer.json (Llama, Mistral, TinyLlama): spaces become ▁ through the
+// normalizer or a Metaspace pre-tokenizer, unknown characters fall back to
+// <0xXX> byte tokens. It runs as llama.cpp's SPM tokenizer. The file has
+// no piece scores; the merge list is ordered by them (the converter sorts
+// merges by the score of the merged piece), so each piece's score is minus
+// the rank of the first merge that produces it, which orders merges as the
+// original scores do.
+func hfSentencePiece(f *hfFile, s *spec) error {
+	s.model = "llama"
+	s.scores = make([]float32, len(s.tokens))
+	ids := make(map[string]int, len(s.tokens))
+	for i, w := range s.tokens {
+		ids[w] = i
+		if f.Model.ByteFallback {
+			if _, ok := byteTokenValue(w); ok {
+				s.types[i] = typeByte
+			}
+		}
+	}
+	seen := make([]bool, len(s.tokens))
+	for r, m := range s.merges {
+		a, b, ok := strings.Cut(m, " ")
+		if !ok {
+			return fmt.Errorf("model.merges[%d] %q: not two pieces", r, m)
+		}
+		if i, ok := ids[a+b]; ok && !seen[i] {
+			seen[i] = true
+			s.scores[i] = -float32(r)
+		}
+	}
+	s.merges = nil
+	prefix := false
+	var walk func(n hfNode)
+	walk = func(n hfNode) {
+		switch n.Type {
+		case "Prepend":
+			prefix = prefix || (n.Prepend != nil && *n.Prepend == "▁")
+		case "Metaspace":
+			switch {
+			case n.PrependScheme != nil:
+				prefix = prefix || *n.PrependScheme != "never"
+			case n.AddPrefix != nil:
+				prefix = prefix || *n.AddPrefix
+			default:
+				prefix = true
+			}
+		}
+		for _, c := range slices.Concat(n.Pretokenizers, n.Normalizers) {
+			walk(c)
+		}
+	}
+	for _, raw := range []json.RawMessage{f.Normalizer, f.PreTokenizer} {
+		if len(raw) == 0 || string(raw) == "null" {
+			continue
+		}
+		var n hfNode
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return err
+		}
+		walk(n)
+	}
+	s.addSpacePrefix = &prefix
+	if f.Model.UnkToken != nil {
+		i, ok := ids[*f.Model.UnkToken]
+		if !ok {
+			return fmt.Errorf("model.unk_token %q is not in the vocabulary", *f.Model.UnkToken)
+		}
+		s.special["unk"] = int64(i)
 	}
 	return nil
 }

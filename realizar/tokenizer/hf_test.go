@@ -1,11 +1,14 @@
 package tokenizer
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/batuta-go/stack/internal/testdata"
 )
 
 // writeHF writes a tokenizer.json (and a tokenizer_config.json when cfg is
@@ -89,7 +92,8 @@ func TestFromHFErrors(t *testing.T) {
 		{"unknown type", `{"model": {"vocab": {}}}`, "", "not recognisable"},
 		{"bad json", `{"model": `, "", "unexpected end"},
 		{"unknown regex", `{"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "\\w+"}}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}`, "", `\\w+`},
-		{"metaspace", `{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "BPE", "byte_fallback": true, "vocab": {"a": 0}, "merges": []}}`, "", "SentencePiece"},
+		{"metaspace merge", `{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "BPE", "byte_fallback": true, "vocab": {"a": 0}, "merges": ["aa"]}}`, "", "merges[0]"},
+		{"metaspace unk", `{"pre_tokenizer": {"type": "Metaspace"}, "model": {"type": "BPE", "unk_token": "<u>", "vocab": {"a": 0}, "merges": []}}`, "", `"<u>"`},
 		{"no pre-tokenizer", `{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a a"]}}`, "", "pre_tokenizer"},
 		{"merge pair", `{"pre_tokenizer": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": [["a"]]}}`, "", "merges[0]"},
 		{"bad id", `{"model": {"type": "WordPiece", "continuing_subword_prefix": "##", "max_input_chars_per_word": 10, "vocab": {"a": -1}}}`, "", `"a"`},
@@ -106,4 +110,114 @@ func TestFromHFErrors(t *testing.T) {
 	if _, err := FromHF(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("a missing file loaded")
 	}
+}
+
+// TestFromHFSentencePiece writes the llama-spm vocabulary the way the
+// Hugging Face converter does (merges ordered by the score of the merged
+// piece, no scores, ▁ and the space prefix through the normalizer) and runs
+// the llama-spm suite through it.
+func TestFromHFSentencePiece(t *testing.T) {
+	inp := filepath.Join(testdata.Dir(t, "tokenizer"), "ggml-vocab-llama-spm.gguf.inp")
+	g := loadGGUF(t, strings.TrimSuffix(inp, ".inp"))
+	vocab := map[string]int{}
+	var added []map[string]any
+	type merge struct {
+		a, b  string
+		score float32
+		id    int
+	}
+	var merges []merge
+	for id := range g.VocabSize() {
+		w := g.TokenText(int32(id))
+		vocab[w] = id
+		if g.Attr(int32(id))&(AttrControl|AttrUnknown) != 0 {
+			added = append(added, map[string]any{"id": id, "content": w, "special": true})
+		}
+	}
+	for id := range g.VocabSize() {
+		w := g.TokenText(int32(id))
+		if g.Attr(int32(id)) != AttrNormal {
+			continue
+		}
+		for k := 1; k < len(w); k++ {
+			_, okA := vocab[w[:k]]
+			_, okB := vocab[w[k:]]
+			if okA && okB {
+				merges = append(merges, merge{w[:k], w[k:], g.Score(int32(id)), id})
+			}
+		}
+	}
+	slices.SortStableFunc(merges, func(x, y merge) int {
+		switch {
+		case x.score > y.score:
+			return -1
+		case x.score < y.score:
+			return 1
+		}
+		return x.id - y.id
+	})
+	ms := make([]string, len(merges))
+	for i, m := range merges {
+		ms[i] = m.a + " " + m.b
+	}
+	doc := map[string]any{
+		"added_tokens": added,
+		"normalizer": map[string]any{"type": "Sequence", "normalizers": []any{
+			map[string]any{"type": "Prepend", "prepend": "▁"},
+			map[string]any{"type": "Replace", "pattern": map[string]any{"String": " "}, "content": "▁"},
+		}},
+		"pre_tokenizer": nil,
+		"model": map[string]any{"type": "BPE", "byte_fallback": true, "fuse_unk": true, "unk_token": "<unk>",
+			"vocab": vocab, "merges": ms},
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := FromHF(writeHF(t, string(data), `{"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Kind() != SPM || h.VocabSize() != g.VocabSize() {
+		t.Fatalf("Kind %v, %d tokens", h.Kind(), h.VocabSize())
+	}
+	for id := range int32(g.VocabSize()) {
+		if h.TokenText(id) != g.TokenText(id) || h.Attr(id) != g.Attr(id) {
+			t.Fatalf("token %d: HF %q %b, GGUF %q %b", id, h.TokenText(id), h.Attr(id), g.TokenText(id), g.Attr(id))
+		}
+	}
+	if b, _ := h.BOS(); b != 1 || !h.AddBOS() {
+		t.Errorf("BOS %d AddBOS %v", b, h.AddBOS())
+	}
+	runSuite(t, "llama-spm via tokenizer.json", h, readSuite(t, inp))
+}
+
+func FuzzFromHF(f *testing.F) {
+	f.Add([]byte(tinyWordPiece), []byte(`{"bos_token": "[CLS]", "chat_template": "x"}`))
+	f.Add([]byte(`{"pre_tokenizer": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2, "<|endoftext|>": 3}, "merges": [["a", "b"]]},
+		"added_tokens": [{"id": 3, "content": "<|endoftext|>", "special": true}]}`), []byte(`{}`))
+	f.Add([]byte(`{"normalizer": {"type": "Sequence", "normalizers": [{"type": "Prepend", "prepend": "▁"}, {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]},
+		"model": {"type": "BPE", "byte_fallback": true, "unk_token": "<unk>", "vocab": {"<unk>": 0, "<0x41>": 1, "▁": 2, "a": 3, "▁a": 4}, "merges": ["▁ a"]}}`), []byte(nil))
+	f.Add([]byte(`{"model": {"type": "WordPiece", "vocab": {"a": 16777000}, "continuing_subword_prefix": "##", "max_input_chars_per_word": 5}}`), []byte(nil))
+	f.Fuzz(func(t *testing.T, tok, cfg []byte) {
+		var c *hfConfig
+		if len(cfg) > 0 {
+			var err error
+			if c, err = parseHFConfig(cfg); err != nil {
+				return
+			}
+		}
+		tk, err := parseHF(tok, c)
+		if err != nil {
+			return
+		}
+		for _, s := range []string{"", "a b", "Hello, world! 日本 🦙", "<|endoftext|>[CLS]<unk>"} {
+			for _, id := range tk.Encode(s, true, true) {
+				if !tk.valid(id) {
+					t.Fatalf("Encode(%q) gave id %d of %d", s, id, tk.VocabSize())
+				}
+			}
+		}
+		tk.Decode([]int32{-1, 0, 1, 2, 3, 1 << 30})
+	})
 }
