@@ -42,5 +42,12 @@ func main() {
 		emitDequantQ4_K()
 		emitDequantQ6_K()
 		emitXorWords()
+		emitTile32(8)
+		emitTileQ4_K(4)
+		emitTileQ6_K(4)
+		emitPack32(true)
+		emitPack32(false)
+		emitPackQ4_K()
+		emitPackQ6_K()
 	})
 }

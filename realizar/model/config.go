@@ -72,7 +72,7 @@ type Config struct {
 	RMSNormEps float32
 
 	RopeTheta   float64 // base frequency (rope.freq_base), 10000 by default
-	RopeDim     int     // rotated dimensions per head (HeadDim unless partial)
+	RopeDim     int     // rotated dimensions per head (partial rotary when below HeadDim; 0 means HeadDim)
 	RopeNeoX    bool    // rotate (x[i], x[i+RopeDim/2]) rather than adjacent pairs (x[2i], x[2i+1])
 	RopeScaling RopeScaling
 
@@ -130,8 +130,8 @@ func (c *Config) Validate() error {
 	if c.HeadCount*c.HeadDim > maxDim {
 		return fmt.Errorf("model: %s config: %d heads of %d values are too wide", c.Arch, c.HeadCount, c.HeadDim)
 	}
-	if c.RopeDim < 0 || c.RopeDim%2 != 0 || c.RopeDim > c.HeadDim {
-		return fmt.Errorf("model: %s config: RopeDim %d must be even and at most HeadDim %d", c.Arch, c.RopeDim, c.HeadDim)
+	if c.RopeDim < 0 || c.RopeDim%2 != 0 || c.RopeDim > c.HeadDim || c.RopeDim > 0 && c.HeadDim%2 != 0 {
+		return fmt.Errorf("model: %s config: RopeDim %d must be even and at most HeadDim %d (itself even)", c.Arch, c.RopeDim, c.HeadDim)
 	}
 	if !(c.RopeTheta > 0) || math.IsInf(c.RopeTheta, 0) {
 		return fmt.Errorf("model: %s config: RopeTheta %g must be positive", c.Arch, c.RopeTheta)

@@ -85,11 +85,14 @@ func Load(src Source, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	if cfg.Activation == "" {
 		cfg.Activation = SiLU
+	}
+	if cfg.RopeDim == 0 {
+		cfg.RopeDim = cfg.HeadDim
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	if opts.KVType != KVF32 && opts.KVType != KVF16 {
 		return nil, fmt.Errorf("model: unknown KV cache type %d", int(opts.KVType))
@@ -127,16 +130,17 @@ func (m *Model) loadWeights(src Source) error {
 	if err != nil {
 		return err
 	}
-	if err := m.loadRope(src); err != nil {
-		return err
-	}
-	m.layers = make([]layer, c.BlockCount)
-	for i := range m.layers {
+	// Layers are appended as their tensors check out, and the rotation
+	// tables are made after them, so that sizes claimed by the metadata
+	// are backed by tensor data before anything is allocated from them.
+	m.layers = make([]layer, 0, min(c.BlockCount, 256))
+	for i := range c.BlockCount {
+		m.layers = append(m.layers, layer{})
 		if err := m.loadLayer(src, i, E, F, D, qDim, kvDim); err != nil {
 			return err
 		}
 	}
-	return nil
+	return m.loadRope(src)
 }
 
 func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
@@ -210,9 +214,6 @@ func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
 // original context).
 func (m *Model) loadRope(src Source) error {
 	c := &m.Config
-	if c.RopeDim == 0 {
-		c.RopeDim = c.HeadDim
-	}
 	pairs := c.RopeDim / 2
 	opt := func(name string) ([]float32, error) {
 		v, err := loadVector(src, name, pairs)

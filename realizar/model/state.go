@@ -105,10 +105,15 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 	s.att = make([]float32, B*qDim)
 	s.k = make([]float32, B*kvDim)
 	s.v = make([]float32, B*kvDim)
-	if m.layers[0].wqkv != nil {
+	fusedQKV, fusedFFN := false, false
+	for i := range m.layers {
+		fusedQKV = fusedQKV || m.layers[i].wqkv != nil
+		fusedFFN = fusedFFN || m.layers[i].gateUp != nil
+	}
+	if fusedQKV {
 		s.qkv = make([]float32, B*(qDim+2*kvDim))
 	}
-	if m.layers[0].gateUp != nil {
+	if fusedFFN {
 		s.gate = make([]float32, B*2*F)
 	} else {
 		s.gate = make([]float32, B*F)

@@ -146,27 +146,48 @@ func BenchmarkMatVec(b *testing.B) {
 	}
 }
 
+// BenchmarkMatMat times MatMat with 128 activation rows at the
+// TinyLlama-1.1B shapes (2048×2048: attention; 5632×2048: the FFN's gate
+// and up), 1 and 2 threads, tile kernels and pairwise side by side.
+//
+//	go test -run XXX -bench 'MatMat/.*/avx512$' -benchtime 3x ./trueno/quant
 func BenchmarkMatMat(b *testing.B) {
 	const batch = 128
 	rng := rand.New(rand.NewPCG(1, 4))
-	rows, cols := 4096, 4096
-	wf := benchRow(rng, cols)
-	x := benchRow(rng, batch*cols)
-	for _, t := range []Type{Q4_0, Q8_0, Q4_K, Q6_K} {
-		rb := t.RowBytes(cols)
-		w := make([]byte, rows*rb)
-		Quantize(t, w[:rb], wf)
-		for r := 1; r < rows; r++ {
-			copy(w[r*rb:], w[:rb])
-		}
-		dst := make([]float32, batch*rows)
-		b.Run(fmt.Sprintf("%s/%dx%d/batch=%d", t, rows, cols, batch), func(b *testing.B) {
-			forEachISABench(b, func(b *testing.B) {
-				for b.Loop() {
-					MatMat(t, dst, w, x, batch, nil)
+	pools := map[int]*Pool{1: NewPool(1), 2: NewPool(2)}
+	defer pools[1].Close()
+	defer pools[2].Close()
+	for _, shape := range [][2]int{{2048, 2048}, {5632, 2048}} {
+		rows, cols := shape[0], shape[1]
+		x := benchRow(rng, batch*cols)
+		for _, t := range []Type{Q4_0, Q8_0, Q4_K, Q6_K} {
+			rb := t.RowBytes(cols)
+			w := make([]byte, rows*rb)
+			for r := range 16 { // 16 distinct rows, repeated
+				Quantize(t, w[r*rb:(r+1)*rb], benchRow(rng, cols))
+			}
+			for r := 16; r < rows; r++ {
+				copy(w[r*rb:], w[(r%16)*rb:(r%16+1)*rb])
+			}
+			dst := make([]float32, batch*rows)
+			for _, pairwise := range []bool{false, true} {
+				for _, threads := range []int{1, 2} {
+					kind := "tile"
+					if pairwise {
+						kind = "pairwise"
+					}
+					b.Run(fmt.Sprintf("%s/%dx%d/batch=%d/%s/threads=%d", t, rows, cols, batch, kind, threads), func(b *testing.B) {
+						forEachISABench(b, func(b *testing.B) {
+							noTile = pairwise
+							defer func() { noTile = false }()
+							for b.Loop() {
+								MatMat(t, dst, w, x, batch, pools[threads])
+							}
+							b.ReportMetric(2*float64(rows*cols*batch)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+						})
+					})
 				}
-				b.ReportMetric(2*float64(rows*cols*batch)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
-		})
+			}
+		}
 	}
 }

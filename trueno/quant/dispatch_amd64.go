@@ -188,3 +188,52 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	}
 	return dotQ8_0PreAVX2(n, x, y, pre)
 }
+
+// tileAvailable reports whether MatMat takes the tile kernels for t: on
+// the AVX-512 path with VNNI, for Q4_0, Q8_0, Q4_K and Q6_K.
+func tileAvailable(t Type) bool {
+	_, vnni := x86Path()
+	_, ok := tileLayoutOf(t)
+	return ok && vnni == 2
+}
+
+// tileMul computes out[16c + r] = panel row r · activation c of the group
+// a (tileGeneric), with the AVX-512 VNNI kernel where the path has it.
+func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
+	if _, vnni := x86Path(); vnni == 2 {
+		switch t {
+		case Q4_0, Q8_0:
+			tile32AVX512VNNI(nb, panel, a, out)
+			return
+		case Q4_K:
+			tileQ4_KAVX512VNNI(nb, panel, a, out)
+			return
+		case Q6_K:
+			tileQ6_KAVX512VNNI(nb, panel, a, out)
+			return
+		}
+	}
+	tileGeneric(t, lay, nb, panel, a, out)
+}
+
+// packPanelFast is packPanel of 16 full rows (w from the first, rb bytes
+// apart) with the AVX-512 packer, on the tile kernels' path; it reports
+// whether it ran.
+func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
+	if _, vnni := x86Path(); vnni != 2 {
+		return false
+	}
+	switch t {
+	case Q4_0:
+		packQ4_0AVX512(nb, w, rb, panel)
+	case Q8_0:
+		packQ8_0AVX512(nb, w, rb, panel)
+	case Q4_K:
+		packQ4_KAVX512(nb, w, rb, panel)
+	case Q6_K:
+		packQ6_KAVX512(nb, w, rb, panel)
+	default:
+		return false
+	}
+	return true
+}

@@ -79,3 +79,14 @@ func dot(t Type, n int, x, y []byte) float32 {
 func prepare(t Type, n int, y, pre []byte) bool { return false }
 
 func dotPre(t Type, n int, x, y, pre []byte) float32 { return dot(t, n, x, y) }
+
+// tileAvailable reports whether MatMat takes the tile kernels for t on
+// this path: not on arm64 yet (the pairwise SDOT kernels serve MatMat).
+func tileAvailable(t Type) bool { return false }
+
+func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
+	tileGeneric(t, lay, nb, panel, a, out)
+}
+
+// packPanelFast reports whether a SIMD packer wrote the panel: none here.
+func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool { return false }

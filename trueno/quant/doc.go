@@ -24,7 +24,10 @@
 // the AVX2 kernels on that path), and NEON kernels using SDOT (on an
 // arm64 CPU without the dot-product extension the NEON path uses the
 // reference). Dequantization has SIMD kernels for Q4_0, Q8_0, Q4_K and
-// Q6_K, and goes through trueno's conversions for F16 and BF16. Quantize
+// Q6_K, and goes through trueno's conversions for F16 and BF16. The
+// matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has AVX-512
+// VNNI tile kernels that unpack each weight block once for a group of
+// activation rows. Quantize
 // always runs the reference: it must match ggml bit for bit.
 //
 // Length and shape misuse panics with a "quant:" message.

@@ -55,6 +55,12 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 // with rows = len(dst)/batch. Each activation row is quantized once; the
 // pool p (nil: the default) shares out chunks of weight rows, and each
 // chunk meets the activation rows, a group at a time, while it is in cache.
+// On the AVX-512 VNNI path, Q4_0, Q8_0, Q4_K and Q6_K products of 4 or more
+// activation rows go through the tile kernels: 16 weight rows at a time
+// are unpacked once into a panel and multiplied with every activation row
+// from it. Their integer block sums are Dot's; the results may differ
+// from Dot's in the last bits (the float scaling is rounded in another
+// order).
 func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	if batch <= 0 || len(x)%batch != 0 || len(dst)%batch != 0 {
 		panic(fmt.Sprintf("quant: MatMat: batch %d does not divide len(x) %d and len(dst) %d", batch, len(x), len(dst)))
@@ -73,6 +79,10 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 			quantizeGeneric(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
 		}
 	})
+	if lay, ok := tileLayoutOf(t); ok && !noTile && batch >= tileMinBatch && cols > 0 && tileAvailable(t) {
+		matMatTiled(t, lay, dst, w, *xq, batch, cols, p)
+		return
+	}
 	pb := preBytes(cols)
 	pre := getScratch(batch * pb)
 	defer putScratch(pre)

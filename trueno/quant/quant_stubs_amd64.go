@@ -203,3 +203,38 @@ func dequantQ6_KAVX2(dst []float32, src []byte)
 //
 //go:noescape
 func xorWordsAVX2(b []byte) uint64
+
+// tile32AVX512VNNI is tileGeneric for Q4_0 and Q8_0: out[16c + r] = Σ over nb blocks of (levels of panel row r · quants of activation c + correction c) · scale r · scale c, for c < 8.
+//
+//go:noescape
+func tile32AVX512VNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ4_KAVX512VNNI is tileGeneric for Q4_K: out[16c + r] = panel row r · activation c, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVX512VNNI is tileGeneric for Q6_K: out[16c + r] = panel row r · activation c, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
+
+// packQ4_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ4_0AVX512(nb int, w []byte, rb int, panel []byte)
+
+// packQ8_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ8_0AVX512(nb int, w []byte, rb int, panel []byte)
+
+// packQ4_KAVX512 writes nb super-blocks of 16 Q4_K rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ4_KAVX512(nb int, w []byte, rb int, panel []byte)
+
+// packQ6_KAVX512 writes nb super-blocks of 16 Q6_K rows (rb bytes apart) of w into panel in the tile layout (packPanel).
+//
+//go:noescape
+func packQ6_KAVX512(nb int, w []byte, rb int, panel []byte)
