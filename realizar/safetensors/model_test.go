@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,20 +119,106 @@ func TestModelFromGGUF(t *testing.T) {
 		t.Fatal("no GGUF models in the shared test data")
 	}
 	for _, path := range paths {
-		for _, v := range []variant{{F32, 1}, {F16, 3}, {BF16, 1}} {
-			t.Run(fmt.Sprintf("%s/%s-%d", filepath.Base(path), v.dtype, v.shards), func(t *testing.T) {
-				compareModel(t, path, v)
-			})
+		orig, err := gguf.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer orig.Close()
+		models := map[string]*gguf.File{filepath.Base(path): orig}
+		// Architectures without a shared model, derived from one that is
+		// close: qwen3 (Q/K norms, no biases) from qwen2, mistral (a
+		// sliding window) from llama.
+		switch arch, _ := orig.String("general.architecture"); arch {
+		case "qwen2":
+			models[filepath.Base(path)+"+qwen3"] = deriveQwen3(t, orig)
+		case "llama":
+			models[filepath.Base(path)+"+mistral"] = deriveMistral(t, orig)
+		}
+		for name, f := range models {
+			for _, v := range []variant{{F32, 1}, {F16, 3}, {BF16, 1}} {
+				t.Run(fmt.Sprintf("%s/%s-%d", name, v.dtype, v.shards), func(t *testing.T) {
+					compareModel(t, f, v)
+				})
+			}
 		}
 	}
 }
 
-func compareModel(t *testing.T, path string, v variant) {
-	orig, err := gguf.Open(path)
+// rebuild writes a GGUF from kvs and f's tensors passing keep, plus
+// extra F32 tensors, and parses it back.
+func rebuild(t *testing.T, f *gguf.File, kvs []gguf.KV, keep func(string) bool, extra map[string][]float32) *gguf.File {
+	w := gguf.NewWriter()
+	for _, kv := range kvs {
+		w.Set(kv.Key, kv.Value)
+	}
+	for _, ti := range f.Tensors {
+		if !keep(ti.Name) {
+			continue
+		}
+		d, _ := f.TensorData(ti.Name)
+		if err := w.AddTensor(ti.Name, ti.Type, ti.Dims, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := make([]string, 0, len(extra))
+	for n := range extra {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := w.AddTensor(n, gguf.F32, []uint64{uint64(len(extra[n]))}, f32Bytes(extra[n])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	g, err := gguf.Parse(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer orig.Close()
+	return g
+}
+
+// deriveQwen3 turns a qwen2 model into a qwen3 one: keys renamed, the
+// Q/K/V biases dropped, per-head Q and K norms added.
+func deriveQwen3(t *testing.T, f *gguf.File) *gguf.File {
+	var kvs []gguf.KV
+	for _, kv := range f.KVs {
+		switch {
+		case kv.Key == "general.architecture":
+			kv.Value = "qwen3"
+		case strings.HasPrefix(kv.Key, "qwen2."):
+			kv.Key = "qwen3." + strings.TrimPrefix(kv.Key, "qwen2.")
+		}
+		kvs = append(kvs, kv)
+	}
+	cfg, err := model.GGUFSource(f).Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := map[string][]float32{}
+	for l := range cfg.BlockCount {
+		for k, name := range []string{"attn_q_norm", "attn_k_norm"} {
+			w := make([]float32, cfg.HeadDim)
+			for i := range w {
+				w[i] = float32(1 + 0.2*math.Sin(float64(7*l+3*k+i)))
+			}
+			extra[fmt.Sprintf("blk.%d.%s.weight", l, name)] = w
+		}
+	}
+	return rebuild(t, f, kvs, func(n string) bool { return !strings.HasSuffix(n, ".bias") }, extra)
+}
+
+// deriveMistral gives a llama model a sliding window shorter than the
+// test prompt.
+func deriveMistral(t *testing.T, f *gguf.File) *gguf.File {
+	kvs := append(slices.Clone(f.KVs), gguf.KV{Key: "llama.attention.sliding_window", Value: uint32(5)})
+	return rebuild(t, f, kvs, func(string) bool { return true }, nil)
+}
+
+func compareModel(t *testing.T, orig *gguf.File, v variant) {
 	mt, _ := v.dtype.GGUF()
 	ref := convertGGUF(t, orig, mt)
 	cfg, err := model.GGUFSource(ref).Config()
