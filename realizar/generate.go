@@ -63,7 +63,6 @@ func (l *LLM) generate(ctx context.Context, prompt []int32, p sample.Params, yie
 		size = min(limit, len(prompt)+p.MaxTokens-1)
 		size = max(size, len(prompt))
 	}
-	p = l.banPadding(p)
 	smp, err := sample.New(p, vocab)
 	if err != nil {
 		return err
@@ -85,6 +84,15 @@ func (l *LLM) generate(ctx context.Context, prompt []int32, p sample.Params, yie
 	if err := seq.Eval(ctx, prompt, logits); err != nil {
 		return evalError(ctx, err, "prompt")
 	}
+	// Output ids past the tokenizer's vocabulary (models whose output is
+	// padded) are never sampled.
+	known := l.vocab.VocabSize()
+	ban := func() {
+		for i := known; i < len(logits); i++ {
+			logits[i] = float32(math.Inf(-1))
+		}
+	}
+	ban()
 	st.PromptTokens = len(prompt)
 	st.PromptDuration = time.Since(start)
 	genStart := time.Now()
@@ -131,6 +139,7 @@ func (l *LLM) generate(ctx context.Context, prompt []int32, p sample.Params, yie
 		if err := seq.Eval(ctx, next, logits); err != nil {
 			return evalError(ctx, err, fmt.Sprintf("token %d", st.GeneratedTokens))
 		}
+		ban()
 	}
 }
 
@@ -141,22 +150,4 @@ func evalError(ctx context.Context, err error, what string) error {
 		return ctxErr
 	}
 	return fmt.Errorf("realizar: evaluating the %s: %w", what, err)
-}
-
-// banPadding bans the output ids the tokenizer does not have (models whose
-// embedding is padded past the vocabulary), so they are never sampled.
-func (l *LLM) banPadding(p sample.Params) sample.Params {
-	n, m := l.vocab.VocabSize(), l.net.vocabSize()
-	if n >= m {
-		return p
-	}
-	bias := make(map[int32]float32, len(p.LogitBias)+m-n)
-	for id, b := range p.LogitBias {
-		bias[id] = b
-	}
-	for id := n; id < m; id++ {
-		bias[int32(id)] = float32(math.Inf(-1))
-	}
-	p.LogitBias = bias
-	return p
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/batuta-go/stack/trueno"
 )
@@ -43,6 +44,8 @@ type Sampler struct {
 	rng   *rand.Rand
 	pcg   *rand.PCG
 
+	biasID  []int32 // Params.LogitBias as two slices ordered by id
+	biasVal []float32
 	logits  []float32   // working copy of the step's logits
 	cand    []candidate // candidates of the step
 	heap    []candidate // selection scratch
@@ -70,6 +73,13 @@ func New(p Params, vocabSize int) (*Sampler, error) {
 		}
 	}
 	s := &Sampler{p: p, vocab: vocabSize, logits: make([]float32, vocabSize)}
+	for id := range p.LogitBias {
+		s.biasID = append(s.biasID, id)
+	}
+	slices.Sort(s.biasID)
+	for _, id := range s.biasID {
+		s.biasVal = append(s.biasVal, p.LogitBias[id])
+	}
 	s.lastN = p.RepeatLastN
 	if s.lastN == 0 {
 		s.lastN = DefaultRepeatLastN
@@ -145,8 +155,8 @@ func (s *Sampler) Sample(logits []float32) (int32, error) {
 		i := trueno.Argmax(x)
 		return 0, fmt.Errorf("sample: logit of token %d is %v", i, x[i])
 	}
-	for id, b := range s.p.LogitBias {
-		x[id] += b
+	for i, id := range s.biasID {
+		x[id] += s.biasVal[i]
 	}
 	s.applyPenalties(x)
 
