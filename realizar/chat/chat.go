@@ -24,8 +24,10 @@ type Options struct {
 	// end-of-sequence tokens (template variables bos_token and eos_token).
 	BOSToken, EOSToken string
 	// Vars are further template variables (for example date_string, tools or
-	// a model-specific switch). They cannot replace messages,
-	// add_generation_prompt, bos_token, eos_token or raise_exception.
+	// a model-specific switch): strings, numbers, bools, nil, slices and
+	// maps with string keys (a map's keys are seen in sorted order), or a
+	// jinja.Value. They cannot replace messages, add_generation_prompt,
+	// bos_token, eos_token, raise_exception or range.
 	Vars map[string]any
 }
 
@@ -92,7 +94,12 @@ func (t *Template) Render(messages []Message, opts Options) (out string, err err
 	}
 	data := guards()
 	for k, v := range opts.Vars {
-		if _, ok := data[k]; !ok {
+		if _, ok := data[k]; ok {
+			continue
+		}
+		if jv, ok := v.(jinja.Value); ok {
+			data[k] = jv
+		} else {
 			data[k] = jinja.FromGoValue(v)
 		}
 	}

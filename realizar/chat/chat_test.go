@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ardanlabs/jinja"
 )
 
 type manifest struct {
@@ -150,12 +152,25 @@ func TestRaiseExceptionMessage(t *testing.T) {
 func TestVarsCannotShadow(t *testing.T) {
 	out, err := Render("{{ bos_token }}|{{ add_generation_prompt }}|{{ messages|length }}|{{ extra }}",
 		[]Message{{Role: "user", Content: "a"}},
-		Options{BOSToken: "<s>", AddGenerationPrompt: true, Vars: map[string]any{"bos_token": "X", "messages": nil, "extra": 7}})
+		Options{BOSToken: "<s>", AddGenerationPrompt: true, Vars: map[string]any{"bos_token": "X", "messages": nil, "extra": jinja.NewInt(7)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out != "<s>|True|1|7" {
 		t.Fatalf("got %q", out)
+	}
+}
+
+func TestVarsValues(t *testing.T) {
+	out, err := Render("{{ tools|tojson }}|{{ n + 1 }}|{{ flag }}|{{ none is none }}", nil, Options{Vars: map[string]any{
+		"tools": []any{map[string]any{"name": "get_weather", "args": []any{"city"}}},
+		"n":     int64(41), "flag": true, "none": nil,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"args": ["city"], "name": "get_weather"}]|42|True|True`; out != want {
+		t.Fatalf("got %q, want %q", out, want)
 	}
 }
 
