@@ -13,10 +13,10 @@ const (
 	AttrControl     Attr = 1 << 3 // BOS, EOS, chat markers: text only when parsed as special
 	AttrUserDefined Attr = 1 << 4 // added text matched before the model runs, even in plain text
 	AttrByte        Attr = 1 << 5 // an SPM byte-fallback token <0xXX>
-	AttrNormalized  Attr = 1 << 6
+	AttrNormalized  Attr = 1 << 6 // (tokenizer.json) matched after normalization there; kept for information
 	AttrLStrip      Attr = 1 << 7 // a special match swallows the whitespace on its left
 	AttrRStrip      Attr = 1 << 8 // a special match swallows the whitespace on its right
-	AttrSingleWord  Attr = 1 << 9
+	AttrSingleWord  Attr = 1 << 9 // (tokenizer.json) matched only as a whole word there; kept for information
 )
 
 // GGUF tokenizer.ggml.token_type values (llama_token_type).

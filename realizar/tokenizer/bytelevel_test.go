@@ -58,3 +58,37 @@ func TestByteLevel(t *testing.T) {
 		t.Errorf("streamed %q, want %q", sb.String(), text)
 	}
 }
+
+// TestPhi3ChatMarkers: llama.cpp gives Phi-3's special tokens the rstrip
+// attribute (by general.name), so the newlines after chat markers vanish;
+// <s> and <|endoftext|> keep theirs.
+func TestPhi3ChatMarkers(t *testing.T) {
+	tk, ok := loadFamilies(t)["phi-3"]
+	if !ok {
+		t.Fatal("phi-3 vocabulary not loaded")
+	}
+	id := func(s string) int32 {
+		i, ok := tk.TokenID(s)
+		if !ok {
+			t.Fatalf("no token %q", s)
+		}
+		return i
+	}
+	user, end, asst := id("<|user|>"), id("<|end|>"), id("<|assistant|>")
+	for _, i := range []int32{user, end, asst} {
+		if tk.Attr(i)&AttrRStrip == 0 {
+			t.Errorf("%q lacks rstrip", tk.TokenText(i))
+		}
+	}
+	if tk.Attr(id("<s>"))&AttrRStrip != 0 {
+		t.Error("<s> has rstrip")
+	}
+	got := tk.Encode("<|user|>\nHi<|end|>\n<|assistant|>", true, true)
+	want := slices.Concat([]int32{id("<s>"), user}, tk.Encode("Hi", false, false), []int32{end, asst})
+	if !slices.Equal(got, want) {
+		t.Errorf("Encode = %v, want %v", got, want)
+	}
+	if !tk.IsEOG(end) {
+		t.Error("<|end|> does not end generation")
+	}
+}

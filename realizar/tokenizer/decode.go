@@ -162,7 +162,8 @@ func cleanSpaces(text []byte) []byte {
 // UTF-8 character: the bytes of an incomplete character are held back
 // until the tokens that complete it arrive. It prints tokens as a
 // generation loop shows a continuation: every piece as it is, spaces
-// included, control tokens as nothing.
+// included, control tokens as nothing. A Decoder serves one stream in one
+// goroutine.
 type Decoder struct {
 	t       *Tokenizer
 	pending []byte

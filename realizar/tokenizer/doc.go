@@ -6,7 +6,7 @@
 //     Mistral, Phi-3, TinyLlama): score-ordered merges of adjacent symbols,
 //     spaces escaped to ▁, a space prefix, byte fallback to <0xXX> tokens;
 //   - byte-level BPE ("gpt2": GPT-2, Llama 3, Qwen2, DeepSeek, Falcon, MPT,
-//     StarCoder, ...), with the pre-tokenizer tokenizer.ggml.pre selects,
+//     StarCoder, ...), with the pre-tokenizer that tokenizer.ggml.pre selects,
 //     through the bpe subpackage;
 //   - WordPiece ("bert"): lowercasing, accent stripping, punctuation and
 //     CJK splitting, greedy longest-match pieces.

@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -240,5 +241,36 @@ func TestStories260KLlama2c(t *testing.T) {
 	}
 	if got := tk.Decode(g.BOSOnly.GeneratedIDs); got != g.BOSOnly.PrintedText {
 		t.Errorf("Decode = %q\nwant %q", got, g.BOSOnly.PrintedText)
+	}
+}
+
+// TestConcurrentEncode shares one tokenizer between goroutines.
+func TestConcurrentEncode(t *testing.T) {
+	fam := loadFamilies(t)
+	texts := []string{"Hello world", "emoji 🙂 日本", "<s>x</s>", " leading  spaces "}
+	for name, tk := range firstOfEachKind(fam) {
+		want := make([][]int32, len(texts))
+		for i, s := range texts {
+			want[i] = tk.Encode(s, true, true)
+		}
+		done := make(chan error, 8)
+		for g := range 8 {
+			go func() {
+				for r := range 50 {
+					i := (g + r) % len(texts)
+					if got := tk.Encode(texts[i], true, true); !slices.Equal(got, want[i]) {
+						done <- fmt.Errorf("%s: %q gave %v, want %v", name, texts[i], got, want[i])
+						return
+					}
+					tk.Decode(want[i])
+				}
+				done <- nil
+			}()
+		}
+		for range 8 {
+			if err := <-done; err != nil {
+				t.Error(err)
+			}
+		}
 	}
 }

@@ -361,7 +361,10 @@ func hfBPE(f *hfFile, s *spec) error {
 // no piece scores; the merge list is ordered by them (the converter sorts
 // merges by the score of the merged piece), so each piece's score is minus
 // the rank of the first merge that produces it, which orders merges as the
-// original scores do.
+// original scores do. A Metaspace pre-tokenizer that splits the text at
+// each ▁ is run without splitting, as llama.cpp runs the GGUF made from the
+// same model; the two differ only for pieces with a ▁ inside (runs of
+// spaces).
 func hfSentencePiece(f *hfFile, s *spec) error {
 	s.model = "llama"
 	s.scores = make([]float32, len(s.tokens))
@@ -483,10 +486,30 @@ const gpt2Regex = `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|
 // to the bpe package's pre-tokenizer names.
 var hfPreNames = map[string]string{
 	gpt2Regex: "gpt-2",
-	`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`: "llama-bpe",
-	`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`:      "qwen2",
+	`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`:                                                                                                                                                                "llama-bpe",
+	`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`:                                                                                                                                                                     "qwen2",
+	`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`: "gpt-4o",
 	`\p{N}` + "\x00" + gpt2Regex: "starcoder",
 	strings.Join([]string{"[\r\n]", `\s?\p{L}+`, `\s?\p{P}+`, "[一-龥ࠀ-一가-퟿]+", `\p{N}`}, "\x00"): "deepseek-coder",
+	strings.Join([]string{"[\r\n]", `\s?[A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-ώᾀ-ᾴᾶ-ᾼιῂ-ῄῆ-ῌῐ-ΐῖ-Ίῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤΩℨK-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-𐓻𐲀-𐲲𐳀-𐳲𑢠-𑣟𞤀-𞥃]+`, `\s?[!-/:-~！-／：-～‘-‟　-。]+`, `\s+$`, `[一-龥ࠀ-一가-퟿]+`, `\p{N}+`}, "\x00"): "deepseek-llm",
+	strings.Join([]string{`\p{N}{1,3}`, `[一-龥぀-ゟ゠-ヿ]+`, "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+"}, "\x00"): "deepseek-v3",
+	`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`: "tekken",
+}
+
+// hfPreLookup is hfPreNames with escapeControls applied to the keys.
+var hfPreLookup = func() map[string]string {
+	m := make(map[string]string, len(hfPreNames))
+	for k, v := range hfPreNames {
+		m[escapeControls(k)] = v
+	}
+	return m
+}()
+
+// escapeControls writes CR, LF and tab as regex escapes, so that a pattern
+// holding the characters themselves and one holding \r, \n, \t compare
+// equal.
+func escapeControls(s string) string {
+	return strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(s)
 }
 
 // hfPre maps a tokenizer.json pre_tokenizer to a bpe pre-tokenizer name.
@@ -535,9 +558,9 @@ func hfPre(raw json.RawMessage) (string, error) {
 	if err := walk(root); err != nil {
 		return "", err
 	}
-	name, ok := hfPreNames[strings.Join(exprs, "\x00")]
+	name, ok := hfPreLookup[escapeControls(strings.Join(exprs, "\x00"))]
 	if !ok {
-		return "", fmt.Errorf("pre_tokenizer regex %q is not a known one (known: gpt-2, llama-bpe, qwen2, starcoder, deepseek-coder)", exprs)
+		return "", fmt.Errorf("pre_tokenizer regex %q is not a known one (known: gpt-2, llama-bpe, qwen2, starcoder, deepseek-llm, deepseek-coder, deepseek-v3, tekken, gpt-4o)", exprs)
 	}
 	return name, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/batuta-go/stack/internal/testdata"
+	"github.com/batuta-go/stack/realizar/tokenizer/bpe"
 )
 
 // writeHF writes a tokenizer.json (and a tokenizer_config.json when cfg is
@@ -220,4 +221,35 @@ func FuzzFromHF(f *testing.F) {
 		}
 		tk.Decode([]int32{-1, 0, 1, 2, 3, 1 << 30})
 	})
+}
+
+func TestHFPreNames(t *testing.T) {
+	known := bpe.KnownPre()
+	for exprs, name := range hfPreNames {
+		if !slices.Contains(known, name) {
+			t.Errorf("%q is not a bpe pre-tokenizer", name)
+		}
+		// As the characters themselves, and written with \r \n escapes.
+		for _, form := range []func(string) string{func(s string) string { return s }, escapeControls} {
+			var steps []any
+			for _, e := range strings.Split(exprs, "\x00") {
+				switch {
+				case e == gpt2Regex && name != "llama-bpe" && name != "qwen2" && name != "tekken" && name != "gpt-4o":
+					steps = append(steps, map[string]any{"type": "ByteLevel", "use_regex": true})
+				case e == `\p{N}` && name == "starcoder":
+					steps = append(steps, map[string]any{"type": "Digits", "individual_digits": true})
+				default:
+					steps = append(steps, map[string]any{"type": "Split", "pattern": map[string]any{"Regex": form(e)}, "behavior": "Isolated"})
+				}
+			}
+			steps = append(steps, map[string]any{"type": "ByteLevel", "use_regex": false})
+			raw, err := json.Marshal(map[string]any{"type": "Sequence", "pretokenizers": steps})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := hfPre(raw); err != nil || got != name {
+				t.Errorf("%s: hfPre = %q, %v", name, got, err)
+			}
+		}
+	}
 }

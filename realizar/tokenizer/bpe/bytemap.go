@@ -27,29 +27,3 @@ func init() {
 		runeToByte[r] = int16(b)
 	}
 }
-
-// unmapToken turns a vocabulary string written in the byte alphabet back
-// into the bytes it stands for. ok is false when a character is outside
-// the alphabet (or the string is not valid UTF-8): such a string can never
-// be produced from text.
-func unmapToken(s string) (raw string, ok bool) {
-	buf := make([]byte, 0, len(s))
-	for i := 0; i < len(s); {
-		var r rune
-		var n int
-		if s[i] < 0x80 {
-			r, n = rune(s[i]), 1
-		} else {
-			r, n = decodeMulti(s, i)
-			if n != 2 { // the alphabet's non-ASCII characters are two bytes long
-				return "", false
-			}
-		}
-		if int(r) >= len(runeToByte) || runeToByte[r] < 0 {
-			return "", false
-		}
-		buf = append(buf, byte(runeToByte[r]))
-		i += n
-	}
-	return string(buf), true
-}

@@ -5,7 +5,7 @@
 // are applied lowest rank first (leftmost on ties).
 //
 // Every pre-tokenizer name llama.cpp knows for BPE vocabularies is
-// supported (see KnownPre). llama.cpp matches most of these regexes with
+// supported (see KnownPre), plus "gpt-4o"/"llama4" from later llama.cpp. llama.cpp matches most of these regexes with
 // std::regex on a rewritten text and its own Unicode tables (Unicode 15.1;
 // its \p{P} and \p{S} leave out some ASCII, e.g. '~'); this package
 // reproduces those results with hand-written matchers, not a regex engine.

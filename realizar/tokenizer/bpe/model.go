@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Model is a byte-level BPE vocabulary with its merges and pre-tokenizer.
@@ -14,15 +15,16 @@ import (
 type Model struct {
 	pre *preTokenizer
 
-	// vocab maps the bytes a token stands for (its text with the byte
-	// alphabet undone) to its id, for tokens written in that alphabet; a
+	// tokenID maps a token's text (in the byte alphabet) to its id; a
 	// repeated text keeps its last id, as in llama.cpp.
-	vocab map[string]int32
+	tokenID map[string]int32
+	nTokens int32
 
-	// Merge state works on interned strings ("sids"): sid b < 256 is the
-	// single byte b, the others are merge parts and results.
-	sidTok []int32            // sid → token id, -1 when not a token
-	merges map[uint64]mergeTo // sidL<<32 | sidR → rank and result
+	// Merges work on string ids ("sids"): a string that is a token text
+	// has its token id as sid; other strings met in the merges (and byte
+	// characters that are not tokens) get sids from nTokens on.
+	byteSid [256]int32
+	merges  map[uint64]mergeTo // sidL<<32 | sidR → rank and result
 
 	// byteFallback[b]: the ids llama.cpp emits for byte b inside a symbol
 	// that is not a token: each byte of b's alphabet character looked up
@@ -64,53 +66,52 @@ func New(tokens []string, merges []string, pre string) (*Model, error) {
 	if len(tokens) == 0 {
 		return nil, errors.New("bpe: empty vocabulary")
 	}
-	if len(tokens) > math.MaxInt32 || len(merges) > math.MaxInt32 {
+	// Every token, merge part and merge result gets an int32 string id.
+	if uint64(len(tokens))+3*uint64(len(merges))+256 > math.MaxInt32 {
 		return nil, fmt.Errorf("bpe: %d tokens and %d merges exceed the int32 id range", len(tokens), len(merges))
 	}
 	m := &Model{
-		pre:    p,
-		vocab:  make(map[string]int32, len(tokens)),
-		merges: make(map[uint64]mergeTo, len(merges)),
-		cache:  make(map[string][]int32),
+		pre:        p,
+		tokenID:    make(map[string]int32, len(tokens)),
+		nTokens:    int32(len(tokens)),
+		merges:     make(map[uint64]mergeTo, len(merges)),
+		cache:      make(map[string][]int32),
+		decodedEnd: make([]uint32, len(tokens)),
 	}
-	texts := make(map[string]int32, len(tokens)) // raw vocabulary text → id
-	m.decodedEnd = make([]uint32, len(tokens))
 	for i, tok := range tokens {
 		if tok == "" {
 			tok = "[EMPTY_" + strconv.Itoa(i) + "]"
 		}
-		texts[tok] = int32(i)
-		if raw, ok := unmapToken(tok); ok {
-			m.vocab[raw] = int32(i)
-		}
+		m.tokenID[tok] = int32(i)
 		m.decoded = appendDecoded(m.decoded, tok)
 		if uint64(len(m.decoded)) > math.MaxUint32 {
 			return nil, fmt.Errorf("bpe: vocabulary text exceeds 4 GiB at token %d", i)
 		}
 		m.decodedEnd[i] = uint32(len(m.decoded))
 	}
+
+	extra := map[string]int32{}
+	sid := func(s string) int32 {
+		if id, ok := m.tokenID[s]; ok {
+			return id
+		}
+		if id, ok := extra[s]; ok {
+			return id
+		}
+		id := m.nTokens + int32(len(extra))
+		extra[s] = id
+		return id
+	}
 	for b := 0; b < 256; b++ {
-		for _, c := range []byte(string(byteToRune[b])) {
-			if id, ok := texts[string([]byte{c})]; ok {
+		ch := string(byteToRune[b])
+		m.byteSid[b] = sid(ch)
+		for i := 0; i < len(ch); i++ {
+			if id, ok := m.tokenID[ch[i:i+1]]; ok {
 				m.byteFallback[b] = append(m.byteFallback[b], id)
 			}
 		}
 	}
-
-	sids := make(map[string]int32, 2*len(merges)+256)
-	var sidStr []string
-	intern := func(s string) int32 {
-		if id, ok := sids[s]; ok {
-			return id
-		}
-		id := int32(len(sidStr))
-		sids[s] = id
-		sidStr = append(sidStr, s)
-		return id
-	}
-	for b := 0; b < 256; b++ {
-		intern(string([]byte{byte(b)}))
-	}
+	var buf []byte
 	for rank, mg := range merges {
 		// The split is at the first space after the first byte, as
 		// llama.cpp does.
@@ -119,27 +120,20 @@ func New(tokens []string, merges []string, pre string) (*Model, error) {
 			continue
 		}
 		sp += min(1, len(mg))
-		left, lok := unmapToken(mg[:sp])
-		right, rok := unmapToken(mg[sp+1:])
-		if !lok || !rok || left == "" || right == "" {
-			continue // can never apply to text
+		left, right := mg[:sp], mg[sp+1:]
+		if left == "" || right == "" {
+			continue
 		}
-		key := uint64(intern(left))<<32 | uint64(intern(right))
+		key := uint64(sid(left))<<32 | uint64(sid(right))
 		if _, dup := m.merges[key]; dup {
 			continue
 		}
-		m.merges[key] = mergeTo{rank: int32(rank), result: intern(left + right)}
-	}
-	if len(sidStr) > math.MaxInt32 {
-		return nil, errors.New("bpe: too many merge strings")
-	}
-	m.sidTok = make([]int32, len(sidStr))
-	for i, s := range sidStr {
-		id, ok := m.vocab[s]
+		buf = append(append(buf[:0], left...), right...)
+		res, ok := m.tokenID[string(buf)]
 		if !ok {
-			id = -1
+			res = sid(string(buf))
 		}
-		m.sidTok[i] = id
+		m.merges[key] = mergeTo{rank: int32(rank), result: res}
 	}
 	return m, nil
 }
@@ -287,19 +281,39 @@ func (h *bigramHeap) pop() bigram {
 	return top
 }
 
+// maxMergedWord is the longest pre-token bpe merges.
+const maxMergedWord = math.MaxInt32 - 1
+
 // bpe merges the bytes of w by rank and appends the resulting ids.
 func (m *Model) bpe(sp *splitter, w []byte, dst []int32) []int32 {
 	if m.pre.ignoreMerges {
-		if id, ok := m.vocab[string(w)]; ok {
+		mapped := sp.mapped[:0]
+		for _, c := range w {
+			mapped = utf8.AppendRune(mapped, byteToRune[c])
+		}
+		sp.mapped = mapped
+		if id, ok := m.tokenID[string(mapped)]; ok {
 			return append(dst, id)
 		}
 	}
 	if len(w) == 0 {
 		return dst
 	}
+	if len(w) > maxMergedWord {
+		// Beyond the int32 positions of the merge state: the bytes' own
+		// tokens, unmerged (a pre-token this long is 2 GiB of one class).
+		for _, c := range w {
+			if id := m.byteSid[c]; id < m.nTokens {
+				dst = append(dst, id)
+			} else {
+				dst = append(dst, m.byteFallback[c]...)
+			}
+		}
+		return dst
+	}
 	syms := sp.symbols[:0]
 	for i, c := range w {
-		syms = append(syms, symbol{start: int32(i), n: 1, prev: int32(i - 1), next: int32(i + 1), sid: int32(c)})
+		syms = append(syms, symbol{start: int32(i), n: 1, prev: int32(i - 1), next: int32(i + 1), sid: m.byteSid[c]})
 	}
 	syms[len(syms)-1].next = -1
 	h := sp.bigrams[:0]
@@ -333,8 +347,8 @@ func (m *Model) bpe(sp *splitter, w []byte, dst []int32) []int32 {
 	}
 	for i := int32(0); i >= 0; i = syms[i].next {
 		s := syms[i]
-		if id := m.sidTok[s.sid]; id >= 0 {
-			dst = append(dst, id)
+		if s.sid < m.nTokens {
+			dst = append(dst, s.sid)
 			continue
 		}
 		for _, c := range w[s.start : s.start+s.n] {
@@ -359,4 +373,4 @@ func (m *Model) Decode(dst []byte, id int32) []byte {
 }
 
 // VocabSize returns the number of tokens.
-func (m *Model) VocabSize() int { return len(m.decodedEnd) }
+func (m *Model) VocabSize() int { return int(m.nTokens) }

@@ -65,6 +65,7 @@ var (
 	poroRegexes    = []splitFunc{splitRegex(matchPoro)}
 	vikingRegexes  = []splitFunc{splitRegex(matchPoro), splitRegex(colUpTo(cN, 1))}
 	tekkenRegexes  = []splitFunc{splitRegex(matchTekken)}
+	gpt4oRegexes   = []splitFunc{splitRegex(matchGPT4o)}
 	chameleonRegex = []splitFunc{
 		splitRegex(matchSentinel),
 		splitRegex(matchImageToken),
@@ -120,6 +121,8 @@ var preTypes = func() map[string]*preTokenizer {
 	add(vikingRegexes, false, "viking")
 	add(tekkenRegexes, true, "tekken")
 	add(chameleonRegex, false, "chameleon")
+	// Added to llama.cpp after c392e50 (regex from its later sources).
+	add(gpt4oRegexes, false, "gpt-4o", "llama4")
 	return m
 }()
 
@@ -140,6 +143,7 @@ func KnownPre() []string {
 // does not know.
 type UnknownPreError struct{ Pre string }
 
+// Error names the value and lists the known ones.
 func (e *UnknownPreError) Error() string {
 	return fmt.Sprintf("bpe: unknown pre-tokenizer %q (known: %s)", e.Pre, strings.Join(KnownPre(), ", "))
 }
@@ -154,13 +158,13 @@ func lookupPre(pre string) (*preTokenizer, error) {
 
 // splitter holds the scratch state of one pre-tokenization.
 type splitter struct {
-	t        text
-	pieces   []int
-	scratch  []int
-	wordBuf  []byte
-	symbols  []symbol
-	bigrams  bigramHeap
-	pieceOut []int32
+	t       text
+	pieces  []int
+	scratch []int
+	wordBuf []byte
+	mapped  []byte
+	symbols []symbol
+	bigrams bigramHeap
 }
 
 var splitterPool = sync.Pool{New: func() any { return &splitter{t: text{ft: loadFlags()}} }}

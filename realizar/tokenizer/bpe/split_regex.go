@@ -1,5 +1,10 @@
 package bpe
 
+import (
+	"cmp"
+	"slices"
+)
+
 // The other pre-tokenizer regexes llama.cpp runs through std::regex, with
 // ECMAScript semantics (leftmost match; alternatives tried in order;
 // greedy quantifiers that backtrack). A regex that uses \p{..} runs on the
@@ -115,18 +120,45 @@ func wideSpaceThenRun(in func(rune) bool) matcher {
 	return func(t *text, p, end int) int { return optThenRun(t.widened(), p, end, wideSpace, in) }
 }
 
-// inRanges reports whether r is in one of the inclusive pairs.
-func inRanges(r rune, pairs []rune) bool {
+// rangeClass returns the membership test of a character class given as
+// inclusive pairs lo, hi: a bitmap for ASCII, binary search above.
+func rangeClass(pairs ...rune) func(rune) bool {
+	type span struct{ lo, hi rune }
+	var spans []span
+	var ascii [2]uint64
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i] <= r && r <= pairs[i+1] {
-			return true
+		lo, hi := pairs[i], pairs[i+1]
+		for c := lo; c <= hi && c < 0x80; c++ {
+			ascii[c>>6] |= 1 << (c & 63)
+		}
+		if hi >= 0x80 {
+			spans = append(spans, span{max(lo, 0x80), hi})
 		}
 	}
-	return false
-}
-
-func rangeClass(pairs ...rune) func(rune) bool {
-	return func(r rune) bool { return inRanges(r, pairs) }
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+	merged := spans[:0]
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && sp.lo <= merged[n-1].hi+1 {
+			merged[n-1].hi = max(merged[n-1].hi, sp.hi)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return func(r rune) bool {
+		if r < 0x80 {
+			return r >= 0 && ascii[r>>6]&(1<<(r&63)) != 0
+		}
+		i, found := slices.BinarySearchFunc(merged, r, func(sp span, r rune) int {
+			switch {
+			case sp.hi < r:
+				return -1
+			case sp.lo > r:
+				return 1
+			}
+			return 0
+		})
+		return found && i < len(merged)
+	}
 }
 
 // matchCRLF: [\r\n]
@@ -279,52 +311,72 @@ func isASCIIPunct(c byte) bool {
 
 // matchTekken (tekken):
 // [^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))*((?=[\p{L}])([^A-Z]))+|[^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))+((?=[\p{L}])([^A-Z]))*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+
-// On collapsed text a non-ASCII letter is both "upper" (a letter not a-z)
-// and "lower" (a letter not A-Z).
-func matchTekken(t *text, p, end int) int {
-	s := t.collapsed()
+var matchTekken = caseSplit(false, 1)
+
+// matchGPT4o (gpt-4o, llama4; added to llama.cpp after c392e50): tekken's
+// regex with an optional contraction after each word and \p{N}{1,3}:
+// [^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))*((?=[\p{L}])([^A-Z]))+(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|[^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))+((?=[\p{L}])([^A-Z]))*(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+
+var matchGPT4o = caseSplit(true, 3)
+
+// caseSplit builds the tekken-style matcher: words split where lower case
+// turns to upper case. On collapsed text a non-ASCII letter is both
+// "upper" (a letter not a-z) and "lower" (a letter not A-Z).
+func caseSplit(contractions bool, maxDigits int) matcher {
 	upper := func(c byte) bool { return colIs(c, cL) && !(c >= 'a' && c <= 'z') }
 	lower := func(c byte) bool { return colIs(c, cL) && !(c >= 'A' && c <= 'Z') }
 	pre := func(c byte) bool { return c != '\r' && c != '\n' && !colIs(c, cL|cN) }
-
-	// first alternative: upper* lower+, with backtracking of upper*
-	alt1 := func(q int) int {
-		u := runOf(s, q, end, upper)
-		if u < end && lower(s[u]) {
-			return runOf(s, u, end, lower)
-		}
-		for k := u - 1; k >= q; k-- {
-			if lower(s[k]) {
-				return runOf(s, k, end, lower)
+	return func(t *text, p, end int) int {
+		s := t.collapsed()
+		// first alternative: upper* lower+, with backtracking of upper*
+		alt1 := func(q int) int {
+			u := runOf(s, q, end, upper)
+			if u < end && lower(s[u]) {
+				return runOf(s, u, end, lower)
 			}
-		}
-		return q
-	}
-	// second alternative: upper+ lower*
-	alt2 := func(q int) int {
-		u := runOf(s, q, end, upper)
-		if u == q {
+			for k := u - 1; k >= q; k-- {
+				if lower(s[k]) {
+					return runOf(s, k, end, lower)
+				}
+			}
 			return q
 		}
-		return runOf(s, u, end, lower)
-	}
-	for _, alt := range []func(int) int{alt1, alt2} {
-		if pre(s[p]) && p+1 < end {
-			if e := alt(p + 1); e > p+1 {
+		// second alternative: upper+ lower*
+		alt2 := func(q int) int {
+			u := runOf(s, q, end, upper)
+			if u == q {
+				return q
+			}
+			return runOf(s, u, end, lower)
+		}
+		for _, alt := range [...]func(int) int{alt1, alt2} {
+			e := p
+			if pre(s[p]) && p+1 < end {
+				if e1 := alt(p + 1); e1 > p+1 {
+					e = e1
+				}
+			}
+			if e == p {
+				e = alt(p)
+			}
+			if e > p {
+				if contractions && e < end {
+					e = max(e, contraction(s, e, end))
+				}
 				return e
 			}
 		}
-		if e := alt(p); e > p {
+		if colIs(s[p], cN) {
+			e := p + 1
+			for e < end && e-p < maxDigits && colIs(s[e], cN) {
+				e++
+			}
 			return e
 		}
+		if e := spaceSymbolsThen(s, p, end, "\r\n/"); e > p {
+			return e
+		}
+		return spaceTail(s, p, end)
 	}
-	if colIs(s[p], cN) {
-		return p + 1
-	}
-	if e := spaceSymbolsThen(s, p, end, "\r\n/"); e > p {
-		return e
-	}
-	return spaceTail(s, p, end)
 }
 
 // matchPoro (poro-chat, bloom, gpt3-finnish, viking): " ?[^(\s|.,!?…。，、।۔،)]+"
