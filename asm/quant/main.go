@@ -29,8 +29,8 @@ func main() {
 			emitPreYMM(false, m)
 			emitPreYMM(true, m)
 		}
-		emitQ4_KZ(false)
-		emitQ4_KZ(true)
+		emitQ4_KZ2()
+		emitQ5_KZ()
 		emitQ6_KZ()
 		emitIQ4_XS()
 		emitQ2_K()
@@ -49,5 +49,8 @@ func main() {
 		emitPack32(false)
 		emitPackQ4_K()
 		emitPackQ6_K()
+		emitQuantizeQ8_0()
+		emitQuantizeQ8_K()
+		emitQ4_0Pre4()
 	})
 }

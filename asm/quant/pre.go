@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/mmcloughlin/avo/ir"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -235,4 +237,61 @@ func emitPreYMM(q4 bool, m mode) {
 	VFMADD231PS(dx, lane, acc)
 	Label("done")
 	hsumReturn(acc)
+}
+
+// emitQ4_0Pre4 writes the AVX-512 VNNI Q4_0 kernel of MatVec that takes
+// four blocks (72 bytes) per iteration: VPERMT2W gathers their 64 quant
+// bytes from two loads into one ZMM register (block b in 128-bit lane b),
+// VPERMW their four scales, so that the nibbles of four blocks are split
+// by one shift and two ANDs. pre holds, per four blocks (256 bytes), the
+// activation quants matching the low nibbles (values 0-15 of block b at
+// byte 16b) and the high ones (values 16-31), the int32 lanes that start
+// the sums (−8·Σy of block b in lane 4b) and each block's scale in its
+// four lanes (prepareQ4_0x4).
+func emitQ4_0Pre4() {
+	name := "dotQ4_0Pre4AVX512VNNI"
+	TEXT(name, NOSPLIT, "func(n int, x, pre []byte) float32")
+	Pragma("noescape")
+	Doc(name + " is dotQ4_0Generic: Q4_0 row x times the Q8_0 row that pre was prepared from (prepareQ4_0x4), n values, n a multiple of 128.")
+	Load(Param("n"), RCX)
+	Load(Param("x").Base(), RSI)
+	Load(Param("pre").Base(), R8)
+	SHRQ(U8(7), RCX)
+	VPXORD(Z0, Z0, Z0)
+	splatZ(0x0f0f0f0f, Z9)
+	// Word i of the quants: block i/8, its word i%8 (byte 18b+2+2k).
+	VMOVDQU64(wordIndex("q4x4_quant_idx", func(i int) int { return 9*(i/8) + 1 + i%8 }), Z7)
+	VMOVDQU64(wordIndex("q4x4_scale_idx", func(i int) int { return 9 * (i / 4 % 4) }), Z8)
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("done"))
+	Label("loop")
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192})
+	PREFETCHT0(Mem{Base: RSI, Disp: 8192 + 64})
+	VMOVDQU64(Mem{Base: RSI}, Z1)
+	VMOVQ(Mem{Base: RSI, Disp: 64}, X2)
+	VPERMW(Z1, Z8, Z5)
+	VPERMT2W(Z2, Z7, Z1)
+	VPSRLW(U8(4), Z1, Z3)
+	VPANDD(Z9, Z1, Z1)
+	VPANDD(Z9, Z3, Z3)
+	VMOVDQU64(Mem{Base: R8, Disp: 128}, Z4)
+	vpdpbusdMem(Mem{Base: R8}, Z1, Z4)
+	vpdpbusdMem(Mem{Base: R8, Disp: 64}, Z3, Z4)
+	VCVTPH2PS(Y5, Z5)
+	VMULPS(Mem{Base: R8, Disp: 192}, Z5, Z5)
+	VCVTDQ2PS(Z4, Z4)
+	VFMADD231PS(Z5, Z4, Z0)
+	ADDQ(U8(72), RSI)
+	ADDQ(U32(256), R8)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	zmmFold()
+	hsumReturn(acc)
+}
+
+// vpdpbusdMem emits dst += Σ4 src1(unsigned bytes)·m(signed bytes) per
+// int32 lane, m a 64-byte memory operand (EVEX).
+func vpdpbusdMem(m Mem, src1, dst VecPhysical) {
+	Instruction(&ir.Instruction{Opcode: "VPDPBUSD", Operands: []Op{m, src1, dst}, Inputs: []Op{m, src1, dst}, Outputs: []Op{dst}})
 }

@@ -59,13 +59,10 @@ func zmmFold() {
 	VADDPS(Y1, Y0, Y0)
 }
 
-// emitQ4_KZ writes the Q4_K kernel, and with q5 the Q5_K one (a fifth bit
-// per value from qh, levels below 32: VPMADDUBSW pairs ≤ 2·31·128).
-func emitQ4_KZ(q5 bool) {
-	name, blk, qs := "dotQ4_KAVX512VNNI", 144, 16
-	if q5 {
-		name, blk, qs = "dotQ5_KAVX512VNNI", 176, 48
-	}
+// emitQ5_KZ writes the Q5_K kernel: Q4_K's nibbles with a fifth bit per
+// value from qh (levels below 32: VPMADDUBSW pairs ≤ 2·31·128).
+func emitQ5_KZ() {
+	name, blk, qs := "dotQ5_KAVX512VNNI", 176, 48
 	header(name, "is "+name[3:7]+"Generic: "+name[3:7]+" row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
 	SHRQ(U8(8), RCX)
 	VXORPS(Z0, Z0, Z0)
@@ -100,32 +97,28 @@ func emitQ4_KZ(q5 bool) {
 	VMULSS(Mem{Base: RDI}, X12, X12)
 	VFNMADD231SS(X12, X11, X15)
 	VPXORD(Z13, Z13, Z13)
-	if q5 {
-		VMOVDQU(Mem{Base: RSI, Disp: 16}, Y14) // qh
-	}
+	VMOVDQU(Mem{Base: RSI, Disp: 16}, Y14) // qh
 	for k := range 4 {
 		// Low nibbles (sub-block 2k) then high (2k+1): values 64k…64k+63.
 		VMOVDQU(Mem{Base: RSI, Disp: qs + 32*k}, Y1)
 		VPSRLW(U8(4), Y1, Y4)
 		VINSERTI64X4(U8(1), Y4, Z1, Z1)
 		VPANDD(c1.AsZ(), Z1, Z1)
-		if q5 {
-			// Bits 2k and 2k+1 of qh[l] moved to bit 4 (word shifts;
-			// the bits that cross bytes are masked off).
-			for h, r := range []VecPhysical{Y11, Y12} {
-				switch j := 2*k + h; {
-				case j < 4:
-					VPSLLW(U8(4-j), Y14, r)
-				case j == 4:
-					VMOVDQA(Y14, r)
-				default:
-					VPSRLW(U8(j-4), Y14, r)
-				}
+		// Bits 2k and 2k+1 of qh[l] moved to bit 4 (word shifts;
+		// the bits that cross bytes are masked off).
+		for h, r := range []VecPhysical{Y11, Y12} {
+			switch j := 2*k + h; {
+			case j < 4:
+				VPSLLW(U8(4-j), Y14, r)
+			case j == 4:
+				VMOVDQA(Y14, r)
+			default:
+				VPSRLW(U8(j-4), Y14, r)
 			}
-			VINSERTI64X4(U8(1), Y12, Z11, Z11)
-			VPANDD(c2.AsZ(), Z11, Z11)
-			VPORD(Z11, Z1, Z1)
 		}
+		VINSERTI64X4(U8(1), Y12, Z11, Z11)
+		VPANDD(c2.AsZ(), Z11, Z11)
+		VPORD(Z11, Z1, Z1)
 		VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 64*k}, Z1, Z3)
 		VPERMW(Z10, idx[k], Z2)
 		vpdpwssd(Z2, Z3, Z13)
@@ -195,5 +188,97 @@ func emitQ6_KZ() {
 	JNZ(LabelRef("loop"))
 	Label("done")
 	zmmFold()
+	hsumReturn(acc)
+}
+
+// bytes16 returns a 16-byte constant.
+func bytes16(name string, b [16]byte) Mem {
+	if m, ok := constData[name]; ok {
+		return m
+	}
+	m := GLOBL(name, RODATA|NOPTR)
+	for i := 0; i < 16; i += 8 {
+		var v uint64
+		for k := 7; k >= 0; k-- {
+			v = v<<8 | uint64(b[i+k])
+		}
+		DATA(i, U64(v))
+	}
+	constData[name] = m
+	return m
+}
+
+// emitQ4_KZ2 writes the AVX-512 VNNI Q4_K kernel: a 32-byte stretch of
+// quants broadcast to both halves of a ZMM register and shifted by 0 and
+// 4 per half (VPSRLVQ) gives two sub-blocks' levels in value order; the
+// 6-bit scales and mins are unpacked by two VPSHUFB from the 12 packed
+// bytes (byte o of the result: scale o, then min o−8); the mins meet the
+// activation's 32-value sums in four float lanes of their own.
+func emitQ4_KZ2() {
+	name := "dotQ4_KAVX512VNNI"
+	header(name, "is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
+	SHRQ(U8(8), RCX)
+	VXORPS(Z0, Z0, Z0)
+	VXORPS(X15, X15, X15) // Σ min terms, 4 lanes
+	splatZ(0x0f0f0f0f, Z5)
+	idx := []VecPhysical{Z16, Z17, Z18, Z19}
+	for k, r := range idx {
+		VMOVDQU64(wordIndex("q4k_scale_idx"+string(rune('0'+k)), func(i int) int { return 2*k + i/16 }), r)
+	}
+	shifts := GLOBL("q4k_half_shift", RODATA|NOPTR)
+	for i := range 8 {
+		DATA(8*i, U64(uint64(4*(i/4))))
+	}
+	VMOVDQU64(shifts, Z20)
+	const z = 0x80
+	VMOVDQU(bytes16("q4k_sc_p", [16]byte{0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11}), X6)
+	VMOVDQU(bytes16("q4k_sc_q", [16]byte{z, z, z, z, 0, 1, 2, 3, z, z, z, z, 4, 5, 6, 7}), X7)
+	VMOVDQU(bytes16("q4k_sc_mask_a", [16]byte{63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63}), X11)
+	VMOVDQU(bytes16("q4k_sc_mask_b", [16]byte{12: 15, 13: 15, 14: 15, 15: 15}), X12)
+	VMOVDQU(bytes16("q4k_sc_mask_hi", [16]byte{0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30}), X14)
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("done"))
+	Label("loop")
+	prefetch(8192)
+	// Scales 0-7 and mins 0-7 as bytes, then words in Y10.
+	VMOVDQU(Mem{Base: RSI, Disp: 4}, X4)
+	VPSHUFB(X6, X4, X8)
+	VPSHUFB(X7, X4, X9)
+	VPSRLW(U8(4), X8, X4)
+	VPAND(X12, X4, X4)
+	VPAND(X11, X8, X8)
+	VPOR(X4, X8, X8)
+	VPSRLW(U8(2), X9, X9)
+	VPAND(X14, X9, X9)
+	VPOR(X9, X8, X8)
+	VPMOVZXBW(X8, Y10)
+	// Min term: −dmin·dy·Σ m_j·(bsums 2j + 2j+1), in four lanes.
+	VMOVDQU(Mem{Base: RDI, Disp: 260}, X9)
+	VPHADDW(Mem{Base: RDI, Disp: 276}, X9, X9)
+	VEXTRACTI128(U8(1), Y10, X8)
+	VPMADDWD(X9, X8, X8)
+	VCVTDQ2PS(X8, X8)
+	VPBROADCASTW(Mem{Base: RSI, Disp: 2}, X4)
+	VCVTPH2PS(X4, X4)
+	VBROADCASTSS(Mem{Base: RDI}, X9)
+	VMULPS(X9, X4, X4)
+	VFNMADD231PS(X4, X8, X15)
+	VPXORD(Z13, Z13, Z13)
+	for k := range 4 {
+		VBROADCASTI64X4(Mem{Base: RSI, Disp: 16 + 32*k}, Z1)
+		VPSRLVQ(Z20, Z1, Z1)
+		VPANDD(Z5, Z1, Z1)
+		VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 64*k}, Z1, Z3)
+		VPERMW(Z10, idx[k], Z2)
+		vpdpwssd(Z2, Z3, Z13)
+	}
+	zmmTail(0)
+	ADDQ(U32(144), RSI)
+	ADDQ(U32(292), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	zmmFold()
+	VADDPS(Y15, Y0, Y0)
 	hsumReturn(acc)
 }

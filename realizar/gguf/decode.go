@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"unsafe"
 )
 
 // decoder reads the GGUF header sequentially. Every length read from the
@@ -21,6 +22,8 @@ type decoder struct {
 	bufOff int64
 
 	key, tensor string // context for errors
+
+	arena []byte // current block of intern
 }
 
 const readAhead = 64 << 10
@@ -103,10 +106,11 @@ func (d *decoder) u64(what string) (uint64, error) {
 
 func (d *decoder) str(what string) (string, error) {
 	off := d.off
-	n, err := d.u64(what + " length")
+	lb, err := d.next(8, what)
 	if err != nil {
 		return "", err
 	}
+	n := binary.LittleEndian.Uint64(lb)
 	if n > d.remaining() {
 		return "", d.wrap(off, fmt.Errorf("%s: length %d exceeds the %d bytes left in the file: %w", what, n, d.remaining(), io.ErrUnexpectedEOF))
 	}
@@ -114,7 +118,30 @@ func (d *decoder) str(what string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return string(b), nil
+	return d.intern(b), nil
+}
+
+// arenaSize is the block size that short strings are copied into, so
+// that a vocabulary of 150,000 tokens costs a few dozen allocations
+// rather than one per token.
+const arenaSize = 64 << 10
+
+// intern returns b as a string. Short strings share arena blocks: the
+// bytes are written once and never modified, which is what a Go string
+// requires.
+func (d *decoder) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaSize/16 {
+		return string(b)
+	}
+	if len(d.arena)+len(b) > cap(d.arena) {
+		d.arena = make([]byte, 0, arenaSize)
+	}
+	start := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return unsafe.String(&d.arena[start], len(b))
 }
 
 // checkCount fails unless count values of at least minSize bytes each can
@@ -190,108 +217,104 @@ func (d *decoder) value(t valueType, depth int) (any, error) {
 	}
 }
 
+// maxPrealloc bounds the capacity reserved for an array before its
+// elements are read: the count has been checked against the size the
+// caller gave, but a reader may hold less than it claimed, so memory
+// grows only as elements actually arrive.
+const maxPrealloc = 1 << 16
+
 // array decodes n elements of type t; off is where the array header began.
 func (d *decoder) array(t valueType, n uint64, depth int, off int64) (any, error) {
-	min := t.minSize()
-	if min == 0 {
+	elemMin := t.minSize()
+	if elemMin == 0 {
 		return nil, d.fail(off, "array of unknown value type %d", uint32(t))
 	}
-	what := fmt.Sprintf("array of %s", t)
-	if err := d.checkCount(off, n, min, what); err != nil {
-		return nil, err
-	}
-	switch t {
-	case typeString:
-		s := make([]string, n)
-		for i := range s {
-			v, err := d.str(fmt.Sprintf("array element %d", i))
-			if err != nil {
-				return nil, err
-			}
-			s[i] = v
-		}
-		return s, nil
-	case typeArray:
-		s := make([]any, n)
-		for i := range s {
-			v, err := d.value(typeArray, depth)
-			if err != nil {
-				return nil, err
-			}
-			s[i] = v
-		}
-		return s, nil
-	}
-	b, err := d.next(n*min, what)
-	if err != nil {
+	what := "array of " + t.String()
+	if err := d.checkCount(off, n, elemMin, what); err != nil {
 		return nil, err
 	}
 	le := binary.LittleEndian
 	switch t {
-	case typeUint8:
-		return append([]uint8(nil), b...), nil
-	case typeInt8:
-		s := make([]int8, n)
-		for i := range s {
-			s[i] = int8(b[i])
+	case typeString:
+		s := make([]string, 0, min(n, maxPrealloc))
+		for range n {
+			v, err := d.str("string array element")
+			if err != nil {
+				return nil, d.element(err, len(s))
+			}
+			s = append(s, v)
 		}
 		return s, nil
-	case typeBool:
-		s := make([]bool, n)
-		for i := range s {
-			if b[i] > 1 {
-				return nil, d.fail(d.off-int64(n)+int64(i), "bool array element %d is byte %d, not 0 or 1", i, b[i])
+	case typeArray:
+		s := make([]any, 0, min(n, maxPrealloc))
+		for range n {
+			v, err := d.value(typeArray, depth)
+			if err != nil {
+				return nil, d.element(err, len(s))
 			}
-			s[i] = b[i] == 1
+			s = append(s, v)
+		}
+		return s, nil
+	case typeUint8:
+		return scalars(d, n, 1, what, func(b []byte) uint8 { return b[0] })
+	case typeInt8:
+		return scalars(d, n, 1, what, func(b []byte) int8 { return int8(b[0]) })
+	case typeBool:
+		start := d.off
+		v, err := scalars(d, n, 1, what, func(b []byte) uint8 { return b[0] })
+		if err != nil {
+			return nil, err
+		}
+		s := make([]bool, len(v))
+		for i, x := range v {
+			if x > 1 {
+				return nil, d.fail(start+int64(i), "bool array element %d is byte %d, not 0 or 1", i, x)
+			}
+			s[i] = x == 1
 		}
 		return s, nil
 	case typeUint16:
-		s := make([]uint16, n)
-		for i := range s {
-			s[i] = le.Uint16(b[2*i:])
-		}
-		return s, nil
+		return scalars(d, n, 2, what, le.Uint16)
 	case typeInt16:
-		s := make([]int16, n)
-		for i := range s {
-			s[i] = int16(le.Uint16(b[2*i:]))
-		}
-		return s, nil
+		return scalars(d, n, 2, what, func(b []byte) int16 { return int16(le.Uint16(b)) })
 	case typeUint32:
-		s := make([]uint32, n)
-		for i := range s {
-			s[i] = le.Uint32(b[4*i:])
-		}
-		return s, nil
+		return scalars(d, n, 4, what, le.Uint32)
 	case typeInt32:
-		s := make([]int32, n)
-		for i := range s {
-			s[i] = int32(le.Uint32(b[4*i:]))
-		}
-		return s, nil
+		return scalars(d, n, 4, what, func(b []byte) int32 { return int32(le.Uint32(b)) })
 	case typeFloat32:
-		s := make([]float32, n)
-		for i := range s {
-			s[i] = math.Float32frombits(le.Uint32(b[4*i:]))
-		}
-		return s, nil
+		return scalars(d, n, 4, what, func(b []byte) float32 { return math.Float32frombits(le.Uint32(b)) })
 	case typeUint64:
-		s := make([]uint64, n)
-		for i := range s {
-			s[i] = le.Uint64(b[8*i:])
-		}
-		return s, nil
+		return scalars(d, n, 8, what, le.Uint64)
 	case typeInt64:
-		s := make([]int64, n)
-		for i := range s {
-			s[i] = int64(le.Uint64(b[8*i:]))
-		}
-		return s, nil
+		return scalars(d, n, 8, what, func(b []byte) int64 { return int64(le.Uint64(b)) })
 	default: // typeFloat64
-		s := make([]float64, n)
-		for i := range s {
-			s[i] = math.Float64frombits(le.Uint64(b[8*i:]))
-		}
-		return s, nil
+		return scalars(d, n, 8, what, func(b []byte) float64 { return math.Float64frombits(le.Uint64(b)) })
 	}
+}
+
+// element adds the index of the array element being read to err.
+func (d *decoder) element(err error, i int) error {
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		fe.Err = fmt.Errorf("array element %d: %w", i, fe.Err)
+	}
+	return err
+}
+
+// scalars decodes n fixed-size elements, a read-ahead window at a time.
+func scalars[T any](d *decoder, n, size uint64, what string, conv func([]byte) T) ([]T, error) {
+	s := make([]T, 0, min(n, maxPrealloc))
+	per := uint64(readAhead) / size
+	for left := n; left > 0; {
+		k := min(left, per)
+		b, err := d.next(k*size, what)
+		if err != nil {
+			return nil, err
+		}
+		for i := uint64(0); i < k; i++ {
+			s = append(s, conv(b[i*size:]))
+		}
+		left -= k
+	}
+	return s, nil
 }

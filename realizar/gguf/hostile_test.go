@@ -234,6 +234,30 @@ func TestHostile(t *testing.T) {
 	}
 }
 
+// TestLyingSize parses through a reader that holds far less than the
+// size it is said to have: counts pass the size check, so memory must
+// grow only with the bytes actually read.
+func TestLyingSize(t *testing.T) {
+	for _, elem := range []valueType{typeString, typeUint32, typeArray} {
+		r := hdr(1<<30, 1<<30)
+		r.str("k")
+		r.u32(uint32(typeArray))
+		r.u32(uint32(elem))
+		r.u64(1 << 34)
+		r.Write(make([]byte, 100))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Parse(bytes.NewReader(r.Bytes()), 1<<40)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("%s: %v", elem, err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+			t.Errorf("%s: allocated %d bytes", elem, got)
+		}
+	}
+}
+
 // TestErrorOffsets checks that errors point at the offending field.
 func TestErrorOffsets(t *testing.T) {
 	b := tensorFile([]tinfo{{"w", []uint64{8}, 4, 0}}, 64)

@@ -73,8 +73,8 @@ func parseHeader(d *decoder) (*header, error) {
 		return nil, err
 	}
 
-	h.kvs = make([]KV, 0, nKV)
-	h.keys = make(map[string]int, nKV)
+	h.kvs = make([]KV, 0, min(nKV, maxPrealloc))
+	h.keys = make(map[string]int, min(nKV, maxPrealloc))
 	var alignOff int64
 	for i := range nKV {
 		off := d.off
@@ -113,8 +113,8 @@ func parseHeader(d *decoder) (*header, error) {
 		h.alignment = a
 	}
 
-	h.tensors = make([]TensorInfo, 0, nTensors)
-	names := make(map[string]struct{}, nTensors)
+	h.tensors = make([]TensorInfo, 0, min(nTensors, maxPrealloc))
+	names := make(map[string]struct{}, min(nTensors, maxPrealloc))
 	for i := range nTensors {
 		off := d.off
 		name, err := d.str(fmt.Sprintf("name of tensor %d", i))

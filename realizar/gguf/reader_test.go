@@ -404,3 +404,18 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("absent file: %v", err)
 	}
 }
+
+// BenchmarkOpen opens (maps and parses) each shared GGUF.
+func BenchmarkOpen(b *testing.B) {
+	for _, path := range sharedGGUFs(b) {
+		b.Run(filepath.Base(path), func(b *testing.B) {
+			for b.Loop() {
+				f, err := Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+			}
+		})
+	}
+}

@@ -20,7 +20,7 @@ type attnJob struct {
 // attention computes the attention output of cnt query rows, spreading
 // the work items (head, block of qBlock query rows) over the pool.
 func (s *State) attention(il, qr0, cnt, p0 int) {
-	c := &s.m.Config
+	c := &s.m.cfg
 	scale := c.AttnScale
 	if scale == 0 {
 		scale = float32(1 / math.Sqrt(float64(c.HeadDim)))
@@ -29,6 +29,10 @@ func (s *State) attention(il, qr0, cnt, p0 int) {
 	s.job = attnJob{il: il, qr0: qr0, cnt: cnt, p0: p0, window: s.m.layers[il].window,
 		scale: scale, softcap: c.AttnSoftcap, blocks: blocks}
 	items := c.HeadCount * blocks
+	if s.team.active {
+		s.teamRun(opAttn, items)
+		return
+	}
 	// Keys seen by the last query: a bound on the work of every item.
 	kLo, kHi := keyRange(p0+cnt-1, s.job.window)
 	if work := c.HeadCount * cnt * (kHi - kLo) * c.HeadDim; work < attnParallelMin {
@@ -47,7 +51,7 @@ const attnParallelMin = 1 << 15
 func (s *State) attnRange(lo, hi int) {
 	sc := <-s.scratch
 	for w := lo; w < hi; w++ {
-		s.attnItem(sc, w%s.m.Config.HeadCount, w/s.m.Config.HeadCount)
+		s.attnItem(sc, w%s.m.cfg.HeadCount, w/s.m.cfg.HeadCount)
 	}
 	s.scratch <- sc
 }
@@ -64,7 +68,7 @@ func keyRange(qp, window int) (lo, hi int) {
 // against the keys they see (scaled, soft-capped, masked causally and by
 // the window), their softmax, and the weighted sum of the values.
 func (s *State) attnItem(sc *attnScratch, h, b int) {
-	c := &s.m.Config
+	c := &s.m.cfg
 	j := &s.job
 	D := c.HeadDim
 	qDim := c.HeadCount * D
@@ -105,8 +109,8 @@ func (s *State) attnItem(sc *attnScratch, h, b int) {
 
 // scoresOne sets S[p] = scale·q·k(kLo+p) for one query (at s.q[qOff:]).
 func (s *State) scoresOne(sc *attnScratch, S []float32, il, qOff, kLo, nk, g int) {
-	D := s.m.Config.HeadDim
-	kvDim := s.m.Config.HeadCountKV * D
+	D := s.m.cfg.HeadDim
+	kvDim := s.m.cfg.HeadCountKV * D
 	q := s.q[qOff : qOff+D]
 	scale := s.job.scale
 	if s.k32 != nil {
@@ -128,8 +132,8 @@ func (s *State) scoresOne(sc *attnScratch, S []float32, il, qOff, kLo, nk, g int
 
 // valuesOne sets out = Σ_p S[p]·v(kLo+p) for one query.
 func (s *State) valuesOne(sc *attnScratch, out, S []float32, il, kLo, g int) {
-	D := s.m.Config.HeadDim
-	kvDim := s.m.Config.HeadCountKV * D
+	D := s.m.cfg.HeadDim
+	kvDim := s.m.cfg.HeadCountKV * D
 	clear(out)
 	if s.v32 != nil {
 		V := s.v32[il]
@@ -163,7 +167,7 @@ func attnKeyBlock(nq, d int) int {
 // qOff, stride HeadCount·HeadDim) against keys kLo… of head group g, as
 // matrix products over blocks of keys.
 func (s *State) scoresMany(S []float32, il, qOff, nq, kLo, nk, g int) {
-	c := &s.m.Config
+	c := &s.m.cfg
 	D := c.HeadDim
 	qDim, kvDim := c.HeadCount*D, c.HeadCountKV*D
 	q := mat.NewDenseStride(nq, D, qDim, s.q[qOff:])
@@ -184,7 +188,7 @@ func (s *State) scoresMany(S []float32, il, qOff, nq, kLo, nk, g int) {
 // valuesMany sets out (nq rows of HeadDim, stride HeadCount·HeadDim) =
 // S·V for the values kLo… of head group g.
 func (s *State) valuesMany(out, S []float32, il, nq, kLo, nk, g int) {
-	c := &s.m.Config
+	c := &s.m.cfg
 	D := c.HeadDim
 	qDim, kvDim := c.HeadCount*D, c.HeadCountKV*D
 	dst := mat.NewDenseStride(nq, D, qDim, out)

@@ -190,8 +190,34 @@ func knownArch(a string) bool {
 	return false
 }
 
-// configFromGGUF reads the hyper-parameters of a GGUF model. Keys are
-// prefixed with the architecture; the defaults are llama.cpp's.
+// configFromGGUF reads the hyper-parameters of a GGUF model, with keys
+// prefixed by the architecture (A = general.architecture) and llama.cpp's
+// defaults:
+//
+//	A.context_length, A.embedding_length, A.block_count,
+//	A.feed_forward_length, A.attention.head_count  required
+//	A.attention.head_count_kv                       head_count
+//	A.attention.key_length (= value_length)         embedding_length/head_count
+//	A.attention.layer_norm_rms_epsilon              required
+//	A.rope.dimension_count                          the head dimension
+//	A.rope.freq_base                                10000
+//	A.rope.scaling.type, .factor (or A.rope.scale_linear),
+//	  .original_context_length, .attn_factor,
+//	  .low_freq_factor, .high_freq_factor (llama3),
+//	  .yarn_beta_fast, .yarn_beta_slow              no scaling
+//	A.attention.sliding_window                      llama: none; phi3: required
+//	                                                 unless the model is one of
+//	                                                 llama.cpp's known sizes;
+//	                                                 gemma2: 4096
+//	gemma2.attn_logit_softcapping                   50
+//	gemma2.final_logit_softcapping                  30
+//	A.vocab_size                                    the rows of token_embd.weight
+//
+// The rest follows from the architecture: rotation layout (llama adjacent
+// pairs, the others NeoX), qwen2's q/k/v biases, qwen3's q/k norms, and
+// gemma2's embedding scale √n_embd, GELU, post-norms, sliding window on
+// even layers and query scale (1/√(n_embd/n_head) for the 46-layer 27B,
+// 1/√head_dim otherwise, as llama.cpp picks it).
 func configFromGGUF(f *gguf.File) (Config, error) {
 	arch, err := f.String("general.architecture")
 	if err != nil {

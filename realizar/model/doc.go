@@ -6,10 +6,15 @@
 // Weights are used where they lie (a memory-mapped GGUF file): quantized,
 // F16 and BF16 matrices through trueno/quant's fused kernels (activations
 // quantized on the fly, the model never expanded to float32), F32 ones
-// through trueno/mat. A multi-token Eval (prefill) runs every projection
-// as a matrix-matrix product and the attention as batched products per
-// head; a single token (decode) takes the matrix-vector path. All of it
-// is spread over one worker pool per Model (Options.Threads).
+// through trueno/mat's GEMM and trueno's dot product. Projections of the
+// same input stored back to back in the file (q, k, v; gate, up) run as
+// one product. A multi-token Eval (prefill) runs every projection as a
+// matrix-matrix product and the attention as batched products per head
+// (trueno/mat); a single token (decode) takes the matrix-vector path. All
+// of it is spread over one worker pool per Model (Options.Threads): a
+// prefill product at a time, or a whole decode step, whose operations the
+// pool's workers claim in parts without going back to sleep in between,
+// and which allocates nothing of its own.
 //
 // A State is one sequence: its key/value cache (float32 or float16) and
 // its work buffers, allocated once by NewState.

@@ -44,12 +44,16 @@ type Options struct {
 // place from the Source (quantized weights are never expanded), and one
 // worker pool. A Model is safe for concurrent use by several States.
 type Model struct {
-	// Config is the configuration the model was loaded with.
+	// Config is the configuration the model was loaded with (with
+	// defaults filled in). It is for reading: changing it does not
+	// change the loaded model.
 	Config Config
 
+	cfg     Config // the configuration the forward pass reads
 	threads int
 	kvType  KVType
 	pool    *quant.Pool
+	serial  *quant.Pool // one thread, no workers: a part of a product on the calling goroutine
 	closed  atomic.Bool
 
 	embd       *weight // token_embd: vocab rows of n_embd
@@ -62,19 +66,31 @@ type Model struct {
 
 // layer is one transformer block's weights.
 type layer struct {
-	attnNorm       []float32
-	wq, wk, wv     *weight // separate projections, or
-	wqkv           *weight // fused [q; k; v] (phi3)
-	bq, bk, bv     []float32
-	qNorm, kNorm   []float32 // per-head RMSNorm weights (qwen3)
-	wo             *weight
-	postAttnNorm   []float32 // gemma2
-	ffnNorm        []float32
-	gate, up, down *weight
-	gateUp         *weight   // fused [gate; up] (phi3)
-	postFFNNorm    []float32 // gemma2
-	window         int       // sliding window of this layer, 0 for none
+	attnNorm     []float32
+	qkv          []product // q, k and v (outputs 0, 1, 2) from the normed input
+	bq, bk, bv   []float32
+	qNorm, kNorm []float32 // per-head RMSNorm weights (qwen3)
+	wo           *weight
+	postAttnNorm []float32 // gemma2
+	ffnNorm      []float32
+	gateUp       []product // gate and up (outputs 0, 1) from the normed input
+	down         *weight
+	postFFNNorm  []float32 // gemma2
+	window       int       // sliding window of this layer, 0 for none
 }
+
+// product is one matrix product whose output rows are, in order, the
+// segments of several projections of the same input: a fused tensor
+// (phi3's attn_qkv, ffn_up [gate; up]), separate tensors that lie back
+// to back in the file (read as one matrix, so the input is quantized
+// once and the workers are woken once), or a single projection.
+type product struct {
+	w    *weight
+	segs []segment
+}
+
+// segment is rows of a product going to output out.
+type segment struct{ out, rows int }
 
 // Load checks src's configuration and tensors and returns a Model using
 // them in place. Every tensor the configuration calls for must be present
@@ -104,16 +120,18 @@ func Load(src Source, opts Options) (*Model, error) {
 	if threads == 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	m := &Model{Config: cfg, threads: threads, kvType: opts.KVType}
+	m := &Model{cfg: cfg, threads: threads, kvType: opts.KVType}
 	if err := m.loadWeights(src); err != nil {
 		return nil, err
 	}
+	m.Config = m.cfg
 	m.pool = quant.NewPool(threads)
+	m.serial = quant.NewPool(1)
 	return m, nil
 }
 
 func (m *Model) loadWeights(src Source) error {
-	c := &m.Config
+	c := &m.cfg
 	E, F, D := c.EmbeddingLength, c.FeedForwardLength, c.HeadDim
 	qDim, kvDim := c.HeadCount*D, c.HeadCountKV*D
 	var err error
@@ -144,7 +162,7 @@ func (m *Model) loadWeights(src Source) error {
 }
 
 func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
-	c := &m.Config
+	c := &m.cfg
 	l := &m.layers[i]
 	name := func(s string) string { return fmt.Sprintf("blk.%d.%s", i, s) }
 	var err error
@@ -167,15 +185,22 @@ func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
 	if err != nil {
 		return err
 	}
-	l.wqkv, err = loadMatrix(src, name("attn_qkv.weight"), qDim+2*kvDim, E)
-	if isNotFound(err) {
+	wqkv, err := loadMatrix(src, name("attn_qkv.weight"), qDim+2*kvDim, E)
+	switch {
+	case err == nil:
+		l.qkv = []product{{w: wqkv, segs: []segment{{0, qDim}, {1, kvDim}, {2, kvDim}}}}
+	case isNotFound(err):
+		var wq, wk, wv *weight
 		err = nil
-		mtx(&l.wq, "attn_q.weight", qDim, E)
-		mtx(&l.wk, "attn_k.weight", kvDim, E)
-		mtx(&l.wv, "attn_v.weight", kvDim, E)
+		mtx(&wq, "attn_q.weight", qDim, E)
+		mtx(&wk, "attn_k.weight", kvDim, E)
+		mtx(&wv, "attn_v.weight", kvDim, E)
 		vec(&l.bq, "attn_q.bias", qDim, c.QKVBias)
 		vec(&l.bk, "attn_k.bias", kvDim, c.QKVBias)
 		vec(&l.bv, "attn_v.bias", kvDim, c.QKVBias)
+		if err == nil {
+			l.qkv = fuse(src, wq, wk, wv)
+		}
 	}
 	if c.QKNorm {
 		vec(&l.qNorm, "attn_q_norm.weight", D, true)
@@ -190,13 +215,22 @@ func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
 	if err != nil {
 		return err
 	}
-	l.gate, err = loadMatrix(src, name("ffn_gate.weight"), F, E)
-	if isNotFound(err) {
+	gate, err := loadMatrix(src, name("ffn_gate.weight"), F, E)
+	switch {
+	case isNotFound(err):
 		// No separate gate: ffn_up holds [gate; up] (phi3).
+		var gu *weight
 		err = nil
-		mtx(&l.gateUp, "ffn_up.weight", 2*F, E)
-	} else {
-		mtx(&l.up, "ffn_up.weight", F, E)
+		mtx(&gu, "ffn_up.weight", 2*F, E)
+		if err == nil {
+			l.gateUp = []product{{w: gu, segs: []segment{{0, F}, {1, F}}}}
+		}
+	case err == nil:
+		var up *weight
+		mtx(&up, "ffn_up.weight", F, E)
+		if err == nil {
+			l.gateUp = fuse(src, gate, up)
+		}
 	}
 	mtx(&l.down, "ffn_down.weight", E, F)
 	if err != nil {
@@ -213,7 +247,7 @@ func (m *Model) loadLayer(src Source, i, E, F, D, qDim, kvDim int) error {
 // rope_factors_short/long.weight (used by caches up to / beyond the
 // original context).
 func (m *Model) loadRope(src Source) error {
-	c := &m.Config
+	c := &m.cfg
 	pairs := c.RopeDim / 2
 	opt := func(name string) ([]float32, error) {
 		v, err := loadVector(src, name, pairs)
@@ -260,6 +294,7 @@ func (m *Model) Close() error {
 		return nil
 	}
 	m.pool.Close()
+	m.serial.Close()
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/batuta-go/stack/realizar/gguf"
 )
@@ -59,6 +60,60 @@ func (s ggufSource) Tensor(name string) (Tensor, error) {
 		return Tensor{}, fmt.Errorf("model: tensor %q: %w", name, err)
 	}
 	return Tensor{Name: name, Type: info.Type, Dims: dims, Data: data}, nil
+}
+
+// contiguousSource is implemented by sources that can hand out the bytes
+// of tensors stored back to back as one slice, so that projections of the
+// same input run as one product.
+type contiguousSource interface {
+	// adjacent reports whether tensor b starts where tensor a ends, in
+	// memory that holds both (a file mapping).
+	adjacent(a, b string) bool
+	// span returns the bytes from the start of tensor first to the end
+	// of tensor last, which adjacent has chained.
+	span(first, last string) ([]byte, error)
+}
+
+// adjacent is true when the file is memory-mapped (TensorData hands out
+// views of the mapping, not copies) and b follows a in the same shard.
+func (s ggufSource) adjacent(a, b string) bool {
+	ta, okA := s.f.Tensor(a)
+	tb, okB := s.f.Tensor(b)
+	if !okA || !okB || ta.Shard != tb.Shard || ta.Offset+ta.Size != tb.Offset || ta.Size == 0 || tb.Size == 0 {
+		return false
+	}
+	da, err := s.f.TensorData(a)
+	if err != nil {
+		return false
+	}
+	db, err := s.f.TensorData(b)
+	if err != nil || len(da) == 0 || len(db) == 0 {
+		return false
+	}
+	again, err := s.f.TensorData(a)
+	if err != nil || unsafe.SliceData(again) != unsafe.SliceData(da) {
+		return false // copies, not views of one mapping
+	}
+	return uintptr(unsafe.Pointer(unsafe.SliceData(da)))+uintptr(len(da)) == uintptr(unsafe.Pointer(unsafe.SliceData(db)))
+}
+
+// span returns the mapped bytes from tensor first to the end of tensor
+// last (checked adjacent by the caller).
+func (s ggufSource) span(first, last string) ([]byte, error) {
+	tf, ok1 := s.f.Tensor(first)
+	tl, ok2 := s.f.Tensor(last)
+	if !ok1 || !ok2 || tl.Offset < tf.Offset {
+		return nil, fmt.Errorf("model: tensors %q..%q are not stored in order", first, last)
+	}
+	d, err := s.f.TensorData(first)
+	if err != nil {
+		return nil, err
+	}
+	n := tl.Offset + tl.Size - tf.Offset
+	if n > math.MaxInt {
+		return nil, fmt.Errorf("model: tensors %q..%q span %d bytes", first, last, n)
+	}
+	return unsafe.Slice(unsafe.SliceData(d), int(n)), nil
 }
 
 // isNotFound reports whether err says that a tensor is absent.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	"github.com/batuta-go/stack/trueno"
 	"github.com/batuta-go/stack/trueno/mat"
@@ -36,7 +37,7 @@ type State struct {
 
 	// Activations of up to batch rows.
 	x, xn, q, k, v, att, proj []float32
-	qkv                       []float32 // fused projection output
+	fused                     []float32 // output of a product shared by several projections
 	gate, up                  []float32
 	cos, sin                  []float32 // batch rows of RopeDim/2
 
@@ -45,6 +46,9 @@ type State struct {
 	job      attnJob
 	vecFunc  func(lo, hi int) // s.vecRows, bound once
 	vec      vecJob
+	teamFunc func(lo, hi int) // s.teamJoin, bound once
+	team     team
+	helped   atomic.Int64 // chunks of decode steps run by helpers (for tests)
 }
 
 // attnScratch is one worker's attention buffers.
@@ -60,7 +64,7 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 	if m.closed.Load() {
 		return nil, errClosed
 	}
-	c := &m.Config
+	c := &m.cfg
 	if maxTokens == 0 {
 		maxTokens = c.ContextLength
 	}
@@ -105,19 +109,20 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 	s.att = make([]float32, B*qDim)
 	s.k = make([]float32, B*kvDim)
 	s.v = make([]float32, B*kvDim)
-	fusedQKV, fusedFFN := false, false
+	fused := 0 // the widest product that several projections share
 	for i := range m.layers {
-		fusedQKV = fusedQKV || m.layers[i].wqkv != nil
-		fusedFFN = fusedFFN || m.layers[i].gateUp != nil
+		for _, ps := range [][]product{m.layers[i].qkv, m.layers[i].gateUp} {
+			for _, p := range ps {
+				if len(p.segs) > 1 {
+					fused = max(fused, p.w.rows)
+				}
+			}
+		}
 	}
-	if fusedQKV {
-		s.qkv = make([]float32, B*(qDim+2*kvDim))
+	if fused > 0 {
+		s.fused = make([]float32, B*fused)
 	}
-	if fusedFFN {
-		s.gate = make([]float32, B*2*F)
-	} else {
-		s.gate = make([]float32, B*F)
-	}
+	s.gate = make([]float32, B*F)
 	s.up = make([]float32, B*F)
 	pairs := c.RopeDim / 2
 	s.cos = make([]float32, B*pairs)
@@ -128,6 +133,7 @@ func (m *Model) NewState(maxTokens int) (*State, error) {
 	}
 	s.attnFunc = s.attnRange
 	s.vecFunc = s.vecRows
+	s.teamFunc = s.teamJoin
 	return s, nil
 }
 
@@ -166,8 +172,8 @@ func (s *State) Truncate(pos int) error {
 // The context is checked between layers. On error — an invalid token id,
 // a cache too small, cancellation — Pos is left as it was before the call.
 func (s *State) Eval(ctx context.Context, tokens []int32, logits []float32) error {
-	if logits != nil && len(logits) != s.m.Config.VocabSize {
-		return fmt.Errorf("model: Eval: logits has length %d, want the vocabulary size %d", len(logits), s.m.Config.VocabSize)
+	if logits != nil && len(logits) != s.m.cfg.VocabSize {
+		return fmt.Errorf("model: Eval: logits has length %d, want the vocabulary size %d", len(logits), s.m.cfg.VocabSize)
 	}
 	return s.eval(ctx, tokens, logits, nil)
 }
@@ -176,8 +182,8 @@ func (s *State) Eval(ctx context.Context, tokens []int32, logits []float32) erro
 // state (after the output norm) of every position: len(tokens) rows of
 // EmbeddingLength values, for embeddings.
 func (s *State) EvalHidden(ctx context.Context, tokens []int32, hidden []float32) error {
-	if want := len(tokens) * s.m.Config.EmbeddingLength; len(hidden) != want {
-		return fmt.Errorf("model: EvalHidden: hidden has length %d, want %d (%d tokens × %d)", len(hidden), want, len(tokens), s.m.Config.EmbeddingLength)
+	if want := len(tokens) * s.m.cfg.EmbeddingLength; len(hidden) != want {
+		return fmt.Errorf("model: EvalHidden: hidden has length %d, want %d (%d tokens × %d)", len(hidden), want, len(tokens), s.m.cfg.EmbeddingLength)
 	}
 	return s.eval(ctx, tokens, nil, hidden)
 }
@@ -191,15 +197,15 @@ func (s *State) eval(ctx context.Context, tokens []int32, logits, hidden []float
 		return errors.New("model: Eval: no tokens")
 	}
 	for i, t := range tokens {
-		if t < 0 || int(t) >= m.Config.VocabSize {
-			return fmt.Errorf("model: Eval: token %d (index %d) is outside the vocabulary of %d", t, i, m.Config.VocabSize)
+		if t < 0 || int(t) >= m.cfg.VocabSize {
+			return fmt.Errorf("model: Eval: token %d (index %d) is outside the vocabulary of %d", t, i, m.cfg.VocabSize)
 		}
 	}
 	if len(tokens) > s.maxTokens-s.pos {
 		return fmt.Errorf("model: Eval: %d tokens at position %d go beyond the cache of %d positions", len(tokens), s.pos, s.maxTokens)
 	}
 	start := s.pos
-	E := m.Config.EmbeddingLength
+	E := m.cfg.EmbeddingLength
 	for i := 0; i < len(tokens); i += s.batch {
 		j := min(i+s.batch, len(tokens))
 		var lg, hd []float32
@@ -223,8 +229,17 @@ func (s *State) eval(ctx context.Context, tokens []int32, logits, hidden []float
 // its cache update when neither logits nor hidden states are wanted, and
 // runs only the last row when just the logits are.
 func (s *State) forward(ctx context.Context, toks []int32, pos0 int, logits, hidden []float32) error {
+	if len(toks) == 1 && s.m.threads > 1 {
+		return s.teamStep(ctx, toks, pos0, logits, hidden)
+	}
+	return s.forwardBody(ctx, toks, pos0, logits, hidden)
+}
+
+// forwardBody is forward on the calling goroutine (the leader of a team
+// step, or the only one).
+func (s *State) forwardBody(ctx context.Context, toks []int32, pos0 int, logits, hidden []float32) error {
 	m := s.m
-	c := &m.Config
+	c := &m.cfg
 	E := c.EmbeddingLength
 	n := len(toks)
 	for i, t := range toks {
@@ -287,27 +302,14 @@ func softcap(x []float32, c float32) {
 // the cache is updated and the rest skipped).
 func (s *State) layer(il, n, pos0, out int) int {
 	m := s.m
-	c := &m.Config
+	c := &m.cfg
 	l := &m.layers[il]
 	E, F, D := c.EmbeddingLength, c.FeedForwardLength, c.HeadDim
 	qDim, kvDim := c.HeadCount*D, c.HeadCountKV*D
 	eps := c.RMSNormEps
 
 	rmsRows(s.xn, s.x, n, E, l.attnNorm, eps)
-	if l.wqkv != nil {
-		w := qDim + 2*kvDim
-		s.mulMat(l.wqkv, s.qkv, s.xn, n)
-		for i := range n {
-			r := s.qkv[i*w : (i+1)*w]
-			copy(s.q[i*qDim:(i+1)*qDim], r[:qDim])
-			copy(s.k[i*kvDim:(i+1)*kvDim], r[qDim:qDim+kvDim])
-			copy(s.v[i*kvDim:(i+1)*kvDim], r[qDim+kvDim:])
-		}
-	} else {
-		s.mulMat(l.wq, s.q, s.xn, n)
-		s.mulMat(l.wk, s.k, s.xn, n)
-		s.mulMat(l.wv, s.v, s.xn, n)
-	}
+	s.project(l.qkv, s.xn, n, [3][]float32{s.q, s.k, s.v})
 	if l.bq != nil {
 		addRows(s.q, n, l.bq)
 	}
@@ -355,21 +357,10 @@ func (s *State) layer(il, n, pos0, out int) int {
 	if c.Activation == GELU {
 		act = geluTo
 	}
-	h := s.up[:n*F]
-	if l.gateUp != nil {
-		s.mulMat(l.gateUp, s.gate, s.xn, n)
-		for i := range n {
-			r := s.gate[i*2*F : (i+1)*2*F]
-			act(r[:F], r[:F])
-			trueno.MulTo(h[i*F:(i+1)*F], r[:F], r[F:])
-		}
-	} else {
-		g := s.gate[:n*F]
-		s.mulMat(l.gate, g, s.xn, n)
-		s.mulMat(l.up, h, s.xn, n)
-		act(g, g)
-		trueno.MulTo(h, g, h)
-	}
+	s.project(l.gateUp, s.xn, n, [3][]float32{s.gate, s.up})
+	g, h := s.gate[:n*F], s.up[:n*F]
+	act(g, g)
+	trueno.MulTo(h, g, h)
 	s.mulMat(l.down, s.proj, h, n)
 	if l.postFFNNorm != nil {
 		rmsRows(s.proj, s.proj, n, E, l.postFFNNorm, eps)
@@ -383,6 +374,26 @@ func (s *State) layer(il, n, pos0, out int) int {
 // llama.cpp is made of.
 var geluTo = trueno.GELUTo
 
+// project runs the products ps on the n rows of x; segment outputs go to
+// out[seg.out] (n rows of seg.rows values each).
+func (s *State) project(ps []product, x []float32, n int, out [3][]float32) {
+	for _, p := range ps {
+		if len(p.segs) == 1 {
+			s.mulMat(p.w, out[p.segs[0].out], x, n)
+			continue
+		}
+		s.mulMat(p.w, s.fused, x, n)
+		total := p.w.rows
+		for b := range n {
+			off := b * total
+			for _, sg := range p.segs {
+				copy(out[sg.out][b*sg.rows:(b+1)*sg.rows], s.fused[off:off+sg.rows])
+				off += sg.rows
+			}
+		}
+	}
+}
+
 // rmsRows RMS-normalises rows of width d: dst row i = RMSNorm(x row i)·w.
 func rmsRows(dst, x []float32, rows, d int, w []float32, eps float32) {
 	for i := range rows {
@@ -393,7 +404,7 @@ func rmsRows(dst, x []float32, rows, d int, w []float32, eps float32) {
 // store writes the n new key and value rows into layer il's cache at
 // positions pos0….
 func (s *State) store(il, n, pos0 int) {
-	kvDim := s.m.Config.HeadCountKV * s.m.Config.HeadDim
+	kvDim := s.m.cfg.HeadCountKV * s.m.cfg.HeadDim
 	lo, hi := pos0*kvDim, (pos0+n)*kvDim
 	if s.k16 != nil {
 		trueno.Float32ToFloat16(s.k16[il][lo:hi], s.k[:n*kvDim])

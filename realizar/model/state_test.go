@@ -1,9 +1,11 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -163,10 +165,17 @@ func openModelB(tb testing.TB, opts Options) *Model {
 	return openModel(tb, filepath.Join(testdata.Dir(tb, "models"), "stories260K.gguf"), opts)
 }
 
-// TestEvalErrors: bad input is an error that leaves the state as it was.
+// TestEvalErrors: bad input is an error that leaves the state as it was,
+// with one thread and with a decode team.
 func TestEvalErrors(t *testing.T) {
+	for _, threads := range []int{1, 2} {
+		t.Run(threadsName(threads), func(t *testing.T) { testEvalErrors(t, threads) })
+	}
+}
+
+func testEvalErrors(t *testing.T, threads int) {
 	ctx := context.Background()
-	m := storiesModel(t, Options{Threads: 1})
+	m := storiesModel(t, Options{Threads: threads})
 	V := m.Config.VocabSize
 	st, err := m.NewState(8)
 	if err != nil {
@@ -368,6 +377,184 @@ func TestLoadErrors(t *testing.T) {
 		_, err = Load(GGUFSource(g), Options{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestFusedProjections: q/k/v and gate/up tensors stored back to back in
+// a memory-mapped file run as one product each; the same model read
+// through io.ReaderAt (copies) keeps them apart; both give the same
+// logits (TestArchGolden checks the mapped one against llama.cpp).
+func TestFusedProjections(t *testing.T) {
+	path := filepath.Join(testdata.Dir(t, "models"), "arch", "llama-f32.gguf")
+	mapped := openModel(t, path, Options{Threads: 1})
+	for i, l := range mapped.layers {
+		if len(l.qkv) != 1 || len(l.qkv[0].segs) != 3 || len(l.gateUp) != 1 || len(l.gateUp[0].segs) != 2 {
+			t.Fatalf("layer %d: q/k/v in %d products, gate/up in %d, want 1 each", i, len(l.qkv), len(l.gateUp))
+		}
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gguf.Parse(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := Load(GGUFSource(g), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	if n := len(copied.layers[0].qkv); n != 3 {
+		t.Fatalf("copied tensors: q/k/v in %d products, want 3", n)
+	}
+	ctx := context.Background()
+	prompt := []int32{1, 5, 17, 200, 33, 9}
+	var out [2][]float32
+	for i, m := range []*Model{mapped, copied} {
+		st, err := m.NewState(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = make([]float32, m.Config.VocabSize)
+		if err := st.Eval(ctx, prompt, out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := maxDiff(out[0], out[1]); d > 1e-5 {
+		t.Fatalf("fused and separate projections differ by %g", d)
+	}
+}
+
+// TestThreadsIdentical: the work split (the pool for prompts, the decode
+// team for single tokens) does not change any result: every row and
+// head is computed by the same kernels whichever goroutine runs it, so
+// 1 and 3 threads give bit-identical logits.
+func TestThreadsIdentical(t *testing.T) {
+	ctx := context.Background()
+	for _, path := range sharedModels(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			var got [2][]float32
+			for i, threads := range []int{1, 3} {
+				m := openModel(t, path, Options{Threads: threads})
+				st, err := m.NewState(64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				logits := make([]float32, m.Config.VocabSize)
+				if err := st.Eval(ctx, []int32{1, 5, 17, 200, 33, 9}, logits); err != nil {
+					t.Fatal(err)
+				}
+				for step := range 24 {
+					next := int32((step*37 + 11) % m.Config.VocabSize)
+					if err := st.Eval(ctx, []int32{next}, logits); err != nil {
+						t.Fatal(err)
+					}
+					got[i] = append(got[i], logits...)
+				}
+			}
+			compareSteps(t, got[0], got[1], len(got[0])/24)
+		})
+	}
+}
+
+func compareSteps(t *testing.T, a, b []float32, vocab int) {
+	t.Helper()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("logit %d of step %d: %g with 1 thread, %g with more", i%vocab, i/vocab, a[i], b[i])
+		}
+	}
+}
+
+// TestDecodeTeam runs decode steps long enough (a wider random model) for
+// the pool's workers to join the team, checks that they did run chunks,
+// and that the logits are those of one thread, bit for bit. Run with
+// -race, it checks the team's synchronisation.
+func TestDecodeTeam(t *testing.T) {
+	s := refSpecs()["llama"]
+	s.E, s.F, s.L, s.H, s.KVH, s.D, s.V = 256, 1024, 6, 8, 4, 32, 512
+	rm := s.build(t)
+	ctx := context.Background()
+	var got [2][]float32
+	var helped int64
+	for i, threads := range []int{1, 3} {
+		m := rm.load(t, Options{Threads: threads})
+		st, err := m.NewState(64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logits := make([]float32, s.V)
+		for step := range 40 {
+			if err := st.Eval(ctx, []int32{int32(step*13%s.V + 1)}, logits); err != nil {
+				t.Fatal(err)
+			}
+			got[i] = append(got[i], logits...)
+		}
+		helped = st.helped.Load()
+	}
+	compareSteps(t, got[0], got[1], s.V)
+	if helped == 0 {
+		t.Log("no helper joined a decode step (machine too busy?): only the leader's path was checked")
+	} else {
+		t.Logf("helpers ran %d chunks", helped)
+	}
+}
+
+// countdownCtx is a context that reports cancellation from its n-th Err
+// call on: a cancellation arriving between layers.
+type countdownCtx struct {
+	context.Context
+	n int
+}
+
+func (c *countdownCtx) Err() error {
+	c.n--
+	if c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestCancelBetweenLayers: a pass cancelled part-way through the layers
+// returns the context's error, leaves Pos where it was, and the next Eval
+// gives the logits of an uninterrupted state.
+func TestCancelBetweenLayers(t *testing.T) {
+	for _, threads := range []int{1, 2} {
+		m := storiesModel(t, Options{Threads: threads})
+		prompt := []int32{1, 403, 407, 261, 378}
+		want := make([]float32, m.Config.VocabSize)
+		fresh, err := m.NewState(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fresh.Eval(context.Background(), prompt, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := fresh.Eval(context.Background(), []int32{432}, want); err != nil {
+			t.Fatal(err)
+		}
+		st, err := m.NewState(16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Eval(context.Background(), prompt, nil); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]float32, m.Config.VocabSize)
+		ctx := &countdownCtx{Context: context.Background(), n: 3}
+		if err := st.Eval(ctx, []int32{432}, got); !errors.Is(err, context.Canceled) {
+			t.Fatalf("threads %d: error %v, want context.Canceled", threads, err)
+		}
+		if st.Pos() != len(prompt) {
+			t.Fatalf("threads %d: Pos = %d after cancellation, want %d", threads, st.Pos(), len(prompt))
+		}
+		if err := st.Eval(context.Background(), []int32{432}, got); err != nil {
+			t.Fatal(err)
+		}
+		if d := maxDiff(got, want); d != 0 {
+			t.Fatalf("threads %d: logits after a cancelled pass differ by %g", threads, d)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strings"
 	"unsafe"
 
 	"github.com/batuta-go/stack/realizar/gguf"
@@ -145,30 +146,42 @@ const f32Rows = 16
 // mulVec computes dst[r] = w row r · x for one activation row (decode).
 // Quantized, F16 and BF16 weights go through quant.MatVec; F32 rows are
 // dot products (trueno.Dot) shared out to the pool by a loop bound once
-// per State, so that a token allocates nothing here.
+// per State, so that a token allocates nothing here. Inside a team step
+// the rows are split into one part per thread for the team to claim.
 func (s *State) mulVec(w *weight, dst, x []float32) {
-	dst = dst[:w.rows]
-	x = x[:w.cols]
-	if w.typ != gguf.F32 {
-		quant.MatVec(w.q, dst, w.data, x, s.m.pool)
-		return
-	}
-	s.vec = vecJob{w: w, dst: dst, x: x}
-	if w.rows*w.cols < 1<<15 {
+	s.vec = vecJob{w: w, dst: dst[:w.rows], x: x[:w.cols]}
+	switch {
+	case s.team.active:
+		s.teamRun(opVec, min(s.m.threads, w.rows))
+	case w.typ != gguf.F32:
+		quant.MatVec(w.q, s.vec.dst, w.data, s.vec.x, s.m.pool)
+	case w.rows*w.cols < 1<<15:
 		s.vecRows(0, w.rows)
-	} else {
+	default:
 		s.m.pool.Parallel(w.rows, f32Rows, s.vecFunc)
 	}
 	s.vec = vecJob{}
 }
 
-// vecJob is the F32 matrix-vector product in progress.
+// vecJob is the matrix-vector product in progress.
 type vecJob struct {
 	w      *weight
 	dst, x []float32
 }
 
-// vecRows computes rows [lo, hi) of the product in s.vec.
+// vecPart computes rows [lo, hi) of the product in s.vec on the calling
+// goroutine.
+func (s *State) vecPart(lo, hi int) {
+	j := &s.vec
+	if j.w.typ == gguf.F32 {
+		s.vecRows(lo, hi)
+		return
+	}
+	rb := j.w.rowBytes
+	quant.MatVec(j.w.q, j.dst[lo:hi], j.w.data[lo*rb:hi*rb], j.x, s.m.serial)
+}
+
+// vecRows computes rows [lo, hi) of the F32 product in s.vec.
 func (s *State) vecRows(lo, hi int) {
 	j := &s.vec
 	c := j.w.cols
@@ -204,6 +217,49 @@ func (s *State) mulMat(w *weight, dst, x []float32, n int) {
 			mat.Gemm(c, mat.NoTrans, mat.Trans, 1, a, b, 0)
 		}
 	})
+}
+
+// fuse makes the products for projections ws of one input (output i is
+// ws[i]): runs of weights of one type that the source stores back to
+// back become one product, the others stay on their own.
+func fuse(src Source, ws ...*weight) []product {
+	cs, ok := src.(contiguousSource)
+	var out []product
+	for i := 0; i < len(ws); {
+		j := i + 1
+		for ok && j < len(ws) && ws[j].typ == ws[i].typ && ws[j].cols == ws[i].cols && cs.adjacent(ws[j-1].name, ws[j].name) {
+			j++
+		}
+		p := product{w: ws[i], segs: []segment{{i, ws[i].rows}}}
+		if j > i+1 {
+			if w, err := fusedWeight(cs, ws[i:j]); err == nil {
+				p = product{w: w}
+				for k := i; k < j; k++ {
+					p.segs = append(p.segs, segment{k, ws[k].rows})
+				}
+			} else {
+				j = i + 1
+			}
+		}
+		out = append(out, p)
+		i = j
+	}
+	return out
+}
+
+// fusedWeight is the matrix of the rows of ws, which lie back to back.
+func fusedWeight(cs contiguousSource, ws []*weight) (*weight, error) {
+	names := make([]string, len(ws))
+	rows := 0
+	for i, w := range ws {
+		names[i] = w.name
+		rows += w.rows
+	}
+	data, err := cs.span(names[0], names[len(names)-1])
+	if err != nil {
+		return nil, err
+	}
+	return matrixFrom(Tensor{Name: strings.Join(names, "+"), Type: ws[0].typ, Dims: []int{ws[0].cols, rows}, Data: data}, rows, ws[0].cols)
 }
 
 // addRows adds the bias b to each of the n rows of x.

@@ -31,7 +31,7 @@ func TestNoReadPastRows(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, 8))
 		for _, typ := range allTypes() {
-			for _, nb := range []int{1, 2, 3, 5} {
+			for _, nb := range []int{1, 2, 3, 4, 5, 8} {
 				n := nb * typ.BlockSize()
 				if typ.BlockSize() == 1 {
 					n = nb * 37

@@ -149,13 +149,16 @@ func dot(t Type, n int, x, y []byte) float32 {
 
 // prepare fills pre (preBytes(n) bytes) with the precomputed form of the
 // activation row y when t's products on this path take one (Q4_0 and
-// Q8_0), and reports whether it did.
+// Q8_0; on the AVX-512 VNNI path, Q4_0 rows of a multiple of 128 values
+// take the four-block form of prepareQ4_0x4), and reports whether it did.
 func prepare(t Type, n int, y, pre []byte) bool {
 	ok, vnni := x86Path()
 	if !ok {
 		return false
 	}
 	switch {
+	case t == Q4_0 && vnni == 2 && n%128 == 0:
+		prepareQ4_0x4(pre, y, n)
 	case t == Q4_0:
 		prepareQ8_0(pre, y, n, 8)
 	case t == Q8_0 && vnni != 0:
@@ -172,10 +175,12 @@ func prepare(t Type, n int, y, pre []byte) bool {
 func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	_, vnni := x86Path()
 	if t == Q4_0 {
-		switch vnni {
-		case 2:
+		switch {
+		case vnni == 2 && n%128 == 0:
+			return dotQ4_0Pre4AVX512VNNI(n, x, pre)
+		case vnni == 2:
 			return dotQ4_0PreAVX512VNNI(n, x, y, pre)
-		case 1:
+		case vnni == 1:
 			return dotQ4_0PreAVXVNNI(n, x, y, pre)
 		}
 		return dotQ4_0PreAVX2(n, x, y, pre)
@@ -236,4 +241,24 @@ func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool {
 		return false
 	}
 	return true
+}
+
+// quantizeAct is quantizeGeneric for the activation rows of the products
+// (the companion types), with the AVX-512 quantizers of Q8_0 and Q8_K on
+// that path: bit for bit the same, the reference taking over a row that
+// holds a NaN or an infinity.
+func quantizeAct(t Type, dst []byte, src []float32) {
+	if ok, _ := x86Path(); ok && trueno.Active() == trueno.AVX512 {
+		switch t {
+		case Q8_0:
+			if !quantizeQ8_0AVX512(len(src)/32, src, dst) {
+				return
+			}
+		case Q8_K:
+			if !quantizeQ8_KAVX512(len(src)/QK, src, dst) {
+				return
+			}
+		}
+	}
+	quantizeGeneric(t, dst, src)
 }

@@ -31,3 +31,7 @@ func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
 
 // packPanelFast reports whether a SIMD packer wrote the panel: none here.
 func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool { return false }
+
+// quantizeAct quantizes an activation row for the products: the reference
+// here.
+func quantizeAct(t Type, dst []byte, src []float32) { quantizeGeneric(t, dst, src) }

@@ -27,7 +27,9 @@
 // Q6_K, and goes through trueno's conversions for F16 and BF16. The
 // matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has AVX-512
 // VNNI tile kernels that unpack each weight block once for a group of
-// activation rows. Quantize
+// activation rows; on the AVX-512 path the products quantize their
+// activations to Q8_0 and Q8_K with SIMD quantizers that match the
+// reference bit for bit. Quantize
 // always runs the reference: it must match ggml bit for bit.
 //
 // Length and shape misuse panics with a "quant:" message.

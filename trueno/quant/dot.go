@@ -26,7 +26,7 @@ func DotF32(t Type, x []byte, y []float32) float32 {
 	checkRow("DotF32", t, len(y), x)
 	yq := getScratch(t.DotType().RowBytes(len(y)))
 	defer putScratch(yq)
-	quantizeGeneric(t.DotType(), *yq, y)
+	quantizeAct(t.DotType(), *yq, y)
 	return dot(t, len(y), x, *yq)
 }
 

@@ -22,7 +22,7 @@ func MatVec(t Type, dst []float32, w []byte, x []float32, p *Pool) {
 	dt := t.DotType()
 	xq := getScratch(dt.RowBytes(len(x)))
 	defer putScratch(xq)
-	quantizeGeneric(dt, *xq, x)
+	quantizeAct(dt, *xq, x)
 	matVecQ(t, dst, w, len(x), *xq, p)
 }
 
@@ -76,7 +76,7 @@ func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {
 	defer putScratch(xq)
 	p.Parallel(batch, 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
-			quantizeGeneric(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
+			quantizeAct(dt, (*xq)[b*qb:(b+1)*qb], x[b*cols:(b+1)*cols])
 		}
 	})
 	if lay, ok := tileLayoutOf(t); ok && !noTile && batch >= tileMinBatch && cols > 0 && tileAvailable(t) {

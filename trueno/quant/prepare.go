@@ -35,3 +35,26 @@ func prepareQ8_0(pre, y []byte, n int, off int32) {
 		}
 	}
 }
+
+// prepareQ4_0x4 fills pre (preBytes(n) bytes suffice) with the form of the
+// Q8_0 row y that dotQ4_0Pre4AVX512VNNI takes, n a multiple of 128: per
+// four blocks b, 64 bytes of quants matching the low nibbles (y_b[0:16]
+// at 16b), 64 matching the high ones (y_b[16:32]), 16 int32 lanes with
+// −8·Σy_b in lane 4b and zeros elsewhere, then 16 float32 lanes with
+// block b's scale in lanes 4b…4b+3.
+func prepareQ4_0x4(pre, y []byte, n int) {
+	for g := range n / 128 {
+		out := pre[256*g : 256*g+256]
+		clear(out[128:192])
+		for b := range 4 {
+			blk := y[34*(4*g+b):]
+			copy(out[16*b:16*b+16], blk[2:18])
+			copy(out[64+16*b:64+16*b+16], blk[18:34])
+			binary.LittleEndian.PutUint32(out[128+16*b:], uint32(-8*sumInt8(blk[2:34])))
+			d := math.Float32bits(getF16(blk))
+			for i := range 4 {
+				binary.LittleEndian.PutUint32(out[192+16*b+4*i:], d)
+			}
+		}
+	}
+}

@@ -2202,103 +2202,79 @@ TEXT ·dotQ4_KAVX512VNNI(SB), NOSPLIT, $0-60
 	VXORPS       Z0, Z0, Z0
 	VXORPS       X15, X15, X15
 	MOVL         $0x0f0f0f0f, AX
-	VMOVD        AX, X5
-	VPBROADCASTD X5, Y5
-	VSHUFI64X2   $0x00, Z5, Z5, Z5
-	MOVL         $0x10101010, AX
-	VMOVD        AX, X6
-	VPBROADCASTD X6, Y6
-	VSHUFI64X2   $0x00, Z6, Z6, Z6
+	VPBROADCASTD AX, Z5
 	VMOVDQU64    q4k_scale_idx0<>+0(SB), Z16
 	VMOVDQU64    q4k_scale_idx1<>+0(SB), Z17
 	VMOVDQU64    q4k_scale_idx2<>+0(SB), Z18
 	VMOVDQU64    q4k_scale_idx3<>+0(SB), Z19
+	VMOVDQU64    q4k_half_shift<>+0(SB), Z20
+	VMOVDQU      q4k_sc_p<>+0(SB), X6
+	VMOVDQU      q4k_sc_q<>+0(SB), X7
+	VMOVDQU      q4k_sc_mask_a<>+0(SB), X11
+	VMOVDQU      q4k_sc_mask_b<>+0(SB), X12
+	VMOVDQU      q4k_sc_mask_hi<>+0(SB), X14
 	TESTQ        CX, CX
 	JZ           done
 
 loop:
-	PREFETCHT0   8192(SI)
-	PREFETCHT0   8256(SI)
-	MOVL         4(SI), R8
-	MOVL         8(SI), R9
-	MOVL         12(SI), R10
-	MOVL         R10, R11
-	SHRL         $0x04, R11
-	ANDL         $0x0f0f0f0f, R11
-	MOVL         R9, AX
-	SHRL         $0x06, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, R11
-	MOVL         R9, R12
-	ANDL         $0x3f3f3f3f, R12
-	MOVL         R10, R9
-	ANDL         $0x0f0f0f0f, R9
-	MOVL         R8, AX
-	SHRL         $0x06, AX
-	ANDL         $0x03030303, AX
-	SHLL         $0x04, AX
-	ORL          AX, R9
-	ANDL         $0x3f3f3f3f, R8
-	SHLQ         $0x20, R9
-	ORQ          R9, R8
-	SHLQ         $0x20, R11
-	ORQ          R11, R12
-	VMOVQ        R8, X10
-	VPINSRQ      $0x01, R12, X10, X10
-	VPMOVZXBW    X10, Y10
-	VMOVDQU      260(DI), X11
-	VPHADDW      276(DI), X11, X11
-	VEXTRACTI128 $0x01, Y10, X12
-	VPMADDWD     X12, X11, X11
-	VPSHUFD      $0x4e, X11, X12
-	VPADDD       X12, X11, X11
-	VPSHUFD      $0xb1, X11, X12
-	VPADDD       X12, X11, X11
-	VCVTDQ2PS    X11, X11
-	VPBROADCASTW 2(SI), X12
-	VCVTPH2PS    X12, Y12
-	VMULSS       (DI), X12, X12
-	VFNMADD231SS X12, X11, X15
-	VPXORD       Z13, Z13, Z13
-	VMOVDQU      16(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   4(DI), Z1, Z3
-	VPERMW       Z10, Z16, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VMOVDQU      48(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   68(DI), Z1, Z3
-	VPERMW       Z10, Z17, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VMOVDQU      80(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   132(DI), Z1, Z3
-	VPERMW       Z10, Z18, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VMOVDQU      112(SI), Y1
-	VPSRLW       $0x04, Y1, Y4
-	VINSERTI64X4 $0x01, Y4, Z1, Z1
-	VPANDD       Z5, Z1, Z1
-	VPMADDUBSW   196(DI), Z1, Z3
-	VPERMW       Z10, Z19, Z2
-	VPDPWSSD     Z2, Z3, Z13
-	VCVTDQ2PS    Z13, Z13
-	VPBROADCASTW (SI), Y8
-	VCVTPH2PS    Y8, Z8
-	VBROADCASTSS (DI), Z9
-	VMULPS       Z9, Z8, Z8
-	VFMADD231PS  Z8, Z13, Z0
-	ADDQ         $0x00000090, SI
-	ADDQ         $0x00000124, DI
-	DECQ         CX
-	JNZ          loop
+	PREFETCHT0      8192(SI)
+	PREFETCHT0      8256(SI)
+	VMOVDQU         4(SI), X4
+	VPSHUFB         X6, X4, X8
+	VPSHUFB         X7, X4, X9
+	VPSRLW          $0x04, X8, X4
+	VPAND           X12, X4, X4
+	VPAND           X11, X8, X8
+	VPOR            X4, X8, X8
+	VPSRLW          $0x02, X9, X9
+	VPAND           X14, X9, X9
+	VPOR            X9, X8, X8
+	VPMOVZXBW       X8, Y10
+	VMOVDQU         260(DI), X9
+	VPHADDW         276(DI), X9, X9
+	VEXTRACTI128    $0x01, Y10, X8
+	VPMADDWD        X9, X8, X8
+	VCVTDQ2PS       X8, X8
+	VPBROADCASTW    2(SI), X4
+	VCVTPH2PS       X4, X4
+	VBROADCASTSS    (DI), X9
+	VMULPS          X9, X4, X4
+	VFNMADD231PS    X4, X8, X15
+	VPXORD          Z13, Z13, Z13
+	VBROADCASTI64X4 16(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      4(DI), Z1, Z3
+	VPERMW          Z10, Z16, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 48(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      68(DI), Z1, Z3
+	VPERMW          Z10, Z17, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 80(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      132(DI), Z1, Z3
+	VPERMW          Z10, Z18, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 112(SI), Z1
+	VPSRLVQ         Z20, Z1, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      196(DI), Z1, Z3
+	VPERMW          Z10, Z19, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VCVTDQ2PS       Z13, Z13
+	VPBROADCASTW    (SI), Y8
+	VCVTPH2PS       Y8, Z8
+	VBROADCASTSS    (DI), Z9
+	VMULPS          Z9, Z8, Z8
+	VFMADD231PS     Z8, Z13, Z0
+	ADDQ            $0x00000090, SI
+	ADDQ            $0x00000124, DI
+	DECQ            CX
+	JNZ             loop
 
 done:
 	VEXTRACTF64X4 $0x01, Z0, Y1
@@ -2353,6 +2329,36 @@ DATA q4k_scale_idx3<>+40(SB)/8, $0x0007000700070007
 DATA q4k_scale_idx3<>+48(SB)/8, $0x0007000700070007
 DATA q4k_scale_idx3<>+56(SB)/8, $0x0007000700070007
 GLOBL q4k_scale_idx3<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_half_shift<>+0(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+8(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+16(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+24(SB)/8, $0x0000000000000000
+DATA q4k_half_shift<>+32(SB)/8, $0x0000000000000004
+DATA q4k_half_shift<>+40(SB)/8, $0x0000000000000004
+DATA q4k_half_shift<>+48(SB)/8, $0x0000000000000004
+DATA q4k_half_shift<>+56(SB)/8, $0x0000000000000004
+GLOBL q4k_half_shift<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_sc_p<>+0(SB)/8, $0x0b0a090803020100
+DATA q4k_sc_p<>+8(SB)/8, $0x0b0a090807060504
+GLOBL q4k_sc_p<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_q<>+0(SB)/8, $0x0302010080808080
+DATA q4k_sc_q<>+8(SB)/8, $0x0706050480808080
+GLOBL q4k_sc_q<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_mask_a<>+0(SB)/8, $0x0f0f0f0f3f3f3f3f
+DATA q4k_sc_mask_a<>+8(SB)/8, $0x000000003f3f3f3f
+GLOBL q4k_sc_mask_a<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_mask_b<>+0(SB)/8, $0x0000000000000000
+DATA q4k_sc_mask_b<>+8(SB)/8, $0x0f0f0f0f00000000
+GLOBL q4k_sc_mask_b<>(SB), RODATA|NOPTR, $16
+
+DATA q4k_sc_mask_hi<>+0(SB)/8, $0x3030303030303030
+DATA q4k_sc_mask_hi<>+8(SB)/8, $0x3030303030303030
+GLOBL q4k_sc_mask_hi<>(SB), RODATA|NOPTR, $16
 
 // func dotQ5_KAVX512VNNI(n int, x []byte, y []byte) float32
 // Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
@@ -6663,3 +6669,533 @@ loop:
 	JNZ          loop
 	VZEROUPPER
 	RET
+
+// func quantizeQ8_0AVX512(nb int, x []float32, y []byte) bool
+// Requires: AVX, AVX512F, AVX512VL, F16C
+TEXT ·quantizeQ8_0AVX512(SB), NOSPLIT, $0-57
+	MOVQ         nb+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	KXORW        K3, K3, K3
+	MOVL         $0x7fffffff, AX
+	VPBROADCASTD AX, Z31
+	MOVL         $0x7f7fffff, AX
+	VPBROADCASTD AX, Z30
+	MOVL         $0x3f000000, AX
+	VPBROADCASTD AX, Z29
+	MOVL         $0x3f800000, AX
+	VPBROADCASTD AX, Z28
+	MOVL         $0x42fe0000, AX
+	VMOVD        AX, X27
+	VXORPS       X15, X15, X15
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVUPS       (SI), Z0
+	VMOVUPS       64(SI), Z1
+	VPANDD        Z31, Z0, Z2
+	VPANDD        Z31, Z1, Z3
+	VCMPPS        $0x16, Z30, Z2, K2
+	KORW          K2, K3, K3
+	VCMPPS        $0x16, Z30, Z3, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z3, Z2, Z4
+	VEXTRACTF64X4 $0x01, Z4, Y5
+	VMAXPS        Y5, Y4, Y4
+	VEXTRACTF32X4 $0x01, Y4, X5
+	VMAXPS        X5, X4, X4
+	VPERMILPS     $0x4e, X4, X5
+	VMAXPS        X5, X4, X4
+	VPERMILPS     $0xb1, X4, X5
+	VMAXPS        X5, X4, X4
+	VDIVSS        X27, X4, X6
+	VCVTPS2PH     $0x00, X6, X7
+	VMOVD         X7, AX
+	MOVW          AX, (DI)
+	VDIVSS        X6, X28, X8
+	VCMPSS        $0x04, X15, X6, X9
+	VANDPS        X9, X8, X8
+	VBROADCASTSS  X8, Z8
+	VMULPS        Z8, Z0, Z0
+	VRNDSCALEPS   $0x03, Z0, Z10
+	VSUBPS        Z10, Z0, Z11
+	VPANDD        Z31, Z11, Z11
+	VCMPPS        $0x1d, Z29, Z11, K1
+	VPANDND       Z0, Z31, Z12
+	VPORD         Z28, Z12, Z12
+	VADDPS        Z12, Z10, K1, Z10
+	VCVTTPS2DQ    Z10, Z10
+	VPMOVDB       Z10, 2(DI)
+	VMULPS        Z8, Z1, Z1
+	VRNDSCALEPS   $0x03, Z1, Z10
+	VSUBPS        Z10, Z1, Z11
+	VPANDD        Z31, Z11, Z11
+	VCMPPS        $0x1d, Z29, Z11, K1
+	VPANDND       Z1, Z31, Z12
+	VPORD         Z28, Z12, Z12
+	VADDPS        Z12, Z10, K1, Z10
+	VCVTTPS2DQ    Z10, Z10
+	VPMOVDB       Z10, 18(DI)
+	ADDQ          $0x80, SI
+	ADDQ          $0x22, DI
+	DECQ          CX
+	JNZ           loop
+
+done:
+	KORTESTW K3, K3
+	SETNE    AL
+	VZEROUPPER
+	MOVB     AL, ret+56(FP)
+	RET
+
+// func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
+// Requires: AVX, AVX2, AVX512F, AVX512VL
+TEXT ·quantizeQ8_KAVX512(SB), NOSPLIT, $0-57
+	MOVQ         nb+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	KXORW        K3, K3, K3
+	MOVL         $0x7fffffff, AX
+	VPBROADCASTD AX, Z31
+	MOVL         $0x7f7fffff, AX
+	VPBROADCASTD AX, Z30
+	MOVL         $0x0000007f, AX
+	VPBROADCASTD AX, Z29
+	MOVL         $0xc2fe0000, AX
+	VMOVD        AX, X28
+	MOVL         $0x3f800000, AX
+	VMOVD        AX, X27
+	VXORPS       X26, X26, X26
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VMOVUPS       (SI), Z0
+	VPANDD        Z31, Z0, Z16
+	VCMPPS        $0x16, Z30, Z16, K2
+	KORW          K2, K3, K3
+	VMOVUPS       64(SI), Z1
+	VPANDD        Z31, Z1, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       128(SI), Z2
+	VPANDD        Z31, Z2, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       192(SI), Z3
+	VPANDD        Z31, Z3, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       256(SI), Z4
+	VPANDD        Z31, Z4, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       320(SI), Z5
+	VPANDD        Z31, Z5, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       384(SI), Z6
+	VPANDD        Z31, Z6, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       448(SI), Z7
+	VPANDD        Z31, Z7, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       512(SI), Z8
+	VPANDD        Z31, Z8, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       576(SI), Z9
+	VPANDD        Z31, Z9, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       640(SI), Z10
+	VPANDD        Z31, Z10, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       704(SI), Z11
+	VPANDD        Z31, Z11, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       768(SI), Z12
+	VPANDD        Z31, Z12, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       832(SI), Z13
+	VPANDD        Z31, Z13, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       896(SI), Z14
+	VPANDD        Z31, Z14, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	VMOVUPS       960(SI), Z15
+	VPANDD        Z31, Z15, Z17
+	VCMPPS        $0x16, Z30, Z17, K2
+	KORW          K2, K3, K3
+	VMAXPS        Z17, Z16, Z16
+	KORTESTW      K3, K3
+	JNE           done
+	VEXTRACTF64X4 $0x01, Z16, Y17
+	VMAXPS        Y17, Y16, Y16
+	VEXTRACTF32X4 $0x01, Y16, X17
+	VMAXPS        X17, X16, X16
+	VPERMILPS     $0x4e, X16, X17
+	VMAXPS        X17, X16, X16
+	VPERMILPS     $0xb1, X16, X17
+	VMAXPS        X17, X16, X16
+	VUCOMISS      X26, X16
+	JNE           nonzero
+	VPXORD        Z18, Z18, Z18
+	VMOVDQU64     Z18, (DI)
+	VMOVDQU64     Z18, 64(DI)
+	VMOVDQU64     Z18, 128(DI)
+	VMOVDQU64     Z18, 192(DI)
+	VMOVDQU64     Y18, 256(DI)
+	MOVL          $0x00000000, 288(DI)
+	JMP           next
+
+nonzero:
+	VBROADCASTSS X16, Z16
+	XORQ         R8, R8
+
+find:
+	VPANDD (SI)(R8*1), Z31, Z17
+	VCMPPS $0x00, Z16, Z17, K1
+	KMOVW  K1, AX
+	TESTL  AX, AX
+	JNZ    found
+	ADDQ   $0x40, R8
+	JMP    find
+
+found:
+	BSFL          AX, AX
+	LEAQ          (R8)(AX*4), R8
+	VMOVSS        (SI)(R8*1), X18
+	VDIVSS        X18, X28, X19
+	VDIVSS        X19, X27, X20
+	VMOVSS        X20, (DI)
+	VBROADCASTSS  X19, Z19
+	VMULPS        Z19, Z0, Z0
+	VCVTPS2DQ     Z0, Z0
+	VPMINSD       Z29, Z0, Z0
+	VPMOVDB       Z0, 4(DI)
+	VEXTRACTI64X4 $0x01, Z0, Y20
+	VPADDD        Y20, Y0, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 260(DI)
+	VMULPS        Z19, Z1, Z1
+	VCVTPS2DQ     Z1, Z1
+	VPMINSD       Z29, Z1, Z1
+	VPMOVDB       Z1, 20(DI)
+	VEXTRACTI64X4 $0x01, Z1, Y20
+	VPADDD        Y20, Y1, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 262(DI)
+	VMULPS        Z19, Z2, Z2
+	VCVTPS2DQ     Z2, Z2
+	VPMINSD       Z29, Z2, Z2
+	VPMOVDB       Z2, 36(DI)
+	VEXTRACTI64X4 $0x01, Z2, Y20
+	VPADDD        Y20, Y2, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 264(DI)
+	VMULPS        Z19, Z3, Z3
+	VCVTPS2DQ     Z3, Z3
+	VPMINSD       Z29, Z3, Z3
+	VPMOVDB       Z3, 52(DI)
+	VEXTRACTI64X4 $0x01, Z3, Y20
+	VPADDD        Y20, Y3, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 266(DI)
+	VMULPS        Z19, Z4, Z4
+	VCVTPS2DQ     Z4, Z4
+	VPMINSD       Z29, Z4, Z4
+	VPMOVDB       Z4, 68(DI)
+	VEXTRACTI64X4 $0x01, Z4, Y20
+	VPADDD        Y20, Y4, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 268(DI)
+	VMULPS        Z19, Z5, Z5
+	VCVTPS2DQ     Z5, Z5
+	VPMINSD       Z29, Z5, Z5
+	VPMOVDB       Z5, 84(DI)
+	VEXTRACTI64X4 $0x01, Z5, Y20
+	VPADDD        Y20, Y5, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 270(DI)
+	VMULPS        Z19, Z6, Z6
+	VCVTPS2DQ     Z6, Z6
+	VPMINSD       Z29, Z6, Z6
+	VPMOVDB       Z6, 100(DI)
+	VEXTRACTI64X4 $0x01, Z6, Y20
+	VPADDD        Y20, Y6, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 272(DI)
+	VMULPS        Z19, Z7, Z7
+	VCVTPS2DQ     Z7, Z7
+	VPMINSD       Z29, Z7, Z7
+	VPMOVDB       Z7, 116(DI)
+	VEXTRACTI64X4 $0x01, Z7, Y20
+	VPADDD        Y20, Y7, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 274(DI)
+	VMULPS        Z19, Z8, Z8
+	VCVTPS2DQ     Z8, Z8
+	VPMINSD       Z29, Z8, Z8
+	VPMOVDB       Z8, 132(DI)
+	VEXTRACTI64X4 $0x01, Z8, Y20
+	VPADDD        Y20, Y8, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 276(DI)
+	VMULPS        Z19, Z9, Z9
+	VCVTPS2DQ     Z9, Z9
+	VPMINSD       Z29, Z9, Z9
+	VPMOVDB       Z9, 148(DI)
+	VEXTRACTI64X4 $0x01, Z9, Y20
+	VPADDD        Y20, Y9, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 278(DI)
+	VMULPS        Z19, Z10, Z10
+	VCVTPS2DQ     Z10, Z10
+	VPMINSD       Z29, Z10, Z10
+	VPMOVDB       Z10, 164(DI)
+	VEXTRACTI64X4 $0x01, Z10, Y20
+	VPADDD        Y20, Y10, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 280(DI)
+	VMULPS        Z19, Z11, Z11
+	VCVTPS2DQ     Z11, Z11
+	VPMINSD       Z29, Z11, Z11
+	VPMOVDB       Z11, 180(DI)
+	VEXTRACTI64X4 $0x01, Z11, Y20
+	VPADDD        Y20, Y11, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 282(DI)
+	VMULPS        Z19, Z12, Z12
+	VCVTPS2DQ     Z12, Z12
+	VPMINSD       Z29, Z12, Z12
+	VPMOVDB       Z12, 196(DI)
+	VEXTRACTI64X4 $0x01, Z12, Y20
+	VPADDD        Y20, Y12, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 284(DI)
+	VMULPS        Z19, Z13, Z13
+	VCVTPS2DQ     Z13, Z13
+	VPMINSD       Z29, Z13, Z13
+	VPMOVDB       Z13, 212(DI)
+	VEXTRACTI64X4 $0x01, Z13, Y20
+	VPADDD        Y20, Y13, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 286(DI)
+	VMULPS        Z19, Z14, Z14
+	VCVTPS2DQ     Z14, Z14
+	VPMINSD       Z29, Z14, Z14
+	VPMOVDB       Z14, 228(DI)
+	VEXTRACTI64X4 $0x01, Z14, Y20
+	VPADDD        Y20, Y14, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 288(DI)
+	VMULPS        Z19, Z15, Z15
+	VCVTPS2DQ     Z15, Z15
+	VPMINSD       Z29, Z15, Z15
+	VPMOVDB       Z15, 244(DI)
+	VEXTRACTI64X4 $0x01, Z15, Y20
+	VPADDD        Y20, Y15, Y20
+	VEXTRACTI32X4 $0x01, Y20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0x4e, X20, X21
+	VPADDD        X21, X20, X20
+	VPSHUFD       $0xb1, X20, X21
+	VPADDD        X21, X20, X20
+	VMOVD         X20, AX
+	MOVW          AX, 290(DI)
+
+next:
+	ADDQ $0x00000400, SI
+	ADDQ $0x00000124, DI
+	DECQ CX
+	JNZ  loop
+
+done:
+	KORTESTW K3, K3
+	SETNE    AL
+	VZEROUPPER
+	MOVB     AL, ret+56(FP)
+	RET
+
+// func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+// Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
+TEXT ·dotQ4_0Pre4AVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         pre_base+32(FP), R8
+	SHRQ         $0x07, CX
+	VPXORD       Z0, Z0, Z0
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z9
+	VMOVDQU64    q4x4_quant_idx<>+0(SB), Z7
+	VMOVDQU64    q4x4_scale_idx<>+0(SB), Z8
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0  8192(SI)
+	PREFETCHT0  8256(SI)
+	VMOVDQU64   (SI), Z1
+	VMOVQ       64(SI), X2
+	VPERMW      Z1, Z8, Z5
+	VPERMT2W    Z2, Z7, Z1
+	VPSRLW      $0x04, Z1, Z3
+	VPANDD      Z9, Z1, Z1
+	VPANDD      Z9, Z3, Z3
+	VMOVDQU64   128(R8), Z4
+	VPDPBUSD    (R8), Z1, Z4
+	VPDPBUSD    64(R8), Z3, Z4
+	VCVTPH2PS   Y5, Z5
+	VMULPS      192(R8), Z5, Z5
+	VCVTDQ2PS   Z4, Z4
+	VFMADD231PS Z5, Z4, Z0
+	ADDQ        $0x48, SI
+	ADDQ        $0x00000100, R8
+	DECQ        CX
+	JNZ         loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+56(FP)
+	RET
+
+DATA q4x4_quant_idx<>+0(SB)/8, $0x0004000300020001
+DATA q4x4_quant_idx<>+8(SB)/8, $0x0008000700060005
+DATA q4x4_quant_idx<>+16(SB)/8, $0x000d000c000b000a
+DATA q4x4_quant_idx<>+24(SB)/8, $0x00110010000f000e
+DATA q4x4_quant_idx<>+32(SB)/8, $0x0016001500140013
+DATA q4x4_quant_idx<>+40(SB)/8, $0x001a001900180017
+DATA q4x4_quant_idx<>+48(SB)/8, $0x001f001e001d001c
+DATA q4x4_quant_idx<>+56(SB)/8, $0x0023002200210020
+GLOBL q4x4_quant_idx<>(SB), RODATA|NOPTR, $64
+
+DATA q4x4_scale_idx<>+0(SB)/8, $0x0000000000000000
+DATA q4x4_scale_idx<>+8(SB)/8, $0x0009000900090009
+DATA q4x4_scale_idx<>+16(SB)/8, $0x0012001200120012
+DATA q4x4_scale_idx<>+24(SB)/8, $0x001b001b001b001b
+DATA q4x4_scale_idx<>+32(SB)/8, $0x0000000000000000
+DATA q4x4_scale_idx<>+40(SB)/8, $0x0009000900090009
+DATA q4x4_scale_idx<>+48(SB)/8, $0x0012001200120012
+DATA q4x4_scale_idx<>+56(SB)/8, $0x001b001b001b001b
+GLOBL q4x4_scale_idx<>(SB), RODATA|NOPTR, $64

@@ -139,7 +139,7 @@ func dotQ8_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
 //go:noescape
 func dotQ4_0PreAVXVNNI(n int, x []byte, y []byte, pre []byte) float32
 
-// dotQ4_KAVX512VNNI is Q4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+// dotQ4_KAVX512VNNI is dotQ4_KGeneric: Q4_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
 //
 //go:noescape
 func dotQ4_KAVX512VNNI(n int, x []byte, y []byte) float32
@@ -238,3 +238,18 @@ func packQ4_KAVX512(nb int, w []byte, rb int, panel []byte)
 //
 //go:noescape
 func packQ6_KAVX512(nb int, w []byte, rb int, panel []byte)
+
+// quantizeQ8_0AVX512 is quantizeQ8_0 of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
+//
+//go:noescape
+func quantizeQ8_0AVX512(nb int, x []float32, y []byte) bool
+
+// quantizeQ8_KAVX512 is quantizeQ8_K of nb blocks of x into y; it reports a NaN or infinity in x (y is then unspecified).
+//
+//go:noescape
+func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
+
+// dotQ4_0Pre4AVX512VNNI is dotQ4_0Generic: Q4_0 row x times the Q8_0 row that pre was prepared from (prepareQ4_0x4), n values, n a multiple of 128.
+//
+//go:noescape
+func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32

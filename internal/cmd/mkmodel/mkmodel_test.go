@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"math"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/batuta-go/stack/internal/testdata"
 	"github.com/batuta-go/stack/realizar/gguf"
+	"github.com/batuta-go/stack/realizar/model"
 	"github.com/batuta-go/stack/trueno/quant"
 )
 
@@ -93,6 +95,7 @@ func TestSmallModel(t *testing.T) {
 			defer f.Close()
 			checkMetadata(t, f, s, ft, wantTokens, vocab)
 			checkTensors(t, f, s, ft)
+			checkForward(t, f)
 		})
 	}
 }
@@ -196,6 +199,40 @@ func checkTensors(t *testing.T, f *gguf.File, s Shape, ft FileType) {
 	// have exceptions, the float ones none.
 	if wantMix := ft.quantized() && ft.Name != "q8_0"; sawMix != wantMix {
 		t.Errorf("%s: per-tensor exceptions present = %v, want %v", ft.Name, sawMix, wantMix)
+	}
+}
+
+// checkForward runs the model: random weights of WeightStd must give
+// finite logits of about unit spread (0.02·√n_embd on the normalized
+// last hidden state), not overflow or collapse.
+func checkForward(t *testing.T, f *gguf.File) {
+	t.Helper()
+	m, err := model.Load(model.GGUFSource(f), model.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	st, err := m.NewState(16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logits := make([]float32, m.Config.VocabSize)
+	if err := st.Eval(context.Background(), []int32{1, 450, 4996, 17354, 1701, 432, 17204, 975}, logits); err != nil {
+		t.Fatal(err)
+	}
+	var sum, sq float64
+	for i, v := range logits {
+		x := float64(v)
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			t.Fatalf("logit %d = %v", i, v)
+		}
+		sum, sq = sum+x, sq+x*x
+	}
+	n := float64(len(logits))
+	std := math.Sqrt(sq/n - (sum/n)*(sum/n))
+	want := WeightStd * math.Sqrt(float64(m.Config.EmbeddingLength))
+	if std < want/2 || std > 2*want {
+		t.Errorf("logits' std %.3f, want about %.3f", std, want)
 	}
 }
 
