@@ -45,6 +45,12 @@ func main() {
 		emitTile32(8)
 		emitTileQ4_K(4)
 		emitTileQ6_K(4)
+		emitTile32YMM(modes[0], 8)
+		emitTile32YMM(modes[1], 8)
+		for _, m := range modes[:2] {
+			emitTileKYMM(m, false, 4)
+			emitTileKYMM(m, true, 4)
+		}
 		emitPack32(true)
 		emitPack32(false)
 		emitPackQ4_K()
@@ -52,5 +58,6 @@ func main() {
 		emitQuantizeQ8_0()
 		emitQuantizeQ8_K()
 		emitQ4_0Pre4()
+		emitQ4_KPre()
 	})
 }

@@ -282,3 +282,94 @@ func emitQ4_KZ2() {
 	VADDPS(Y15, Y0, Y0)
 	hsumReturn(acc)
 }
+
+// q4kPrePairs are the sub-blocks (low nibbles of one 64-byte load, high
+// nibbles of it, …) whose levels the ZMM registers of dotQ4_KPreAVX512VNNI
+// hold: bytes 0-31 sub-block a, bytes 32-63 sub-block b.
+var q4kPrePairs = [4][2]int{{0, 2}, {1, 3}, {4, 6}, {5, 7}}
+
+// emitQ4_KPre writes the Q4_K kernel of MatVec, with the activation
+// precomputed per super-block (prepareQ4_K): its quants in the order of
+// q4kPrePairs, so that two 64-byte loads of the weight quants, one shift
+// and four ANDs give the levels of all eight sub-blocks; its 32-value sums
+// as int16 words; its scale.
+func emitQ4_KPre() {
+	name := "dotQ4_KPreAVX512VNNI"
+	TEXT(name, NOSPLIT, "func(n int, x, pre []byte) float32")
+	Pragma("noescape")
+	Doc(name + " is dotQ4_KGeneric: Q4_K row x times the Q8_K row that pre was prepared from (prepareQ4_K), n values.")
+	Load(Param("n"), RCX)
+	Load(Param("x").Base(), RSI)
+	Load(Param("pre").Base(), R8)
+	SHRQ(U8(8), RCX)
+	VXORPS(Z0, Z0, Z0)
+	VXORPS(X15, X15, X15)
+	splatZ(0x0f0f0f0f, Z5)
+	idx := []VecPhysical{Z16, Z17, Z18, Z19}
+	for k, r := range idx {
+		a, b := q4kPrePairs[k][0], q4kPrePairs[k][1]
+		VMOVDQU64(wordIndex("q4k_pre_idx"+string(rune('0'+k)), func(i int) int {
+			if i < 16 {
+				return a
+			}
+			return b
+		}), r)
+	}
+	const z = 0x80
+	VMOVDQU(bytes16("q4k_sc_p", [16]byte{0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11}), X6)
+	VMOVDQU(bytes16("q4k_sc_q", [16]byte{z, z, z, z, 0, 1, 2, 3, z, z, z, z, 4, 5, 6, 7}), X7)
+	VMOVDQU(bytes16("q4k_sc_mask_a", [16]byte{63, 63, 63, 63, 15, 15, 15, 15, 63, 63, 63, 63}), X11)
+	VMOVDQU(bytes16("q4k_sc_mask_b", [16]byte{12: 15, 13: 15, 14: 15, 15: 15}), X12)
+	VMOVDQU(bytes16("q4k_sc_mask_hi", [16]byte{0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30}), X14)
+	TESTQ(RCX, RCX)
+	JZ(LabelRef("done"))
+	Label("loop")
+	prefetch(8192)
+	VMOVDQU(Mem{Base: RSI, Disp: 4}, X4)
+	VPSHUFB(X6, X4, X8)
+	VPSHUFB(X7, X4, X9)
+	VPSRLW(U8(4), X8, X4)
+	VPAND(X12, X4, X4)
+	VPAND(X11, X8, X8)
+	VPOR(X4, X8, X8)
+	VPSRLW(U8(2), X9, X9)
+	VPAND(X14, X9, X9)
+	VPOR(X9, X8, X8)
+	VPMOVZXBW(X8, Y10)
+	VEXTRACTI128(U8(1), Y10, X8)
+	VPMADDWD(Mem{Base: R8, Disp: 256}, X8, X8)
+	VCVTDQ2PS(X8, X8)
+	VPBROADCASTW(Mem{Base: RSI, Disp: 2}, X4)
+	VCVTPH2PS(X4, X4)
+	VBROADCASTSS(Mem{Base: R8, Disp: 272}, X9)
+	VMULPS(X9, X4, X4)
+	VFNMADD231PS(X4, X8, X15)
+	VPXORD(Z13, Z13, Z13)
+	lv := []VecPhysical{Z1, Z3, Z2, Z4}
+	VMOVDQU64(Mem{Base: RSI, Disp: 16}, Z1)
+	VMOVDQU64(Mem{Base: RSI, Disp: 80}, Z2)
+	VPSRLW(U8(4), Z1, Z3)
+	VPSRLW(U8(4), Z2, Z4)
+	for _, l := range lv {
+		VPANDD(Z5, l, l)
+	}
+	for k, l := range lv {
+		VPMADDUBSW(Mem{Base: R8, Disp: 64 * k}, l, Z20)
+		VPERMW(Z10, idx[k], Z21)
+		vpdpwssd(Z21, Z20, Z13)
+	}
+	VCVTDQ2PS(Z13, Z13)
+	VPBROADCASTW(Mem{Base: RSI}, Y8)
+	VCVTPH2PS(Y8, Z8)
+	VBROADCASTSS(Mem{Base: R8, Disp: 272}, Z9)
+	VMULPS(Z9, Z8, Z8)
+	VFMADD231PS(Z8, Z13, Z0)
+	ADDQ(U32(144), RSI)
+	ADDQ(U32(288), R8)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	zmmFold()
+	VADDPS(Y15, Y0, Y0)
+	hsumReturn(acc)
+}

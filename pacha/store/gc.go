@@ -5,23 +5,26 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
 // GCReport says what GC removed.
 type GCReport struct {
-	Blobs     int   `json:"blobs"`     // unreferenced blobs removed
-	Bytes     int64 `json:"bytes"`     // their total size
-	TempFiles int   `json:"tempFiles"` // leftovers of interrupted writes
-	Partials  int   `json:"partials"`  // stale partial downloads
-	Kept      int   `json:"kept"`      // blobs still referenced
+	Blobs      int   `json:"blobs"`      // unreferenced blobs removed
+	Bytes      int64 `json:"bytes"`      // their total size
+	TempFiles  int   `json:"tempFiles"`  // leftovers of interrupted writes
+	Partials   int   `json:"partials"`   // stale partial downloads
+	Signatures int   `json:"signatures"` // detached signatures of manifests no longer stored
+	Kept       int   `json:"kept"`       // blobs still referenced
 }
 
 // PartialMaxAge is how long GC keeps an interrupted download for resuming.
 const PartialMaxAge = 7 * 24 * time.Hour
 
-// GC removes blobs that no reference reaches, leftovers of interrupted
-// writes in tmp/, and partial downloads older than PartialMaxAge. It takes
+// GC removes blobs that no reference reaches, the detached signatures of
+// manifests it removed, leftovers of interrupted writes in tmp/, and
+// partial downloads older than PartialMaxAge. It takes
 // the store's exclusive lock, waiting for imports and pulls in flight.
 func (s *Store) GC(ctx context.Context) (GCReport, error) {
 	var rep GCReport
@@ -69,6 +72,17 @@ func (s *Store) GC(ctx context.Context) (GCReport, error) {
 		}
 	}
 	s.pruneSHA256()
+	sigs, _ := os.ReadDir(filepath.Join(s.root, "signatures"))
+	for _, de := range sigs {
+		hex, ok := strings.CutSuffix(de.Name(), ".sig")
+		if !ok || live[hex] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(s.root, "signatures", de.Name())); err != nil && !os.IsNotExist(err) {
+			return rep, fmt.Errorf("pacha/store: gc: %w", err)
+		}
+		rep.Signatures++
+	}
 	// With the exclusive lock held no writer is active: all of tmp/ is garbage.
 	tmp, _ := os.ReadDir(filepath.Join(s.root, "tmp"))
 	for _, de := range tmp {
@@ -98,4 +112,10 @@ func removeReadOnly(p string) error {
 		}
 	}
 	return err
+}
+
+// SignaturePath is where the detached signature of the manifest d is kept
+// (signatures/HEX.sig under the root). GC removes it with the manifest.
+func (s *Store) SignaturePath(d Digest) string {
+	return filepath.Join(s.root, "signatures", d.Hex()+".sig")
 }

@@ -190,6 +190,18 @@ func TestImportListTagRemoveGC(t *testing.T) {
 	if _, err := s.Resolve(ref); !errors.As(err, &nf) {
 		t.Errorf("Resolve after Remove = %v, want NotFoundError", err)
 	}
+	// A signature of the live manifest stays; one of a manifest no longer
+	// stored goes.
+	sig := s.SignaturePath(d)
+	stale := s.SignaturePath(store.Digest("blake3:" + strings.Repeat("ab", 32)))
+	for _, p := range []string{sig, stale} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rep, err := s.GC(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -197,6 +209,12 @@ func TestImportListTagRemoveGC(t *testing.T) {
 	// tiny/stories:prod still reaches the blob.
 	if !s.HasBlob(m.Files[0].Digest) {
 		t.Fatalf("GC removed a referenced blob (report %+v)", rep)
+	}
+	if _, err := os.Stat(sig); err != nil || rep.Signatures != 1 {
+		t.Errorf("GC report %+v; live signature: %v", rep, err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("GC kept the signature of a missing manifest")
 	}
 	if err := s.Remove(ctx, store.MustParseRef("tiny/stories:prod")); err != nil {
 		t.Fatal(err)
@@ -207,6 +225,9 @@ func TestImportListTagRemoveGC(t *testing.T) {
 	}
 	if s.HasBlob(m.Files[0].Digest) || rep.Blobs == 0 || rep.Bytes < 1185376 {
 		t.Errorf("GC report %+v; blob still there: %v", rep, s.HasBlob(m.Files[0].Digest))
+	}
+	if _, err := os.Stat(sig); err == nil || rep.Signatures != 1 {
+		t.Errorf("GC report %+v; the removed manifest's signature is still there: %v", rep, err == nil)
 	}
 	if _, err := os.Stat(filepath.Join(s.Root(), "refs", "tiny")); err == nil {
 		t.Errorf("empty refs/tiny folder left behind")

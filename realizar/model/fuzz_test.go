@@ -14,9 +14,9 @@ import (
 func FuzzLoad(f *testing.F) {
 	specs := refSpecs()
 	for _, name := range []string{"llama", "qwen3", "phi3", "gemma2", "qwen2", "llama-q8_0"} {
+		// Small enough (a few KB) for the mutator to reach every part.
 		s := specs[name]
-		s.L = 1
-		s.V = 40
+		s.L, s.V, s.E, s.F, s.H, s.KVH, s.D = 1, 16, 32, 32, 2, 1, 16
 		f.Add(s.build(f).file)
 	}
 	ctx := context.Background()

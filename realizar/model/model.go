@@ -51,6 +51,7 @@ type Model struct {
 
 	cfg     Config // the configuration the forward pass reads
 	threads int
+	team    bool // decode steps run as a team (threads > 1 and enough work per token)
 	kvType  KVType
 	pool    *quant.Pool
 	serial  *quant.Pool // one thread, no workers: a part of a product on the calling goroutine
@@ -125,6 +126,7 @@ func Load(src Source, opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.Config = m.cfg
+	m.team = threads > 1 && m.decodeBytes() >= teamMinBytes
 	m.pool = quant.NewPool(threads)
 	m.serial = quant.NewPool(1)
 	return m, nil
@@ -281,6 +283,26 @@ func (m *Model) loadRope(src Source) error {
 		}
 	}
 	return nil
+}
+
+// teamMinBytes is the weight bytes one token must read for a decode
+// step to be worth a team: below it (stories260K reads 1 MB) waking a
+// helper costs more than it saves, and the step runs on one goroutine,
+// its larger products still split over the pool.
+const teamMinBytes = 8 << 20
+
+// decodeBytes is the weight bytes one decode step reads.
+func (m *Model) decodeBytes() int {
+	n := len(m.output.data)
+	for _, l := range m.layers {
+		for _, ps := range [][]product{l.qkv, l.gateUp} {
+			for _, p := range ps {
+				n += len(p.w.data)
+			}
+		}
+		n += len(l.wo.data) + len(l.down.data)
+	}
+	return n
 }
 
 // Threads is the number of goroutines the model's work is split over.

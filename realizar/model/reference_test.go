@@ -610,24 +610,26 @@ func refSpecs() map[string]refSpec {
 
 // refTolerance is the logit tolerance against the float64 reference,
 // for every logit (max) and on average (mean). Float32 arithmetic stays
-// within 1e-5 on these sizes (2e-4 allowed for both). With F16 and Q8_0
-// weights the reference rounds the activations as the kernels do, but a
-// float32 difference upstream (another summation order) can move a
-// value across a rounding boundary — a float16 ulp, a Q8_0 step of
-// 1/127 of its block's largest value — and that isolated jump
-// propagates: measured up to 5e-2 on single logits (0.1 allowed), while
-// the mean stays below 1e-3 (2e-3 allowed). The K-quants quantize the
-// activations in blocks of 256 (Q8_K), coarser still: up to 0.17 on
-// single logits (0.3 allowed), the same mean.
+// within 1e-5 on these sizes (2e-4 allowed for both). With F16, BF16 and
+// quantized weights the reference rounds the activations as the kernels
+// do, but a float32 difference upstream (another summation order) can
+// move a value across a rounding boundary — a float16 ulp, a Q8_0 step
+// of 1/127 of its block's largest value — and the jump propagates to the
+// later positions through the cache: measured up to 3e-2 on single
+// logits (0.1 allowed) for Q8_0, and up to 0.17 (0.3 allowed) for the
+// K-quants, whose activations are quantized in coarser blocks of 256
+// (Q8_K). The mean, which a real fault (a wrong scale, row or block)
+// would push to the order of the logits themselves, stays below 1.5e-3
+// on every kernel path (5e-3 allowed).
 func refTolerance(s refSpec) (maxTol, meanTol float64) {
 	q, ok := s.wtype.Quant()
 	switch {
 	case !ok:
 		return 2e-4, 2e-4
 	case q.DotType() == quant.Q8_K:
-		return 0.3, 2e-3
+		return 0.3, 5e-3
 	}
-	return 0.1, 2e-3
+	return 0.1, 5e-3
 }
 
 // TestReference compares every random model with the float64 reference

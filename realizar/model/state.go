@@ -9,6 +9,7 @@ import (
 
 	"github.com/batuta-go/stack/trueno"
 	"github.com/batuta-go/stack/trueno/mat"
+	"github.com/batuta-go/stack/trueno/quant"
 )
 
 // maxBatch is the most tokens one pass through the layers takes (llama.cpp's
@@ -46,6 +47,9 @@ type State struct {
 	job      attnJob
 	vecFunc  func(lo, hi int) // s.vecRows, bound once
 	vec      vecJob
+	act      quant.Activation // the decode input, quantized once for a product's parts
+	keepAct  bool             // products of one input in a row (project): keep act
+	actKept  bool             // act holds the current input
 	teamFunc func(lo, hi int) // s.teamJoin, bound once
 	team     team
 	helped   atomic.Int64 // chunks of decode steps run by helpers (for tests)
@@ -229,8 +233,8 @@ func (s *State) eval(ctx context.Context, tokens []int32, logits, hidden []float
 // its cache update when neither logits nor hidden states are wanted, and
 // runs only the last row when just the logits are.
 func (s *State) forward(ctx context.Context, toks []int32, pos0 int, logits, hidden []float32) error {
-	if len(toks) == 1 && s.m.threads > 1 {
-		return s.teamStep(ctx, toks, pos0, logits, hidden)
+	if len(toks) == 1 && s.m.team {
+		return s.teamStep(ctx, toks[0], pos0, logits, hidden)
 	}
 	return s.forwardBody(ctx, toks, pos0, logits, hidden)
 }
@@ -377,6 +381,9 @@ var geluTo = trueno.GELUTo
 // project runs the products ps on the n rows of x; segment outputs go to
 // out[seg.out] (n rows of seg.rows values each).
 func (s *State) project(ps []product, x []float32, n int, out [3][]float32) {
+	// One token's input is quantized once for products of the same type.
+	s.keepAct = true
+	defer func() { s.keepAct, s.actKept = false, false }()
 	for _, p := range ps {
 		if len(p.segs) == 1 {
 			s.mulMat(p.w, out[p.segs[0].out], x, n)

@@ -313,6 +313,7 @@ func TestLoadErrors(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s: no error", c.name)
 		}
+		t.Logf("%s: %v", c.name, err)
 		for _, w := range c.want {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%s: error %q does not mention %q", c.name, err, w)
@@ -375,6 +376,7 @@ func TestLoadErrors(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		_, err = Load(GGUFSource(g), Options{})
+		t.Logf("%s: %v", c.name, err)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
@@ -487,7 +489,7 @@ func TestDecodeTeam(t *testing.T) {
 		}
 		logits := make([]float32, s.V)
 		for step := range 40 {
-			if err := st.Eval(ctx, []int32{int32(step*13%s.V + 1)}, logits); err != nil {
+			if err := st.Eval(ctx, []int32{int32(step*13%(s.V-1) + 1)}, logits); err != nil {
 				t.Fatal(err)
 			}
 			got[i] = append(got[i], logits...)
@@ -556,5 +558,57 @@ func TestCancelBetweenLayers(t *testing.T) {
 		if d := maxDiff(got, want); d != 0 {
 			t.Fatalf("threads %d: logits after a cancelled pass differ by %g", threads, d)
 		}
+	}
+}
+
+// TestConcurrentTeams: two States of one model decode at the same time,
+// each step a team on the shared pool; each gets the logits it gets
+// alone.
+func TestConcurrentTeams(t *testing.T) {
+	s := refSpecs()["qwen2"]
+	s.E, s.F, s.L, s.H, s.KVH, s.D, s.V = 256, 1024, 6, 8, 4, 32, 512
+	m := s.build(t).load(t, Options{Threads: 2})
+	if !m.team {
+		t.Fatal("model too small for decode teams")
+	}
+	ctx := context.Background()
+	run := func(seed int) ([]float32, error) {
+		st, err := m.NewState(48)
+		if err != nil {
+			return nil, err
+		}
+		logits := make([]float32, s.V)
+		var out []float32
+		for step := range 40 {
+			if err := st.Eval(ctx, []int32{int32((step*31+seed)%(s.V-1) + 1)}, logits); err != nil {
+				return nil, err
+			}
+			out = append(out, logits...)
+		}
+		return out, nil
+	}
+	var want [2][]float32
+	for i := range want {
+		var err error
+		if want[i], err = run(i * 7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got [2][]float32
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = run(i * 7)
+		}()
+	}
+	wg.Wait()
+	for i := range got {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		compareSteps(t, want[i], got[i], s.V)
 	}
 }

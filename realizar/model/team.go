@@ -48,7 +48,7 @@ type team struct {
 	// The step's arguments and result, set by teamStep for the leader
 	// and cleared when the step is over.
 	ctx            context.Context
-	toks           []int32
+	tok            [1]int32 // a copy, so that the caller's slice does not escape
 	pos0           int
 	logits, hidden []float32
 	err            error
@@ -59,13 +59,15 @@ const (
 	opChunkMask = 1<<opChunkBits - 1
 )
 
-// teamStep runs one decode step on the whole team and returns its error.
-func (s *State) teamStep(ctx context.Context, toks []int32, pos0 int, logits, hidden []float32) error {
+// teamStep runs one decode step (token tok at position pos0) on the
+// whole team and returns its error.
+func (s *State) teamStep(ctx context.Context, tok int32, pos0 int, logits, hidden []float32) error {
 	t := &s.team
-	t.ctx, t.toks, t.pos0, t.logits, t.hidden = ctx, toks, pos0, logits, hidden
+	t.ctx, t.pos0, t.logits, t.hidden = ctx, pos0, logits, hidden
+	t.tok[0] = tok
 	s.m.pool.Parallel(s.m.threads, 1, s.teamFunc)
 	err := t.err
-	t.ctx, t.toks, t.logits, t.hidden, t.err = nil, nil, nil, nil, nil
+	t.ctx, t.logits, t.hidden, t.err = nil, nil, nil, nil
 	t.lead.Store(false)
 	t.done.Store(false)
 	t.op.Store(0)
@@ -78,7 +80,7 @@ func (s *State) teamJoin(lo, hi int) {
 	t := &s.team
 	if t.lead.CompareAndSwap(false, true) {
 		t.active = true
-		t.err = s.forwardBody(t.ctx, t.toks, t.pos0, t.logits, t.hidden)
+		t.err = s.forwardBody(t.ctx, t.tok[:], t.pos0, t.logits, t.hidden)
 		t.active = false
 		t.done.Store(true)
 		return

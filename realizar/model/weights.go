@@ -143,25 +143,41 @@ const f32GemmFlops = 2*192*192*192 - 1
 // f32Rows is the number of rows an F32 matrix-vector work item takes.
 const f32Rows = 16
 
+// f32ParallelMin is the F32 matrix size (elements) from which a
+// matrix-vector product is split over the pool (as trueno/mat's GEMV
+// does): below it, waking a worker costs more than the product.
+const f32ParallelMin = 1 << 18
+
 // mulVec computes dst[r] = w row r · x for one activation row (decode).
-// Quantized, F16 and BF16 weights go through quant.MatVec; F32 rows are
-// dot products (trueno.Dot) shared out to the pool by a loop bound once
-// per State, so that a token allocates nothing here. Inside a team step
-// the rows are split into one part per thread for the team to claim.
+// Quantized, F16 and BF16 weights go through trueno/quant with x
+// quantized once (s.act) for all the parts of the product, and kept for
+// the next product of the same input (see project); F32 rows are dot
+// products (trueno.Dot). The rows are shared out to the pool, or, inside
+// a team step, split into parts for the team to claim; either way a token
+// allocates nothing here.
 func (s *State) mulVec(w *weight, dst, x []float32) {
 	s.vec = vecJob{w: w, dst: dst[:w.rows], x: x[:w.cols]}
+	if w.typ != gguf.F32 && !(s.actKept && s.act.Type() == w.q && s.act.Len() == w.cols) {
+		s.act.Quantize(w.q, s.vec.x)
+		s.actKept = s.keepAct
+	}
 	switch {
 	case s.team.active:
-		s.teamRun(opVec, min(s.m.threads, w.rows))
+		s.teamRun(opVec, min(teamParts*s.m.threads, w.rows))
 	case w.typ != gguf.F32:
-		quant.MatVec(w.q, s.vec.dst, w.data, s.vec.x, s.m.pool)
-	case w.rows*w.cols < 1<<15:
+		quant.MatVecActivation(s.vec.dst, w.data, &s.act, s.m.pool)
+	case w.rows*w.cols < f32ParallelMin:
 		s.vecRows(0, w.rows)
 	default:
 		s.m.pool.Parallel(w.rows, f32Rows, s.vecFunc)
 	}
 	s.vec = vecJob{}
 }
+
+// teamParts is the number of parts per thread a product is split into
+// in a team step, so that a participant slowed down (by another process,
+// or by joining late) holds the others up by less.
+const teamParts = 4
 
 // vecJob is the matrix-vector product in progress.
 type vecJob struct {
@@ -178,7 +194,7 @@ func (s *State) vecPart(lo, hi int) {
 		return
 	}
 	rb := j.w.rowBytes
-	quant.MatVec(j.w.q, j.dst[lo:hi], j.w.data[lo*rb:hi*rb], j.x, s.m.serial)
+	quant.MatVecActivation(j.dst[lo:hi], j.w.data[lo*rb:hi*rb], &s.act, s.m.serial)
 }
 
 // vecRows computes rows [lo, hi) of the F32 product in s.vec.

@@ -149,14 +149,17 @@ func dot(t Type, n int, x, y []byte) float32 {
 
 // prepare fills pre (preBytes(n) bytes) with the precomputed form of the
 // activation row y when t's products on this path take one (Q4_0 and
-// Q8_0; on the AVX-512 VNNI path, Q4_0 rows of a multiple of 128 values
-// take the four-block form of prepareQ4_0x4), and reports whether it did.
+// Q8_0; on the AVX-512 VNNI path also Q4_K, and Q4_0 rows of a multiple of
+// 128 values take the four-block form of prepareQ4_0x4), and reports
+// whether it did.
 func prepare(t Type, n int, y, pre []byte) bool {
 	ok, vnni := x86Path()
 	if !ok {
 		return false
 	}
 	switch {
+	case t == Q4_K && vnni == 2:
+		prepareQ4_K(pre, y, n)
 	case t == Q4_0 && vnni == 2 && n%128 == 0:
 		prepareQ4_0x4(pre, y, n)
 	case t == Q4_0:
@@ -174,6 +177,9 @@ func prepare(t Type, n int, y, pre []byte) bool {
 // dotPre is dot with the precomputed form of y made by prepare.
 func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	_, vnni := x86Path()
+	if t == Q4_K && vnni == 2 {
+		return dotQ4_KPreAVX512VNNI(n, x, pre)
+	}
 	if t == Q4_0 {
 		switch {
 		case vnni == 2 && n%128 == 0:
@@ -194,27 +200,48 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	return dotQ8_0PreAVX2(n, x, y, pre)
 }
 
-// tileAvailable reports whether MatMat takes the tile kernels for t: on
-// the AVX-512 path with VNNI, for Q4_0, Q8_0, Q4_K and Q6_K.
+// tileAvailable reports whether MatMat takes the tile kernels for t: Q4_0,
+// Q8_0, Q4_K and Q6_K on the x86 paths, except Q8_0 on a CPU without
+// VNNI (two of its products overflow VPMADDUBSW's int16).
 func tileAvailable(t Type) bool {
-	_, vnni := x86Path()
-	_, ok := tileLayoutOf(t)
-	return ok && vnni == 2
+	ok, vnni := x86Path()
+	if _, tiled := tileLayoutOf(t); !ok || !tiled {
+		return false
+	}
+	return t != Q8_0 || vnni != 0
 }
 
 // tileMul computes out[16c + r] = panel row r · activation c of the group
-// a (tileGeneric), with the AVX-512 VNNI kernel where the path has it.
+// a (tileGeneric), with the kernel of this path where it has one.
 func tileMul(t Type, lay tileLayout, nb int, panel, a []byte, out []float32) {
-	if _, vnni := x86Path(); vnni == 2 {
-		switch t {
-		case Q4_0, Q8_0:
+	if ok, vnni := x86Path(); ok {
+		switch {
+		case vnni == 2 && (t == Q4_0 || t == Q8_0):
 			tile32AVX512VNNI(nb, panel, a, out)
 			return
-		case Q4_K:
+		case vnni == 2 && t == Q4_K:
 			tileQ4_KAVX512VNNI(nb, panel, a, out)
 			return
-		case Q6_K:
+		case vnni == 2 && t == Q6_K:
 			tileQ6_KAVX512VNNI(nb, panel, a, out)
+			return
+		case vnni == 1 && (t == Q4_0 || t == Q8_0):
+			tile32AVXVNNI(nb, panel, a, out)
+			return
+		case vnni == 1 && t == Q4_K:
+			tileQ4_KAVXVNNI(nb, panel, a, out)
+			return
+		case vnni == 1 && t == Q6_K:
+			tileQ6_KAVXVNNI(nb, panel, a, out)
+			return
+		case vnni == 0 && t == Q4_0:
+			tile32AVX2(nb, panel, a, out)
+			return
+		case vnni == 0 && t == Q4_K:
+			tileQ4_KAVX2(nb, panel, a, out)
+			return
+		case vnni == 0 && t == Q6_K:
+			tileQ6_KAVX2(nb, panel, a, out)
 			return
 		}
 	}
@@ -261,4 +288,15 @@ func quantizeAct(t Type, dst []byte, src []float32) {
 		}
 	}
 	quantizeGeneric(t, dst, src)
+}
+
+// dispatchPath identifies the kernels the dispatch chooses now (the path
+// and its VPDPBUSD form), so that a precomputed activation can tell
+// whether it was made for them.
+func dispatchPath() int {
+	ok, vnni := x86Path()
+	if !ok {
+		return -1
+	}
+	return int(trueno.Active())<<2 | vnni
 }

@@ -94,3 +94,7 @@ func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool { return false 
 // quantizeAct quantizes an activation row for the products: the reference
 // here.
 func quantizeAct(t Type, dst []byte, src []float32) { quantizeGeneric(t, dst, src) }
+
+// dispatchPath identifies the kernels the dispatch chooses now, so that a
+// precomputed activation can tell whether it was made for them.
+func dispatchPath() int { return int(trueno.Active()) }

@@ -35,3 +35,6 @@ func packPanelFast(t Type, nb int, panel, w []byte, rb int) bool { return false 
 // quantizeAct quantizes an activation row for the products: the reference
 // here.
 func quantizeAct(t Type, dst []byte, src []float32) { quantizeGeneric(t, dst, src) }
+
+// dispatchPath identifies the kernels the dispatch chooses: one set here.
+func dispatchPath() int { return 0 }

@@ -5,7 +5,9 @@
 // on the fly to the type's companion format (Q8_0, Q8_1 or Q8_K), computed
 // with integer arithmetic inside each block as ggml's CPU backend does. On
 // top of the dot products sit the quantized matrix-vector and matrix-matrix
-// products, spread over a reusable worker pool.
+// products, spread over a reusable worker pool (whose parallel loop,
+// Pool.Parallel, callers may use for their own work); an Activation
+// quantizes a vector once for several matrix-vector products.
 //
 // A row of n values of type t is t.RowBytes(n) bytes: n/t.BlockSize()
 // blocks of t.BlockBytes() bytes each, laid out exactly as GGUF stores them
@@ -25,12 +27,13 @@
 // arm64 CPU without the dot-product extension the NEON path uses the
 // reference). Dequantization has SIMD kernels for Q4_0, Q8_0, Q4_K and
 // Q6_K, and goes through trueno's conversions for F16 and BF16. The
-// matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has AVX-512
-// VNNI tile kernels that unpack each weight block once for a group of
+// matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has tile
+// kernels (AVX-512 VNNI; AVX2, with AVX-VNNI where the CPU has it, Q8_0
+// only then) that unpack each block of 16 weight rows once for a group of
 // activation rows; on the AVX-512 path the products quantize their
 // activations to Q8_0 and Q8_K with SIMD quantizers that match the
-// reference bit for bit. Quantize
-// always runs the reference: it must match ggml bit for bit.
+// reference bit for bit. Quantize always runs the reference: it must
+// match ggml bit for bit.
 //
 // Length and shape misuse panics with a "quant:" message.
 package quant

@@ -57,3 +57,30 @@ func ExampleMatVec() {
 	fmt.Printf("%.1f\n", dst) // Q8_0 scales are float16: close, not exact
 	// Output: [32.0 64.0 96.0]
 }
+
+// An activation quantized once serves the parts of a product that
+// goroutines share out (here two halves of the rows, one after the other).
+func ExampleMatVecActivation() {
+	rows, cols := 4, 64
+	rb := quant.Q8_0.RowBytes(cols)
+	w := make([]byte, rows*rb)
+	row := make([]float32, cols)
+	for r := range rows {
+		for c := range row {
+			row[c] = float32(r + 1)
+		}
+		quant.Quantize(quant.Q8_0, w[r*rb:(r+1)*rb], row)
+	}
+	x := make([]float32, cols)
+	for c := range x {
+		x[c] = 0.5
+	}
+	var a quant.Activation
+	a.Quantize(quant.Q8_0, x)
+	dst := make([]float32, rows)
+	serial := quant.NewPool(1)
+	quant.MatVecActivation(dst[:2], w[:2*rb], &a, serial)
+	quant.MatVecActivation(dst[2:], w[2*rb:], &a, serial)
+	fmt.Printf("%.1f\n", dst)
+	// Output: [32.0 64.0 96.0 128.0]
+}

@@ -27,14 +27,20 @@ func MatVec(t Type, dst []float32, w []byte, x []float32, p *Pool) {
 }
 
 func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
-	rb := t.RowBytes(cols)
-	threads := p.threadsOrDefault()
 	pre := getScratch(preBytes(cols))
 	defer putScratch(pre)
-	if prepare(t, cols, xq, *pre) {
+	usePre := prepare(t, cols, xq, *pre)
+	matVecPre(t, dst, w, cols, xq, *pre, usePre, p)
+}
+
+// matVecPre is matVecQ with the precomputed form of xq (when usePre).
+func matVecPre(t Type, dst []float32, w []byte, cols int, xq, pre []byte, usePre bool, p *Pool) {
+	rb := t.RowBytes(cols)
+	threads := p.threadsOrDefault()
+	if usePre {
 		p.Parallel(len(dst), rowsPerChunk(len(dst), threads), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
-				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, *pre)
+				dst[r] = dotPre(t, cols, w[r*rb:(r+1)*rb], xq, pre)
 			}
 		})
 		return
@@ -55,10 +61,10 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 // with rows = len(dst)/batch. Each activation row is quantized once; the
 // pool p (nil: the default) shares out chunks of weight rows, and each
 // chunk meets the activation rows, a group at a time, while it is in cache.
-// On the AVX-512 VNNI path, Q4_0, Q8_0, Q4_K and Q6_K products of 4 or more
-// activation rows go through the tile kernels: 16 weight rows at a time
-// are unpacked once into a panel and multiplied with every activation row
-// from it. Their integer block sums are Dot's; the results may differ
+// On the x86 paths, Q4_0, Q8_0, Q4_K and Q6_K products of 4 or more
+// activation rows go through the tile kernels (Q8_0 only with VNNI): 16
+// weight rows at a time are unpacked once into a panel and multiplied
+// with every activation row from it. Their integer block sums are Dot's; the results may differ
 // from Dot's in the last bits (the float scaling is rounded in another
 // order).
 func MatMat(t Type, dst []float32, w []byte, x []float32, batch int, p *Pool) {

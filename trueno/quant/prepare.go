@@ -5,8 +5,9 @@ import (
 	"math"
 )
 
-// preBytes is the size of the precomputed form of an n-value Q8_0
-// activation row: 192 bytes per pair of blocks.
+// preBytes is the size of the precomputed form of an n-value activation
+// row: 192 bytes per pair of Q8_0 blocks, the largest of the forms
+// (prepareQ4_0x4 takes 128 per pair, prepareQ4_K 288 per 256 values).
 func preBytes(n int) int { return n / 64 * 192 }
 
 // prepareQ8_0 fills pre with the precomputed form of the Q8_0 row y that
@@ -56,5 +57,27 @@ func prepareQ4_0x4(pre, y []byte, n int) {
 				binary.LittleEndian.PutUint32(out[192+16*b+4*i:], d)
 			}
 		}
+	}
+}
+
+// q4KPreStride is the size of prepareQ4_K's form of one super-block.
+const q4KPreStride = 288
+
+// prepareQ4_K fills pre (preBytes(n) bytes suffice) with the form of the
+// Q8_K row y that dotQ4_KPreAVX512VNNI takes: per super-block, the quants
+// of the sub-blocks 0 and 2, 1 and 3, 4 and 6, 5 and 7 (32 bytes each),
+// the eight 32-value sums as int16, the scale d, then padding.
+func prepareQ4_K(pre, y []byte, n int) {
+	for b := range n / QK {
+		out, yb := pre[q4KPreStride*b:q4KPreStride*(b+1)], q8KBlock(y, b)
+		for k, p := range [4][2]int{{0, 2}, {1, 3}, {4, 6}, {5, 7}} {
+			copy(out[64*k:64*k+32], yb[4+32*p[0]:4+32*p[0]+32])
+			copy(out[64*k+32:64*k+64], yb[4+32*p[1]:4+32*p[1]+32])
+		}
+		for j := range 8 {
+			binary.LittleEndian.PutUint16(out[256+2*j:], uint16(q8KBsum(yb, 2*j)+q8KBsum(yb, 2*j+1)))
+		}
+		copy(out[272:276], yb[:4])
+		clear(out[276:])
 	}
 }

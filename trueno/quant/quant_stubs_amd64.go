@@ -219,6 +219,36 @@ func tileQ4_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
 //go:noescape
 func tileQ6_KAVX512VNNI(nb int, w []byte, a []byte, out []float32)
 
+// tile32AVX2 is tileGeneric for Q4_0, for c < 8.
+//
+//go:noescape
+func tile32AVX2(nb int, w []byte, a []byte, out []float32)
+
+// tile32AVXVNNI is tileGeneric for Q4_0 and Q8_0, for c < 8.
+//
+//go:noescape
+func tile32AVXVNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ4_KAVX2 is tileGeneric for Q4_K, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVX2(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVX2 is tileGeneric for Q6_K, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVX2(nb int, w []byte, a []byte, out []float32)
+
+// tileQ4_KAVXVNNI is tileGeneric for Q4_K, for c < 4.
+//
+//go:noescape
+func tileQ4_KAVXVNNI(nb int, w []byte, a []byte, out []float32)
+
+// tileQ6_KAVXVNNI is tileGeneric for Q6_K, for c < 4.
+//
+//go:noescape
+func tileQ6_KAVXVNNI(nb int, w []byte, a []byte, out []float32)
+
 // packQ4_0AVX512 writes nb blocks of 16 rows (rb bytes apart) of w into panel in the tile layout (packPanel).
 //
 //go:noescape
@@ -253,3 +283,8 @@ func quantizeQ8_KAVX512(nb int, x []float32, y []byte) bool
 //
 //go:noescape
 func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+
+// dotQ4_KPreAVX512VNNI is dotQ4_KGeneric: Q4_K row x times the Q8_K row that pre was prepared from (prepareQ4_K), n values.
+//
+//go:noescape
+func dotQ4_KPreAVX512VNNI(n int, x []byte, pre []byte) float32

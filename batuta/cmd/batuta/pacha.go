@@ -501,8 +501,8 @@ func newGCCmd(pf *pachaFlags) *cobra.Command {
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), rep)
 			}
-			fmt.Fprintf(c.OutOrStdout(), "removed %d blobs (%s), %d temporary files, %d stale partial downloads; %d blobs in use\n",
-				rep.Blobs, humanBytes(rep.Bytes), rep.TempFiles, rep.Partials, rep.Kept)
+			fmt.Fprintf(c.OutOrStdout(), "removed %d blobs (%s), %d signatures of removed models, %d temporary files, %d stale partial downloads; %d blobs in use\n",
+				rep.Blobs, humanBytes(rep.Bytes), rep.Signatures, rep.TempFiles, rep.Partials, rep.Kept)
 			return nil
 		},
 	}

@@ -64,7 +64,7 @@ func (r storeRefs) sigPath(ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(s.Root(), "signatures", strings.TrimPrefix(string(d), "blake3:")+".sig"), nil
+	return s.SignaturePath(d), nil
 }
 
 func (r storeRefs) ReadSignature(ref string) ([]byte, error) {
