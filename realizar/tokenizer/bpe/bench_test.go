@@ -66,9 +66,7 @@ func BenchmarkEncode(b *testing.B) {
 				cpu0, cpuOK := cpuTime()
 				for b.Loop() {
 					if cold {
-						m.cacheMu.Lock()
-						clear(m.cache)
-						m.cacheMu.Unlock()
+						m.cache.reset()
 					}
 					ids = m.Encode(ids[:0], text)
 				}

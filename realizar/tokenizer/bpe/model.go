@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -34,20 +33,13 @@ type Model struct {
 	decoded    []byte   // every token's bytes, concatenated
 	decodedEnd []uint32 // decoded[decodedEnd[i-1]:decodedEnd[i]] is token i
 
-	cacheMu sync.RWMutex
-	cache   map[string][]int32
+	cache *wordCache
 }
 
 type mergeTo struct {
 	rank   int32
 	result int32
 }
-
-// Bounds of the per-model cache of encoded pre-tokens.
-const (
-	cacheMaxEntries = 1 << 16
-	cacheMaxWord    = 64 // bytes; longer pre-tokens are rare and not cached
-)
 
 // New builds a model from the vocabulary (tokenizer.ggml.tokens: token
 // texts in GPT-2's byte alphabet, index = id), the merges
@@ -75,7 +67,7 @@ func New(tokens []string, merges []string, pre string) (*Model, error) {
 		tokenID:    make(map[string]int32, len(tokens)),
 		nTokens:    int32(len(tokens)),
 		merges:     make(map[uint64]mergeTo, len(merges)),
-		cache:      make(map[string][]int32),
+		cache:      newWordCache(),
 		decodedEnd: make([]uint32, len(tokens)),
 	}
 	for i, tok := range tokens {
@@ -198,25 +190,15 @@ func (m *Model) Encode(dst []int32, text string) []int32 {
 
 // encodeWord appends the ids of one pre-token (raw bytes).
 func (m *Model) encodeWord(sp *splitter, w []byte, dst []int32) []int32 {
-	if len(w) <= cacheMaxWord {
-		m.cacheMu.RLock()
-		ids, ok := m.cache[string(w)]
-		m.cacheMu.RUnlock()
-		if ok {
-			return append(dst, ids...)
-		}
+	if len(w) > cacheMaxWord {
+		return m.bpe(sp, w, dst)
+	}
+	if ids, ok := m.cache.get(w); ok {
+		return append(dst, ids...)
 	}
 	n0 := len(dst)
 	dst = m.bpe(sp, w, dst)
-	if len(w) <= cacheMaxWord {
-		ids := append([]int32(nil), dst[n0:]...)
-		m.cacheMu.Lock()
-		if len(m.cache) >= cacheMaxEntries {
-			clear(m.cache)
-		}
-		m.cache[string(w)] = ids
-		m.cacheMu.Unlock()
-	}
+	m.cache.put(w, append([]int32(nil), dst[n0:]...))
 	return dst
 }
 
