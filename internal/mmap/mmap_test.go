@@ -42,3 +42,34 @@ func TestOpen(t *testing.T) {
 		t.Errorf("absent file: %v, want a not-exist error", err)
 	}
 }
+
+func TestSection(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	data := []byte("0123456789")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mapped, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mapped.Close()
+	for _, f := range []*File{mapped, Reader(bytes.NewReader(data), int64(len(data)))} {
+		b, err := f.Section(3, 4)
+		if err != nil || string(b) != "3456" {
+			t.Errorf("Section(3, 4) = %q, %v", b, err)
+		}
+		if cap(b) != 4 {
+			t.Errorf("Section(3, 4) has capacity %d: appending would write past it", cap(b))
+		}
+		for _, r := range [][2]uint64{{8, 3}, {11, 0}, {1, ^uint64(0)}} {
+			if _, err := f.Section(r[0], r[1]); err == nil {
+				t.Errorf("Section(%d, %d) outside the file: no error", r[0], r[1])
+			}
+		}
+		var buf [3]byte
+		if n, err := f.ReadAt(buf[:], 8); n != 2 || err != io.EOF {
+			t.Errorf("ReadAt at the end = %d, %v; want 2, EOF", n, err)
+		}
+	}
+}

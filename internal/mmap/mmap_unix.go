@@ -24,7 +24,7 @@ func Open(path string) (*File, error) {
 	}
 	size := st.Size()
 	if size == 0 {
-		return &File{Data: []byte{}}, nil
+		return &File{Data: []byte{}}, nil // Size 0
 	}
 	if size > math.MaxInt {
 		return nil, fmt.Errorf("%s: %d bytes cannot be mapped on this platform", path, size)

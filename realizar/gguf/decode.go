@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"unsafe"
+
+	"github.com/batuta-go/stack/internal/mmap"
 )
 
 // decoder reads the GGUF header sequentially. Every length read from the
@@ -55,7 +57,7 @@ func (d *decoder) next(n uint64, what string) ([]byte, error) {
 	}
 	if n > readAhead {
 		b := make([]byte, n)
-		if err := readFull(d.r, b, start); err != nil {
+		if err := mmap.ReadFull(d.r, b, start); err != nil {
 			return nil, d.wrap(start, fmt.Errorf("%s: %w", what, err))
 		}
 		d.off = end
@@ -66,26 +68,13 @@ func (d *decoder) next(n uint64, what string) ([]byte, error) {
 		d.buf = make([]byte, readAhead)
 	}
 	d.buf = d.buf[:w]
-	if err := readFull(d.r, d.buf, start); err != nil {
+	if err := mmap.ReadFull(d.r, d.buf, start); err != nil {
 		d.buf = d.buf[:0]
 		return nil, d.wrap(start, fmt.Errorf("%s: %w", what, err))
 	}
 	d.bufOff = start
 	d.off = end
 	return d.buf[:n], nil
-}
-
-// readFull reads len(b) bytes at off, treating a short read as
-// io.ErrUnexpectedEOF.
-func readFull(r io.ReaderAt, b []byte, off int64) error {
-	n, err := r.ReadAt(b, off)
-	if n == len(b) {
-		return nil
-	}
-	if err == nil || errors.Is(err, io.EOF) {
-		err = io.ErrUnexpectedEOF
-	}
-	return err
 }
 
 func (d *decoder) u32(what string) (uint32, error) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/batuta-go/stack/internal/mmap"
 )
 
 // KV is one metadata entry. Value holds uint8, int8, uint16, int16, uint32,
@@ -52,11 +54,8 @@ type File struct {
 
 // shard is one underlying file.
 type shard struct {
-	path   string
-	r      io.ReaderAt
-	mem    []byte // the mapping, nil when read through r
-	size   int64
-	closer func() error
+	path string
+	*mmap.File
 }
 
 // Parse reads a GGUF file of size bytes from r without memory-mapping it.
@@ -66,7 +65,7 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 	if size < 0 {
 		return nil, &FormatError{Err: fmt.Errorf("negative size %d", size)}
 	}
-	sh := &shard{r: r, size: size}
+	sh := &shard{File: mmap.Reader(r, size)}
 	h, err := parseHeader(&decoder{r: r, size: size})
 	if err != nil {
 		return nil, err
@@ -113,10 +112,7 @@ func (f *File) Close() error {
 	f.closed = true
 	var errs []error
 	for _, s := range f.shards {
-		if s.closer != nil {
-			errs = append(errs, s.closer())
-		}
-		s.mem = nil
+		errs = append(errs, s.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -359,16 +355,9 @@ func (f *File) TensorData(name string) ([]byte, error) {
 		return nil, fmt.Errorf("gguf: tensor %q: file is closed", name)
 	}
 	s := f.shards[t.Shard]
-	if s.mem != nil {
-		end := t.Offset + t.Size
-		return s.mem[t.Offset:end:end], nil
-	}
-	if t.Size > math.MaxInt {
-		return nil, fmt.Errorf("gguf: tensor %q: %d bytes do not fit in memory", name, t.Size)
-	}
-	b := make([]byte, t.Size)
-	if err := readFull(s.r, b, int64(t.Offset)); err != nil {
-		return nil, &FormatError{Path: s.path, Offset: int64(t.Offset), Tensor: name, Err: fmt.Errorf("reading %d bytes of data: %w", t.Size, err)}
+	b, err := s.Section(t.Offset, t.Size)
+	if err != nil {
+		return nil, &FormatError{Path: s.path, Offset: int64(t.Offset), Tensor: name, Err: err}
 	}
 	return b, nil
 }

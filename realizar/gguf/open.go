@@ -73,7 +73,7 @@ func openOne(path string) (*shard, *header, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	h, err := parseHeader(&decoder{r: sh.r, mem: sh.mem, size: sh.size})
+	h, err := parseHeader(&decoder{r: sh.ReaderAt, mem: sh.Data, size: sh.Size})
 	if err != nil {
 		closeShards([]*shard{sh})
 		var fe *FormatError
@@ -87,9 +87,7 @@ func openOne(path string) (*shard, *header, error) {
 
 func closeShards(shards []*shard) {
 	for _, s := range shards {
-		if s.closer != nil {
-			s.closer()
-		}
+		s.Close()
 	}
 }
 

@@ -13,5 +13,5 @@ func openShard(path string) (*shard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gguf: %w", err)
 	}
-	return &shard{path: path, r: m.ReaderAt, mem: m.Data, size: m.Size, closer: m.Close}, nil
+	return &shard{path: path, File: m}, nil
 }

@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/batuta-go/stack/internal/mmap"
 )
 
 // ErrTensorNotFound is wrapped by TensorData's error when no tensor has
@@ -29,11 +30,8 @@ type File struct {
 }
 
 type shard struct {
-	path   string
-	r      io.ReaderAt
-	mem    []byte // the read-only mapping, nil when read through r
-	size   int64
-	closer func() error
+	path string
+	*mmap.File
 }
 
 // Parse reads a safetensors file of size bytes from r without mapping it;
@@ -43,7 +41,7 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newFile([]*header{h}, []*shard{{r: r, size: size}})
+	return newFile([]*header{h}, []*shard{{File: mmap.Reader(r, size)}})
 }
 
 func newFile(hs []*header, shards []*shard) (*File, error) {
@@ -96,11 +94,7 @@ func openOne(path string) (*shard, *header, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r := sh.r
-	if sh.mem != nil {
-		r = byteReader(sh.mem)
-	}
-	h, err := parseHeader(r, sh.size)
+	h, err := parseHeader(sh.File, sh.Size)
 	if err != nil {
 		closeShards([]*shard{sh})
 		var fe *FormatError
@@ -114,24 +108,8 @@ func openOne(path string) (*shard, *header, error) {
 
 func closeShards(shards []*shard) {
 	for _, s := range shards {
-		if s.closer != nil {
-			s.closer()
-		}
+		s.Close()
 	}
-}
-
-// byteReader is an io.ReaderAt over a mapping.
-type byteReader []byte
-
-func (b byteReader) ReadAt(p []byte, off int64) (int, error) {
-	if off < 0 || off > int64(len(b)) {
-		return 0, io.EOF
-	}
-	n := copy(p, b[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
 }
 
 // Close releases the mappings. Slices from TensorData must not be used
@@ -143,10 +121,7 @@ func (f *File) Close() error {
 	f.closed = true
 	var errs []error
 	for _, s := range f.shards {
-		if s.closer != nil {
-			errs = append(errs, s.closer())
-		}
-		s.mem = nil
+		errs = append(errs, s.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -172,16 +147,9 @@ func (f *File) TensorData(name string) ([]byte, error) {
 		return nil, fmt.Errorf("safetensors: tensor %q: file is closed", name)
 	}
 	s := f.shards[t.Shard]
-	if s.mem != nil {
-		end := t.Offset + t.Size
-		return s.mem[t.Offset:end:end], nil
-	}
-	if t.Size > math.MaxInt {
-		return nil, fmt.Errorf("safetensors: tensor %q: %d bytes do not fit in memory", name, t.Size)
-	}
-	b := make([]byte, t.Size)
-	if err := readFull(s.r, b, int64(t.Offset)); err != nil {
-		return nil, &FormatError{Path: s.path, Offset: int64(t.Offset), Tensor: name, Err: fmt.Errorf("reading %d bytes: %w", t.Size, err)}
+	b, err := s.Section(t.Offset, t.Size)
+	if err != nil {
+		return nil, &FormatError{Path: s.path, Offset: int64(t.Offset), Tensor: name, Err: err}
 	}
 	return b, nil
 }

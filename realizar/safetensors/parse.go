@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/batuta-go/stack/internal/mmap"
 )
 
 // MaxHeaderSize bounds the JSON header, as the reference implementation
@@ -55,7 +57,7 @@ func parseHeader(r io.ReaderAt, size int64) (*header, error) {
 	if size < 8 {
 		return nil, &FormatError{Err: fmt.Errorf("file of %d bytes is too short for the header length: %w", size, io.ErrUnexpectedEOF)}
 	}
-	if err := readFull(r, lb[:], 0); err != nil {
+	if err := mmap.ReadFull(r, lb[:], 0); err != nil {
 		return nil, &FormatError{Err: fmt.Errorf("reading the header length: %w", err)}
 	}
 	n := binary.LittleEndian.Uint64(lb[:])
@@ -66,7 +68,7 @@ func parseHeader(r io.ReaderAt, size int64) (*header, error) {
 		return nil, &FormatError{Err: fmt.Errorf("header length %d exceeds the limit of %d", n, MaxHeaderSize)}
 	}
 	js := make([]byte, n)
-	if err := readFull(r, js, 8); err != nil {
+	if err := mmap.ReadFull(r, js, 8); err != nil {
 		return nil, &FormatError{Offset: 8, Err: fmt.Errorf("reading the header: %w", err)}
 	}
 	h, err := decodeHeader(js, uint64(size)-8-n)
@@ -216,17 +218,4 @@ func fmtShape(s []json.RawMessage) string {
 	}
 	b.WriteByte(']')
 	return b.String()
-}
-
-// readFull reads len(b) bytes at off, a short read being
-// io.ErrUnexpectedEOF.
-func readFull(r io.ReaderAt, b []byte, off int64) error {
-	n, err := r.ReadAt(b, off)
-	if n == len(b) {
-		return nil
-	}
-	if err == nil || errors.Is(err, io.EOF) {
-		err = io.ErrUnexpectedEOF
-	}
-	return err
 }
