@@ -164,7 +164,10 @@ func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) 
 	// waiting for it (and the ones beside it) to finish.
 	var landed func(off, n int64)
 	if in != nil {
-		landed = in.Done
+		landed = func(off, n int64) {
+			startWriteback(f, off, n)
+			in.Done(off, n)
+		}
 	}
 	chunkDone := func(i int) {
 		if in != nil {
