@@ -135,10 +135,9 @@ func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) 
 			return "", 0, err
 		}
 		if rm.Size > 0 {
-			// Sparse: blocks are allocated as ranges arrive.
-			if err := f.Truncate(rm.Size); err != nil {
+			if err := preallocate(f, rm.Size); err != nil {
 				f.Close()
-				return "", 0, err
+				return "", 0, fmt.Errorf("pacha/fetch: %s: %w", rm.Name, err)
 			}
 		}
 	} else {
