@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +34,17 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "child" {
-		if err := child(os.Args[2:]); err != nil {
+		// PACHABENCH_CPUPROFILE=FILE profiles one child run:
+		// pachabench child encrypt IN OUT KEY JOBS.
+		if name := os.Getenv("PACHABENCH_CPUPROFILE"); name != "" {
+			f, err := os.Create(name)
+			if err == nil {
+				pprof.StartCPUProfile(f)
+			}
+		}
+		err := child(os.Args[2:])
+		pprof.StopCPUProfile()
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "pachabench child:", err)
 			os.Exit(1)
 		}
