@@ -74,6 +74,11 @@ func writeGen(name string, size int64, seed uint64) error {
 		f.Close()
 		return err
 	}
+	// Written back now rather than during the first pulls.
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
 	return f.Close()
 }
 
