@@ -11,7 +11,14 @@ import (
 // disk fails the pull at once rather than after most of the download,
 // and writes do not allocate as they go. Where the file system cannot
 // reserve, the file is left sparse.
+//
+// Not on tmpfs: there reserving means zeroing every page before the
+// download overwrites it.
 func preallocate(f *os.File, size int64) error {
+	var fs unix.Statfs_t
+	if unix.Fstatfs(int(f.Fd()), &fs) == nil && fs.Type == unix.TMPFS_MAGIC {
+		return f.Truncate(size)
+	}
 	err := unix.Fallocate(int(f.Fd()), 0, 0, size)
 	if err == nil {
 		return nil
