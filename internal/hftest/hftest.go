@@ -18,6 +18,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,10 +30,15 @@ import (
 // File is one file of a repository.
 type File struct {
 	Content io.ReaderAt
-	Size    int64
-	LFS     bool // served through the CDN redirect, with its SHA-256 as ETag
-	sha256  string
-	gitSHA  string
+	// Path, when Content is nil, names a file on disk holding the
+	// content. While no fault is injected it is served straight from the
+	// file (sendfile on Linux), so that a benchmark measures the client
+	// rather than the server.
+	Path   string
+	Size   int64
+	LFS    bool // served through the CDN redirect, with its SHA-256 as ETag
+	sha256 string
+	gitSHA string
 }
 
 // Request is one request either server saw.
@@ -59,6 +65,7 @@ type Hub struct {
 	token    string
 	log      []Request
 	served   atomic.Int64
+	opened   []*os.File // File.Path contents
 }
 
 // New starts the two servers; Close stops them.
@@ -88,15 +95,30 @@ func (h *Hub) Close() {
 	h.CDN.CloseClientConnections()
 	h.Hub.Close()
 	h.CDN.Close()
+	for _, f := range h.opened {
+		f.Close()
+	}
 }
 
 // AddFile adds a file to a repository ("org/repo").
 func (h *Hub) AddFile(repo, path string, f *File) {
+	if f.Content == nil {
+		// Kept open for ReadAt by the fault-injecting paths; Close
+		// closes it.
+		file, err := os.Open(f.Path)
+		if err != nil {
+			panic("hftest: " + err.Error())
+		}
+		f.Content = file
+		h.mu.Lock()
+		h.opened = append(h.opened, file)
+		h.mu.Unlock()
+	}
 	sr := io.NewSectionReader(f.Content, 0, f.Size)
 	s2 := sha256.New()
 	s1 := sha1.New()
 	if f.LFS {
-		io.Copy(s2, sr) // the git blob hash is only needed for small files
+		io.CopyBuffer(s2, sr, make([]byte, 1<<20)) // the git blob hash is only needed for small files
 	} else {
 		io.Copy(io.MultiWriter(s2, s1), sr)
 	}
@@ -277,8 +299,39 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, f *File, etag string
 	h.mu.Unlock()
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Accept-Ranges", "bytes")
+	if f.Path != "" && limit < 0 && stall < 0 && !h.corrupt && delay == 0 {
+		// One *os.File per request (ServeContent seeks it), passed bare so
+		// that the copy becomes sendfile.
+		file, err := os.Open(f.Path)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		defer file.Close()
+		http.ServeContent(countingWriter{w, &h.served}, r, "", time.Time{}, file)
+		return
+	}
 	fw := &faultWriter{ResponseWriter: w, limit: limit, stall: stall, served: &h.served, done: r.Context().Done(), delay: delay}
 	http.ServeContent(fw, r, "", time.Time{}, io.NewSectionReader(content, 0, f.Size))
+}
+
+// countingWriter counts body bytes and keeps the ResponseWriter's
+// ReadFrom (sendfile) reachable.
+type countingWriter struct {
+	http.ResponseWriter
+	served *atomic.Int64
+}
+
+func (w countingWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	w.served.Add(int64(n))
+	return n, err
+}
+
+func (w countingWriter) ReadFrom(r io.Reader) (int64, error) {
+	n, err := w.ResponseWriter.(io.ReaderFrom).ReadFrom(r)
+	w.served.Add(n)
+	return n, err
 }
 
 type flipper struct{ r io.ReaderAt }

@@ -135,10 +135,9 @@ func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) 
 			return "", 0, err
 		}
 		if rm.Size > 0 {
-			// Sparse: blocks are allocated as ranges arrive.
-			if err := f.Truncate(rm.Size); err != nil {
+			if err := preallocate(f, rm.Size); err != nil {
 				f.Close()
-				return "", 0, err
+				return "", 0, fmt.Errorf("pacha/fetch: %s: %w", rm.Name, err)
 			}
 		}
 	} else {
@@ -158,6 +157,16 @@ func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) 
 	var in *store.Incoming
 	if ranged {
 		in = st.NewIncoming(f, rm.Size, rm.SHA256 != "")
+	}
+	// Bytes are reported as they land, not only per chunk, so that the
+	// hashing follows the first chunk in flight closely instead of
+	// waiting for it (and the ones beside it) to finish.
+	var landed func(off, n int64)
+	if in != nil {
+		landed = func(off, n int64) {
+			startWriteback(f, off, n)
+			in.Done(off, n)
+		}
 	}
 	chunkDone := func(i int) {
 		if in != nil {
@@ -195,13 +204,13 @@ func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, 256<<10)
+			buf := make([]byte, copyBuffer)
 			for i := range todo {
 				start, end := int64(i)*chunk, int64(-1)
 				if rm.Size > 0 {
 					end = min(start+chunk, rm.Size) - 1
 				}
-				if err := o.fetchChunk(dctx, f, rm, start, end, ranged, buf, prog); err != nil {
+				if err := o.fetchChunk(dctx, f, rm, start, end, ranged, buf, prog, landed); err != nil {
 					cancel(err)
 					return
 				}
@@ -258,11 +267,16 @@ func (o *Options) downloadOnce(ctx context.Context, st *store.Store, rm remote) 
 
 // fetchChunk downloads bytes [start, end] (end -1: to the end of the
 // file) into f, resuming after failures from the last byte written.
-func (o *Options) fetchChunk(ctx context.Context, f *os.File, rm remote, start, end int64, ranged bool, buf []byte, prog Progress) error {
+// landed, when not nil, is told about written bytes (ranged downloads
+// only: there a byte once written is final).
+func (o *Options) fetchChunk(ctx context.Context, f *os.File, rm remote, start, end int64, ranged bool, buf []byte, prog Progress, landed func(off, n int64)) error {
 	off := start
 	failures := 0
 	for {
-		n, err := o.getRange(ctx, f, rm, off, end, ranged, buf, prog)
+		if !ranged {
+			landed = nil
+		}
+		n, err := o.getRange(ctx, f, rm, off, end, ranged, buf, prog, landed)
 		off += n
 		if err == nil {
 			return nil
@@ -294,8 +308,26 @@ func (o *Options) fetchChunk(ctx context.Context, f *os.File, rm remote, start, 
 	}
 }
 
-// getRange makes one request for [off, end] and writes what arrives.
-func (o *Options) getRange(ctx context.Context, f *os.File, rm remote, off, end int64, ranged bool, buf []byte, prog Progress) (int64, error) {
+// copyBuffer is the size of each download goroutine's buffer, and of
+// the writes into the file.
+const copyBuffer = 1 << 20
+
+// landedStep is how many written bytes getRange gathers before telling
+// landed: the hashing then trails the download by about this much.
+const landedStep = 4 << 20
+
+// getRange makes one request for [off, end] and writes what arrives,
+// telling landed (if not nil) about written bytes every landedStep and
+// when it returns.
+func (o *Options) getRange(ctx context.Context, f *os.File, rm remote, off, end int64, ranged bool, buf []byte, prog Progress, landed func(off, n int64)) (n int64, err error) {
+	var told int64 // bytes passed to landed
+	if landed != nil {
+		defer func() {
+			if n > told {
+				landed(off+told, n-told)
+			}
+		}()
+	}
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, rm.URL, nil)
@@ -355,15 +387,26 @@ func (o *Options) getRange(ctx context.Context, f *os.File, rm remote, off, end 
 		want = end - off + 1
 		body = io.LimitReader(body, want)
 	}
-	var n int64
 	for {
-		k, rerr := body.Read(buf)
+		// Fill the buffer before writing: a socket read returns what one
+		// segment burst held (often 64 KiB), and each write into the
+		// page cache has a fixed cost of its own.
+		k, rerr := 0, error(nil)
+		for k < len(buf) && rerr == nil {
+			var m int
+			m, rerr = body.Read(buf[k:])
+			k += m
+		}
 		if k > 0 {
 			if _, err := f.WriteAt(buf[:k], off+n); err != nil {
 				return n, fmt.Errorf("pacha/fetch: writing %s: %w", rm.Name, err)
 			}
 			n += int64(k)
 			prog.Add(int64(k))
+			if landed != nil && n-told >= landedStep {
+				landed(off+told, n-told)
+				told = n
+			}
 		}
 		if rerr == io.EOF {
 			break

@@ -18,8 +18,16 @@ import (
 )
 
 // With PACHA_FETCH_CHILD set the test binary is the pulling child of
-// TestPullMemory.
+// TestPullMemory; with PACHA_FETCH_SERVE, the server process of
+// BenchmarkPullLoopback.
 func TestMain(m *testing.M) {
+	if file := os.Getenv("PACHA_FETCH_SERVE"); file != "" {
+		if err := serveMain(file); err != nil {
+			fmt.Fprintln(os.Stderr, "server:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if src := os.Getenv("PACHA_FETCH_CHILD"); src != "" {
 		s, err := store.Open(os.Getenv("PACHA_STORE_ROOT"), nil)
 		if err == nil {

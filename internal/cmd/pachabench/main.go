@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +34,17 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "child" {
-		if err := child(os.Args[2:]); err != nil {
+		// PACHABENCH_CPUPROFILE=FILE profiles one child run:
+		// pachabench child encrypt IN OUT KEY JOBS.
+		if name := os.Getenv("PACHABENCH_CPUPROFILE"); name != "" {
+			f, err := os.Create(name)
+			if err == nil {
+				pprof.StartCPUProfile(f)
+			}
+		}
+		err := child(os.Args[2:])
+		pprof.StopCPUProfile()
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "pachabench child:", err)
 			os.Exit(1)
 		}
@@ -43,8 +54,9 @@ func main() {
 	size := flag.Int64("size", 1<<30, "size of the input file to create")
 	rounds := flag.Int("rounds", 5, "runs of each command")
 	outDir := flag.String("outdir", defaultOutDir(), "where outputs go (tmpfs keeps disk writeback out of the timing)")
+	only := flag.String("only", "", "run only the rows whose name contains this (e.g. encrypt)")
 	flag.Parse()
-	if err := run(*file, *size, *rounds, *outDir); err != nil {
+	if err := run(*file, *size, *rounds, *outDir, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "pachabench:", err)
 		os.Exit(1)
 	}
@@ -129,7 +141,7 @@ func defaultOutDir() string {
 	return os.TempDir()
 }
 
-func run(file string, size int64, rounds int, outDir string) error {
+func run(file string, size int64, rounds int, outDir, only string) error {
 	for _, tool := range []string{"b3sum", "age", "age-keygen"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s not found (apt-get install -y b3sum age)", tool)
@@ -198,6 +210,9 @@ func run(file string, size int64, rounds int, outDir string) error {
 	fmt.Println("| operation | peer | ours wall (s) | peer wall (s) | ours MB/s | peer MB/s | wall ratio peer/ours | ours CPU (s) | peer CPU (s) | CPU ratio peer/ours |")
 	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
+		if !strings.Contains(r.name, only) {
+			continue
+		}
 		var ours, theirs, oursCPU, theirsCPU []float64
 		for i := 0; i < rounds; i++ {
 			first, second := r.ours, r.theirs
