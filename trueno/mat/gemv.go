@@ -10,7 +10,7 @@ import (
 // gemvKernel is the pair of vector kernels GEMV runs on; n is always a
 // multiple of lanes (the caller does the tail):
 //
-//	dot4:  out[r·lanes+l] = Σ_v a[r·lda + v·lanes+l]·x[v·lanes+l]  for r < 4
+//	dot4:  out[r] = Σ_j a[r·lda + j]·x[j]  for r < 4
 //	axpy4: y[j] += s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j]
 type gemvKernel[T Float] struct {
 	lanes int
@@ -67,14 +67,11 @@ func gemvKernelFor[T Float]() gemvKernel[T] {
 	}
 }
 
-// gemvMaxLanes is the most lanes a GEMV kernel has (float32 in AVX-512).
-const gemvMaxLanes = 16
-
 // gemvScratch holds a kernel's four-row output (gemvN) or its four
 // scales (gemvT). It lives in a recycled gemvJob: the kernels are called
 // through func values, so a local array passed to them would escape and be
 // allocated on every call.
-type gemvScratch[T Float] [4 * gemvMaxLanes]T
+type gemvScratch[T Float] [4]T
 
 // gemvParallelMin is the matrix size (elements) from which GEMV splits its
 // rows or columns over the workers.
@@ -128,9 +125,8 @@ func gemvN[T Float](kern *gemvKernel[T], scratch *gemvScratch[T], y []T, alpha T
 	if i0 >= i1 {
 		return
 	}
-	L := kern.lanes
-	nv := cols &^ (L - 1)
-	out := scratch[:4*L]
+	nv := cols &^ (kern.lanes - 1)
+	out := scratch[:4]
 	for i := i0; i < i1; {
 		step, nrow := lda, 4
 		if i1-i < 4 {
@@ -140,10 +136,7 @@ func gemvN[T Float](kern *gemvKernel[T], scratch *gemvScratch[T], y []T, alpha T
 		}
 		kern.dot4(nv, &a[i*lda], step, &x[0], &out[0])
 		for r := range nrow {
-			var s T
-			for _, v := range out[r*L:][:L] {
-				s += v
-			}
+			s := out[r]
 			row := a[(i+r)*lda:][:cols]
 			for j := nv; j < cols; j++ {
 				s += row[j] * x[j]
