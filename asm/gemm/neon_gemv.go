@@ -12,8 +12,8 @@ import (
 func neonGemv(f *a64.File, t neonTile) {
 	name := fmt.Sprintf("gemvDot4%sNEON", map[int]string{4: "F32", 8: "F64"}[t.size])
 	fn := f.Func(name, fmt.Sprintf("func(n int, a *%s, lda int, x, out *%s)", t.typ, t.typ),
-		fmt.Sprintf("%s sets out[r·%d+l] to the lane-l partial sum of the dot product of row r < 4 of a\n"+
-			"(rows lda apart) with x, over n elements, a multiple of %d, with NEON.", name, t.lanes, t.lanes))
+		fmt.Sprintf("%s sets out[r] to the dot product of row r < 4 of a (rows lda apart)\n"+
+			"with x, over n elements, a multiple of %d, with NEON.", name, t.lanes))
 	rowPointers := func() {
 		fn.Go("MOVD %s, R0", fn.Arg("n"))
 		fn.Go("MOVD %s, R1", fn.Arg("a"))
@@ -40,8 +40,18 @@ func neonGemv(f *a64.File, t neonTile) {
 	fn.Go("SUB $%d, R0", t.lanes)
 	fn.Go("CBNZ R0, dotloop")
 	fn.Label("dotdone")
+	// Pairwise adds fold the four accumulators into out[0..3].
 	fn.Go("MOVD %s, R7", fn.Arg("out"))
-	fn.Go("VST1 %s, (R7)", regList(0, 4, t.goArr))
+	if t.lanes == 4 {
+		fn.Op("faddp v0.4s, v0.4s, v1.4s")
+		fn.Op("faddp v2.4s, v2.4s, v3.4s")
+		fn.Op("faddp v0.4s, v0.4s, v2.4s")
+		fn.Go("VST1 [V0.S4], (R7)")
+	} else {
+		fn.Op("faddp v0.2d, v0.2d, v1.2d")
+		fn.Op("faddp v1.2d, v2.2d, v3.2d")
+		fn.Go("VST1 %s, (R7)", regList(0, 2, t.goArr))
+	}
 	fn.Ret()
 
 	name = fmt.Sprintf("gemvAxpy4%sNEON", map[int]string{4: "F32", 8: "F64"}[t.size])

@@ -407,7 +407,10 @@ dotloop:
 	CBNZ R0, dotloop
 dotdone:
 	MOVD out+32(FP), R7
-	VST1 [V0.S4, V1.S4, V2.S4, V3.S4], (R7)
+	WORD $0x6e21d400 // faddp v0.4s, v0.4s, v1.4s
+	WORD $0x6e23d442 // faddp v2.4s, v2.4s, v3.4s
+	WORD $0x6e22d400 // faddp v0.4s, v0.4s, v2.4s
+	VST1 [V0.S4], (R7)
 	RET
 
 // func gemvAxpy4F32NEON(n int, a *float32, lda int, s, y *float32)
@@ -468,7 +471,9 @@ dotloop:
 	CBNZ R0, dotloop
 dotdone:
 	MOVD out+32(FP), R7
-	VST1 [V0.D2, V1.D2, V2.D2, V3.D2], (R7)
+	WORD $0x6e61d400 // faddp v0.2d, v0.2d, v1.2d
+	WORD $0x6e63d441 // faddp v1.2d, v2.2d, v3.2d
+	VST1 [V0.D2, V1.D2], (R7)
 	RET
 
 // func gemvAxpy4F64NEON(n int, a *float64, lda int, s, y *float64)

@@ -304,8 +304,8 @@ func packT16F32AVX2(k int, a *float32, lda int, dst *float32)
 //go:noescape
 func packT8F64AVX2(k int, a *float64, lda int, dst *float64)
 
-// gemvDot4F32AVX512 sets out[r·16+l] to the lane-l partial sum of the dot product of row r < 4 of a
-// (rows lda apart) with x, over n elements, a multiple of 16, with AVX512.
+// gemvDot4F32AVX512 sets out[r] to the dot product of row r < 4 of a (rows lda apart)
+// with x, over n elements, a multiple of 16, with AVX512.
 //
 //go:noescape
 func gemvDot4F32AVX512(n int, a *float32, lda int, x *float32, out *float32)
@@ -316,8 +316,8 @@ func gemvDot4F32AVX512(n int, a *float32, lda int, x *float32, out *float32)
 //go:noescape
 func gemvAxpy4F32AVX512(n int, a *float32, lda int, s *float32, y *float32)
 
-// gemvDot4F64AVX512 sets out[r·8+l] to the lane-l partial sum of the dot product of row r < 4 of a
-// (rows lda apart) with x, over n elements, a multiple of 8, with AVX512.
+// gemvDot4F64AVX512 sets out[r] to the dot product of row r < 4 of a (rows lda apart)
+// with x, over n elements, a multiple of 8, with AVX512.
 //
 //go:noescape
 func gemvDot4F64AVX512(n int, a *float64, lda int, x *float64, out *float64)
@@ -342,8 +342,8 @@ func gemvDot4F16AVX512(n int, a *uint16, lda int, x *float32, out *float32)
 //go:noescape
 func gemvDot4BF16AVX512(n int, a *uint16, lda int, x *float32, out *float32)
 
-// gemvDot4F32AVX2 sets out[r·8+l] to the lane-l partial sum of the dot product of row r < 4 of a
-// (rows lda apart) with x, over n elements, a multiple of 8, with AVX2.
+// gemvDot4F32AVX2 sets out[r] to the dot product of row r < 4 of a (rows lda apart)
+// with x, over n elements, a multiple of 8, with AVX2.
 //
 //go:noescape
 func gemvDot4F32AVX2(n int, a *float32, lda int, x *float32, out *float32)
@@ -354,8 +354,8 @@ func gemvDot4F32AVX2(n int, a *float32, lda int, x *float32, out *float32)
 //go:noescape
 func gemvAxpy4F32AVX2(n int, a *float32, lda int, s *float32, y *float32)
 
-// gemvDot4F64AVX2 sets out[r·4+l] to the lane-l partial sum of the dot product of row r < 4 of a
-// (rows lda apart) with x, over n elements, a multiple of 4, with AVX2.
+// gemvDot4F64AVX2 sets out[r] to the dot product of row r < 4 of a (rows lda apart)
+// with x, over n elements, a multiple of 4, with AVX2.
 //
 //go:noescape
 func gemvDot4F64AVX2(n int, a *float64, lda int, x *float64, out *float64)

@@ -16,8 +16,8 @@ func gemmKernelF32NEON(k int, a, b *float32, ldb int, c *float32, ldc int, alpha
 //go:noescape
 func gemmKernelF64NEON(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
-// gemvDot4F32NEON sets out[r·4+l] to the lane-l partial sum of the dot product of row r < 4 of a
-// (rows lda apart) with x, over n elements, a multiple of 4, with NEON.
+// gemvDot4F32NEON sets out[r] to the dot product of row r < 4 of a (rows lda apart)
+// with x, over n elements, a multiple of 4, with NEON.
 //
 //go:noescape
 func gemvDot4F32NEON(n int, a *float32, lda int, x, out *float32)
@@ -28,8 +28,8 @@ func gemvDot4F32NEON(n int, a *float32, lda int, x, out *float32)
 //go:noescape
 func gemvAxpy4F32NEON(n int, a *float32, lda int, s, y *float32)
 
-// gemvDot4F64NEON sets out[r·2+l] to the lane-l partial sum of the dot product of row r < 4 of a
-// (rows lda apart) with x, over n elements, a multiple of 2, with NEON.
+// gemvDot4F64NEON sets out[r] to the dot product of row r < 4 of a (rows lda apart)
+// with x, over n elements, a multiple of 2, with NEON.
 //
 //go:noescape
 func gemvDot4F64NEON(n int, a *float64, lda int, x, out *float64)

@@ -10,7 +10,7 @@ import (
 // gemvKernel is the pair of vector kernels GEMV runs on; n is always a
 // multiple of lanes (the caller does the tail):
 //
-//	dot4:  out[r·lanes+l] = Σ_v a[r·lda + v·lanes+l]·x[v·lanes+l]  for r < 4
+//	dot4:  out[r] = Σ_j a[r·lda + j]·x[j]  for r < 4
 //	axpy4: y[j] += s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2·lda+j] + s[3]·a[3·lda+j]
 type gemvKernel[T Float] struct {
 	lanes int
@@ -67,6 +67,12 @@ func gemvKernelFor[T Float]() gemvKernel[T] {
 	}
 }
 
+// gemvScratch holds a kernel's four-row output (gemvN) or its four
+// scales (gemvT). It lives in a recycled gemvJob: the kernels are called
+// through func values, so a local array passed to them would escape and be
+// allocated on every call.
+type gemvScratch[T Float] [4]T
+
 // gemvParallelMin is the matrix size (elements) from which GEMV splits its
 // rows or columns over the workers.
 const gemvParallelMin = 1 << 18
@@ -99,69 +105,55 @@ func gemv[T Float](y []T, tA Transpose, alpha T, a []T, rows, cols, lda int, x [
 		scale(y, len(y), 1, len(y), beta)
 		return
 	}
-	kern := gemvKernelFor[T]()
 	parts := 1
 	if rows*cols >= gemvParallelMin {
-		parts = threads
+		parts = max(threads, 1)
 	}
+	j := getGemvJob[T](parts)
+	j.kern, j.y, j.tA, j.alpha, j.a, j.rows, j.cols, j.lda, j.x, j.beta = gemvKernelFor[T](), y, tA, alpha, a, rows, cols, lda, x, beta
 	if !tA {
-		per := (rows + parts - 1) / parts
-		parallel(parts, func(t int) {
-			i0 := min(t*per, rows)
-			gemvN(kern, y, alpha, a, i0, min(i0+per, rows), cols, lda, x, beta)
-		})
-		return
+		j.per = (rows + parts - 1) / parts
+	} else {
+		j.per = roundUp((cols+parts-1)/parts, 16)
 	}
-	per := roundUp((cols+parts-1)/parts, 16)
-	parallel(parts, func(t int) {
-		j0 := min(t*per, cols)
-		gemvT(kern, y, alpha, a, rows, j0, min(j0+per, cols), lda, x, beta)
-	})
+	j.run(parts)
+	putGemvJob(j)
 }
 
 // gemvN computes y[i] for rows [i0, i1), four rows per kernel call.
-func gemvN[T Float](kern gemvKernel[T], y []T, alpha T, a []T, i0, i1, cols, lda int, x []T, beta T) {
+func gemvN[T Float](kern *gemvKernel[T], scratch *gemvScratch[T], y []T, alpha T, a []T, i0, i1, cols, lda int, x []T, beta T) {
 	if i0 >= i1 {
 		return
 	}
-	L := kern.lanes
-	nv := cols &^ (L - 1)
-	out := make([]T, 4*L)
-	finish := func(i int, part []T) {
-		var s T
-		for _, v := range part {
-			s += v
-		}
-		row := a[i*lda:][:cols]
-		for j := nv; j < cols; j++ {
-			s += row[j] * x[j]
-		}
-		if beta == 0 {
-			y[i] = alpha * s
-		} else {
-			y[i] = alpha*s + beta*y[i]
-		}
-	}
+	nv := cols &^ (kern.lanes - 1)
+	out := scratch[:4]
 	for i := i0; i < i1; {
-		if i1-i >= 4 {
-			kern.dot4(nv, &a[i*lda], lda, &x[0], &out[0])
-			for r := range 4 {
-				finish(i+r, out[r*L:][:L])
-			}
-			i += 4
-			continue
+		step, nrow := lda, 4
+		if i1-i < 4 {
+			// The last rows one at a time: with stride 0 the kernel
+			// reads row i four times and nothing past it.
+			step, nrow = 0, 1
 		}
-		// The last rows one at a time: with stride 0 the kernel reads
-		// row i four times and nothing past it.
-		kern.dot4(nv, &a[i*lda], 0, &x[0], &out[0])
-		finish(i, out[:L])
-		i++
+		kern.dot4(nv, &a[i*lda], step, &x[0], &out[0])
+		for r := range nrow {
+			s := out[r]
+			row := a[(i+r)*lda:][:cols]
+			for j := nv; j < cols; j++ {
+				s += row[j] * x[j]
+			}
+			if beta == 0 {
+				y[i+r] = alpha * s
+			} else {
+				y[i+r] = alpha*s + beta*y[i+r]
+			}
+		}
+		i += nrow
 	}
 }
 
 // gemvT computes y[j] for columns [j0, j1) of a: y = beta·y, then the rows
 // of a added four at a time, scaled by alpha·x[i].
-func gemvT[T Float](kern gemvKernel[T], y []T, alpha T, a []T, rows, j0, j1, lda int, x []T, beta T) {
+func gemvT[T Float](kern *gemvKernel[T], scratch *gemvScratch[T], y []T, alpha T, a []T, rows, j0, j1, lda int, x []T, beta T) {
 	if j0 >= j1 {
 		return
 	}
@@ -169,10 +161,10 @@ func gemvT[T Float](kern gemvKernel[T], y []T, alpha T, a []T, rows, j0, j1, lda
 	ys := y[j0:j1]
 	scale(ys, w, 1, w, beta)
 	nv := w &^ (kern.lanes - 1)
-	var s [4]T
+	s := scratch[:4]
 	i := 0
 	for ; i+4 <= rows; i += 4 {
-		s = [4]T{alpha * x[i], alpha * x[i+1], alpha * x[i+2], alpha * x[i+3]}
+		s[0], s[1], s[2], s[3] = alpha*x[i], alpha*x[i+1], alpha*x[i+2], alpha*x[i+3]
 		if nv > 0 {
 			kern.axpy4(nv, &a[i*lda+j0], lda, &s[0], &ys[0])
 		}

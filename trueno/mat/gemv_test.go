@@ -147,3 +147,34 @@ func TestGemmBatchPanics(t *testing.T) {
 	}()
 	GemmBatch(c, NoTrans, NoTrans, 1, a, a, 0)
 }
+
+// TestGemvAllocs checks that Gemv allocates nothing in steady state,
+// serial and split over the worker pool: a decode loop calls it for every
+// token and layer.
+func TestGemvAllocs(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		testGemvAllocs[float32](t)
+		testGemvAllocs[float64](t)
+	})
+}
+
+func testGemvAllocs[T Float](t *testing.T) {
+	for _, th := range []int{1, 2} {
+		old := SetThreads(th)
+		for _, n := range []int{37, 600} { // below and above gemvParallelMin
+			a := NewDense[T](n, n+3, nil)
+			for _, tA := range transposes {
+				m, k := opDims(n, n+3, tA)
+				x, y := make([]T, k), make([]T, m)
+				for _, beta := range []T{0, 0.5} {
+					Gemv(y, tA, 1, a, x, beta) // warm the pool
+					got := testing.AllocsPerRun(50, func() { Gemv(y, tA, 1, a, x, beta) })
+					if got != 0 {
+						t.Errorf("%T %dx%d %s threads %d beta %v: %v allocations per call, want 0", T(0), n, n+3, tA, th, beta, got)
+					}
+				}
+			}
+		}
+		SetThreads(old)
+	}
+}
