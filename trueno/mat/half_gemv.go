@@ -6,7 +6,8 @@ import (
 	"github.com/batuta-go/stack/trueno"
 )
 
-// halfDot4 is gemvKernel.dot4 for a matrix of 16-bit floats and float32 x:
+// halfDot4 is like gemvKernel.dot4, for a matrix of 16-bit floats and
+// float32 x, but returns per-lane partial sums:
 //
 //	out[r·lanes+l] = Σ_v float32(a[r·lda + v·lanes+l])·x[v·lanes+l]  for r < 4
 type halfDot4 struct {
