@@ -476,39 +476,33 @@ func siftUpMin(h []candidate, i int) {
 	}
 }
 
-func siftDownMin(h []candidate, i, n int) {
-	for {
-		l := 2*i + 1
-		if l >= n {
-			return
-		}
-		least := l
-		if r := l + 1; r < n && before(h[l], h[r]) {
-			least = r
-		}
-		if !before(h[i], h[least]) {
-			return
-		}
-		h[i], h[least] = h[least], h[i]
-		i = least
-	}
-}
+func siftDownMin(h []candidate, i, n int) { siftDown(h, i, n, false) }
 
 // Max-heap by likelihood: h[0] is the most likely.
-func siftDownMax(h []candidate, i, n int) {
+func siftDownMax(h []candidate, i, n int) { siftDown(h, i, n, true) }
+
+// siftDown moves h[i] down a heap of n: a max-heap by likelihood when
+// mostFirst, else a min-heap.
+func siftDown(h []candidate, i, n int, mostFirst bool) {
+	above := func(a, b candidate) bool { // a belongs above b
+		if mostFirst {
+			return before(a, b)
+		}
+		return before(b, a)
+	}
 	for {
 		l := 2*i + 1
 		if l >= n {
 			return
 		}
-		most := l
-		if r := l + 1; r < n && before(h[r], h[l]) {
-			most = r
+		c := l
+		if r := l + 1; r < n && above(h[r], h[l]) {
+			c = r
 		}
-		if !before(h[most], h[i]) {
+		if !above(h[c], h[i]) {
 			return
 		}
-		h[i], h[most] = h[most], h[i]
-		i = most
+		h[i], h[c] = h[c], h[i]
+		i = c
 	}
 }
