@@ -2,8 +2,11 @@ package quant
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestMatVecMatMat(t *testing.T) {
@@ -102,6 +105,73 @@ func TestPoolParallelChunks(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// rendezvous runs a Parallel of p.Threads() chunks whose calls each wait
+// until all are inside f at once: it fails (rather than hangs) unless
+// every worker takes part.
+func rendezvous(t *testing.T, p *Pool) {
+	t.Helper()
+	n := p.Threads()
+	var inside atomic.Int32
+	p.Parallel(n, 1, func(lo, hi int) {
+		inside.Add(1)
+		deadline := time.Now().Add(10 * time.Second)
+		for inside.Load() < int32(n) {
+			if time.Now().After(deadline) {
+				t.Errorf("only %d of %d workers took part", inside.Load(), n)
+				return
+			}
+			runtime.Gosched()
+		}
+	})
+}
+
+func TestPoolWorkersTakePart(t *testing.T) {
+	p := NewPool(3)
+	defer p.Close()
+	rendezvous(t, p) // workers just started
+	rendezvous(t, p) // workers spinning after the last job
+	time.Sleep(20 * spinFor)
+	rendezvous(t, p) // workers parked
+}
+
+func TestPoolNested(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	var mu sync.Mutex
+	seen := make([]int, 40*30)
+	p.Parallel(40, 1, func(lo, hi int) {
+		p.Parallel(30, 4, func(lo2, hi2 int) {
+			mu.Lock()
+			for i := lo2; i < hi2; i++ {
+				seen[lo*30+i]++
+			}
+			mu.Unlock()
+		})
+	})
+	for i, c := range seen {
+		if c != 1 {
+			t.Fatalf("index %d covered %d times", i, c)
+		}
+	}
+}
+
+func TestPoolAfterClose(t *testing.T) {
+	p := NewPool(3)
+	p.Close()
+	p.Close()
+	seen := make([]int, 100)
+	p.Parallel(len(seen), 3, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			seen[i]++
+		}
+	})
+	for i, c := range seen {
+		if c != 1 {
+			t.Fatalf("index %d covered %d times", i, c)
 		}
 	}
 }

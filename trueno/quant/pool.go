@@ -2,19 +2,34 @@ package quant
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Pool is a fixed set of worker goroutines that the matrix products share
 // out their rows to. Creating one per call would cost more than a small
 // product; make one (or use the default, nil) and reuse it. A Pool is safe
-// for concurrent use: calls from several goroutines interleave their
-// chunks on the same workers.
+// for concurrent use: calls from several goroutines share the same
+// workers.
+//
+// A worker that runs out of work spins for a short while (spinFor) before
+// it parks, so that a chain of products — a decode step, a benchmark loop
+// — finds its helpers awake: waking a parked goroutine takes microseconds
+// to tens of them and its first chunk would start that late, a large share
+// of a product that streams its matrix in a hundred microseconds or two.
 type Pool struct {
 	threads int
-	jobs    chan *job
-	close   sync.Once
+
+	// posted counts the jobs ever queued; an idle worker watches it.
+	posted atomic.Uint64
+
+	mu     sync.Mutex
+	wake   sync.Cond // parked workers wait here (with mu)
+	queue  []*job    // jobs whose caller has not finished them (under mu)
+	parked int       // workers waiting on wake (under mu)
+	closed bool      // under mu
 }
 
 // job is one parallel loop: chunks of [0, n) handed out by an atomic
@@ -23,8 +38,19 @@ type job struct {
 	n, chunk int
 	next     atomic.Int64
 	f        func(lo, hi int)
-	wg       sync.WaitGroup
+	// Workers inside run, counted (both) under Pool.mu while the job is
+	// queued: the caller spins on helpers for a while, then waits on wg.
+	helpers atomic.Int32
+	wg      sync.WaitGroup
 }
+
+// spinFor is how long an idle worker watches for a new job before it
+// parks.
+const spinFor = 200 * time.Microsecond
+
+// waitSpin is how long the caller of Parallel spins for its helpers to
+// finish their last chunks before it parks.
+const waitSpin = 50 * time.Microsecond
 
 // NewPool starts a pool of threads workers (the caller of a product works
 // too, so threads-1 goroutines). threads ≤ 0 means runtime.GOMAXPROCS(0).
@@ -32,7 +58,8 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{threads: threads, jobs: make(chan *job, threads)}
+	p := &Pool{threads: threads}
+	p.wake.L = &p.mu
 	for range threads - 1 {
 		go p.work()
 	}
@@ -42,14 +69,74 @@ func NewPool(threads int) *Pool {
 // Threads is the number of goroutines that work on one product.
 func (p *Pool) Threads() int { return p.threads }
 
-// Close stops the workers once the products in flight are done. The pool
-// must not be used afterwards.
-func (p *Pool) Close() { p.close.Do(func() { close(p.jobs) }) }
+// Close stops the workers once the products in flight are done. Products
+// started afterwards still run, on the calling goroutine (a worker still
+// spinning may help).
+func (p *Pool) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.wake.Broadcast()
+	p.mu.Unlock()
+}
 
 func (p *Pool) work() {
-	for j := range p.jobs {
-		j.run()
-		j.wg.Done()
+	for {
+		seen := p.posted.Load()
+		if j := p.claim(); j != nil {
+			j.run()
+			j.helpers.Add(-1)
+			j.wg.Done()
+			continue
+		}
+		if p.spin(seen) {
+			continue
+		}
+		p.mu.Lock()
+		for p.posted.Load() == seen && !p.closed {
+			p.parked++
+			p.wake.Wait()
+			p.parked--
+		}
+		closed := p.closed && p.posted.Load() == seen
+		p.mu.Unlock()
+		if closed {
+			return
+		}
+	}
+}
+
+// claim returns a queued job with chunks left, counted as helped, or nil.
+func (p *Pool) claim() *job {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, j := range p.queue {
+		if int(j.next.Load()) < j.n {
+			j.helpers.Add(1)
+			j.wg.Add(1)
+			return j
+		}
+	}
+	return nil
+}
+
+// spin watches for a job posted after seen, for up to spinFor, and
+// reports whether one came. It yields now and then, so that a pool with
+// more workers than GOMAXPROCS does not hold the caller off its P.
+func (p *Pool) spin(seen uint64) bool {
+	var start time.Time
+	for i := 1; ; i++ {
+		if p.posted.Load() != seen {
+			return true
+		}
+		if i%128 == 0 {
+			now := time.Now()
+			if start.IsZero() {
+				start = now
+			} else if now.Sub(start) > spinFor {
+				return false
+			}
+			runtime.Gosched()
+		}
 	}
 }
 
@@ -72,7 +159,8 @@ var defaultPool = sync.OnceValue(func() *Pool { return NewPool(0) })
 // fewer; f must be safe to call concurrently on disjoint chunks. chunk < 1
 // counts as 1; n ≤ 0 calls nothing. A nil p is the default pool (one
 // worker per GOMAXPROCS). Parallel may be called from several goroutines
-// at once, but not from inside an f of the same pool (that may deadlock).
+// at once, and from inside an f (the inner loop then runs on the caller
+// and whichever workers are free).
 func (p *Pool) Parallel(n, chunk int, f func(lo, hi int)) {
 	if p == nil {
 		p = defaultPool()
@@ -81,18 +169,43 @@ func (p *Pool) Parallel(n, chunk int, f func(lo, hi int)) {
 		return
 	}
 	chunk = max(chunk, 1)
-	helpers := min(p.threads-1, (n+chunk-1)/chunk-1)
-	if helpers <= 0 {
+	if p.threads <= 1 || n <= chunk {
 		for lo := 0; lo < n; lo += chunk {
 			f(lo, min(lo+chunk, n))
 		}
 		return
 	}
 	j := &job{n: n, chunk: chunk, f: f}
-	j.wg.Add(helpers)
-	for range helpers {
-		p.jobs <- j
+	p.mu.Lock()
+	p.queue = append(p.queue, j)
+	p.posted.Add(1)
+	if p.parked > 0 {
+		p.wake.Broadcast()
 	}
+	p.mu.Unlock()
+
 	j.run()
-	j.wg.Wait()
+
+	p.mu.Lock()
+	if i := slices.Index(p.queue, j); i >= 0 {
+		p.queue = slices.Delete(p.queue, i, i+1)
+	}
+	p.mu.Unlock()
+	// Every chunk is claimed; wait for the helpers still running one:
+	// spinning for a while (the last chunks usually end together), then
+	// parked, so that a helper descheduled by another process does not
+	// have to share its core with this goroutine's spinning.
+	var start time.Time
+	for i := 1; j.helpers.Load() != 0; i++ {
+		if i%64 == 0 {
+			now := time.Now()
+			if start.IsZero() {
+				start = now
+			} else if now.Sub(start) > waitSpin {
+				j.wg.Wait()
+				return
+			}
+			runtime.Gosched()
+		}
+	}
 }
