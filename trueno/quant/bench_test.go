@@ -3,6 +3,7 @@ package quant
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -91,7 +92,18 @@ func BenchmarkReadBandwidth(b *testing.B) {
 	}
 }
 
-var matTypes = []Type{Q4_0, Q8_0, Q4_K, Q6_K, Q4_1, Q5_K, IQ4_XS}
+// matTypes are the weight types the matrix benchmarks run: every type but
+// the activation formats Q8_1 and Q8_K (no model stores weights in them),
+// the four that LLM files mostly hold first (select with -bench).
+func matTypes() []Type {
+	ts := []Type{Q4_0, Q8_0, Q4_K, Q6_K}
+	for _, t := range Types() {
+		if t != Q8_1 && t != Q8_K && !slices.Contains(ts, t) {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
 
 func BenchmarkMatVec(b *testing.B) {
 	bw := readBandwidth()
@@ -103,7 +115,7 @@ func BenchmarkMatVec(b *testing.B) {
 		rows, cols := shape[0], shape[1]
 		wf := benchRow(rng, cols) // one row repeated: quantizing 4096 rows is slow
 		x := benchRow(rng, cols)
-		for _, t := range matTypes {
+		for _, t := range matTypes() {
 			rb := t.RowBytes(cols)
 			row := make([]byte, rb)
 			Quantize(t, row, wf)
@@ -160,7 +172,7 @@ func BenchmarkMatMat(b *testing.B) {
 	for _, shape := range [][2]int{{2048, 2048}, {5632, 2048}} {
 		rows, cols := shape[0], shape[1]
 		x := benchRow(rng, batch*cols)
-		for _, t := range []Type{Q4_0, Q8_0, Q4_K, Q6_K} {
+		for _, t := range matTypes() {
 			rb := t.RowBytes(cols)
 			w := make([]byte, rows*rb)
 			for r := range 16 { // 16 distinct rows, repeated
@@ -171,6 +183,9 @@ func BenchmarkMatMat(b *testing.B) {
 			}
 			dst := make([]float32, batch*rows)
 			for _, pairwise := range []bool{false, true} {
+				if _, tiled := tileLayoutOf(t); !tiled && !pairwise {
+					continue // no tile kernels for t: "pairwise" is its only MatMat
+				}
 				for _, threads := range []int{1, 2} {
 					kind := "tile"
 					if pairwise {
