@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Side-by-side comparison with llama.cpp's CPU backend (ggml): builds
 # testdata/ggml_bench.c against a ggml source tree (github.com/ggml-org/ggml,
-# or llama.cpp's ggml/ folder) with g++ -O3 -march=native, then runs it and
-# quantbench on the same shapes and thread counts, one after the other.
+# or llama.cpp's ggml/ folder) with g++ -O3 -march=native, then runs
+# quantbench -ggml, which alternates ggml's MatVec and ours on the same
+# shapes and thread counts, round after round, and prints medians and ratios.
+# (ggml_bench calls ggml_graph_compute_with_ctx, which starts its threads
+# for every product: its multi-thread figures include that.)
 #
-#   bash examples/quantbench/llamacpp.sh /path/to/ggml [types] [shapes] [threads]
+#   bash examples/quantbench/llamacpp.sh /path/to/ggml [types] [shapes] [threads] [rounds]
 set -euo pipefail
 src=$(cd "${1:?usage: llamacpp.sh GGML_DIR [types] [shapes] [threads]}" && pwd)
 types=${2:-Q4_0,Q8_0,Q4_K,Q6_K}
 shapes=${3:-1024x768,4096x4096,5632x2048}
 threads=${4:-1,2}
+rounds=${5:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 out=${TMPDIR:-/tmp}/quantbench-ggml
 mkdir -p "$out/obj"
@@ -32,15 +36,6 @@ done
 gcc -std=gnu11 "${flags[@]}" -c "$here/testdata/ggml_bench.c" -o "$out/bench.o"
 g++ -o "$out/ggml_bench" "$out/bench.o" "$out"/obj/*.o -lpthread -lm
 
-echo "## ggml ($(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo "$src"))"
-for t in ${types//,/ }; do
-	for s in ${shapes//,/ }; do
-		for n in ${threads//,/ }; do
-			"$out/ggml_bench" "$t" "${s%x*}" "${s#*x}" 1 "$n" 1
-		done
-	done
-done
-echo
-echo "## trueno/quant"
+echo "## ggml $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo "$src") beside trueno/quant"
 cd "$here/../.."
-go run ./examples/quantbench -types "$types" -shapes "$shapes" -threads "$threads" -batch 0
+go run ./examples/quantbench -ggml "$out/ggml_bench" -rounds "$rounds" -types "$types" -shapes "$shapes" -threads "$threads" -batch 0

@@ -6,10 +6,14 @@
 //	go run ./examples/quantbench
 //	go run ./examples/quantbench -types Q4_0,Q6_K -shapes 4096x4096 -threads 1,2 -isa avx2
 //
+//	go run ./examples/quantbench -rounds 5 -ggml /tmp/quantbench-ggml/ggml_bench -batch 0
+//
 // "hot" multiplies one matrix again and again (it may stay in the caches);
 // "cold" cycles through copies totalling -cold MiB, so every product streams
-// its matrix from memory. Each figure is the best of the repetitions within
-// -time: the machine may be shared, compare ratios.
+// its matrix from memory. Each measurement is the best of the repetitions
+// within -time; the MatVec table gives the median of -rounds measurements,
+// the thread counts (and ggml, with -ggml) alternating within each round:
+// the machine may be shared, compare ratios. llamacpp.sh builds ggml_bench.
 package main
 
 import (
@@ -17,6 +21,8 @@ import (
 	"fmt"
 	"log"
 	"math/rand/v2"
+	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +41,8 @@ func main() {
 	per := flag.Duration("time", time.Second, "time spent on each measurement")
 	coldMiB := flag.Int("cold", 256, "MiB of matrix copies cycled in the cold runs")
 	isaName := flag.String("isa", "", "force a path (generic, avx2, avx512, neon)")
+	rounds := flag.Int("rounds", 1, "rounds of MatVec measurements; the tables give medians")
+	ggml := flag.String("ggml", "", "ggml_bench binary (examples/quantbench/llamacpp.sh builds it): run ggml's MatVec beside ours")
 	flag.Parse()
 	if *isaName != "" {
 		i, err := trueno.ParseISA(*isaName)
@@ -60,8 +68,22 @@ func main() {
 	fmt.Printf("CPU: %s, path %s (AVX-512 VNNI %v, AVX-VNNI %v, dotprod %v)\n\n", cpu.Name, trueno.Active(),
 		cpu.X86.HasAVX512VNNI, cpu.X86.HasAVXVNNI, cpu.ARM64.HasDotProd)
 	fmt.Printf("Read bandwidth, one core (quant.ReadBandwidth: best 16 MiB stretch of 256 MiB, 5 passes): %.1f GB/s\n\n", bw/1e9)
-	fmt.Println("| type | rows×cols | threads | hot GB/s | cold GB/s | cold / read BW | cold vs 1 thread |")
-	fmt.Println("|---|---|---|---|---|---|---|")
+	ggmlCols := ""
+	if *ggml != "" {
+		ggmlCols = " ggml hot GB/s | ours hot / ggml |"
+		fmt.Printf("ggml: %s, run as a child process before each of our measurements (same type, shape, threads, -time)\n\n", *ggml)
+	}
+	fmt.Printf("Medians of %d rounds; in each round every thread count runs once, ggml's side (if any) just before ours.\n\n", *rounds)
+	fmt.Printf("| type | rows×cols | threads | hot GB/s | cold GB/s | cold / read BW | cold vs 1 thread | hot vs 1 thread |%s\n", ggmlCols)
+	fmt.Printf("|---|---|---|---|---|---|---|---|%s\n", strings.Repeat("---|", strings.Count(ggmlCols, "|")))
+	var counts []int
+	for _, tc := range strings.Split(*threads, ",") {
+		n, err := strconv.Atoi(tc)
+		if err != nil || n < 1 {
+			log.Fatalf("bad thread count %q", tc)
+		}
+		counts = append(counts, n)
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var mm []func()
 	for _, tn := range strings.Split(*types, ",") {
@@ -74,27 +96,36 @@ func main() {
 			m := newMatrix(rng, t, rows, cols, *coldMiB<<20)
 			x := randRow(rng, cols)
 			dst := make([]float32, rows)
-			var one float64
-			for _, tc := range strings.Split(*threads, ",") {
-				n, err := strconv.Atoi(tc)
-				if err != nil {
-					log.Fatal(err)
-				}
+			bytes := float64(len(m[0]))
+			hot := make([][]float64, len(counts))
+			cold := make([][]float64, len(counts))
+			peer := make([][]float64, len(counts))
+			for range *rounds {
 				bw = max(bw, quant.ReadBandwidth(256<<20, 3))
-				p := quant.NewPool(n)
-				hot := best(*per, func(int) { quant.MatVec(t, dst, m[0], x, p) })
-				cold := best(*per, func(i int) { quant.MatVec(t, dst, m[i%len(m)], x, p) })
-				p.Close()
-				bytes := float64(len(m[0]))
-				if n == 1 {
-					one = bytes / cold
+				for i, n := range counts {
+					if *ggml != "" {
+						peer[i] = append(peer[i], runGGML(*ggml, t, rows, cols, n, *per))
+					}
+					p := quant.NewPool(n)
+					hot[i] = append(hot[i], bytes/best(*per, func(int) { quant.MatVec(t, dst, m[0], x, p) }))
+					cold[i] = append(cold[i], bytes/best(*per, func(i int) { quant.MatVec(t, dst, m[i%len(m)], x, p) }))
+					p.Close()
 				}
-				scale := "—"
-				if one > 0 {
-					scale = fmt.Sprintf("%.2f×", bytes/cold/one)
+			}
+			for i, n := range counts {
+				h, c := median(hot[i]), median(cold[i])
+				scaleC, scaleH := "—", "—"
+				if counts[0] == 1 {
+					scaleC = fmt.Sprintf("%.2f×", c/median(cold[0]))
+					scaleH = fmt.Sprintf("%.2f×", h/median(hot[0]))
 				}
-				fmt.Printf("| %s | %d×%d | %d | %.1f | %.1f | %.0f%% | %s |\n", t, rows, cols, n,
-					bytes/hot/1e9, bytes/cold/1e9, 100*bytes/cold/bw, scale)
+				fmt.Printf("| %s | %d×%d | %d | %.1f | %.1f | %.0f%% | %s | %s |", t, rows, cols, n,
+					h/1e9, c/1e9, 100*c/bw, scaleC, scaleH)
+				if *ggml != "" {
+					g := median(peer[i])
+					fmt.Printf(" %.1f | %.2f× |", g/1e9, h/g)
+				}
+				fmt.Println()
 			}
 			if *batch > 0 {
 				xb := randRow(rng, *batch*cols)
@@ -117,6 +148,36 @@ func main() {
 			f()
 		}
 	}
+}
+
+// runGGML runs ggml's side of one MatVec measurement (ggml_bench, built
+// from testdata/ggml_bench.c) and returns its weight bytes per second.
+func runGGML(bin string, t quant.Type, rows, cols, threads int, per time.Duration) float64 {
+	out, err := exec.Command(bin, t.String(), strconv.Itoa(rows), strconv.Itoa(cols), "1", strconv.Itoa(threads),
+		strconv.FormatFloat(per.Seconds(), 'f', -1, 64)).CombinedOutput()
+	if err != nil {
+		log.Fatalf("%s: %v\n%s", bin, err, out)
+	}
+	// "Q4_0 4096x4096 batch 1 threads 1: 18.2 GB/s of weights, ..."
+	_, after, ok := strings.Cut(string(out), ": ")
+	f := strings.Fields(after)
+	if !ok || len(f) < 2 || f[1] != "GB/s" {
+		log.Fatalf("%s: unexpected output %q", bin, out)
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		log.Fatalf("%s: unexpected output %q", bin, out)
+	}
+	return v * 1e9
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // concurrentBandwidth runs quant.ReadBandwidth on n goroutines at once
