@@ -36,8 +36,7 @@ func matVecQ(t Type, dst []float32, w []byte, cols int, xq []byte, p *Pool) {
 // matVecPre is matVecQ with the precomputed form of xq (when usePre).
 func matVecPre(t Type, dst []float32, w []byte, cols int, xq, pre []byte, usePre bool, p *Pool) {
 	rb := t.RowBytes(cols)
-	threads := p.threadsOrDefault()
-	p.Parallel(len(dst), matVecRowsPerChunk(len(dst), threads), func(lo, hi int) {
+	p.parallelGuided(len(dst), matVecMinRows, matVecMaxRows, func(lo, hi int) {
 		dotRows(t, cols, dst[lo:hi], w[lo*rb:hi*rb], xq, pre, usePre)
 	})
 }
@@ -129,16 +128,18 @@ func (p *Pool) threadsOrDefault() int {
 	return p.threads
 }
 
-// matVecRowsPerChunk is rowsPerChunk for MatVec, whose rows are each read
-// once: up to 256 rows (0.3–1 MiB at 4096 columns), so that each worker
-// streams long runs of the matrix. Measured cold (2 cores, 4096×4096
-// Q4_0/Q8_0/Q4_K/Q6_K, chunks alternated run by run), 256-row chunks beat
-// 64-row ones by 3–8% and two contiguous halves by 8–12%: halves lose to
-// the second worker's late start and to a worker slowed by another
-// process, short chunks to the hand-outs and the broken streams.
-func matVecRowsPerChunk(rows, threads int) int {
-	return max(1, min(256, rows/(8*threads)))
-}
+// MatVec hands out chunks of up to matVecMaxRows rows (0.3–1 MiB at 4096
+// columns), so that each worker streams long runs of the matrix, shrinking
+// to a share of what is left, down to matVecMinRows, near the end, so that
+// the workers finish together. Measured cold (2 cores, 4096×4096
+// Q4_0/Q8_0/Q4_K/Q6_K, alternated run by run), 256-row chunks beat 64-row
+// ones by 3–8% and two contiguous halves by 8–12%: halves lose to the
+// second worker's late start and to a worker slowed by another process,
+// short chunks to the hand-outs and the broken streams.
+const (
+	matVecMaxRows = 256
+	matVecMinRows = 16
+)
 
 // rowsPerChunk picks a chunk of rows small enough that the workers finish
 // together (eight chunks each) and large enough to amortise the hand-out.

@@ -175,3 +175,33 @@ func TestPoolAfterClose(t *testing.T) {
 		}
 	}
 }
+
+func TestPoolParallelGuided(t *testing.T) {
+	pools := []*Pool{nil, NewPool(1), NewPool(2), NewPool(5)}
+	for _, p := range pools[1:] {
+		defer p.Close()
+	}
+	for _, p := range pools {
+		for _, n := range []int{0, 1, 15, 16, 17, 1000, 4096} {
+			for _, mm := range [][2]int{{0, 0}, {1, 1}, {16, 256}, {300, 20}} {
+				var mu sync.Mutex
+				seen := make([]int, n)
+				p.parallelGuided(n, mm[0], mm[1], func(lo, hi int) {
+					if hi <= lo || hi > n || hi-lo > max(mm[0], mm[1], 1) && !(lo == 0 && hi == n) {
+						t.Errorf("n %d min %d max %d: called on [%d, %d)", n, mm[0], mm[1], lo, hi)
+					}
+					mu.Lock()
+					for i := lo; i < hi; i++ {
+						seen[i]++
+					}
+					mu.Unlock()
+				})
+				for i, c := range seen {
+					if c != 1 {
+						t.Fatalf("n %d min %d max %d: index %d covered %d times", n, mm[0], mm[1], i, c)
+					}
+				}
+			}
+		}
+	}
+}

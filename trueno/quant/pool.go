@@ -36,6 +36,12 @@ type Pool struct {
 // counter, so that a worker slowed by another process takes fewer.
 type job struct {
 	n, chunk int
+	// guided jobs hand out chunks of up to chunk items, shrinking to a
+	// share of what is left (down to minChunk) near the end, so that the
+	// workers finish together.
+	guided   bool
+	minChunk int
+	threads  int
 	next     atomic.Int64
 	f        func(lo, hi int)
 	// Workers inside run, counted (both) under Pool.mu while the job is
@@ -141,12 +147,30 @@ func (p *Pool) spin(seen uint64) bool {
 }
 
 func (j *job) run() {
+	if j.guided {
+		j.runGuided()
+		return
+	}
 	for {
 		lo := int(j.next.Add(int64(j.chunk))) - j.chunk
 		if lo >= j.n {
 			return
 		}
 		j.f(lo, min(lo+j.chunk, j.n))
+	}
+}
+
+func (j *job) runGuided() {
+	for {
+		lo := int(j.next.Load())
+		if lo >= j.n {
+			return
+		}
+		size := min(j.chunk, max(j.minChunk, (j.n-lo)/(2*j.threads)))
+		hi := min(lo+size, j.n)
+		if j.next.CompareAndSwap(int64(lo), int64(hi)) {
+			j.f(lo, hi)
+		}
 	}
 }
 
@@ -175,7 +199,31 @@ func (p *Pool) Parallel(n, chunk int, f func(lo, hi int)) {
 		}
 		return
 	}
-	j := &job{n: n, chunk: chunk, f: f}
+	p.run(&job{n: n, chunk: chunk, f: f})
+}
+
+// parallelGuided is Parallel with chunks of maxChunk items while much is
+// left, shrinking towards minChunk near the end (so that the workers
+// finish together); chunk boundaries are not multiples of anything.
+func (p *Pool) parallelGuided(n, minChunk, maxChunk int, f func(lo, hi int)) {
+	if p == nil {
+		p = defaultPool()
+	}
+	if n <= 0 {
+		return
+	}
+	minChunk = max(minChunk, 1)
+	maxChunk = max(maxChunk, minChunk)
+	if p.threads <= 1 || n <= minChunk {
+		f(0, n)
+		return
+	}
+	p.run(&job{n: n, chunk: maxChunk, guided: true, minChunk: minChunk, threads: p.threads, f: f})
+}
+
+// run queues j for the workers, runs it on the calling goroutine too and
+// returns when all of it is done.
+func (p *Pool) run(j *job) {
 	p.mu.Lock()
 	p.queue = append(p.queue, j)
 	p.posted.Add(1)
