@@ -442,10 +442,18 @@ func writeNEON(asmPath, stubsPath string) error {
 	neonQ3_K(f)
 	neonFloatDot(f, false)
 	neonFloatDot(f, true)
-	neonDequantQ8_0(f)
-	neonDequantQ4_0(f)
-	neonDequantQ4_K(f)
+	neonDequantQ8(f, "Q8_0", 2)
+	neonDequantQ8(f, "Q8_1", 4)
+	for _, l := range neonDq32s {
+		neonDequantLegacy(f, l)
+	}
+	neonDequantQ2_K(f)
+	neonDequantQ3_K(f)
+	neonDequantK45(f, false)
+	neonDequantK45(f, true)
 	neonDequantQ6_K(f)
+	neonDequantQ8_K(f)
+	neonDequantIQ4_XS(f)
 	neonXorWords(f)
 	return f.Write(asmPath, stubsPath)
 }

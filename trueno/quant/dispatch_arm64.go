@@ -14,17 +14,47 @@ var hasDotProd = cpu.ARM64.HasDotProd
 func dequantize(t Type, dst []float32, src []byte) {
 	if trueno.Active() == trueno.NEON {
 		switch t {
+		case Q4_0:
+			dequantQ4_0NEON(dst, src)
+			return
+		case Q4_1:
+			dequantQ4_1NEON(dst, src)
+			return
+		case Q5_0:
+			dequantQ5_0NEON(dst, src)
+			return
+		case Q5_1:
+			dequantQ5_1NEON(dst, src)
+			return
 		case Q8_0:
 			dequantQ8_0NEON(dst, src)
 			return
-		case Q4_0:
-			dequantQ4_0NEON(dst, src)
+		case Q8_1:
+			dequantQ8_1NEON(dst, src)
+			return
+		case Q2_K:
+			dequantQ2_KNEON(dst, src)
+			return
+		case Q3_K:
+			dequantQ3_KNEON(dst, src)
 			return
 		case Q4_K:
 			dequantQ4_KNEON(dst, src)
 			return
+		case Q5_K:
+			dequantQ5_KNEON(dst, src)
+			return
 		case Q6_K:
 			dequantQ6_KNEON(dst, src)
+			return
+		case Q8_K:
+			dequantQ8_KNEON(dst, src)
+			return
+		case IQ4_NL:
+			dequantIQ4_NLNEON(dst, src)
+			return
+		case IQ4_XS:
+			dequantIQ4_XSNEON(dst, src)
 			return
 		}
 	}

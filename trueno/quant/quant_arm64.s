@@ -1369,9 +1369,58 @@ TEXT ·dequantQ8_0NEON(SB), NOSPLIT, $0-48
 	LSR $5, R2
 	CBZ R2, done
 loop:
-	MOVHU.P 2(R1), R4
+	MOVHU (R1), R4
 	WORD $0x4e021c85 // ins v5.h[0], w4
 	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	ADD $2, R1
+	VLD1.P 32(R1), [V0.B16, V1.B16]
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ8_1NEON(dst []float32, src []byte)
+TEXT ·dequantQ8_1NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $5, R2
+	CBZ R2, done
+loop:
+	MOVHU (R1), R4
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	ADD $4, R1
 	VLD1.P 32(R1), [V0.B16, V1.B16]
 	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
 	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
@@ -1418,10 +1467,12 @@ TEXT ·dequantQ4_0NEON(SB), NOSPLIT, $0-48
 	WORD $0x4f00e51f // movi v31.16b, #8
 	CBZ R2, done
 loop:
-	MOVHU.P 2(R1), R4
+	MOVHU (R1), R4
 	WORD $0x4e021c85 // ins v5.h[0], w4
 	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
-	VLD1.P 16(R1), [V0.B16]
+	ADD $2, R1, R7
+	VLD1 (R7), [V0.B16]
+	ADD $18, R1
 	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
 	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
 	WORD $0x6e3f8421 // sub v1.16b, v1.16b, v31.16b
@@ -1461,6 +1512,1064 @@ loop:
 done:
 	RET
 
+// func dequantQ4_1NEON(dst []float32, src []byte)
+TEXT ·dequantQ4_1NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $5, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	CBZ R2, done
+loop:
+	MOVWU (R1), R4
+	WORD $0x4e041c85 // ins v5.s[0], w4
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	WORD $0x4e0c04af // dup v15.4s, v5.s[1]
+	ADD $4, R1, R7
+	VLD1 (R7), [V0.B16]
+	ADD $20, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x2f08a435 // uxtl v21.8h, v1.8b
+	WORD $0x6f08a436 // uxtl2 v22.8h, v1.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e2fd610 // fadd v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e2fd631 // fadd v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e2fd652 // fadd v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	WORD $0x4e2fd673 // fadd v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a415 // uxtl v21.8h, v0.8b
+	WORD $0x6f08a416 // uxtl2 v22.8h, v0.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e2fd610 // fadd v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e2fd631 // fadd v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e2fd652 // fadd v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	WORD $0x4e2fd673 // fadd v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ5_0NEON(dst []float32, src []byte)
+TEXT ·dequantQ5_0NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $5, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x4f00e61f // movi v31.16b, #16
+	MOVD $qhconst<>(SB), R3
+	VLD1 (R3), [V26.B16, V27.B16, V28.B16]
+	WORD $0x4f00e61d // movi v29.16b, #0x10
+	CBZ R2, done
+loop:
+	MOVHU (R1), R4
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	MOVWU 2(R1), R6
+	ADD $6, R1, R7
+	VLD1 (R7), [V0.B16]
+	ADD $22, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e040cd0 // dup v16.4s, w6
+	WORD $0x4e1a0211 // tbl v17.16b, {v16.16b}, v26.16b
+	WORD $0x4e1b0212 // tbl v18.16b, {v16.16b}, v27.16b
+	WORD $0x4e3c8e31 // cmtst v17.16b, v17.16b, v28.16b
+	WORD $0x4e3c8e52 // cmtst v18.16b, v18.16b, v28.16b
+	WORD $0x4e3d1e31 // and v17.16b, v17.16b, v29.16b
+	WORD $0x4e3d1e52 // and v18.16b, v18.16b, v29.16b
+	WORD $0x4eb11c21 // orr v1.16b, v1.16b, v17.16b
+	WORD $0x4eb21c00 // orr v0.16b, v0.16b, v18.16b
+	WORD $0x6e3f8421 // sub v1.16b, v1.16b, v31.16b
+	WORD $0x6e3f8400 // sub v0.16b, v0.16b, v31.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ5_1NEON(dst []float32, src []byte)
+TEXT ·dequantQ5_1NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $5, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	MOVD $qhconst<>(SB), R3
+	VLD1 (R3), [V26.B16, V27.B16, V28.B16]
+	WORD $0x4f00e61d // movi v29.16b, #0x10
+	CBZ R2, done
+loop:
+	MOVWU (R1), R4
+	WORD $0x4e041c85 // ins v5.s[0], w4
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	WORD $0x4e0c04af // dup v15.4s, v5.s[1]
+	MOVWU 4(R1), R6
+	ADD $8, R1, R7
+	VLD1 (R7), [V0.B16]
+	ADD $24, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e040cd0 // dup v16.4s, w6
+	WORD $0x4e1a0211 // tbl v17.16b, {v16.16b}, v26.16b
+	WORD $0x4e1b0212 // tbl v18.16b, {v16.16b}, v27.16b
+	WORD $0x4e3c8e31 // cmtst v17.16b, v17.16b, v28.16b
+	WORD $0x4e3c8e52 // cmtst v18.16b, v18.16b, v28.16b
+	WORD $0x4e3d1e31 // and v17.16b, v17.16b, v29.16b
+	WORD $0x4e3d1e52 // and v18.16b, v18.16b, v29.16b
+	WORD $0x4eb11c21 // orr v1.16b, v1.16b, v17.16b
+	WORD $0x4eb21c00 // orr v0.16b, v0.16b, v18.16b
+	WORD $0x2f08a435 // uxtl v21.8h, v1.8b
+	WORD $0x6f08a436 // uxtl2 v22.8h, v1.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e2fd610 // fadd v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e2fd631 // fadd v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e2fd652 // fadd v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	WORD $0x4e2fd673 // fadd v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a415 // uxtl v21.8h, v0.8b
+	WORD $0x6f08a416 // uxtl2 v22.8h, v0.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e2fd610 // fadd v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e2fd631 // fadd v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e2fd652 // fadd v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	WORD $0x4e2fd673 // fadd v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantIQ4_NLNEON(dst []float32, src []byte)
+TEXT ·dequantIQ4_NLNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $5, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	MOVD $iq4nlvalues<>(SB), R3
+	VLD1 (R3), [V25.B16]
+	CBZ R2, done
+loop:
+	MOVHU (R1), R4
+	WORD $0x4e021c85 // ins v5.h[0], w4
+	WORD $0x0e2178a5 // fcvtl v5.4s, v5.4h
+	ADD $2, R1, R7
+	VLD1 (R7), [V0.B16]
+	ADD $18, R1
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e010321 // tbl v1.16b, {v25.16b}, v1.16b
+	WORD $0x4e000320 // tbl v0.16b, {v25.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ2_KNEON(dst []float32, src []byte)
+TEXT ·dequantQ2_KNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $8, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x4f00e47f // movi v31.16b, #3
+	CBZ R2, done
+loop:
+	MOVD R1, R3
+	MOVWU 80(R3), R4
+	WORD $0x4e041c94 // ins v20.s[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	VLD1 (R3), [V16.B16]
+	WORD $0x4e3e1e11 // and v17.16b, v16.16b, v30.16b
+	WORD $0x6f0c0610 // ushr v16.16b, v16.16b, #4
+	WORD $0x2f08a635 // uxtl v21.8h, v17.8b
+	WORD $0x6f08a636 // uxtl2 v22.8h, v17.16b
+	WORD $0x2f10a6a8 // uxtl v8.4s, v21.4h
+	WORD $0x6f10a6a9 // uxtl2 v9.4s, v21.8h
+	WORD $0x2f10a6ca // uxtl v10.4s, v22.4h
+	WORD $0x6f10a6cb // uxtl2 v11.4s, v22.8h
+	WORD $0x4e21d908 // scvtf v8.4s, v8.4s
+	WORD $0x4f949108 // fmul v8.4s, v8.4s, v20.s[0]
+	WORD $0x4e21d929 // scvtf v9.4s, v9.4s
+	WORD $0x4f949129 // fmul v9.4s, v9.4s, v20.s[0]
+	WORD $0x4e21d94a // scvtf v10.4s, v10.4s
+	WORD $0x4f94914a // fmul v10.4s, v10.4s, v20.s[0]
+	WORD $0x4e21d96b // scvtf v11.4s, v11.4s
+	WORD $0x4f94916b // fmul v11.4s, v11.4s, v20.s[0]
+	WORD $0x2f08a615 // uxtl v21.8h, v16.8b
+	WORD $0x6f08a616 // uxtl2 v22.8h, v16.16b
+	WORD $0x2f10a6ac // uxtl v12.4s, v21.4h
+	WORD $0x6f10a6ad // uxtl2 v13.4s, v21.8h
+	WORD $0x2f10a6ce // uxtl v14.4s, v22.4h
+	WORD $0x6f10a6cf // uxtl2 v15.4s, v22.8h
+	WORD $0x4e21d98c // scvtf v12.4s, v12.4s
+	WORD $0x4fb4918c // fmul v12.4s, v12.4s, v20.s[1]
+	WORD $0x4e21d9ad // scvtf v13.4s, v13.4s
+	WORD $0x4fb491ad // fmul v13.4s, v13.4s, v20.s[1]
+	WORD $0x4e21d9ce // scvtf v14.4s, v14.4s
+	WORD $0x4fb491ce // fmul v14.4s, v14.4s, v20.s[1]
+	WORD $0x4e21d9ef // scvtf v15.4s, v15.4s
+	WORD $0x4fb491ef // fmul v15.4s, v15.4s, v20.s[1]
+	ADD $16, R3, R4
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x4e040597 // dup v23.4s, v12.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f889210 // fmul v16.4s, v16.4s, v8.s[0]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f889231 // fmul v17.4s, v17.4s, v8.s[0]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f889252 // fmul v18.4s, v18.4s, v8.s[0]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f889273 // fmul v19.4s, v19.4s, v8.s[0]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x4e0c0597 // dup v23.4s, v12.s[1]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fa89210 // fmul v16.4s, v16.4s, v8.s[1]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fa89231 // fmul v17.4s, v17.4s, v8.s[1]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fa89252 // fmul v18.4s, v18.4s, v8.s[1]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fa89273 // fmul v19.4s, v19.4s, v8.s[1]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e140597 // dup v23.4s, v12.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f889a10 // fmul v16.4s, v16.4s, v8.s[2]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f889a31 // fmul v17.4s, v17.4s, v8.s[2]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f889a52 // fmul v18.4s, v18.4s, v8.s[2]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f889a73 // fmul v19.4s, v19.4s, v8.s[2]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e1c0597 // dup v23.4s, v12.s[3]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fa89a10 // fmul v16.4s, v16.4s, v8.s[3]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fa89a31 // fmul v17.4s, v17.4s, v8.s[3]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fa89a52 // fmul v18.4s, v18.4s, v8.s[3]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fa89a73 // fmul v19.4s, v19.4s, v8.s[3]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e0405b7 // dup v23.4s, v13.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f899210 // fmul v16.4s, v16.4s, v9.s[0]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f899231 // fmul v17.4s, v17.4s, v9.s[0]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f899252 // fmul v18.4s, v18.4s, v9.s[0]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f899273 // fmul v19.4s, v19.4s, v9.s[0]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e0c05b7 // dup v23.4s, v13.s[1]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fa99210 // fmul v16.4s, v16.4s, v9.s[1]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fa99231 // fmul v17.4s, v17.4s, v9.s[1]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fa99252 // fmul v18.4s, v18.4s, v9.s[1]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fa99273 // fmul v19.4s, v19.4s, v9.s[1]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e1405b7 // dup v23.4s, v13.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f899a10 // fmul v16.4s, v16.4s, v9.s[2]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f899a31 // fmul v17.4s, v17.4s, v9.s[2]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f899a52 // fmul v18.4s, v18.4s, v9.s[2]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f899a73 // fmul v19.4s, v19.4s, v9.s[2]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e1c05b7 // dup v23.4s, v13.s[3]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fa99a10 // fmul v16.4s, v16.4s, v9.s[3]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fa99a31 // fmul v17.4s, v17.4s, v9.s[3]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fa99a52 // fmul v18.4s, v18.4s, v9.s[3]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fa99a73 // fmul v19.4s, v19.4s, v9.s[3]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x4e0405d7 // dup v23.4s, v14.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9210 // fmul v16.4s, v16.4s, v10.s[0]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9231 // fmul v17.4s, v17.4s, v10.s[0]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9252 // fmul v18.4s, v18.4s, v10.s[0]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9273 // fmul v19.4s, v19.4s, v10.s[0]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x4e0c05d7 // dup v23.4s, v14.s[1]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9210 // fmul v16.4s, v16.4s, v10.s[1]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9231 // fmul v17.4s, v17.4s, v10.s[1]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9252 // fmul v18.4s, v18.4s, v10.s[1]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9273 // fmul v19.4s, v19.4s, v10.s[1]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e1405d7 // dup v23.4s, v14.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9a10 // fmul v16.4s, v16.4s, v10.s[2]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9a31 // fmul v17.4s, v17.4s, v10.s[2]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9a52 // fmul v18.4s, v18.4s, v10.s[2]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9a73 // fmul v19.4s, v19.4s, v10.s[2]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e1c05d7 // dup v23.4s, v14.s[3]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9a10 // fmul v16.4s, v16.4s, v10.s[3]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9a31 // fmul v17.4s, v17.4s, v10.s[3]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9a52 // fmul v18.4s, v18.4s, v10.s[3]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9a73 // fmul v19.4s, v19.4s, v10.s[3]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e0405f7 // dup v23.4s, v15.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e0c05f7 // dup v23.4s, v15.s[1]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e1405f7 // dup v23.4s, v15.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e1c05f7 // dup v23.4s, v15.s[3]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4eb7d610 // fsub v16.4s, v16.4s, v23.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4eb7d631 // fsub v17.4s, v17.4s, v23.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4eb7d652 // fsub v18.4s, v18.4s, v23.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	WORD $0x4eb7d673 // fsub v19.4s, v19.4s, v23.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	ADD $84, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ3_KNEON(dst []float32, src []byte)
+TEXT ·dequantQ3_KNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $8, R2
+	WORD $0x4f00e47f // movi v31.16b, #3
+	WORD $0x4f00e49e // movi v30.16b, #4
+	WORD $0x4f01e41d // movi v29.16b, #32
+	CBZ R2, done
+loop:
+	MOVD R1, R3
+	MOVWU 96(R3), R8
+	MOVWU 100(R3), R9
+	MOVWU 104(R3), R10
+	LSRW $0, R8, R11
+	ANDW $0x0f0f0f0f, R11
+	LSRW $0, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R11, R11
+	LSRW $0, R9, R12
+	ANDW $0x0f0f0f0f, R12
+	LSRW $2, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R12, R12
+	LSRW $4, R8, R13
+	ANDW $0x0f0f0f0f, R13
+	LSRW $4, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R13, R13
+	LSRW $4, R9, R14
+	ANDW $0x0f0f0f0f, R14
+	LSRW $6, R10, R15
+	ANDW $0x03030303, R15
+	ORRW R15<<4, R14, R14
+	ORR R12<<32, R11, R11
+	ORR R14<<32, R13, R13
+	WORD $0x4e081d68 // ins v8.d[0], x11
+	WORD $0x4e181da8 // ins v8.d[1], x13
+	MOVHU 108(R3), R4
+	WORD $0x4e021c94 // ins v20.h[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	WORD $0x6e3d8508 // sub v8.16b, v8.16b, v29.16b
+	WORD $0x0f08a515 // sxtl v21.8h, v8.8b
+	WORD $0x4f08a516 // sxtl2 v22.8h, v8.16b
+	WORD $0x0f10a6aa // sxtl v10.4s, v21.4h
+	WORD $0x4f10a6ab // sxtl2 v11.4s, v21.8h
+	WORD $0x0f10a6cc // sxtl v12.4s, v22.4h
+	WORD $0x4f10a6cd // sxtl2 v13.4s, v22.8h
+	WORD $0x4e21d94a // scvtf v10.4s, v10.4s
+	WORD $0x4f94914a // fmul v10.4s, v10.4s, v20.s[0]
+	WORD $0x4e21d96b // scvtf v11.4s, v11.4s
+	WORD $0x4f94916b // fmul v11.4s, v11.4s, v20.s[0]
+	WORD $0x4e21d98c // scvtf v12.4s, v12.4s
+	WORD $0x4f94918c // fmul v12.4s, v12.4s, v20.s[0]
+	WORD $0x4e21d9ad // scvtf v13.4s, v13.4s
+	WORD $0x4f9491ad // fmul v13.4s, v13.4s, v20.s[0]
+	VLD1 (R3), [V2.B16, V3.B16]
+	ADD $32, R3, R4
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x4f0a5459 // shl v25.16b, v2.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9210 // fmul v16.4s, v16.4s, v10.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9231 // fmul v17.4s, v17.4s, v10.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9252 // fmul v18.4s, v18.4s, v10.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9273 // fmul v19.4s, v19.4s, v10.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x4f0a5479 // shl v25.16b, v3.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9210 // fmul v16.4s, v16.4s, v10.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9231 // fmul v17.4s, v17.4s, v10.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9252 // fmul v18.4s, v18.4s, v10.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9273 // fmul v19.4s, v19.4s, v10.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4f095459 // shl v25.16b, v2.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9a10 // fmul v16.4s, v16.4s, v10.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9a31 // fmul v17.4s, v17.4s, v10.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9a52 // fmul v18.4s, v18.4s, v10.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9a73 // fmul v19.4s, v19.4s, v10.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4f095479 // shl v25.16b, v3.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9a10 // fmul v16.4s, v16.4s, v10.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9a31 // fmul v17.4s, v17.4s, v10.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9a52 // fmul v18.4s, v18.4s, v10.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9a73 // fmul v19.4s, v19.4s, v10.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e3e1c59 // and v25.16b, v2.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x4e3e1c79 // and v25.16b, v3.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0f0459 // ushr v25.16b, v2.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0f0479 // ushr v25.16b, v3.16b, #1
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3f1c18 // and v24.16b, v0.16b, v31.16b
+	WORD $0x6f0e0459 // ushr v25.16b, v2.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9210 // fmul v16.4s, v16.4s, v12.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9231 // fmul v17.4s, v17.4s, v12.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9252 // fmul v18.4s, v18.4s, v12.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9273 // fmul v19.4s, v19.4s, v12.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4e3f1c38 // and v24.16b, v1.16b, v31.16b
+	WORD $0x6f0e0479 // ushr v25.16b, v3.16b, #2
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9210 // fmul v16.4s, v16.4s, v12.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9231 // fmul v17.4s, v17.4s, v12.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9252 // fmul v18.4s, v18.4s, v12.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9273 // fmul v19.4s, v19.4s, v12.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0418 // ushr v24.16b, v0.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0d0459 // ushr v25.16b, v2.16b, #3
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9a10 // fmul v16.4s, v16.4s, v12.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9a31 // fmul v17.4s, v17.4s, v12.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9a52 // fmul v18.4s, v18.4s, v12.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9a73 // fmul v19.4s, v19.4s, v12.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0e0438 // ushr v24.16b, v1.16b, #2
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0d0479 // ushr v25.16b, v3.16b, #3
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9a10 // fmul v16.4s, v16.4s, v12.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9a31 // fmul v17.4s, v17.4s, v12.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9a52 // fmul v18.4s, v18.4s, v12.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9a73 // fmul v19.4s, v19.4s, v12.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0418 // ushr v24.16b, v0.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0c0459 // ushr v25.16b, v2.16b, #4
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8d9210 // fmul v16.4s, v16.4s, v13.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8d9231 // fmul v17.4s, v17.4s, v13.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8d9252 // fmul v18.4s, v18.4s, v13.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8d9273 // fmul v19.4s, v19.4s, v13.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0c0438 // ushr v24.16b, v1.16b, #4
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0c0479 // ushr v25.16b, v3.16b, #4
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fad9210 // fmul v16.4s, v16.4s, v13.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fad9231 // fmul v17.4s, v17.4s, v13.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fad9252 // fmul v18.4s, v18.4s, v13.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fad9273 // fmul v19.4s, v19.4s, v13.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0418 // ushr v24.16b, v0.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0b0459 // ushr v25.16b, v2.16b, #5
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8d9a10 // fmul v16.4s, v16.4s, v13.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8d9a31 // fmul v17.4s, v17.4s, v13.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8d9a52 // fmul v18.4s, v18.4s, v13.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8d9a73 // fmul v19.4s, v19.4s, v13.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0a0438 // ushr v24.16b, v1.16b, #6
+	WORD $0x4e3f1f18 // and v24.16b, v24.16b, v31.16b
+	WORD $0x6f0b0479 // ushr v25.16b, v3.16b, #5
+	WORD $0x4e3e1f39 // and v25.16b, v25.16b, v30.16b
+	WORD $0x4eb91f18 // orr v24.16b, v24.16b, v25.16b
+	WORD $0x6e3e8718 // sub v24.16b, v24.16b, v30.16b
+	WORD $0x0f08a715 // sxtl v21.8h, v24.8b
+	WORD $0x4f08a716 // sxtl2 v22.8h, v24.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fad9a10 // fmul v16.4s, v16.4s, v13.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fad9a31 // fmul v17.4s, v17.4s, v13.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fad9a52 // fmul v18.4s, v18.4s, v13.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fad9a73 // fmul v19.4s, v19.4s, v13.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	ADD $110, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
 // func dequantQ4_KNEON(dst []float32, src []byte)
 TEXT ·dequantQ4_KNEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
@@ -1487,11 +2596,9 @@ loop:
 	ANDW $0x3f3f3f3f, R8
 	ORR R9<<32, R8, R8
 	ORR R11<<32, R13, R13
-	ORR R9<<32, R8, R8
-	ORR R11<<32, R13, R13
 	WORD $0x4e081d08 // ins v8.d[0], x8
 	WORD $0x4e181da8 // ins v8.d[1], x13
-	MOVWU (R3), R4
+	MOVWU 0(R3), R4
 	WORD $0x4e041c94 // ins v20.s[0], w4
 	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
 	WORD $0x2f08a509 // uxtl v9.8h, v8.8b
@@ -1847,6 +2954,439 @@ loop:
 done:
 	RET
 
+// func dequantQ5_KNEON(dst []float32, src []byte)
+TEXT ·dequantQ5_KNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $8, R2
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	WORD $0x4f00e61f // movi v31.16b, #0x10
+	CBZ R2, done
+loop:
+	MOVD R1, R3
+	MOVWU 4(R3), R8
+	MOVWU 8(R3), R9
+	MOVWU 12(R3), R10
+	LSRW $4, R10, R11
+	ANDW $0x0f0f0f0f, R11
+	LSRW $6, R9, R12
+	ANDW $0x03030303, R12
+	ORRW R12<<4, R11, R11
+	ANDW $0x3f3f3f3f, R9, R13
+	ANDW $0x0f0f0f0f, R10, R9
+	LSRW $6, R8, R12
+	ANDW $0x03030303, R12
+	ORRW R12<<4, R9, R9
+	ANDW $0x3f3f3f3f, R8
+	ORR R9<<32, R8, R8
+	ORR R11<<32, R13, R13
+	WORD $0x4e081d08 // ins v8.d[0], x8
+	WORD $0x4e181da8 // ins v8.d[1], x13
+	MOVWU 0(R3), R4
+	WORD $0x4e041c94 // ins v20.s[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	WORD $0x2f08a509 // uxtl v9.8h, v8.8b
+	WORD $0x6f08a50a // uxtl2 v10.8h, v8.16b
+	WORD $0x2f10a52b // uxtl v11.4s, v9.4h
+	WORD $0x6f10a52c // uxtl2 v12.4s, v9.8h
+	WORD $0x2f10a54d // uxtl v13.4s, v10.4h
+	WORD $0x6f10a54e // uxtl2 v14.4s, v10.8h
+	WORD $0x4e21d96b // scvtf v11.4s, v11.4s
+	WORD $0x4e21d98c // scvtf v12.4s, v12.4s
+	WORD $0x4e21d9ad // scvtf v13.4s, v13.4s
+	WORD $0x4e21d9ce // scvtf v14.4s, v14.4s
+	WORD $0x4f94916b // fmul v11.4s, v11.4s, v20.s[0]
+	WORD $0x4f94918c // fmul v12.4s, v12.4s, v20.s[0]
+	WORD $0x4fb491ad // fmul v13.4s, v13.4s, v20.s[1]
+	WORD $0x4fb491ce // fmul v14.4s, v14.4s, v20.s[1]
+	ADD $16, R3, R6
+	VLD1 (R6), [V2.B16, V3.B16]
+	ADD $48, R3, R4
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4f0c545c // shl v28.16b, v2.16b, #4
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f18 // orr v24.16b, v24.16b, v28.16b
+	WORD $0x4f0c547c // shl v28.16b, v3.16b, #4
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f39 // orr v25.16b, v25.16b, v28.16b
+	WORD $0x4e0405af // dup v15.4s, v13.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4f0b545c // shl v28.16b, v2.16b, #3
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f5a // orr v26.16b, v26.16b, v28.16b
+	WORD $0x4f0b547c // shl v28.16b, v3.16b, #3
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f7b // orr v27.16b, v27.16b, v28.16b
+	WORD $0x4e0c05af // dup v15.4s, v13.s[1]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4f0a545c // shl v28.16b, v2.16b, #2
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f18 // orr v24.16b, v24.16b, v28.16b
+	WORD $0x4f0a547c // shl v28.16b, v3.16b, #2
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f39 // orr v25.16b, v25.16b, v28.16b
+	WORD $0x4e1405af // dup v15.4s, v13.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x4f09545c // shl v28.16b, v2.16b, #1
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f5a // orr v26.16b, v26.16b, v28.16b
+	WORD $0x4f09547c // shl v28.16b, v3.16b, #1
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f7b // orr v27.16b, v27.16b, v28.16b
+	WORD $0x4e1c05af // dup v15.4s, v13.s[3]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x4e3f1c5c // and v28.16b, v2.16b, v31.16b
+	WORD $0x4ebc1f18 // orr v24.16b, v24.16b, v28.16b
+	WORD $0x4e3f1c7c // and v28.16b, v3.16b, v31.16b
+	WORD $0x4ebc1f39 // orr v25.16b, v25.16b, v28.16b
+	WORD $0x4e0405cf // dup v15.4s, v14.s[0]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9210 // fmul v16.4s, v16.4s, v12.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9231 // fmul v17.4s, v17.4s, v12.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9252 // fmul v18.4s, v18.4s, v12.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9273 // fmul v19.4s, v19.4s, v12.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9210 // fmul v16.4s, v16.4s, v12.s[0]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9231 // fmul v17.4s, v17.4s, v12.s[0]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9252 // fmul v18.4s, v18.4s, v12.s[0]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9273 // fmul v19.4s, v19.4s, v12.s[0]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0f045c // ushr v28.16b, v2.16b, #1
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f5a // orr v26.16b, v26.16b, v28.16b
+	WORD $0x6f0f047c // ushr v28.16b, v3.16b, #1
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f7b // orr v27.16b, v27.16b, v28.16b
+	WORD $0x4e0c05cf // dup v15.4s, v14.s[1]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9210 // fmul v16.4s, v16.4s, v12.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9231 // fmul v17.4s, v17.4s, v12.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9252 // fmul v18.4s, v18.4s, v12.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9273 // fmul v19.4s, v19.4s, v12.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9210 // fmul v16.4s, v16.4s, v12.s[1]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9231 // fmul v17.4s, v17.4s, v12.s[1]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9252 // fmul v18.4s, v18.4s, v12.s[1]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9273 // fmul v19.4s, v19.4s, v12.s[1]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 32(R4), [V0.B16, V1.B16]
+	WORD $0x4e3e1c18 // and v24.16b, v0.16b, v30.16b
+	WORD $0x4e3e1c39 // and v25.16b, v1.16b, v30.16b
+	WORD $0x6f0c041a // ushr v26.16b, v0.16b, #4
+	WORD $0x6f0c043b // ushr v27.16b, v1.16b, #4
+	WORD $0x6f0e045c // ushr v28.16b, v2.16b, #2
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f18 // orr v24.16b, v24.16b, v28.16b
+	WORD $0x6f0e047c // ushr v28.16b, v3.16b, #2
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f39 // orr v25.16b, v25.16b, v28.16b
+	WORD $0x4e1405cf // dup v15.4s, v14.s[2]
+	WORD $0x2f08a715 // uxtl v21.8h, v24.8b
+	WORD $0x6f08a716 // uxtl2 v22.8h, v24.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9a10 // fmul v16.4s, v16.4s, v12.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9a31 // fmul v17.4s, v17.4s, v12.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9a52 // fmul v18.4s, v18.4s, v12.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9a73 // fmul v19.4s, v19.4s, v12.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a735 // uxtl v21.8h, v25.8b
+	WORD $0x6f08a736 // uxtl2 v22.8h, v25.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8c9a10 // fmul v16.4s, v16.4s, v12.s[2]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8c9a31 // fmul v17.4s, v17.4s, v12.s[2]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8c9a52 // fmul v18.4s, v18.4s, v12.s[2]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8c9a73 // fmul v19.4s, v19.4s, v12.s[2]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x6f0d045c // ushr v28.16b, v2.16b, #3
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f5a // orr v26.16b, v26.16b, v28.16b
+	WORD $0x6f0d047c // ushr v28.16b, v3.16b, #3
+	WORD $0x4e3f1f9c // and v28.16b, v28.16b, v31.16b
+	WORD $0x4ebc1f7b // orr v27.16b, v27.16b, v28.16b
+	WORD $0x4e1c05cf // dup v15.4s, v14.s[3]
+	WORD $0x2f08a755 // uxtl v21.8h, v26.8b
+	WORD $0x6f08a756 // uxtl2 v22.8h, v26.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9a10 // fmul v16.4s, v16.4s, v12.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9a31 // fmul v17.4s, v17.4s, v12.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9a52 // fmul v18.4s, v18.4s, v12.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9a73 // fmul v19.4s, v19.4s, v12.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x2f08a775 // uxtl v21.8h, v27.8b
+	WORD $0x6f08a776 // uxtl2 v22.8h, v27.16b
+	WORD $0x2f10a6b0 // uxtl v16.4s, v21.4h
+	WORD $0x6f10a6b1 // uxtl2 v17.4s, v21.8h
+	WORD $0x2f10a6d2 // uxtl v18.4s, v22.4h
+	WORD $0x6f10a6d3 // uxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fac9a10 // fmul v16.4s, v16.4s, v12.s[3]
+	WORD $0x4eafd610 // fsub v16.4s, v16.4s, v15.4s
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fac9a31 // fmul v17.4s, v17.4s, v12.s[3]
+	WORD $0x4eafd631 // fsub v17.4s, v17.4s, v15.4s
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fac9a52 // fmul v18.4s, v18.4s, v12.s[3]
+	WORD $0x4eafd652 // fsub v18.4s, v18.4s, v15.4s
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fac9a73 // fmul v19.4s, v19.4s, v12.s[3]
+	WORD $0x4eafd673 // fsub v19.4s, v19.4s, v15.4s
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	ADD $176, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
 // func dequantQ6_KNEON(dst []float32, src []byte)
 TEXT ·dequantQ6_KNEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
@@ -1864,12 +3404,12 @@ loop:
 	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
 	ADD $192, R3, R6
 	VLD1 (R6), [V8.B16]
-	WORD $0x0f08a509 // sxtl v9.8h, v8.8b
-	WORD $0x4f08a508 // sxtl2 v8.8h, v8.16b
-	WORD $0x0f10a52a // sxtl v10.4s, v9.4h
-	WORD $0x4f10a52b // sxtl2 v11.4s, v9.8h
-	WORD $0x0f10a50c // sxtl v12.4s, v8.4h
-	WORD $0x4f10a50d // sxtl2 v13.4s, v8.8h
+	WORD $0x0f08a515 // sxtl v21.8h, v8.8b
+	WORD $0x4f08a516 // sxtl2 v22.8h, v8.16b
+	WORD $0x0f10a6aa // sxtl v10.4s, v21.4h
+	WORD $0x4f10a6ab // sxtl2 v11.4s, v21.8h
+	WORD $0x0f10a6cc // sxtl v12.4s, v22.4h
+	WORD $0x4f10a6cd // sxtl2 v13.4s, v22.8h
 	WORD $0x4e21d94a // scvtf v10.4s, v10.4s
 	WORD $0x4f94914a // fmul v10.4s, v10.4s, v20.s[0]
 	WORD $0x4e21d96b // scvtf v11.4s, v11.4s
@@ -2201,6 +3741,632 @@ loop:
 	WORD $0x4fad9a73 // fmul v19.4s, v19.4s, v13.s[3]
 	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
 	ADD $210, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantQ8_KNEON(dst []float32, src []byte)
+TEXT ·dequantQ8_KNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $8, R2
+	CBZ R2, done
+loop:
+	MOVD R1, R3
+	MOVWU (R1), R4
+	WORD $0x4e041c85 // ins v5.s[0], w4
+	ADD $4, R1
+	VLD1.P 64(R1), [V0.B16, V1.B16, V2.B16, V3.B16]
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a455 // sxtl v21.8h, v2.8b
+	WORD $0x4f08a456 // sxtl2 v22.8h, v2.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a475 // sxtl v21.8h, v3.8b
+	WORD $0x4f08a476 // sxtl2 v22.8h, v3.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 64(R1), [V0.B16, V1.B16, V2.B16, V3.B16]
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a455 // sxtl v21.8h, v2.8b
+	WORD $0x4f08a456 // sxtl2 v22.8h, v2.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a475 // sxtl v21.8h, v3.8b
+	WORD $0x4f08a476 // sxtl2 v22.8h, v3.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 64(R1), [V0.B16, V1.B16, V2.B16, V3.B16]
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a455 // sxtl v21.8h, v2.8b
+	WORD $0x4f08a456 // sxtl2 v22.8h, v2.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a475 // sxtl v21.8h, v3.8b
+	WORD $0x4f08a476 // sxtl2 v22.8h, v3.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 64(R1), [V0.B16, V1.B16, V2.B16, V3.B16]
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a455 // sxtl v21.8h, v2.8b
+	WORD $0x4f08a456 // sxtl2 v22.8h, v2.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a475 // sxtl v21.8h, v3.8b
+	WORD $0x4f08a476 // sxtl2 v22.8h, v3.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f859210 // fmul v16.4s, v16.4s, v5.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f859231 // fmul v17.4s, v17.4s, v5.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f859252 // fmul v18.4s, v18.4s, v5.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f859273 // fmul v19.4s, v19.4s, v5.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	ADD $32, R1
+	SUBS $1, R2
+	BNE loop
+done:
+	RET
+
+// func dequantIQ4_XSNEON(dst []float32, src []byte)
+TEXT ·dequantIQ4_XSNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	LSR $8, R2
+	MOVD $iq4nlvalues<>(SB), R4
+	VLD1 (R4), [V29.B16]
+	WORD $0x4f00e5fe // movi v30.16b, #0x0f
+	CBZ R2, done
+loop:
+	MOVD R1, R3
+	MOVHU 0(R3), R4
+	WORD $0x4e021c94 // ins v20.h[0], w4
+	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
+	MOVHU 2(R3), R8
+	MOVWU 4(R3), R9
+	LSRW $0, R9, R10
+	ANDW $15, R10
+	LSRW $0, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e041d4a // ins v10.s[0], w10
+	LSRW $4, R9, R10
+	ANDW $15, R10
+	LSRW $2, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e0c1d4a // ins v10.s[1], w10
+	LSRW $8, R9, R10
+	ANDW $15, R10
+	LSRW $4, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e141d4a // ins v10.s[2], w10
+	LSRW $12, R9, R10
+	ANDW $15, R10
+	LSRW $6, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e1c1d4a // ins v10.s[3], w10
+	LSRW $16, R9, R10
+	ANDW $15, R10
+	LSRW $8, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e041d4b // ins v11.s[0], w10
+	LSRW $20, R9, R10
+	ANDW $15, R10
+	LSRW $10, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e0c1d4b // ins v11.s[1], w10
+	LSRW $24, R9, R10
+	ANDW $15, R10
+	LSRW $12, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e141d4b // ins v11.s[2], w10
+	LSRW $28, R9, R10
+	ANDW $15, R10
+	LSRW $14, R8, R11
+	ANDW $3, R11
+	ORRW R11<<4, R10, R10
+	SUBW $32, R10
+	WORD $0x4e1c1d4b // ins v11.s[3], w10
+	WORD $0x4e21d94a // scvtf v10.4s, v10.4s
+	WORD $0x4f94914a // fmul v10.4s, v10.4s, v20.s[0]
+	WORD $0x4e21d96b // scvtf v11.4s, v11.4s
+	WORD $0x4f94916b // fmul v11.4s, v11.4s, v20.s[0]
+	ADD $8, R3, R4
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9210 // fmul v16.4s, v16.4s, v10.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9231 // fmul v17.4s, v17.4s, v10.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9252 // fmul v18.4s, v18.4s, v10.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9273 // fmul v19.4s, v19.4s, v10.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9210 // fmul v16.4s, v16.4s, v10.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9231 // fmul v17.4s, v17.4s, v10.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9252 // fmul v18.4s, v18.4s, v10.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9273 // fmul v19.4s, v19.4s, v10.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9210 // fmul v16.4s, v16.4s, v10.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9231 // fmul v17.4s, v17.4s, v10.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9252 // fmul v18.4s, v18.4s, v10.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9273 // fmul v19.4s, v19.4s, v10.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9210 // fmul v16.4s, v16.4s, v10.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9231 // fmul v17.4s, v17.4s, v10.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9252 // fmul v18.4s, v18.4s, v10.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9273 // fmul v19.4s, v19.4s, v10.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9a10 // fmul v16.4s, v16.4s, v10.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9a31 // fmul v17.4s, v17.4s, v10.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9a52 // fmul v18.4s, v18.4s, v10.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9a73 // fmul v19.4s, v19.4s, v10.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8a9a10 // fmul v16.4s, v16.4s, v10.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8a9a31 // fmul v17.4s, v17.4s, v10.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8a9a52 // fmul v18.4s, v18.4s, v10.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8a9a73 // fmul v19.4s, v19.4s, v10.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9a10 // fmul v16.4s, v16.4s, v10.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9a31 // fmul v17.4s, v17.4s, v10.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9a52 // fmul v18.4s, v18.4s, v10.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9a73 // fmul v19.4s, v19.4s, v10.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4faa9a10 // fmul v16.4s, v16.4s, v10.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4faa9a31 // fmul v17.4s, v17.4s, v10.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4faa9a52 // fmul v18.4s, v18.4s, v10.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4faa9a73 // fmul v19.4s, v19.4s, v10.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9210 // fmul v16.4s, v16.4s, v11.s[0]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9231 // fmul v17.4s, v17.4s, v11.s[0]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9252 // fmul v18.4s, v18.4s, v11.s[0]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9273 // fmul v19.4s, v19.4s, v11.s[0]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9210 // fmul v16.4s, v16.4s, v11.s[1]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9231 // fmul v17.4s, v17.4s, v11.s[1]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9252 // fmul v18.4s, v18.4s, v11.s[1]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9273 // fmul v19.4s, v19.4s, v11.s[1]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4f8b9a10 // fmul v16.4s, v16.4s, v11.s[2]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4f8b9a31 // fmul v17.4s, v17.4s, v11.s[2]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4f8b9a52 // fmul v18.4s, v18.4s, v11.s[2]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4f8b9a73 // fmul v19.4s, v19.4s, v11.s[2]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	VLD1.P 16(R4), [V0.B16]
+	WORD $0x4e3e1c01 // and v1.16b, v0.16b, v30.16b
+	WORD $0x6f0c0400 // ushr v0.16b, v0.16b, #4
+	WORD $0x4e0103a1 // tbl v1.16b, {v29.16b}, v1.16b
+	WORD $0x4e0003a0 // tbl v0.16b, {v29.16b}, v0.16b
+	WORD $0x0f08a435 // sxtl v21.8h, v1.8b
+	WORD $0x4f08a436 // sxtl2 v22.8h, v1.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	WORD $0x0f08a415 // sxtl v21.8h, v0.8b
+	WORD $0x4f08a416 // sxtl2 v22.8h, v0.16b
+	WORD $0x0f10a6b0 // sxtl v16.4s, v21.4h
+	WORD $0x4f10a6b1 // sxtl2 v17.4s, v21.8h
+	WORD $0x0f10a6d2 // sxtl v18.4s, v22.4h
+	WORD $0x4f10a6d3 // sxtl2 v19.4s, v22.8h
+	WORD $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD $0x4fab9a10 // fmul v16.4s, v16.4s, v11.s[3]
+	WORD $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD $0x4fab9a31 // fmul v17.4s, v17.4s, v11.s[3]
+	WORD $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD $0x4fab9a52 // fmul v18.4s, v18.4s, v11.s[3]
+	WORD $0x4e21da73 // scvtf v19.4s, v19.4s
+	WORD $0x4fab9a73 // fmul v19.4s, v19.4s, v11.s[3]
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0)
+	ADD $136, R1
 	SUBS $1, R2
 	BNE loop
 done:

@@ -79,20 +79,70 @@ func dotBF16NEON(n int, x, y []byte) float32
 //go:noescape
 func dequantQ8_0NEON(dst []float32, src []byte)
 
+// dequantQ8_1NEON is dequantizeQ8_1: dst[i] = float(q[i])·d, block by block.
+//
+//go:noescape
+func dequantQ8_1NEON(dst []float32, src []byte)
+
 // dequantQ4_0NEON is dequantizeQ4_0: dst[i] = float(u[i]−8)·d, block by block.
 //
 //go:noescape
 func dequantQ4_0NEON(dst []float32, src []byte)
+
+// dequantQ4_1NEON is dequantizeQ4_1: dst[i] = float(u[i])·d + m, the product rounded first, block by block.
+//
+//go:noescape
+func dequantQ4_1NEON(dst []float32, src []byte)
+
+// dequantQ5_0NEON is dequantizeQ5_0: dst[i] = float(u[i]−16)·d, u with its fifth bit, block by block.
+//
+//go:noescape
+func dequantQ5_0NEON(dst []float32, src []byte)
+
+// dequantQ5_1NEON is dequantizeQ5_1: dst[i] = float(u[i])·d + m, the product rounded first, u with its fifth bit, block by block.
+//
+//go:noescape
+func dequantQ5_1NEON(dst []float32, src []byte)
+
+// dequantIQ4_NLNEON is dequantizeIQ4_NL: dst[i] = d·float(kvaluesIQ4NL[u[i]]), block by block.
+//
+//go:noescape
+func dequantIQ4_NLNEON(dst []float32, src []byte)
+
+// dequantQ2_KNEON is dequantizeQ2_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ2_KNEON(dst []float32, src []byte)
+
+// dequantQ3_KNEON is dequantizeQ3_K: dst[i] = (d·(sc_j−32))·float(q[i]−4·(1−hbit[i])), super-block by super-block.
+//
+//go:noescape
+func dequantQ3_KNEON(dst []float32, src []byte)
 
 // dequantQ4_KNEON is dequantizeQ4_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
 //
 //go:noescape
 func dequantQ4_KNEON(dst []float32, src []byte)
 
+// dequantQ5_KNEON is dequantizeQ5_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ5_KNEON(dst []float32, src []byte)
+
 // dequantQ6_KNEON is dequantizeQ6_K: dst[i] = (d·sc_j)·(q[i]−32), super-block by super-block.
 //
 //go:noescape
 func dequantQ6_KNEON(dst []float32, src []byte)
+
+// dequantQ8_KNEON is dequantizeQ8_K: dst[i] = d·float(q[i]), super-block by super-block.
+//
+//go:noescape
+func dequantQ8_KNEON(dst []float32, src []byte)
+
+// dequantIQ4_XSNEON is dequantizeIQ4_XS: dst[i] = (d·(ls_j−32))·float(kvaluesIQ4NL[u[i]]), super-block by super-block.
+//
+//go:noescape
+func dequantIQ4_XSNEON(dst []float32, src []byte)
 
 // xorWordsNEON returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
