@@ -4096,6 +4096,2913 @@ done:
 	VZEROUPPER
 	RET
 
+// func dequantQ4_1AVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ4_1AVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(SI), X9
+	VCVTPH2PS    X9, Y9
+	VPMOVZXBD    4(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VADDPS       Y9, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    12(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VADDPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VPMOVZXBD    4(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VADDPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    12(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VADDPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	ADDQ         $0x00000014, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+DATA dq_shl31<>+0(SB)/8, $0x0000001e0000001f
+DATA dq_shl31<>+8(SB)/8, $0x0000001c0000001d
+DATA dq_shl31<>+16(SB)/8, $0x0000001a0000001b
+DATA dq_shl31<>+24(SB)/8, $0x0000001800000019
+DATA dq_shl31<>+32(SB)/8, $0x0000001600000017
+DATA dq_shl31<>+40(SB)/8, $0x0000001400000015
+DATA dq_shl31<>+48(SB)/8, $0x0000001200000013
+DATA dq_shl31<>+56(SB)/8, $0x0000001000000011
+DATA dq_shl31<>+64(SB)/8, $0x0000000e0000000f
+DATA dq_shl31<>+72(SB)/8, $0x0000000c0000000d
+DATA dq_shl31<>+80(SB)/8, $0x0000000a0000000b
+DATA dq_shl31<>+88(SB)/8, $0x0000000800000009
+DATA dq_shl31<>+96(SB)/8, $0x0000000600000007
+DATA dq_shl31<>+104(SB)/8, $0x0000000400000005
+DATA dq_shl31<>+112(SB)/8, $0x0000000200000003
+DATA dq_shl31<>+120(SB)/8, $0x0000000000000001
+GLOBL dq_shl31<>(SB), RODATA|NOPTR, $128
+
+// func dequantQ5_0AVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ5_0AVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0xfffffff0, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTD 2(SI), Y10
+	VPMOVZXBD    6(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSLLVD      dq_shl31<>+0(SB), Y10, Y2
+	VPSRAD       $0x1f, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPADDD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    14(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPSLLVD      dq_shl31<>+32(SB), Y10, Y4
+	VPSRAD       $0x1f, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VPMOVZXBD    6(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSLLVD      dq_shl31<>+64(SB), Y10, Y2
+	VPSRAD       $0x1f, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPADDD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    14(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPSLLVD      dq_shl31<>+96(SB), Y10, Y4
+	VPSRAD       $0x1f, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	ADDQ         $0x00000016, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ5_1AVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ5_1AVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00000010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPBROADCASTW 2(SI), X9
+	VCVTPH2PS    X9, Y9
+	VPBROADCASTD 4(SI), Y10
+	VPMOVZXBD    8(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSLLVD      dq_shl31<>+0(SB), Y10, Y2
+	VPSRAD       $0x1f, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VADDPS       Y9, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    16(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPSLLVD      dq_shl31<>+32(SB), Y10, Y4
+	VPSRAD       $0x1f, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VADDPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VPMOVZXBD    8(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSLLVD      dq_shl31<>+64(SB), Y10, Y2
+	VPSRAD       $0x1f, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VADDPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    16(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPSLLVD      dq_shl31<>+96(SB), Y10, Y4
+	VPSRAD       $0x1f, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VADDPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	ADDQ         $0x00000018, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantIQ4_NLAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantIQ4_NLAVX2(SB), NOSPLIT, $0-48
+	MOVQ           dst_base+0(FP), DI
+	MOVQ           src_base+24(FP), SI
+	MOVQ           dst_len+8(FP), CX
+	SHRQ           $0x05, CX
+	MOVL           $0x0000000f, AX
+	VMOVD          AX, X5
+	VPBROADCASTD   X5, Y5
+	VBROADCASTI128 iq4nl_values<>+0(SB), Y7
+	TESTQ          CX, CX
+	JZ             done
+
+loop:
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPMOVZXBD    2(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    10(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPSHUFB      Y3, Y7, Y3
+	VPSLLD       $0x18, Y3, Y3
+	VPSRAD       $0x18, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VPMOVZXBD    2(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    10(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPSHUFB      Y3, Y7, Y3
+	VPSLLD       $0x18, Y3, Y3
+	VPSRAD       $0x18, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	ADDQ         $0x00000012, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ8_1AVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ8_1AVX2(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  dst_len+8(FP), CX
+	SHRQ  $0x05, CX
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, Y8
+	VPMOVSXBD    4(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVSXBD    12(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VPMOVSXBD    20(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 64(DI)
+	VPMOVSXBD    28(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 96(DI)
+	ADDQ         $0x00000024, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ8_KAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2
+TEXT ·dequantQ8_KAVX2(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  dst_len+8(FP), CX
+	SHRQ  $0x08, CX
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	VBROADCASTSS (SI), Y8
+	VPMOVSXBD    4(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVSXBD    12(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VPMOVSXBD    20(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 64(DI)
+	VPMOVSXBD    28(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 96(DI)
+	VPMOVSXBD    36(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VPMOVSXBD    44(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VPMOVSXBD    52(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 192(DI)
+	VPMOVSXBD    60(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 224(DI)
+	VPMOVSXBD    68(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 256(DI)
+	VPMOVSXBD    76(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 288(DI)
+	VPMOVSXBD    84(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 320(DI)
+	VPMOVSXBD    92(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 352(DI)
+	VPMOVSXBD    100(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 384(DI)
+	VPMOVSXBD    108(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 416(DI)
+	VPMOVSXBD    116(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 448(DI)
+	VPMOVSXBD    124(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 480(DI)
+	VPMOVSXBD    132(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 512(DI)
+	VPMOVSXBD    140(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 544(DI)
+	VPMOVSXBD    148(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 576(DI)
+	VPMOVSXBD    156(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 608(DI)
+	VPMOVSXBD    164(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 640(DI)
+	VPMOVSXBD    172(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 672(DI)
+	VPMOVSXBD    180(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 704(DI)
+	VPMOVSXBD    188(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 736(DI)
+	VPMOVSXBD    196(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 768(DI)
+	VPMOVSXBD    204(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 800(DI)
+	VPMOVSXBD    212(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 832(DI)
+	VPMOVSXBD    220(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 864(DI)
+	VPMOVSXBD    228(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 896(DI)
+	VPMOVSXBD    236(SI), Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 928(DI)
+	VPMOVSXBD    244(SI), Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 960(DI)
+	VPMOVSXBD    252(SI), Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y8, Y4, Y4
+	VMOVUPS      Y4, 992(DI)
+	ADDQ         $0x00000124, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantIQ4_XSAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantIQ4_XSAVX2(SB), NOSPLIT, $32-48
+	MOVQ           dst_base+0(FP), DI
+	MOVQ           src_base+24(FP), SI
+	MOVQ           dst_len+8(FP), CX
+	SHRQ           $0x08, CX
+	MOVL           $0x0000000f, AX
+	VMOVD          AX, X5
+	VPBROADCASTD   X5, Y5
+	VBROADCASTI128 iq4nl_values<>+0(SB), Y7
+	TESTQ          CX, CX
+	JZ             done
+
+loop:
+	VPBROADCASTD 4(SI), Y1
+	VPSRLVD      dq_mul4<>+0(SB), Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 2(SI), Y2
+	VPSRLVD      dq_mul2<>+0(SB), Y2, Y2
+	VPSLLD       $0x1e, Y2, Y2
+	VPSRLD       $0x1a, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       dq_32<>+0(SB), Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VPBROADCASTW (SI), X2
+	VCVTPH2PS    X2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      Y1, (SP)
+	VBROADCASTSS (SP), Y8
+	VPMOVZXBD    8(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    16(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VPMOVZXBD    8(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VBROADCASTSS 4(SP), Y8
+	VPMOVZXBD    24(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VPMOVZXBD    32(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VPMOVZXBD    24(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VPMOVZXBD    32(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VBROADCASTSS 8(SP), Y8
+	VPMOVZXBD    40(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 256(DI)
+	VPMOVZXBD    48(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 288(DI)
+	VPMOVZXBD    40(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 320(DI)
+	VPMOVZXBD    48(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 352(DI)
+	VBROADCASTSS 12(SP), Y8
+	VPMOVZXBD    56(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 384(DI)
+	VPMOVZXBD    64(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 416(DI)
+	VPMOVZXBD    56(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 448(DI)
+	VPMOVZXBD    64(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 480(DI)
+	VBROADCASTSS 16(SP), Y8
+	VPMOVZXBD    72(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 512(DI)
+	VPMOVZXBD    80(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 544(DI)
+	VPMOVZXBD    72(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 576(DI)
+	VPMOVZXBD    80(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 608(DI)
+	VBROADCASTSS 20(SP), Y8
+	VPMOVZXBD    88(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 640(DI)
+	VPMOVZXBD    96(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 672(DI)
+	VPMOVZXBD    88(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 704(DI)
+	VPMOVZXBD    96(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 736(DI)
+	VBROADCASTSS 24(SP), Y8
+	VPMOVZXBD    104(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 768(DI)
+	VPMOVZXBD    112(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 800(DI)
+	VPMOVZXBD    104(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 832(DI)
+	VPMOVZXBD    112(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 864(DI)
+	VBROADCASTSS 28(SP), Y8
+	VPMOVZXBD    120(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 896(DI)
+	VPMOVZXBD    128(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 928(DI)
+	VPMOVZXBD    120(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPSHUFB      Y1, Y7, Y1
+	VPSLLD       $0x18, Y1, Y1
+	VPSRAD       $0x18, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 960(DI)
+	VPMOVZXBD    128(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPSHUFB      Y2, Y7, Y2
+	VPSLLD       $0x18, Y2, Y2
+	VPSRAD       $0x18, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VMOVUPS      Y2, 992(DI)
+	ADDQ         $0x00000088, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+DATA dq_mul4<>+0(SB)/8, $0x0000000400000000
+DATA dq_mul4<>+8(SB)/8, $0x0000000c00000008
+DATA dq_mul4<>+16(SB)/8, $0x0000001400000010
+DATA dq_mul4<>+24(SB)/8, $0x0000001c00000018
+GLOBL dq_mul4<>(SB), RODATA|NOPTR, $32
+
+DATA dq_mul2<>+0(SB)/8, $0x0000000200000000
+DATA dq_mul2<>+8(SB)/8, $0x0000000600000004
+DATA dq_mul2<>+16(SB)/8, $0x0000000a00000008
+DATA dq_mul2<>+24(SB)/8, $0x0000000e0000000c
+GLOBL dq_mul2<>(SB), RODATA|NOPTR, $32
+
+DATA dq_32<>+0(SB)/8, $0x0000002000000020
+DATA dq_32<>+8(SB)/8, $0x0000002000000020
+DATA dq_32<>+16(SB)/8, $0x0000002000000020
+DATA dq_32<>+24(SB)/8, $0x0000002000000020
+GLOBL dq_32<>(SB), RODATA|NOPTR, $32
+
+// func dequantQ2_KAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ2_KAVX2(SB), NOSPLIT, $128-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x00000003, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW 80(SI), X3
+	VCVTPH2PS    X3, Y3
+	VPBROADCASTW 82(SI), X4
+	VCVTPH2PS    X4, Y4
+	VPMOVZXBD    (SI), Y1
+	VPAND        Y6, Y1, Y2
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y2, Y2
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y3, Y2, Y2
+	VMULPS       Y4, Y1, Y1
+	VMOVUPS      Y2, (SP)
+	VMOVUPS      Y1, 64(SP)
+	VPMOVZXBD    8(SI), Y1
+	VPAND        Y6, Y1, Y2
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y2, Y2
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y3, Y2, Y2
+	VMULPS       Y4, Y1, Y1
+	VMOVUPS      Y2, 32(SP)
+	VMOVUPS      Y1, 96(SP)
+	VBROADCASTSS (SP), Y8
+	VBROADCASTSS 64(SP), Y9
+	VPMOVZXBD    16(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    24(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 32(DI)
+	VBROADCASTSS 4(SP), Y8
+	VBROADCASTSS 68(SP), Y9
+	VPMOVZXBD    32(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    40(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 96(DI)
+	VBROADCASTSS 8(SP), Y8
+	VBROADCASTSS 72(SP), Y9
+	VPMOVZXBD    16(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VPMOVZXBD    24(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 160(DI)
+	VBROADCASTSS 12(SP), Y8
+	VBROADCASTSS 76(SP), Y9
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VPMOVZXBD    40(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 224(DI)
+	VBROADCASTSS 16(SP), Y8
+	VBROADCASTSS 80(SP), Y9
+	VPMOVZXBD    16(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 256(DI)
+	VPMOVZXBD    24(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 288(DI)
+	VBROADCASTSS 20(SP), Y8
+	VBROADCASTSS 84(SP), Y9
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 320(DI)
+	VPMOVZXBD    40(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 352(DI)
+	VBROADCASTSS 24(SP), Y8
+	VBROADCASTSS 88(SP), Y9
+	VPMOVZXBD    16(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 384(DI)
+	VPMOVZXBD    24(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 416(DI)
+	VBROADCASTSS 28(SP), Y8
+	VBROADCASTSS 92(SP), Y9
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 448(DI)
+	VPMOVZXBD    40(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 480(DI)
+	VBROADCASTSS 32(SP), Y8
+	VBROADCASTSS 96(SP), Y9
+	VPMOVZXBD    48(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 512(DI)
+	VPMOVZXBD    56(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 544(DI)
+	VBROADCASTSS 36(SP), Y8
+	VBROADCASTSS 100(SP), Y9
+	VPMOVZXBD    64(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 576(DI)
+	VPMOVZXBD    72(SI), Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 608(DI)
+	VBROADCASTSS 40(SP), Y8
+	VBROADCASTSS 104(SP), Y9
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 640(DI)
+	VPMOVZXBD    56(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 672(DI)
+	VBROADCASTSS 44(SP), Y8
+	VBROADCASTSS 108(SP), Y9
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 704(DI)
+	VPMOVZXBD    72(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 736(DI)
+	VBROADCASTSS 48(SP), Y8
+	VBROADCASTSS 112(SP), Y9
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 768(DI)
+	VPMOVZXBD    56(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 800(DI)
+	VBROADCASTSS 52(SP), Y8
+	VBROADCASTSS 116(SP), Y9
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 832(DI)
+	VPMOVZXBD    72(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 864(DI)
+	VBROADCASTSS 56(SP), Y8
+	VBROADCASTSS 120(SP), Y9
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 896(DI)
+	VPMOVZXBD    56(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 928(DI)
+	VBROADCASTSS 60(SP), Y8
+	VBROADCASTSS 124(SP), Y9
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 960(DI)
+	VPMOVZXBD    72(SI), Y2
+	VPSRLD       $0x06, Y2, Y2
+	VPAND        Y5, Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y8, Y2, Y2
+	VSUBPS       Y9, Y2, Y2
+	VMOVUPS      Y2, 992(DI)
+	ADDQ         $0x00000054, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ3_KAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ3_KAVX2(SB), NOSPLIT, $64-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x00000003, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00000004, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPMOVZXBD    96(SI), Y1
+	VPBROADCASTD 104(SI), Y4
+	VPBROADCASTW 108(SI), X7
+	VCVTPH2PS    X7, Y7
+	VPSLLD       $0x1c, Y1, Y2
+	VPSRLD       $0x1c, Y2, Y2
+	VPSRLVD      dq_q3_shifts<>+0(SB), Y4, Y3
+	VPSLLD       $0x1e, Y3, Y3
+	VPSRLD       $0x1a, Y3, Y3
+	VPOR         Y3, Y2, Y2
+	VPSUBD       dq_32<>+0(SB), Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      Y2, (SP)
+	VPSRLD       $0x04, Y1, Y2
+	VPSRLVD      dq_q3_shifts<>+32(SB), Y4, Y3
+	VPSLLD       $0x1e, Y3, Y3
+	VPSRLD       $0x1a, Y3, Y3
+	VPOR         Y3, Y2, Y2
+	VPSUBD       dq_32<>+0(SB), Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      Y2, 32(SP)
+	VBROADCASTSS (SP), Y8
+	VPMOVZXBD    32(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPSLLD       $0x02, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    40(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPSLLD       $0x02, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VBROADCASTSS 4(SP), Y8
+	VPMOVZXBD    48(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSLLD       $0x02, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    56(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSLLD       $0x02, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	VBROADCASTSS 8(SP), Y8
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPSLLD       $0x01, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VPMOVZXBD    40(SI), Y3
+	VPSRLD       $0x02, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPSLLD       $0x01, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 160(DI)
+	VBROADCASTSS 12(SP), Y8
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSLLD       $0x01, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VPMOVZXBD    56(SI), Y3
+	VPSRLD       $0x02, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSLLD       $0x01, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 224(DI)
+	VBROADCASTSS 16(SP), Y8
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 256(DI)
+	VPMOVZXBD    40(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 288(DI)
+	VBROADCASTSS 20(SP), Y8
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 320(DI)
+	VPMOVZXBD    56(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 352(DI)
+	VBROADCASTSS 24(SP), Y8
+	VPMOVZXBD    32(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPSRLD       $0x01, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 384(DI)
+	VPMOVZXBD    40(SI), Y3
+	VPSRLD       $0x06, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPSRLD       $0x01, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 416(DI)
+	VBROADCASTSS 28(SP), Y8
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x01, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 448(DI)
+	VPMOVZXBD    56(SI), Y3
+	VPSRLD       $0x06, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x01, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 480(DI)
+	VBROADCASTSS 32(SP), Y8
+	VPMOVZXBD    64(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 512(DI)
+	VPMOVZXBD    72(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPSRLD       $0x02, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 544(DI)
+	VBROADCASTSS 36(SP), Y8
+	VPMOVZXBD    80(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 576(DI)
+	VPMOVZXBD    88(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x02, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 608(DI)
+	VBROADCASTSS 40(SP), Y8
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPSRLD       $0x03, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 640(DI)
+	VPMOVZXBD    72(SI), Y3
+	VPSRLD       $0x02, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPSRLD       $0x03, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 672(DI)
+	VBROADCASTSS 44(SP), Y8
+	VPMOVZXBD    80(SI), Y1
+	VPSRLD       $0x02, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x03, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 704(DI)
+	VPMOVZXBD    88(SI), Y3
+	VPSRLD       $0x02, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x03, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 736(DI)
+	VBROADCASTSS 48(SP), Y8
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 768(DI)
+	VPMOVZXBD    72(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPSRLD       $0x04, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 800(DI)
+	VBROADCASTSS 52(SP), Y8
+	VPMOVZXBD    80(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x04, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 832(DI)
+	VPMOVZXBD    88(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x04, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 864(DI)
+	VBROADCASTSS 56(SP), Y8
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    (SI), Y2
+	VPSRLD       $0x05, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 896(DI)
+	VPMOVZXBD    72(SI), Y3
+	VPSRLD       $0x06, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    8(SI), Y4
+	VPSRLD       $0x05, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 928(DI)
+	VBROADCASTSS 60(SP), Y8
+	VPMOVZXBD    80(SI), Y1
+	VPSRLD       $0x06, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x05, Y2, Y2
+	VPANDN       Y6, Y2, Y2
+	VPSUBD       Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VMOVUPS      Y1, 960(DI)
+	VPMOVZXBD    88(SI), Y3
+	VPSRLD       $0x06, Y3, Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x05, Y4, Y4
+	VPANDN       Y6, Y4, Y4
+	VPSUBD       Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VMOVUPS      Y3, 992(DI)
+	ADDQ         $0x0000006e, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+DATA dq_q3_shifts<>+0(SB)/8, $0x0000000800000000
+DATA dq_q3_shifts<>+8(SB)/8, $0x0000001800000010
+DATA dq_q3_shifts<>+16(SB)/8, $0x0000000a00000002
+DATA dq_q3_shifts<>+24(SB)/8, $0x0000001a00000012
+DATA dq_q3_shifts<>+32(SB)/8, $0x0000000c00000004
+DATA dq_q3_shifts<>+40(SB)/8, $0x0000001c00000014
+DATA dq_q3_shifts<>+48(SB)/8, $0x0000000e00000006
+DATA dq_q3_shifts<>+56(SB)/8, $0x0000001e00000016
+GLOBL dq_q3_shifts<>(SB), RODATA|NOPTR, $64
+
+// func dequantQ5_KAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·dequantQ5_KAVX2(SB), NOSPLIT, $64-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x00000010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x3f3f3f3f, R12
+	MOVL         R10, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         R8, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	SHLQ         $0x20, R11
+	ORQ          R11, R12
+	VMOVQ        R8, X1
+	VPMOVZXBD    X1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VPBROADCASTW (SI), X3
+	VCVTPH2PS    X3, Y3
+	VMULPS       Y3, Y1, Y1
+	VMOVUPS      Y1, (SP)
+	VMOVQ        R12, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VPBROADCASTW 2(SI), X4
+	VCVTPH2PS    X4, Y4
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 32(SP)
+	VBROADCASTSS (SP), Y8
+	VBROADCASTSS 32(SP), Y9
+	VPMOVZXBD    48(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, (DI)
+	VPMOVZXBD    56(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSLLD       $0x04, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 32(DI)
+	VPMOVZXBD    64(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPSLLD       $0x04, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 64(DI)
+	VPMOVZXBD    72(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPSLLD       $0x04, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 96(DI)
+	VBROADCASTSS 4(SP), Y8
+	VBROADCASTSS 36(SP), Y9
+	VPMOVZXBD    48(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSLLD       $0x03, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 128(DI)
+	VPMOVZXBD    56(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSLLD       $0x03, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 160(DI)
+	VPMOVZXBD    64(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPSLLD       $0x03, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 192(DI)
+	VPMOVZXBD    72(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPSLLD       $0x03, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 224(DI)
+	VBROADCASTSS 8(SP), Y8
+	VBROADCASTSS 40(SP), Y9
+	VPMOVZXBD    80(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSLLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 256(DI)
+	VPMOVZXBD    88(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSLLD       $0x02, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 288(DI)
+	VPMOVZXBD    96(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPSLLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 320(DI)
+	VPMOVZXBD    104(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPSLLD       $0x02, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 352(DI)
+	VBROADCASTSS 12(SP), Y8
+	VBROADCASTSS 44(SP), Y9
+	VPMOVZXBD    80(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSLLD       $0x01, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 384(DI)
+	VPMOVZXBD    88(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSLLD       $0x01, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 416(DI)
+	VPMOVZXBD    96(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPSLLD       $0x01, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 448(DI)
+	VPMOVZXBD    104(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPSLLD       $0x01, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 480(DI)
+	VBROADCASTSS 16(SP), Y8
+	VBROADCASTSS 48(SP), Y9
+	VPMOVZXBD    112(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 512(DI)
+	VPMOVZXBD    120(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 544(DI)
+	VPMOVZXBD    128(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 576(DI)
+	VPMOVZXBD    136(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 608(DI)
+	VBROADCASTSS 20(SP), Y8
+	VBROADCASTSS 52(SP), Y9
+	VPMOVZXBD    112(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x01, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 640(DI)
+	VPMOVZXBD    120(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x01, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 672(DI)
+	VPMOVZXBD    128(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPSRLD       $0x01, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 704(DI)
+	VPMOVZXBD    136(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPSRLD       $0x01, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 736(DI)
+	VBROADCASTSS 24(SP), Y8
+	VBROADCASTSS 56(SP), Y9
+	VPMOVZXBD    144(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 768(DI)
+	VPMOVZXBD    152(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x02, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 800(DI)
+	VPMOVZXBD    160(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPSRLD       $0x02, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 832(DI)
+	VPMOVZXBD    168(SI), Y3
+	VPAND        Y5, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPSRLD       $0x02, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 864(DI)
+	VBROADCASTSS 28(SP), Y8
+	VBROADCASTSS 60(SP), Y9
+	VPMOVZXBD    144(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    16(SI), Y2
+	VPSRLD       $0x03, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 896(DI)
+	VPMOVZXBD    152(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    24(SI), Y4
+	VPSRLD       $0x03, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 928(DI)
+	VPMOVZXBD    160(SI), Y1
+	VPSRLD       $0x04, Y1, Y1
+	VPMOVZXBD    32(SI), Y2
+	VPSRLD       $0x03, Y2, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y8, Y1, Y1
+	VSUBPS       Y9, Y1, Y1
+	VMOVUPS      Y1, 960(DI)
+	VPMOVZXBD    168(SI), Y3
+	VPSRLD       $0x04, Y3, Y3
+	VPMOVZXBD    40(SI), Y4
+	VPSRLD       $0x03, Y4, Y4
+	VPAND        Y6, Y4, Y4
+	VPOR         Y4, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y8, Y3, Y3
+	VSUBPS       Y9, Y3, Y3
+	VMOVUPS      Y3, 992(DI)
+	ADDQ         $0x000000b0, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ4_1AVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·dequantQ4_1AVX512(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VPBROADCASTW 2(SI), Y9
+	VCVTPH2PS    Y9, Z9
+	VPMOVZXBD    4(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VADDPS       Z9, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVZXBD    4(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VADDPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	ADDQ         $0x00000014, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ5_0AVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·dequantQ5_0AVX512(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	MOVL         $0xfffffff0, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VPBROADCASTD 2(SI), Z10
+	VPMOVZXBD    6(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPSLLVD      dq_shl31<>+0(SB), Z10, Z2
+	VPSRAD       $0x1f, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPADDD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVZXBD    6(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPSLLVD      dq_shl31<>+64(SB), Z10, Z2
+	VPSRAD       $0x1f, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPADDD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	ADDQ         $0x00000016, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ5_1AVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·dequantQ5_1AVX512(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	MOVL         $0x00000010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VPBROADCASTW 2(SI), Y9
+	VCVTPH2PS    Y9, Z9
+	VPBROADCASTD 4(SI), Z10
+	VPMOVZXBD    8(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPSLLVD      dq_shl31<>+0(SB), Z10, Z2
+	VPSRAD       $0x1f, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VADDPS       Z9, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVZXBD    8(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPSLLVD      dq_shl31<>+64(SB), Z10, Z2
+	VPSRAD       $0x1f, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VADDPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	ADDQ         $0x00000018, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantIQ4_NLAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·dequantIQ4_NLAVX512(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	VMOVUPS      iq4nl_floats<>+0(SB), Z7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVZXBD    2(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVZXBD    2(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	ADDQ         $0x00000012, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+DATA iq4nl_floats<>+0(SB)/8, $0xc2d00000c2fe0000
+DATA iq4nl_floats<>+8(SB)/8, $0xc2820000c2a60000
+DATA iq4nl_floats<>+16(SB)/8, $0xc20c0000c2440000
+DATA iq4nl_floats<>+24(SB)/8, $0xc1200000c1b00000
+DATA iq4nl_floats<>+32(SB)/8, $0x415000003f800000
+DATA iq4nl_floats<>+40(SB)/8, $0x4218000041c80000
+DATA iq4nl_floats<>+48(SB)/8, $0x428a000042540000
+DATA iq4nl_floats<>+56(SB)/8, $0x42e2000042b20000
+GLOBL iq4nl_floats<>(SB), RODATA|NOPTR, $64
+
+// func dequantQ8_1AVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·dequantQ8_1AVX512(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  dst_len+8(FP), CX
+	SHRQ  $0x05, CX
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVSXBD    4(SI), Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVSXBD    20(SI), Z2
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z8, Z2, Z2
+	VMOVUPS      Z2, 64(DI)
+	ADDQ         $0x00000024, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ8_KAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX512F
+TEXT ·dequantQ8_KAVX512(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  dst_len+8(FP), CX
+	SHRQ  $0x08, CX
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	VBROADCASTSS (SI), Z8
+	VPMOVSXBD    4(SI), Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVSXBD    20(SI), Z2
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z8, Z2, Z2
+	VMOVUPS      Z2, 64(DI)
+	VPMOVSXBD    36(SI), Z3
+	VCVTDQ2PS    Z3, Z3
+	VMULPS       Z8, Z3, Z3
+	VMOVUPS      Z3, 128(DI)
+	VPMOVSXBD    52(SI), Z4
+	VCVTDQ2PS    Z4, Z4
+	VMULPS       Z8, Z4, Z4
+	VMOVUPS      Z4, 192(DI)
+	VPMOVSXBD    68(SI), Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 256(DI)
+	VPMOVSXBD    84(SI), Z2
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z8, Z2, Z2
+	VMOVUPS      Z2, 320(DI)
+	VPMOVSXBD    100(SI), Z3
+	VCVTDQ2PS    Z3, Z3
+	VMULPS       Z8, Z3, Z3
+	VMOVUPS      Z3, 384(DI)
+	VPMOVSXBD    116(SI), Z4
+	VCVTDQ2PS    Z4, Z4
+	VMULPS       Z8, Z4, Z4
+	VMOVUPS      Z4, 448(DI)
+	VPMOVSXBD    132(SI), Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 512(DI)
+	VPMOVSXBD    148(SI), Z2
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z8, Z2, Z2
+	VMOVUPS      Z2, 576(DI)
+	VPMOVSXBD    164(SI), Z3
+	VCVTDQ2PS    Z3, Z3
+	VMULPS       Z8, Z3, Z3
+	VMOVUPS      Z3, 640(DI)
+	VPMOVSXBD    180(SI), Z4
+	VCVTDQ2PS    Z4, Z4
+	VMULPS       Z8, Z4, Z4
+	VMOVUPS      Z4, 704(DI)
+	VPMOVSXBD    196(SI), Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 768(DI)
+	VPMOVSXBD    212(SI), Z2
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z8, Z2, Z2
+	VMOVUPS      Z2, 832(DI)
+	VPMOVSXBD    228(SI), Z3
+	VCVTDQ2PS    Z3, Z3
+	VMULPS       Z8, Z3, Z3
+	VMOVUPS      Z3, 896(DI)
+	VPMOVSXBD    244(SI), Z4
+	VCVTDQ2PS    Z4, Z4
+	VMULPS       Z8, Z4, Z4
+	VMOVUPS      Z4, 960(DI)
+	ADDQ         $0x00000124, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantIQ4_XSAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F, F16C
+TEXT ·dequantIQ4_XSAVX512(SB), NOSPLIT, $32-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	VMOVUPS      iq4nl_floats<>+0(SB), Z7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTD 4(SI), Y1
+	VPSRLVD      dq_mul4<>+0(SB), Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPBROADCASTD 2(SI), Y2
+	VPSRLVD      dq_mul2<>+0(SB), Y2, Y2
+	VPSLLD       $0x1e, Y2, Y2
+	VPSRLD       $0x1a, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBD       dq_32<>+0(SB), Y1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VPBROADCASTW (SI), X2
+	VCVTPH2PS    X2, Y2
+	VMULPS       Y1, Y2, Y1
+	VMOVUPS      Y1, (SP)
+	VBROADCASTSS (SP), Z8
+	VPMOVZXBD    8(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVZXBD    8(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	VBROADCASTSS 4(SP), Z8
+	VPMOVZXBD    24(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 128(DI)
+	VPMOVZXBD    24(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 192(DI)
+	VBROADCASTSS 8(SP), Z8
+	VPMOVZXBD    40(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 256(DI)
+	VPMOVZXBD    40(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 320(DI)
+	VBROADCASTSS 12(SP), Z8
+	VPMOVZXBD    56(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 384(DI)
+	VPMOVZXBD    56(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 448(DI)
+	VBROADCASTSS 16(SP), Z8
+	VPMOVZXBD    72(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 512(DI)
+	VPMOVZXBD    72(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 576(DI)
+	VBROADCASTSS 20(SP), Z8
+	VPMOVZXBD    88(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 640(DI)
+	VPMOVZXBD    88(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 704(DI)
+	VBROADCASTSS 24(SP), Z8
+	VPMOVZXBD    104(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 768(DI)
+	VPMOVZXBD    104(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 832(DI)
+	VBROADCASTSS 28(SP), Z8
+	VPMOVZXBD    120(SI), Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 896(DI)
+	VPMOVZXBD    120(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPERMPS      Z7, Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 960(DI)
+	ADDQ         $0x00000088, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ2_KAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F, F16C
+TEXT ·dequantQ2_KAVX512(SB), NOSPLIT, $128-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x00000003, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW 80(SI), X3
+	VCVTPH2PS    X3, Y3
+	VPBROADCASTW 82(SI), X4
+	VCVTPH2PS    X4, Y4
+	VPMOVZXBD    (SI), Y1
+	VPAND        Y6, Y1, Y2
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y2, Y2
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y3, Y2, Y2
+	VMULPS       Y4, Y1, Y1
+	VMOVUPS      Y2, (SP)
+	VMOVUPS      Y1, 64(SP)
+	VPMOVZXBD    8(SI), Y1
+	VPAND        Y6, Y1, Y2
+	VPSRLD       $0x04, Y1, Y1
+	VCVTDQ2PS    Y2, Y2
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y3, Y2, Y2
+	VMULPS       Y4, Y1, Y1
+	VMOVUPS      Y2, 32(SP)
+	VMOVUPS      Y1, 96(SP)
+	VBROADCASTSS (SP), Z8
+	VBROADCASTSS 64(SP), Z9
+	VPMOVZXBD    16(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VBROADCASTSS 4(SP), Z8
+	VBROADCASTSS 68(SP), Z9
+	VPMOVZXBD    32(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	VBROADCASTSS 8(SP), Z8
+	VBROADCASTSS 72(SP), Z9
+	VPMOVZXBD    16(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 128(DI)
+	VBROADCASTSS 12(SP), Z8
+	VBROADCASTSS 76(SP), Z9
+	VPMOVZXBD    32(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 192(DI)
+	VBROADCASTSS 16(SP), Z8
+	VBROADCASTSS 80(SP), Z9
+	VPMOVZXBD    16(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 256(DI)
+	VBROADCASTSS 20(SP), Z8
+	VBROADCASTSS 84(SP), Z9
+	VPMOVZXBD    32(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 320(DI)
+	VBROADCASTSS 24(SP), Z8
+	VBROADCASTSS 88(SP), Z9
+	VPMOVZXBD    16(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 384(DI)
+	VBROADCASTSS 28(SP), Z8
+	VBROADCASTSS 92(SP), Z9
+	VPMOVZXBD    32(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 448(DI)
+	VBROADCASTSS 32(SP), Z8
+	VBROADCASTSS 96(SP), Z9
+	VPMOVZXBD    48(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 512(DI)
+	VBROADCASTSS 36(SP), Z8
+	VBROADCASTSS 100(SP), Z9
+	VPMOVZXBD    64(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 576(DI)
+	VBROADCASTSS 40(SP), Z8
+	VBROADCASTSS 104(SP), Z9
+	VPMOVZXBD    48(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 640(DI)
+	VBROADCASTSS 44(SP), Z8
+	VBROADCASTSS 108(SP), Z9
+	VPMOVZXBD    64(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 704(DI)
+	VBROADCASTSS 48(SP), Z8
+	VBROADCASTSS 112(SP), Z9
+	VPMOVZXBD    48(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 768(DI)
+	VBROADCASTSS 52(SP), Z8
+	VBROADCASTSS 116(SP), Z9
+	VPMOVZXBD    64(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 832(DI)
+	VBROADCASTSS 56(SP), Z8
+	VBROADCASTSS 120(SP), Z9
+	VPMOVZXBD    48(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 896(DI)
+	VBROADCASTSS 60(SP), Z8
+	VBROADCASTSS 124(SP), Z9
+	VPMOVZXBD    64(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 960(DI)
+	ADDQ         $0x00000054, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ3_KAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F, F16C
+TEXT ·dequantQ3_KAVX512(SB), NOSPLIT, $64-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x00000003, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	MOVL         $0x00000004, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPMOVZXBD    96(SI), Y1
+	VPBROADCASTD 104(SI), Y4
+	VPBROADCASTW 108(SI), X7
+	VCVTPH2PS    X7, Y7
+	VPSLLD       $0x1c, Y1, Y2
+	VPSRLD       $0x1c, Y2, Y2
+	VPSRLVD      dq_q3_shifts<>+0(SB), Y4, Y3
+	VPSLLD       $0x1e, Y3, Y3
+	VPSRLD       $0x1a, Y3, Y3
+	VPOR         Y3, Y2, Y2
+	VPSUBD       dq_32<>+0(SB), Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      Y2, (SP)
+	VPSRLD       $0x04, Y1, Y2
+	VPSRLVD      dq_q3_shifts<>+32(SB), Y4, Y3
+	VPSLLD       $0x1e, Y3, Y3
+	VPSRLD       $0x1a, Y3, Y3
+	VPOR         Y3, Y2, Y2
+	VPSUBD       dq_32<>+0(SB), Y2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y7, Y2
+	VMOVUPS      Y2, 32(SP)
+	VBROADCASTSS (SP), Z8
+	VPMOVZXBD    32(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPSLLD       $0x02, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VBROADCASTSS 4(SP), Z8
+	VPMOVZXBD    48(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSLLD       $0x02, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	VBROADCASTSS 8(SP), Z8
+	VPMOVZXBD    32(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPSLLD       $0x01, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 128(DI)
+	VBROADCASTSS 12(SP), Z8
+	VPMOVZXBD    48(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSLLD       $0x01, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 192(DI)
+	VBROADCASTSS 16(SP), Z8
+	VPMOVZXBD    32(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 256(DI)
+	VBROADCASTSS 20(SP), Z8
+	VPMOVZXBD    48(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 320(DI)
+	VBROADCASTSS 24(SP), Z8
+	VPMOVZXBD    32(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPSRLD       $0x01, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 384(DI)
+	VBROADCASTSS 28(SP), Z8
+	VPMOVZXBD    48(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x01, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 448(DI)
+	VBROADCASTSS 32(SP), Z8
+	VPMOVZXBD    64(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPSRLD       $0x02, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 512(DI)
+	VBROADCASTSS 36(SP), Z8
+	VPMOVZXBD    80(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x02, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 576(DI)
+	VBROADCASTSS 40(SP), Z8
+	VPMOVZXBD    64(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPSRLD       $0x03, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 640(DI)
+	VBROADCASTSS 44(SP), Z8
+	VPMOVZXBD    80(SI), Z1
+	VPSRLD       $0x02, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x03, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 704(DI)
+	VBROADCASTSS 48(SP), Z8
+	VPMOVZXBD    64(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPSRLD       $0x04, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 768(DI)
+	VBROADCASTSS 52(SP), Z8
+	VPMOVZXBD    80(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x04, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 832(DI)
+	VBROADCASTSS 56(SP), Z8
+	VPMOVZXBD    64(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    (SI), Z2
+	VPSRLD       $0x05, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 896(DI)
+	VBROADCASTSS 60(SP), Z8
+	VPMOVZXBD    80(SI), Z1
+	VPSRLD       $0x06, Z1, Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x05, Z2, Z2
+	VPANDND      Z6, Z2, Z2
+	VPSUBD       Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 960(DI)
+	ADDQ         $0x0000006e, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ5_KAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F, F16C
+TEXT ·dequantQ5_KAVX512(SB), NOSPLIT, $64-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	MOVL         $0x00000010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x3f3f3f3f, R12
+	MOVL         R10, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         R8, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	SHLQ         $0x20, R11
+	ORQ          R11, R12
+	VMOVQ        R8, X1
+	VPMOVZXBD    X1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VPBROADCASTW (SI), X3
+	VCVTPH2PS    X3, Y3
+	VMULPS       Y3, Y1, Y1
+	VMOVUPS      Y1, (SP)
+	VMOVQ        R12, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VPBROADCASTW 2(SI), X4
+	VCVTPH2PS    X4, Y4
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 32(SP)
+	VBROADCASTSS (SP), Z8
+	VBROADCASTSS 32(SP), Z9
+	VPMOVZXBD    48(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSLLD       $0x04, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVZXBD    64(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPSLLD       $0x04, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	VBROADCASTSS 4(SP), Z8
+	VBROADCASTSS 36(SP), Z9
+	VPMOVZXBD    48(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSLLD       $0x03, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 128(DI)
+	VPMOVZXBD    64(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPSLLD       $0x03, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 192(DI)
+	VBROADCASTSS 8(SP), Z8
+	VBROADCASTSS 40(SP), Z9
+	VPMOVZXBD    80(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSLLD       $0x02, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 256(DI)
+	VPMOVZXBD    96(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPSLLD       $0x02, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 320(DI)
+	VBROADCASTSS 12(SP), Z8
+	VBROADCASTSS 44(SP), Z9
+	VPMOVZXBD    80(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSLLD       $0x01, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 384(DI)
+	VPMOVZXBD    96(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPSLLD       $0x01, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 448(DI)
+	VBROADCASTSS 16(SP), Z8
+	VBROADCASTSS 48(SP), Z9
+	VPMOVZXBD    112(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 512(DI)
+	VPMOVZXBD    128(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 576(DI)
+	VBROADCASTSS 20(SP), Z8
+	VBROADCASTSS 52(SP), Z9
+	VPMOVZXBD    112(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x01, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 640(DI)
+	VPMOVZXBD    128(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPSRLD       $0x01, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 704(DI)
+	VBROADCASTSS 24(SP), Z8
+	VBROADCASTSS 56(SP), Z9
+	VPMOVZXBD    144(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x02, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 768(DI)
+	VPMOVZXBD    160(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPSRLD       $0x02, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 832(DI)
+	VBROADCASTSS 28(SP), Z8
+	VBROADCASTSS 60(SP), Z9
+	VPMOVZXBD    144(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    16(SI), Z2
+	VPSRLD       $0x03, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 896(DI)
+	VPMOVZXBD    160(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPMOVZXBD    32(SI), Z2
+	VPSRLD       $0x03, Z2, Z2
+	VPANDD       Z6, Z2, Z2
+	VPORD        Z2, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VSUBPS       Z9, Z1, Z1
+	VMOVUPS      Z1, 960(DI)
+	ADDQ         $0x000000b0, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func xorWordsAVX2(b []byte) uint64
 // Requires: AVX, AVX2, MMX+
 TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32
