@@ -10,12 +10,14 @@ import (
 
 // Dequantization kernels of the other formats, each written once for a
 // vector width: 8 lanes (YMM, the AVX2 kernels, with F16C) or 16 (ZMM, the
-// AVX-512 kernels). A lane holds one value from its level to its float32:
-// the level as an int32, converted, then exactly the reference's float32
-// operations in its order (a product, then the min added or subtracted:
-// no FMA). The per-sub-block factors (d·sc_j, dmin·m_j) are computed once
-// per super-block, eight lanes at a time, into a local array, and
-// broadcast from there.
+// AVX-512 kernels). A lane takes one value from its level, an int32, to
+// its float32: converted, then exactly the reference's float32 operations
+// in its order (a product, then the min added or subtracted: no FMA). The
+// levels are unpacked either in the 32-bit lanes or, where that takes
+// fewer instructions, 32 at a time in bytes stored into a local array and
+// widened from there. The per-sub-block factors (d·sc_j, dmin·m_j) are
+// computed once per super-block, eight lanes at a time, into a local
+// array, and broadcast from there.
 
 // dqWidth is the vector width of a dequantization kernel.
 type dqWidth struct {
@@ -62,13 +64,6 @@ func (w dqWidth) andNot(a, b, dst VecPhysical) {
 	}
 }
 
-// splat fills v with the 32-bit constant c (via AX).
-func (w dqWidth) splat(c uint32, v VecPhysical) {
-	MOVL(U32(c), EAX)
-	VMOVD(EAX, v.AsX())
-	VPBROADCASTD(v.AsX(), v)
-}
-
 // scale sets every lane of v to the float16 at m widened.
 func (w dqWidth) scale(m Mem, v VecPhysical) {
 	if w.lanes == 16 {
@@ -77,16 +72,6 @@ func (w dqWidth) scale(m Mem, v VecPhysical) {
 		return
 	}
 	loadScale(m, v)
-}
-
-// shift moves the bits of v left by s (right by −s) within each lane.
-func (w dqWidth) shift(s int, v VecPhysical) {
-	switch {
-	case s > 0:
-		VPSLLD(U8(s), v, v)
-	case s < 0:
-		VPSRLD(U8(-s), v, v)
-	}
 }
 
 // dwordsConst returns a read-only constant of n 32-bit words, word i =
@@ -128,30 +113,6 @@ func (w dqWidth) nibbles(m Mem, v0 int, v, c15 VecPhysical) {
 	}
 }
 
-// iq4Level turns the 4-bit indices in the lanes of v into IQ4_NL's levels
-// as float32 (from a VPSHUFB of the int8 table tab on YMM, the lanes' upper
-// bytes looking up entry 0 and shifted out; from VPERMPS of the float
-// table on ZMM).
-func (w dqWidth) iq4Level(v, tab VecPhysical) {
-	if w.lanes == 16 {
-		VPERMPS(tab, v, v)
-		return
-	}
-	VPSHUFB(v, tab, v)
-	VPSLLD(U8(24), v, v)
-	VPSRAD(U8(24), v, v)
-	VCVTDQ2PS(v, v)
-}
-
-// iq4Mask is the nibble mask iq4Level needs: none for VPERMPS, which
-// reads only the low 4 bits of an index.
-func (w dqWidth) iq4Mask(c15 VecPhysical) VecPhysical {
-	if w.lanes == 16 {
-		return nil
-	}
-	return c15
-}
-
 // legacy32 describes a 32-value block format for the dequantizers.
 type legacy32 struct {
 	name   string
@@ -170,19 +131,24 @@ var dequantLegacies = []legacy32{
 }
 
 func emitDequantLegacy(w dqWidth, L legacy32) {
+	if w.lanes == 8 && (L.qh != 0 || L.table) {
+		emitDequantLegacyBytes(L)
+		return
+	}
 	c15, tab, d, m, qh := w.r(5), w.r(7), w.r(8), w.r(9), w.r(10)
 	c16, neg16 := w.r(6), w.r(6)
 	dequantHeader("dequant"+L.name+w.suffix, "is dequantize"+L.name+": "+L.doc+", block by block.", 5, func() {
-		w.splat(15, c15)
 		switch {
-		case L.table && w.lanes == 16:
-			VMOVUPS(iq4Floats(), tab)
 		case L.table:
-			VBROADCASTI128(iq4Table(), tab)
+			VMOVUPS(iq4Floats(), tab)
+		default:
+			splat(15, c15)
+		}
+		switch {
 		case L.qh != 0 && L.min:
-			w.splat(16, c16)
+			splat(16, c16)
 		case L.qh != 0:
-			w.splat(math.MaxUint32-15, neg16)
+			splat(math.MaxUint32-15, neg16)
 		}
 	})
 	w.scale(Mem{Base: RSI}, d)
@@ -198,7 +164,7 @@ func emitDequantLegacy(w dqWidth, L legacy32) {
 		v, t := w.r(1+g/8%2*2), w.r(2+g/8%2*2)
 		mask := c15
 		if L.table {
-			mask = w.iq4Mask(c15)
+			mask = nil // VPERMPS reads only the low 4 bits of an index
 		}
 		w.nibbles(Mem{Base: RSI, Disp: L.qs}, g, v, mask)
 		if L.qh != 0 {
@@ -216,7 +182,7 @@ func emitDequantLegacy(w dqWidth, L legacy32) {
 			}
 		}
 		if L.table {
-			w.iq4Level(v, tab)
+			VPERMPS(tab, v, v)
 		} else {
 			VCVTDQ2PS(v, v)
 		}
@@ -225,6 +191,86 @@ func emitDequantLegacy(w dqWidth, L legacy32) {
 			VADDPS(m, v, v)
 		}
 		VMOVUPS(v, Mem{Base: RDI, Disp: 4 * g})
+	}
+	dequantFooter(L.bytes, 128)
+}
+
+// levelBytesSetup loads the constants of levelBytes.
+func levelBytesSetup(L legacy32) {
+	splat(0x0f0f0f0f, Y5)
+	if L.table {
+		VBROADCASTI128(iq4Table(), Y7)
+	}
+	if L.qh != 0 {
+		VMOVDQU(bytesConst("qh_shuf", func(i int) byte { return byte(i / 8) }), Y10)
+		VMOVDQU(bytesConst("qh_bits", func(i int) byte { return 1 << (i % 8) }), Y11)
+		if L.min {
+			splat(0x10101010, Y12)
+		} else {
+			splat(0xf0f0f0f0, Y12)
+		}
+	}
+}
+
+// levelBytes stores at buf the 32 levels of the block at RSI whose 16
+// nibble bytes are at qs, a byte each in value order: u (Q5_1), u−16
+// (Q5_0, signed) or the IQ4_NL level (signed). The YMM kernels of these
+// formats then widen eight levels at a time from buf, which takes fewer
+// instructions than unpacking the fifth bits or looking up the table in
+// 32-bit lanes. Clobbers Y1, Y2.
+func levelBytes(L legacy32, qs, buf Mem) {
+	VMOVDQU(qs, X1)
+	VPSRLW(U8(4), X1, X2)
+	VINSERTI128(U8(1), X2, Y1, Y1)
+	VPAND(Y5, Y1, Y1)
+	if L.qh != 0 {
+		// Byte j: 0xff where bit j of qh is set, else 0; then 0x10 where
+		// set (Q5_1) or 0xf0 = −16 where clear (Q5_0), ored into the
+		// nibble.
+		VPBROADCASTD(Mem{Base: RSI, Disp: L.qh}, Y2)
+		VPSHUFB(Y10, Y2, Y2)
+		VPAND(Y11, Y2, Y2)
+		VPCMPEQB(Y11, Y2, Y2)
+		if L.min {
+			VPAND(Y12, Y2, Y2)
+		} else {
+			VPANDN(Y12, Y2, Y2)
+		}
+		VPOR(Y2, Y1, Y1)
+	}
+	if L.table {
+		VPSHUFB(Y1, Y7, Y1)
+	}
+	VMOVDQU(Y1, buf)
+}
+
+// emitDequantLegacyBytes writes the YMM kernel of Q5_0, Q5_1 or IQ4_NL
+// through levelBytes.
+func emitDequantLegacyBytes(L legacy32) {
+	var buf Mem
+	d, m := Y8, Y9
+	dequantHeader("dequant"+L.name+"AVX2", "is dequantize"+L.name+": "+L.doc+", block by block.", 5, func() {
+		buf = AllocLocal(32)
+		levelBytesSetup(L)
+	})
+	levelBytes(L, Mem{Base: RSI, Disp: L.qs}, buf)
+	loadScale(Mem{Base: RSI}, d)
+	if L.min {
+		loadScale(Mem{Base: RSI, Disp: 2}, m)
+	}
+	for g := range 4 {
+		v := ymms[1+g]
+		if L.min {
+			VPMOVZXBD(buf.Offset(8*g), v)
+		} else {
+			VPMOVSXBD(buf.Offset(8*g), v)
+		}
+		VCVTDQ2PS(v, v)
+		VMULPS(d, v, v)
+		if L.min {
+			VADDPS(m, v, v)
+		}
+		VMOVUPS(v, Mem{Base: RDI, Disp: 32 * g})
 	}
 	dequantFooter(L.bytes, 128)
 }
@@ -254,23 +300,25 @@ func emitDequant8(w dqWidth, name string, bytes, qs, values int, f32 bool) {
 }
 
 // emitDequantIQ4_XS: dl_j = d·float(ls_j − 32) for the eight sub-blocks,
-// then IQ4_NL's levels times dl_j.
+// then IQ4_NL's levels times dl_j (through levelBytes on YMM).
 func emitDequantIQ4_XS(w dqWidth) {
-	var dl Mem
-	c15, tab, s := w.r(5), w.r(7), w.r(8)
+	var dl, buf Mem
+	tab, s := w.r(7), w.r(8)
+	iq4 := legacy32{table: true}
 	dequantHeader("dequantIQ4_XS"+w.suffix, "is dequantizeIQ4_XS: dst[i] = dl_j·float(kvalues[u[i]]), dl_j = d·float(ls_j−32), super-block by super-block.", 8, func() {
 		dl = AllocLocal(32)
-		w.splat(15, c15)
 		if w.lanes == 16 {
 			VMOVUPS(iq4Floats(), tab)
 		} else {
-			VBROADCASTI128(iq4Table(), tab)
+			buf = AllocLocal(256)
+			levelBytesSetup(iq4)
 		}
 	})
 	// ls_j: 4 bits from scales_l (offset 4), 2 from scales_h (offset 2).
 	VPBROADCASTD(Mem{Base: RSI, Disp: 4}, Y1)
 	VPSRLVD(dwordsConst("dq_mul4", 8, func(i int) uint32 { return uint32(4 * i) }), Y1, Y1)
-	VPAND(c15.AsY(), Y1, Y1)
+	VPSLLD(U8(28), Y1, Y1)
+	VPSRLD(U8(28), Y1, Y1)
 	VPBROADCASTD(Mem{Base: RSI, Disp: 2}, Y2)
 	VPSRLVD(dwordsConst("dq_mul2", 8, func(i int) uint32 { return uint32(2 * i) }), Y2, Y2)
 	VPSLLD(U8(30), Y2, Y2)
@@ -282,11 +330,20 @@ func emitDequantIQ4_XS(w dqWidth) {
 	VMULPS(Y1, Y2, Y1)
 	VMOVUPS(Y1, dl)
 	for ib := range 8 {
+		qs := Mem{Base: RSI, Disp: 8 + 16*ib}
+		if w.lanes == 8 {
+			levelBytes(iq4, qs, buf.Offset(32*ib))
+		}
 		VBROADCASTSS(dl.Offset(4*ib), s)
 		for g := 0; g < 32; g += w.lanes {
-			v := w.r(1 + g/8%2)
-			w.nibbles(Mem{Base: RSI, Disp: 8 + 16*ib}, g, v, w.iq4Mask(c15))
-			w.iq4Level(v, tab)
+			v := w.r(1 + g/8%4)
+			if w.lanes == 8 {
+				VPMOVSXBD(buf.Offset(32*ib+g), v)
+				VCVTDQ2PS(v, v)
+			} else {
+				w.nibbles(qs, g, v, nil)
+				VPERMPS(tab, v, v)
+			}
 			VMULPS(s, v, v)
 			VMOVUPS(v, Mem{Base: RDI, Disp: 4 * (32*ib + g)})
 		}
@@ -294,23 +351,54 @@ func emitDequantIQ4_XS(w dqWidth) {
 	dequantFooter(136, 1024)
 }
 
+// widenChunk writes the 32 values 32c…32c+31 of a super-block from their
+// level bytes at buf (signed or not): float(level) times the factor of
+// its sub-block of sub values (broadcast from f into sd), minus the
+// sub-block's second factor (at f+off2, into sm) when off2 > 0.
+func (w dqWidth) widenChunk(buf, f Mem, c, sub, off2 int, signed bool) {
+	sd, sm := w.r(8), w.r(9)
+	for g := 0; g < 32; g += w.lanes {
+		if j := (32*c + g) / sub; g%sub == 0 {
+			VBROADCASTSS(f.Offset(4*j), sd)
+			if off2 > 0 {
+				VBROADCASTSS(f.Offset(off2+4*j), sm)
+			}
+		}
+		v := w.r(11 + g/w.lanes)
+		if signed {
+			VPMOVSXBD(buf.Offset(g), v)
+		} else {
+			VPMOVZXBD(buf.Offset(g), v)
+		}
+		VCVTDQ2PS(v, v)
+		VMULPS(sd, v, v)
+		if off2 > 0 {
+			VSUBPS(sm, v, v)
+		}
+		VMOVUPS(v, Mem{Base: RDI, Disp: 4 * (32*c + g)})
+	}
+}
+
+// The K-quant kernels below unpack the levels of 32 values at a time into
+// bytes (in YMM registers at both widths), store them into a local array,
+// and widen them from there with widenChunk.
+
 // emitDequantQ2_K: dst = float(d·sc_j · q) − dmin·m_j over the sixteen
-// sub-blocks of 16; sub-block j has the 2-bit fields 2·(j%8/2) of the 16
-// bytes at 16 + 32·(j/8) + 16·(j%2).
+// sub-blocks of 16; values 32c…32c+31 (c = 4n+s) are the 2-bit fields 2s
+// of the 32 bytes at 16 + 32n.
 func emitDequantQ2_K(w dqWidth) {
-	var f Mem
-	c3, sd, sm := w.r(5), w.r(8), w.r(9)
+	var f, buf Mem
 	dequantHeader("dequantQ2_K"+w.suffix, "is dequantizeQ2_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.", 8, func() {
 		f = AllocLocal(128) // d·sc_j, then dmin·m_j
-		w.splat(3, c3)
-		w.splat(15, w.r(6))
+		buf = AllocLocal(256)
+		splat(0x03030303, Y5)
+		splat(15, Y6)
 	})
-	c15 := Y6
 	loadScale(Mem{Base: RSI, Disp: 80}, Y3)
 	loadScale(Mem{Base: RSI, Disp: 82}, Y4)
 	for h := range 2 {
 		VPMOVZXBD(Mem{Base: RSI, Disp: 8 * h}, Y1)
-		VPAND(c15, Y1, Y2)
+		VPAND(Y6, Y1, Y2)
 		VPSRLD(U8(4), Y1, Y1)
 		VCVTDQ2PS(Y2, Y2)
 		VCVTDQ2PS(Y1, Y1)
@@ -319,34 +407,34 @@ func emitDequantQ2_K(w dqWidth) {
 		VMOVUPS(Y2, f.Offset(32*h))
 		VMOVUPS(Y1, f.Offset(64+32*h))
 	}
-	for j := range 16 {
-		VBROADCASTSS(f.Offset(4*j), sd)
-		VBROADCASTSS(f.Offset(64+4*j), sm)
-		for g := 0; g < 16; g += w.lanes {
-			v := w.r(1 + g/8)
-			VPMOVZXBD(Mem{Base: RSI, Disp: 16 + 32*(j/8) + 16*(j%2) + g}, v)
-			w.shift(-2*(j%8/2), v)
-			w.and(c3, v, v)
-			VCVTDQ2PS(v, v)
-			VMULPS(sd, v, v)
-			VSUBPS(sm, v, v)
-			VMOVUPS(v, Mem{Base: RDI, Disp: 4 * (16*j + g)})
+	for c := range 8 {
+		n, s := c/4, c%4
+		if s == 0 {
+			VMOVDQU(Mem{Base: RSI, Disp: 16 + 32*n}, Y7)
 		}
+		if s > 0 {
+			VPSRLW(U8(2*s), Y7, Y1)
+			VPAND(Y5, Y1, Y1)
+		} else {
+			VPAND(Y5, Y7, Y1)
+		}
+		VMOVDQU(Y1, buf.Offset(32*c))
+		w.widenChunk(buf.Offset(32*c), f, c, 16, 64, false)
 	}
 	dequantFooter(84, 1024)
 }
 
 // emitDequantQ3_K: dst = dl_j·float(q − 4·(1−h)), dl_j = d·float(s_j−32),
-// over the sixteen sub-blocks of 16; sub-block j has the 2-bit fields
-// 2·(j%8/2) of the 16 bytes at 32 + 32·(j/8) + 16·(j%2), and the high bits
-// j/2 of the hmask bytes 16·(j%2)….
+// over the sixteen sub-blocks of 16; values 32c…32c+31 (c = 4n+s) are the
+// 2-bit fields 2s of the 32 bytes at 32 + 32n with the high bits c of the
+// 32 hmask bytes.
 func emitDequantQ3_K(w dqWidth) {
-	var f Mem
-	c3, c4, sd := w.r(5), w.r(6), w.r(8)
+	var f, buf Mem
 	dequantHeader("dequantQ3_K"+w.suffix, "is dequantizeQ3_K: dst[i] = dl_j·float(q[i]−4·(1−h[i])), dl_j = d·float(s_j−32), super-block by super-block.", 8, func() {
 		f = AllocLocal(64) // dl_j
-		w.splat(3, c3)
-		w.splat(4, c4)
+		buf = AllocLocal(256)
+		splat(0x03030303, Y5)
+		splat(0x04040404, Y6)
 	})
 	// s_j: 4 bits from byte j%8 of the scales (low nibble for j < 8),
 	// 2 bits from byte 8 + j%4 (bits 2·(j/4)).
@@ -370,22 +458,32 @@ func emitDequantQ3_K(w dqWidth) {
 		VMULPS(Y2, Y7, Y2)
 		VMOVUPS(Y2, f.Offset(32*h))
 	}
-	for j := range 16 {
-		VBROADCASTSS(f.Offset(4*j), sd)
-		for g := 0; g < 16; g += w.lanes {
-			v, t := w.r(1+g/8*2), w.r(2+g/8*2)
-			VPMOVZXBD(Mem{Base: RSI, Disp: 32 + 32*(j/8) + 16*(j%2) + g}, v)
-			w.shift(-2*(j%8/2), v)
-			w.and(c3, v, v)
-			// 4 where the high bit is clear, then subtracted.
-			VPMOVZXBD(Mem{Base: RSI, Disp: 16*(j%2) + g}, t)
-			w.shift(2-j/2, t)
-			w.andNot(c4, t, t)
-			VPSUBD(t, v, v)
-			VCVTDQ2PS(v, v)
-			VMULPS(sd, v, v)
-			VMOVUPS(v, Mem{Base: RDI, Disp: 4 * (16*j + g)})
+	VMOVDQU(Mem{Base: RSI}, Y10) // hmask
+	for c := range 8 {
+		n, s := c/4, c%4
+		if s == 0 {
+			VMOVDQU(Mem{Base: RSI, Disp: 32 + 32*n}, Y7)
 		}
+		if s > 0 {
+			VPSRLW(U8(2*s), Y7, Y1)
+			VPAND(Y5, Y1, Y1)
+		} else {
+			VPAND(Y5, Y7, Y1)
+		}
+		// Bit c of each hmask byte moved to bit 2: 4 where it is clear,
+		// subtracted.
+		switch {
+		case c < 2:
+			VPSLLD(U8(2-c), Y10, Y2)
+		case c > 2:
+			VPSRLD(U8(c-2), Y10, Y2)
+		default:
+			VMOVDQU(Y10, Y2)
+		}
+		VPANDN(Y6, Y2, Y2)
+		VPSUBB(Y2, Y1, Y1)
+		VMOVDQU(Y1, buf.Offset(32*c))
+		w.widenChunk(buf.Offset(32*c), f, c, 16, 0, true)
 	}
 	dequantFooter(110, 1024)
 }
@@ -393,14 +491,14 @@ func emitDequantQ3_K(w dqWidth) {
 // emitDequantQ5_K: Q4_K with a fifth bit: dst = float(d·sc_j · q) −
 // dmin·m_j over the eight sub-blocks of 32; sub-block j has the low (j
 // even) or high nibbles of the 32 bytes at 48 + 32·(j/2) and bit j of the
-// qh bytes 16….
+// 32 qh bytes at 16.
 func emitDequantQ5_K(w dqWidth) {
-	var f Mem
-	c15, c16, sd, sm := w.r(5), w.r(6), w.r(8), w.r(9)
+	var f, buf Mem
 	dequantHeader("dequantQ5_K"+w.suffix, "is dequantizeQ5_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.", 8, func() {
 		f = AllocLocal(64) // d·sc_j, then dmin·m_j
-		w.splat(15, c15)
-		w.splat(16, c16)
+		buf = AllocLocal(256)
+		splat(0x0f0f0f0f, Y5)
+		splat(0x10101010, Y6)
 	})
 	unpackK4Scales()
 	VMOVQ(R8, X1)
@@ -415,26 +513,28 @@ func emitDequantQ5_K(w dqWidth) {
 	loadScale(Mem{Base: RSI, Disp: 2}, Y4)
 	VMULPS(Y4, Y2, Y2)
 	VMOVUPS(Y2, f.Offset(32))
+	VMOVDQU(Mem{Base: RSI, Disp: 16}, Y7) // qh
 	for j := range 8 {
-		VBROADCASTSS(f.Offset(4*j), sd)
-		VBROADCASTSS(f.Offset(32+4*j), sm)
-		for g := 0; g < 32; g += w.lanes {
-			v, t := w.r(1+g/8%2*2), w.r(2+g/8%2*2)
-			VPMOVZXBD(Mem{Base: RSI, Disp: 48 + 32*(j/2) + g}, v)
-			if j%2 == 0 {
-				w.and(c15, v, v)
-			} else {
-				VPSRLD(U8(4), v, v)
-			}
-			VPMOVZXBD(Mem{Base: RSI, Disp: 16 + g}, t)
-			w.shift(4-j, t)
-			w.and(c16, t, t)
-			w.or(t, v, v)
-			VCVTDQ2PS(v, v)
-			VMULPS(sd, v, v)
-			VSUBPS(sm, v, v)
-			VMOVUPS(v, Mem{Base: RDI, Disp: 4 * (32*j + g)})
+		if j%2 == 0 {
+			VMOVDQU(Mem{Base: RSI, Disp: 48 + 32*(j/2)}, Y10)
+			VPAND(Y5, Y10, Y1)
+		} else {
+			VPSRLW(U8(4), Y10, Y1)
+			VPAND(Y5, Y1, Y1)
 		}
+		// Bit j of each qh byte moved to bit 4.
+		switch {
+		case j < 4:
+			VPSLLD(U8(4-j), Y7, Y2)
+		case j > 4:
+			VPSRLD(U8(j-4), Y7, Y2)
+		default:
+			VMOVDQU(Y7, Y2)
+		}
+		VPAND(Y6, Y2, Y2)
+		VPOR(Y2, Y1, Y1)
+		VMOVDQU(Y1, buf.Offset(32*j))
+		w.widenChunk(buf.Offset(32*j), f, j, 32, 32, false)
 	}
 	dequantFooter(176, 1024)
 }
