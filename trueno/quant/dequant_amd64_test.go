@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/batuta-go/stack/internal/kerneltest"
 	"github.com/batuta-go/stack/trueno"
 )
 
@@ -50,4 +51,33 @@ func BenchmarkDequantizeCompanion(b *testing.B) {
 			})
 		})
 	}
+}
+
+// TestDequantizeUnalignedSrc runs the kernels on rows that start at every
+// byte offset within a word (GGUF aligns tensors, a caller's slice need
+// not be), against the reference.
+func TestDequantizeUnalignedSrc(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		for _, typ := range allTypes() {
+			for _, nb := range []int{1, 3, 17} {
+				x := randomRow(rng, typ, nb, 1)
+				n := nb * typ.BlockSize()
+				want := make([]float32, n)
+				dequantizeGeneric(typ, want, x)
+				for off := 1; off < 8; off++ {
+					buf := make([]byte, off+len(x))
+					src := buf[off:]
+					copy(src, x)
+					got := make([]float32, n)
+					Dequantize(typ, got, src)
+					for i := range got {
+						if !kerneltest.Same32(got[i], want[i]) {
+							t.Fatalf("%s nb=%d src offset %d: Dequantize[%d] = %g, reference %g", typ, nb, off, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	})
 }
