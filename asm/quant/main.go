@@ -41,6 +41,7 @@ func main() {
 		emitDequantQ4_0()
 		emitDequantQ4_K()
 		emitDequantQ6_K()
+		emitDequant2()
 		emitXorWords()
 		emitTile32(8)
 		emitTileQ4_K(4)

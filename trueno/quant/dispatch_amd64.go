@@ -21,22 +21,9 @@ var (
 var noVNNI bool
 
 func dequantize(t Type, dst []float32, src []byte) {
-	isa := trueno.Active()
-	if (isa == trueno.AVX2 || isa == trueno.AVX512) && hasF16C {
-		switch t {
-		case Q8_0:
-			dequantQ8_0AVX2(dst, src)
-			return
-		case Q4_0:
-			dequantQ4_0AVX2(dst, src)
-			return
-		case Q4_K:
-			dequantQ4_KAVX2(dst, src)
-			return
-		case Q6_K:
-			dequantQ6_KAVX2(dst, src)
-			return
-		}
+	if k := dequantKernel(t); k != nil {
+		k(dst, src)
+		return
 	}
 	switch t {
 	case F16:
@@ -46,6 +33,54 @@ func dequantize(t Type, dst []float32, src []byte) {
 	default:
 		dequantizeGeneric(t, dst, src)
 	}
+}
+
+// dequantKernel returns the dequantizer of t on this path (x86 with F16C),
+// nil on the generic path and for F16 and BF16 (trueno's conversions). The
+// AVX-512 path takes the ZMM kernels of the types that have them.
+func dequantKernel(t Type) func(dst []float32, src []byte) {
+	isa := trueno.Active()
+	if (isa != trueno.AVX2 && isa != trueno.AVX512) || !hasF16C {
+		return nil
+	}
+	wide := isa == trueno.AVX512
+	pick := func(ymm, zmm func([]float32, []byte)) func([]float32, []byte) {
+		if wide {
+			return zmm
+		}
+		return ymm
+	}
+	switch t {
+	case Q8_0:
+		return dequantQ8_0AVX2
+	case Q4_0:
+		return dequantQ4_0AVX2
+	case Q4_K:
+		return dequantQ4_KAVX2
+	case Q6_K:
+		return dequantQ6_KAVX2
+	case Q4_1:
+		return pick(dequantQ4_1AVX2, dequantQ4_1AVX512)
+	case Q5_0:
+		return pick(dequantQ5_0AVX2, dequantQ5_0AVX512)
+	case Q5_1:
+		return pick(dequantQ5_1AVX2, dequantQ5_1AVX512)
+	case Q8_1:
+		return pick(dequantQ8_1AVX2, dequantQ8_1AVX512)
+	case Q2_K:
+		return pick(dequantQ2_KAVX2, dequantQ2_KAVX512)
+	case Q3_K:
+		return pick(dequantQ3_KAVX2, dequantQ3_KAVX512)
+	case Q5_K:
+		return pick(dequantQ5_KAVX2, dequantQ5_KAVX512)
+	case Q8_K:
+		return pick(dequantQ8_KAVX2, dequantQ8_KAVX512)
+	case IQ4_NL:
+		return pick(dequantIQ4_NLAVX2, dequantIQ4_NLAVX512)
+	case IQ4_XS:
+		return pick(dequantIQ4_XSAVX2, dequantIQ4_XSAVX512)
+	}
+	return nil
 }
 
 // x86Path reports whether the x86 kernels run (AVX2 or AVX-512 path, with

@@ -199,6 +199,106 @@ func dequantQ4_KAVX2(dst []float32, src []byte)
 //go:noescape
 func dequantQ6_KAVX2(dst []float32, src []byte)
 
+// dequantQ4_1AVX2 is dequantizeQ4_1: dst[i] = float(u[i])·d + m, block by block.
+//
+//go:noescape
+func dequantQ4_1AVX2(dst []float32, src []byte)
+
+// dequantQ5_0AVX2 is dequantizeQ5_0: dst[i] = float(u[i]−16)·d, block by block.
+//
+//go:noescape
+func dequantQ5_0AVX2(dst []float32, src []byte)
+
+// dequantQ5_1AVX2 is dequantizeQ5_1: dst[i] = float(u[i])·d + m, block by block.
+//
+//go:noescape
+func dequantQ5_1AVX2(dst []float32, src []byte)
+
+// dequantIQ4_NLAVX2 is dequantizeIQ4_NL: dst[i] = d·float(kvalues[u[i]]), block by block.
+//
+//go:noescape
+func dequantIQ4_NLAVX2(dst []float32, src []byte)
+
+// dequantQ8_1AVX2 is dequantizeQ8_1: dst[i] = d·float(q[i]), block by block.
+//
+//go:noescape
+func dequantQ8_1AVX2(dst []float32, src []byte)
+
+// dequantQ8_KAVX2 is dequantizeQ8_K: dst[i] = d·float(q[i]), block by block.
+//
+//go:noescape
+func dequantQ8_KAVX2(dst []float32, src []byte)
+
+// dequantIQ4_XSAVX2 is dequantizeIQ4_XS: dst[i] = dl_j·float(kvalues[u[i]]), dl_j = d·float(ls_j−32), super-block by super-block.
+//
+//go:noescape
+func dequantIQ4_XSAVX2(dst []float32, src []byte)
+
+// dequantQ2_KAVX2 is dequantizeQ2_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ2_KAVX2(dst []float32, src []byte)
+
+// dequantQ3_KAVX2 is dequantizeQ3_K: dst[i] = dl_j·float(q[i]−4·(1−h[i])), dl_j = d·float(s_j−32), super-block by super-block.
+//
+//go:noescape
+func dequantQ3_KAVX2(dst []float32, src []byte)
+
+// dequantQ5_KAVX2 is dequantizeQ5_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ5_KAVX2(dst []float32, src []byte)
+
+// dequantQ4_1AVX512 is dequantizeQ4_1: dst[i] = float(u[i])·d + m, block by block.
+//
+//go:noescape
+func dequantQ4_1AVX512(dst []float32, src []byte)
+
+// dequantQ5_0AVX512 is dequantizeQ5_0: dst[i] = float(u[i]−16)·d, block by block.
+//
+//go:noescape
+func dequantQ5_0AVX512(dst []float32, src []byte)
+
+// dequantQ5_1AVX512 is dequantizeQ5_1: dst[i] = float(u[i])·d + m, block by block.
+//
+//go:noescape
+func dequantQ5_1AVX512(dst []float32, src []byte)
+
+// dequantIQ4_NLAVX512 is dequantizeIQ4_NL: dst[i] = d·float(kvalues[u[i]]), block by block.
+//
+//go:noescape
+func dequantIQ4_NLAVX512(dst []float32, src []byte)
+
+// dequantQ8_1AVX512 is dequantizeQ8_1: dst[i] = d·float(q[i]), block by block.
+//
+//go:noescape
+func dequantQ8_1AVX512(dst []float32, src []byte)
+
+// dequantQ8_KAVX512 is dequantizeQ8_K: dst[i] = d·float(q[i]), block by block.
+//
+//go:noescape
+func dequantQ8_KAVX512(dst []float32, src []byte)
+
+// dequantIQ4_XSAVX512 is dequantizeIQ4_XS: dst[i] = dl_j·float(kvalues[u[i]]), dl_j = d·float(ls_j−32), super-block by super-block.
+//
+//go:noescape
+func dequantIQ4_XSAVX512(dst []float32, src []byte)
+
+// dequantQ2_KAVX512 is dequantizeQ2_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ2_KAVX512(dst []float32, src []byte)
+
+// dequantQ3_KAVX512 is dequantizeQ3_K: dst[i] = dl_j·float(q[i]−4·(1−h[i])), dl_j = d·float(s_j−32), super-block by super-block.
+//
+//go:noescape
+func dequantQ3_KAVX512(dst []float32, src []byte)
+
+// dequantQ5_KAVX512 is dequantizeQ5_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.
+//
+//go:noescape
+func dequantQ5_KAVX512(dst []float32, src []byte)
+
 // xorWordsAVX2 returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
 //go:noescape
