@@ -25,6 +25,43 @@ func superTail(dOff, xBytes int) {
 	Label("done")
 }
 
+// scaleAdd adds the int16 pairs of lane times the int16 scales in sc to
+// the int32 lanes of Y13: VPMADDWD and VPADDD, or one VPDPWSSD with VNNI.
+func scaleAdd(m mode, sc, lane VecPhysical) {
+	if m.vnni != 0 {
+		vpdpwssdY(m, sc, lane, Y13)
+		return
+	}
+	VPMADDWD(sc, lane, lane)
+	VPADDD(lane, Y13, Y13)
+}
+
+// exactTail finishes a super-block whose int32 lanes in Y13 (the upper
+// half of Z13 zero or added in before) start at a level offset times the
+// bsums: the lanes carry offset terms that cancel only in their sum, so
+// they are added exactly in integers first (rounded lane by lane, they
+// could miss the true sum by more than its own rounding). Then X0 (lane 0
+// only: the scalar ops clear the rest) += float(Σ) · f16(x+dOff) · y.d,
+// and x and y advance.
+func exactTail(dOff, xBytes int) {
+	VEXTRACTI128(U8(1), Y13, X14)
+	VPADDD(X14, X13, X13)
+	VPSHUFD(U8(0x4e), X13, X14)
+	VPADDD(X14, X13, X13)
+	VPSHUFD(U8(0xb1), X13, X14)
+	VPADDD(X14, X13, X13)
+	VCVTDQ2PS(X13, X13)
+	VPBROADCASTW(Mem{Base: RSI, Disp: dOff}, X8)
+	VCVTPH2PS(X8, X8)
+	VMULSS(Mem{Base: RDI}, X8, X8)
+	VFMADD231SS(X8, X13, X0)
+	ADDQ(U32(xBytes), RSI)
+	ADDQ(U32(292), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+}
+
 // pairShuf returns the VPSHUFB masks that pick, from 8 int16 scales
 // repeated in both 128-bit lanes, scale 2k into every word of the low lane
 // and scale 2k+1 into the high lane: mask k at offset 32k.
@@ -110,10 +147,11 @@ func emitIQ4_XS() {
 	hsumReturn(acc)
 }
 
-// emitQ2_K: levels in [0, 3] (VPMADDUBSW pairs ≤ 768) times 4-bit scales;
-// the min term dmin·Σ m_j·bsums_j summed apart.
-func emitQ2_K() {
-	name := "dotQ2_KAVX2"
+// emitQ2_K: levels in [0, 3] (VPMADDUBSW pairs ≤ 768) times 4-bit scales
+// (VPMADDWD, or AVX-VNNI's VPDPWSSD with m.vnni 1); the min term
+// dmin·Σ m_j·bsums_j summed apart.
+func emitQ2_K(m mode) {
+	name := "dotQ2_K" + m.suffix
 	header(name, "is dotQ2_KGeneric: Q2_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
 	sc := AllocLocal(32) // 16 scales, int16
 	SHRQ(U8(8), RCX)
@@ -155,8 +193,7 @@ func emitQ2_K() {
 			}
 			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*h + 32*s}, vx, lane)
 			pairScale(sc, 8*h+2*s, vy, Y7)
-			VPMADDWD(vy, lane, lane)
-			VPADDD(lane, Y13, Y13)
+			scaleAdd(m, vy, lane)
 		}
 	}
 	superTail(80, 84)
@@ -165,10 +202,11 @@ func emitQ2_K() {
 }
 
 // emitQ3_K: levels u = 2 low bits | high bit << 2 in [0, 7] (value u − 4),
-// VPMADDUBSW pairs ≤ 1792, times signed 6-bit scales; Σ (u−4)·y·sc =
-// Σ u·y·sc − 4·Σ sc·bsums.
-func emitQ3_K() {
-	name := "dotQ3_KAVX2"
+// VPMADDUBSW pairs ≤ 1792, times signed 6-bit scales (VPMADDWD, or
+// VPDPWSSD with m.vnni 1); Σ (u−4)·y·sc = Σ u·y·sc − 4·Σ sc·bsums, the
+// lanes added exactly before the float scale (exactTail).
+func emitQ3_K(m mode) {
+	name := "dotQ3_K" + m.suffix
 	header(name, "is dotQ3_KGeneric: Q3_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
 	sc := AllocLocal(32) // 16 scales − 32, int16
 	SHRQ(U8(8), RCX)
@@ -180,35 +218,7 @@ func emitQ3_K() {
 	JZ(LabelRef("done"))
 	Label("loop")
 	prefetch(8192)
-	// The 16 scales, 4 low bits and 2 high bits each, on 32-bit words.
-	MOVL(Mem{Base: RSI, Disp: 96}, R8L)   // aux0
-	MOVL(Mem{Base: RSI, Disp: 100}, R9L)  // aux1
-	MOVL(Mem{Base: RSI, Disp: 104}, R10L) // tmp
-	lowHigh := func(src, shiftLow int, hiShift int, dst GPPhysical) {
-		// dst = ((src >> shiftLow) & 0x0f0f0f0f) | (((tmp >> hiShift) & 0x03030303) << 4)
-		MOVL([]GPPhysical{R8L, R9L}[src], dst)
-		if shiftLow != 0 {
-			SHRL(U8(shiftLow), dst)
-		}
-		ANDL(U32(0x0f0f0f0f), dst)
-		MOVL(R10L, EAX)
-		if hiShift != 0 {
-			SHRL(U8(hiShift), EAX)
-		}
-		ANDL(U32(0x03030303), EAX)
-		SHLL(U8(4), EAX)
-		ORL(EAX, dst)
-	}
-	lowHigh(0, 0, 0, R11L)
-	lowHigh(1, 0, 2, R12L)
-	lowHigh(0, 4, 4, R13L)
-	lowHigh(1, 4, 6, EDX)
-	SHLQ(U8(32), R12)
-	ORQ(R12, R11)
-	SHLQ(U8(32), RDX)
-	ORQ(RDX, R13)
-	VMOVQ(R11, X10)
-	VPINSRQ(U8(1), R13, X10, X10)
+	unpackQ3Scales()
 	VPMOVZXBW(X10, Y10)
 	VPSUBW(ones, Y10, Y10)
 	VMOVDQU(Y10, sc)
@@ -240,10 +250,43 @@ func emitQ3_K() {
 			VPOR(tmp, vx, vx)
 			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*h + 32*s}, vx, lane)
 			pairScale(sc, 8*h+2*s, vy, Y9)
-			VPMADDWD(vy, lane, lane)
-			VPADDD(lane, Y13, Y13)
+			scaleAdd(m, vy, lane)
 		}
 	}
-	superTail(108, 110)
+	exactTail(108, 110)
 	hsumReturn(acc)
+}
+
+// unpackQ3Scales leaves the sixteen 6-bit scales of the Q3_K block at RSI
+// (unsigned, before the −32) in the bytes of X10: 4 low bits and 2 high
+// bits each, on 32-bit words (clobbers R8-R13, DX, AX).
+func unpackQ3Scales() {
+	MOVL(Mem{Base: RSI, Disp: 96}, R8L)   // aux0
+	MOVL(Mem{Base: RSI, Disp: 100}, R9L)  // aux1
+	MOVL(Mem{Base: RSI, Disp: 104}, R10L) // tmp
+	lowHigh := func(src, shiftLow int, hiShift int, dst GPPhysical) {
+		// dst = ((src >> shiftLow) & 0x0f0f0f0f) | (((tmp >> hiShift) & 0x03030303) << 4)
+		MOVL([]GPPhysical{R8L, R9L}[src], dst)
+		if shiftLow != 0 {
+			SHRL(U8(shiftLow), dst)
+		}
+		ANDL(U32(0x0f0f0f0f), dst)
+		MOVL(R10L, EAX)
+		if hiShift != 0 {
+			SHRL(U8(hiShift), EAX)
+		}
+		ANDL(U32(0x03030303), EAX)
+		SHLL(U8(4), EAX)
+		ORL(EAX, dst)
+	}
+	lowHigh(0, 0, 0, R11L)
+	lowHigh(1, 0, 2, R12L)
+	lowHigh(0, 4, 4, R13L)
+	lowHigh(1, 4, 6, EDX)
+	SHLQ(U8(32), R12)
+	ORQ(R12, R11)
+	SHLQ(U8(32), RDX)
+	ORQ(RDX, R13)
+	VMOVQ(R11, X10)
+	VPINSRQ(U8(1), R13, X10, X10)
 }

@@ -33,8 +33,14 @@ func main() {
 		emitQ5_KZ()
 		emitQ6_KZ()
 		emitIQ4_XS()
-		emitQ2_K()
-		emitQ3_K()
+		for _, m := range modes[:2] {
+			emitQ2_K(m)
+			emitQ3_K(m)
+		}
+		emitQ2_KZ()
+		emitQ3_KZ()
+		emitIQ4_XSVNNI()
+		emitIQ4_XSZ()
 		emitFloatDot(false)
 		emitFloatDot(true)
 		emitDequantQ8_0()

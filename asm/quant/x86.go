@@ -31,11 +31,25 @@ var modes = []mode{{"AVX2", 0}, {"AVXVNNI", 1}, {"AVX512VNNI", 2}}
 // vpdpbusd emits dst += Σ4 src1(unsigned bytes)·src2(signed bytes) per
 // int32 lane, in Go operand order (src2, src1, dst).
 func vpdpbusd(m mode, src2, src1, dst VecPhysical) {
+	vnniOp(m, "VPDPBUSD", 0x50, src2, src1, dst)
+}
+
+// vpdpwssdY emits dst += Σ2 src1·src2 (signed int16 pairs) per int32
+// lane, in Go operand order, in m's form: VPMADDWD and VPADDD in one
+// instruction.
+func vpdpwssdY(m mode, src2, src1, dst VecPhysical) {
+	vnniOp(m, "VPDPWSSD", 0x52, src2, src1, dst)
+}
+
+// vnniOp emits the VNNI instruction op (opcode byte code in map 0F38) in
+// the EVEX form (m.vnni 2, which the Go assembler knows) or the VEX form
+// of AVX-VNNI (m.vnni 1, which it does not: emitted as bytes).
+func vnniOp(m mode, op string, code byte, src2, src1, dst VecPhysical) {
 	if m.vnni == 2 {
-		Instruction(&ir.Instruction{Opcode: "VPDPBUSD", Operands: []Op{src2, src1, dst}, Inputs: []Op{src2, src1, dst}, Outputs: []Op{dst}})
+		Instruction(&ir.Instruction{Opcode: op, Operands: []Op{src2, src1, dst}, Inputs: []Op{src2, src1, dst}, Outputs: []Op{dst}})
 		return
 	}
-	// VEX.256.66.0F38.W0 50 /r; registers Y0-Y15.
+	// VEX.256.66.0F38.W0 code /r; registers Y0-Y15.
 	r, v, b := dst.PhysicalIndex(), src1.PhysicalIndex(), src2.PhysicalIndex()
 	b1 := byte(0xe2) // R̄ X̄ B̄ set, map 0F38
 	if r >= 8 {
@@ -46,8 +60,8 @@ func vpdpbusd(m mode, src2, src1, dst VecPhysical) {
 	}
 	b2 := byte((^v&0xf)<<3 | 1<<2 | 1) // W0, vvvv, L=256, pp=66
 	modrm := byte(0xc0 | (r&7)<<3 | b&7)
-	Comment(fmt.Sprintf("VPDPBUSD %s, %s, %s (AVX-VNNI)", src2.Asm(), src1.Asm(), dst.Asm()))
-	for i, x := range []byte{0xc4, b1, b2, 0x50, modrm} {
+	Comment(fmt.Sprintf("%s %s, %s, %s (AVX-VNNI)", op, src2.Asm(), src1.Asm(), dst.Asm()))
+	for i, x := range []byte{0xc4, b1, b2, code, modrm} {
 		in := &ir.Instruction{Opcode: "BYTE", Operands: []Op{U8(x)}}
 		if i == 0 {
 			in.Inputs = []Op{src2, src1, dst}

@@ -163,10 +163,28 @@ func dot(t Type, n int, x, y []byte) float32 {
 			}
 			return dotQ5_KAVX2(n, x, y)
 		case Q2_K:
+			switch vnni {
+			case 2:
+				return dotQ2_KAVX512VNNI(n, x, y)
+			case 1:
+				return dotQ2_KAVXVNNI(n, x, y)
+			}
 			return dotQ2_KAVX2(n, x, y)
 		case Q3_K:
+			switch vnni {
+			case 2:
+				return dotQ3_KAVX512VNNI(n, x, y)
+			case 1:
+				return dotQ3_KAVXVNNI(n, x, y)
+			}
 			return dotQ3_KAVX2(n, x, y)
 		case IQ4_XS:
+			switch vnni {
+			case 2:
+				return dotIQ4_XSAVX512VNNI(n, x, y)
+			case 1:
+				return dotIQ4_XSAVXVNNI(n, x, y)
+			}
 			return dotIQ4_XSAVX2(n, x, y)
 		case F16:
 			return dotF16AVX2(n, x, y)

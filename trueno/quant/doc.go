@@ -21,12 +21,12 @@
 // The kernels follow trueno's dispatch (trueno.Active, trueno.SetISA,
 // $TRUENO_ISA). Every type has a pure-Go reference; the dot products of
 // every type except the companions themselves have AVX2 kernels (with
-// AVX-VNNI's VPDPBUSD where the CPU has it), AVX-512 VNNI kernels for
-// Q4_0, Q8_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q4_K, Q5_K and Q6_K (the others take
-// the AVX2 kernels on that path), and NEON kernels using SDOT (on an
-// arm64 CPU without the dot-product extension the NEON path uses the
-// reference). Dequantization has SIMD kernels for Q4_0, Q8_0, Q4_K and
-// Q6_K, and goes through trueno's conversions for F16 and BF16. The
+// AVX-VNNI's VPDPBUSD or VPDPWSSD where the CPU has it), AVX-512 VNNI
+// kernels for every quantized type (F16 and BF16 take the AVX2 kernels on
+// that path), and NEON kernels using SDOT (on an arm64 CPU without the
+// dot-product extension the NEON path uses the reference). Dequantization
+// has SIMD kernels for every quantized type on the x86 and NEON paths, and
+// goes through trueno's conversions for F16 and BF16. The
 // matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has tile
 // kernels (AVX-512 VNNI; AVX2, with AVX-VNNI where the CPU has it, Q8_0
 // only then) that unpack each block of 16 weight rows once for a group of

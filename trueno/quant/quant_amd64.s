@@ -3155,12 +3155,17 @@ loop:
 	VPSHUFB        pair_shuf<>+96(SB), Y9, Y2
 	VPMADDWD       Y2, Y3, Y3
 	VPADDD         Y3, Y13, Y13
-	VCVTDQ2PS      Y13, Y13
+	VEXTRACTI128   $0x01, Y13, X14
+	VPADDD         X14, X13, X13
+	VPSHUFD        $0x4e, X13, X14
+	VPADDD         X14, X13, X13
+	VPSHUFD        $0xb1, X13, X14
+	VPADDD         X14, X13, X13
+	VCVTDQ2PS      X13, X13
 	VPBROADCASTW   108(SI), X8
-	VCVTPH2PS      X8, Y8
-	VBROADCASTSS   (DI), Y9
-	VMULPS         Y9, Y8, Y8
-	VFMADD231PS    Y8, Y13, Y0
+	VCVTPH2PS      X8, X8
+	VMULSS         (DI), X8, X8
+	VFMADD231SS    X8, X13, X0
 	ADDQ           $0x0000006e, SI
 	ADDQ           $0x00000124, DI
 	DECQ           CX
@@ -3176,6 +3181,1069 @@ done:
 	VZEROUPPER
 	MOVSS        X0, ret+56(FP)
 	RET
+
+// func dotQ2_KAVXVNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ2_KAVXVNNI(SB), NOSPLIT, $32-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Y0, Y0, Y0
+	VXORPS       X15, X15, X15
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x03030303, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0     8192(SI)
+	PREFETCHT0     8256(SI)
+	VMOVDQU        (SI), X10
+	VPAND          X5, X10, X12
+	VPMOVZXBW      X12, Y12
+	VMOVDQU        Y12, (SP)
+	VPSRLW         $0x04, X10, X10
+	VPAND          X5, X10, X10
+	VPMOVZXBW      X10, Y10
+	VPMADDWD       260(DI), Y10, Y10
+	VEXTRACTI128   $0x01, Y10, X12
+	VPADDD         X12, X10, X10
+	VPSHUFD        $0x4e, X10, X12
+	VPADDD         X12, X10, X10
+	VPSHUFD        $0xb1, X10, X12
+	VPADDD         X12, X10, X10
+	VCVTDQ2PS      X10, X10
+	VPBROADCASTW   82(SI), X12
+	VCVTPH2PS      X12, Y12
+	VMULSS         (DI), X12, X12
+	VFNMADD231SS   X12, X10, X15
+	VPXOR          Y13, Y13, Y13
+	VMOVDQU        16(SI), Y14
+	VPAND          Y6, Y14, Y1
+	VPMADDUBSW     4(DI), Y1, Y3
+	VBROADCASTI128 (SP), Y7
+	VPSHUFB        pair_shuf<>+0(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x02, Y14, Y1
+	VPAND      Y6, Y1, Y1
+	VPMADDUBSW 36(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+32(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x04, Y14, Y1
+	VPAND      Y6, Y1, Y1
+	VPMADDUBSW 68(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+64(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x06, Y14, Y1
+	VPAND      Y6, Y1, Y1
+	VPMADDUBSW 100(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+96(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE           $0xc4
+	BYTE           $0x62
+	BYTE           $0x65
+	BYTE           $0x52
+	BYTE           $0xea
+	VMOVDQU        48(SI), Y14
+	VPAND          Y6, Y14, Y1
+	VPMADDUBSW     132(DI), Y1, Y3
+	VBROADCASTI128 16(SP), Y7
+	VPSHUFB        pair_shuf<>+0(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x02, Y14, Y1
+	VPAND      Y6, Y1, Y1
+	VPMADDUBSW 164(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+32(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x04, Y14, Y1
+	VPAND      Y6, Y1, Y1
+	VPMADDUBSW 196(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+64(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x06, Y14, Y1
+	VPAND      Y6, Y1, Y1
+	VPMADDUBSW 228(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+96(SB), Y7, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0x62
+	BYTE         $0x65
+	BYTE         $0x52
+	BYTE         $0xea
+	VCVTDQ2PS    Y13, Y13
+	VPBROADCASTW 80(SI), X8
+	VCVTPH2PS    X8, Y8
+	VBROADCASTSS (DI), Y9
+	VMULPS       Y9, Y8, Y8
+	VFMADD231PS  Y8, Y13, Y0
+	ADDQ         $0x00000054, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VADDPS       Y15, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ3_KAVXVNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ3_KAVXVNNI(SB), NOSPLIT, $32-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Y0, Y0, Y0
+	MOVL         $0x03030303, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x04040404, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL         $0x00200020, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0     8192(SI)
+	PREFETCHT0     8256(SI)
+	MOVL           96(SI), R8
+	MOVL           100(SI), R9
+	MOVL           104(SI), R10
+	MOVL           R8, R11
+	ANDL           $0x0f0f0f0f, R11
+	MOVL           R10, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, R11
+	MOVL           R9, R12
+	ANDL           $0x0f0f0f0f, R12
+	MOVL           R10, AX
+	SHRL           $0x02, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, R12
+	MOVL           R8, R13
+	SHRL           $0x04, R13
+	ANDL           $0x0f0f0f0f, R13
+	MOVL           R10, AX
+	SHRL           $0x04, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, R13
+	MOVL           R9, DX
+	SHRL           $0x04, DX
+	ANDL           $0x0f0f0f0f, DX
+	MOVL           R10, AX
+	SHRL           $0x06, AX
+	ANDL           $0x03030303, AX
+	SHLL           $0x04, AX
+	ORL            AX, DX
+	SHLQ           $0x20, R12
+	ORQ            R12, R11
+	SHLQ           $0x20, DX
+	ORQ            DX, R13
+	VMOVQ          R11, X10
+	VPINSRQ        $0x01, R13, X10, X10
+	VPMOVZXBW      X10, Y10
+	VPSUBW         Y7, Y10, Y10
+	VMOVDQU        Y10, (SP)
+	VPMADDWD       260(DI), Y10, Y13
+	VPSLLD         $0x02, Y13, Y13
+	VPXOR          Y14, Y14, Y14
+	VPSUBD         Y13, Y14, Y13
+	VMOVDQU        (SI), Y15
+	VMOVDQU        32(SI), Y14
+	VPAND          Y5, Y14, Y1
+	VPSLLW         $0x02, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     4(DI), Y1, Y3
+	VBROADCASTI128 (SP), Y9
+	VPSHUFB        pair_shuf<>+0(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x02, Y14, Y1
+	VPAND      Y5, Y1, Y1
+	VPSLLW     $0x01, Y15, Y4
+	VPAND      Y6, Y4, Y4
+	VPOR       Y4, Y1, Y1
+	VPMADDUBSW 36(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+32(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x04, Y14, Y1
+	VPAND      Y5, Y1, Y1
+	VPAND      Y6, Y15, Y4
+	VPOR       Y4, Y1, Y1
+	VPMADDUBSW 68(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+64(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x06, Y14, Y1
+	VPAND      Y5, Y1, Y1
+	VPSRLW     $0x01, Y15, Y4
+	VPAND      Y6, Y4, Y4
+	VPOR       Y4, Y1, Y1
+	VPMADDUBSW 100(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+96(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE           $0xc4
+	BYTE           $0x62
+	BYTE           $0x65
+	BYTE           $0x52
+	BYTE           $0xea
+	VMOVDQU        64(SI), Y14
+	VPAND          Y5, Y14, Y1
+	VPSRLW         $0x02, Y15, Y4
+	VPAND          Y6, Y4, Y4
+	VPOR           Y4, Y1, Y1
+	VPMADDUBSW     132(DI), Y1, Y3
+	VBROADCASTI128 16(SP), Y9
+	VPSHUFB        pair_shuf<>+0(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x02, Y14, Y1
+	VPAND      Y5, Y1, Y1
+	VPSRLW     $0x03, Y15, Y4
+	VPAND      Y6, Y4, Y4
+	VPOR       Y4, Y1, Y1
+	VPMADDUBSW 164(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+32(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x04, Y14, Y1
+	VPAND      Y5, Y1, Y1
+	VPSRLW     $0x04, Y15, Y4
+	VPAND      Y6, Y4, Y4
+	VPOR       Y4, Y1, Y1
+	VPMADDUBSW 196(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+64(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE       $0xc4
+	BYTE       $0x62
+	BYTE       $0x65
+	BYTE       $0x52
+	BYTE       $0xea
+	VPSRLW     $0x06, Y14, Y1
+	VPAND      Y5, Y1, Y1
+	VPSRLW     $0x05, Y15, Y4
+	VPAND      Y6, Y4, Y4
+	VPOR       Y4, Y1, Y1
+	VPMADDUBSW 228(DI), Y1, Y3
+	VPSHUFB    pair_shuf<>+96(SB), Y9, Y2
+
+	// VPDPWSSD Y2, Y3, Y13 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0x62
+	BYTE         $0x65
+	BYTE         $0x52
+	BYTE         $0xea
+	VEXTRACTI128 $0x01, Y13, X14
+	VPADDD       X14, X13, X13
+	VPSHUFD      $0x4e, X13, X14
+	VPADDD       X14, X13, X13
+	VPSHUFD      $0xb1, X13, X14
+	VPADDD       X14, X13, X13
+	VCVTDQ2PS    X13, X13
+	VPBROADCASTW 108(SI), X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (DI), X8, X8
+	VFMADD231SS  X8, X13, X0
+	ADDQ         $0x0000006e, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+// func dotQ2_KAVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, AVX512BW, AVX512DQ, AVX512F, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ2_KAVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       Z0, Z0, Z0
+	VXORPS       Y15, Y15, Y15
+	MOVL         $0x03030303, AX
+	VPBROADCASTD AX, Z5
+	MOVL         $0x000f000f, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	VMOVDQU64    q2k_scale_idx0<>+0(SB), Z16
+	VMOVDQU64    q2k_scale_idx1<>+0(SB), Z17
+	VMOVDQU64    q2k_scale_idx2<>+0(SB), Z18
+	VMOVDQU64    q2k_scale_idx3<>+0(SB), Z19
+	VMOVDQU64    q2k_shift0<>+0(SB), Z20
+	VMOVDQU64    q2k_shift1<>+0(SB), Z21
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0      8192(SI)
+	PREFETCHT0      8256(SI)
+	VPMOVZXBW       (SI), Y10
+	VPAND           Y6, Y10, Y12
+	VPSRLW          $0x04, Y10, Y10
+	VPMADDWD        260(DI), Y10, Y10
+	VCVTDQ2PS       Y10, Y10
+	VPBROADCASTW    82(SI), X11
+	VCVTPH2PS       X11, Y11
+	VBROADCASTSS    (DI), Y9
+	VMULPS          Y9, Y11, Y11
+	VFNMADD231PS    Y11, Y10, Y15
+	VPXORD          Z13, Z13, Z13
+	VBROADCASTI64X4 16(SI), Z14
+	VPSRLVQ         Z20, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      4(DI), Z1, Z3
+	VPERMW          Z12, Z16, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VPSRLVQ         Z21, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      68(DI), Z1, Z3
+	VPERMW          Z12, Z17, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 48(SI), Z14
+	VPSRLVQ         Z20, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      132(DI), Z1, Z3
+	VPERMW          Z12, Z18, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VPSRLVQ         Z21, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPMADDUBSW      196(DI), Z1, Z3
+	VPERMW          Z12, Z19, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VCVTDQ2PS       Z13, Z13
+	VPBROADCASTW    80(SI), Y8
+	VCVTPH2PS       Y8, Z8
+	VBROADCASTSS    (DI), Z9
+	VMULPS          Z9, Z8, Z8
+	VFMADD231PS     Z8, Z13, Z0
+	ADDQ            $0x00000054, SI
+	ADDQ            $0x00000124, DI
+	DECQ            CX
+	JNZ             loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VADDPS        Y15, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+56(FP)
+	RET
+
+DATA q2k_scale_idx0<>+0(SB)/8, $0x0000000000000000
+DATA q2k_scale_idx0<>+8(SB)/8, $0x0000000000000000
+DATA q2k_scale_idx0<>+16(SB)/8, $0x0001000100010001
+DATA q2k_scale_idx0<>+24(SB)/8, $0x0001000100010001
+DATA q2k_scale_idx0<>+32(SB)/8, $0x0002000200020002
+DATA q2k_scale_idx0<>+40(SB)/8, $0x0002000200020002
+DATA q2k_scale_idx0<>+48(SB)/8, $0x0003000300030003
+DATA q2k_scale_idx0<>+56(SB)/8, $0x0003000300030003
+GLOBL q2k_scale_idx0<>(SB), RODATA|NOPTR, $64
+
+DATA q2k_scale_idx1<>+0(SB)/8, $0x0004000400040004
+DATA q2k_scale_idx1<>+8(SB)/8, $0x0004000400040004
+DATA q2k_scale_idx1<>+16(SB)/8, $0x0005000500050005
+DATA q2k_scale_idx1<>+24(SB)/8, $0x0005000500050005
+DATA q2k_scale_idx1<>+32(SB)/8, $0x0006000600060006
+DATA q2k_scale_idx1<>+40(SB)/8, $0x0006000600060006
+DATA q2k_scale_idx1<>+48(SB)/8, $0x0007000700070007
+DATA q2k_scale_idx1<>+56(SB)/8, $0x0007000700070007
+GLOBL q2k_scale_idx1<>(SB), RODATA|NOPTR, $64
+
+DATA q2k_scale_idx2<>+0(SB)/8, $0x0008000800080008
+DATA q2k_scale_idx2<>+8(SB)/8, $0x0008000800080008
+DATA q2k_scale_idx2<>+16(SB)/8, $0x0009000900090009
+DATA q2k_scale_idx2<>+24(SB)/8, $0x0009000900090009
+DATA q2k_scale_idx2<>+32(SB)/8, $0x000a000a000a000a
+DATA q2k_scale_idx2<>+40(SB)/8, $0x000a000a000a000a
+DATA q2k_scale_idx2<>+48(SB)/8, $0x000b000b000b000b
+DATA q2k_scale_idx2<>+56(SB)/8, $0x000b000b000b000b
+GLOBL q2k_scale_idx2<>(SB), RODATA|NOPTR, $64
+
+DATA q2k_scale_idx3<>+0(SB)/8, $0x000c000c000c000c
+DATA q2k_scale_idx3<>+8(SB)/8, $0x000c000c000c000c
+DATA q2k_scale_idx3<>+16(SB)/8, $0x000d000d000d000d
+DATA q2k_scale_idx3<>+24(SB)/8, $0x000d000d000d000d
+DATA q2k_scale_idx3<>+32(SB)/8, $0x000e000e000e000e
+DATA q2k_scale_idx3<>+40(SB)/8, $0x000e000e000e000e
+DATA q2k_scale_idx3<>+48(SB)/8, $0x000f000f000f000f
+DATA q2k_scale_idx3<>+56(SB)/8, $0x000f000f000f000f
+GLOBL q2k_scale_idx3<>(SB), RODATA|NOPTR, $64
+
+DATA q2k_shift0<>+0(SB)/8, $0x0000000000000000
+DATA q2k_shift0<>+8(SB)/8, $0x0000000000000000
+DATA q2k_shift0<>+16(SB)/8, $0x0000000000000000
+DATA q2k_shift0<>+24(SB)/8, $0x0000000000000000
+DATA q2k_shift0<>+32(SB)/8, $0x0000000000000002
+DATA q2k_shift0<>+40(SB)/8, $0x0000000000000002
+DATA q2k_shift0<>+48(SB)/8, $0x0000000000000002
+DATA q2k_shift0<>+56(SB)/8, $0x0000000000000002
+GLOBL q2k_shift0<>(SB), RODATA|NOPTR, $64
+
+DATA q2k_shift1<>+0(SB)/8, $0x0000000000000004
+DATA q2k_shift1<>+8(SB)/8, $0x0000000000000004
+DATA q2k_shift1<>+16(SB)/8, $0x0000000000000004
+DATA q2k_shift1<>+24(SB)/8, $0x0000000000000004
+DATA q2k_shift1<>+32(SB)/8, $0x0000000000000006
+DATA q2k_shift1<>+40(SB)/8, $0x0000000000000006
+DATA q2k_shift1<>+48(SB)/8, $0x0000000000000006
+DATA q2k_shift1<>+56(SB)/8, $0x0000000000000006
+GLOBL q2k_shift1<>(SB), RODATA|NOPTR, $64
+
+// func dotQ3_KAVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, AVX512BW, AVX512F, F16C, FMA3, MMX+, SSE
+TEXT ·dotQ3_KAVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $0x08, CX
+	VXORPS       X0, X0, X0
+	MOVL         $0x03030303, AX
+	VPBROADCASTD AX, Z5
+	MOVL         $0x04040404, AX
+	VPBROADCASTD AX, Z6
+	MOVL         $0x00200020, AX
+	VMOVD        AX, X7
+	VPBROADCASTD X7, Y7
+	VMOVDQU64    q2k_scale_idx0<>+0(SB), Z16
+	VMOVDQU64    q2k_scale_idx1<>+0(SB), Z17
+	VMOVDQU64    q2k_scale_idx2<>+0(SB), Z18
+	VMOVDQU64    q2k_scale_idx3<>+0(SB), Z19
+	VMOVDQU64    q2k_shift0<>+0(SB), Z20
+	VMOVDQU64    q2k_shift1<>+0(SB), Z21
+	VMOVDQU64    q3k_rot0<>+0(SB), Z22
+	VMOVDQU64    q3k_rot1<>+0(SB), Z23
+	VMOVDQU64    q3k_rot2<>+0(SB), Z24
+	VMOVDQU64    q3k_rot3<>+0(SB), Z25
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0      8192(SI)
+	PREFETCHT0      8256(SI)
+	MOVL            96(SI), R8
+	MOVL            100(SI), R9
+	MOVL            104(SI), R10
+	MOVL            R8, R11
+	ANDL            $0x0f0f0f0f, R11
+	MOVL            R10, AX
+	ANDL            $0x03030303, AX
+	SHLL            $0x04, AX
+	ORL             AX, R11
+	MOVL            R9, R12
+	ANDL            $0x0f0f0f0f, R12
+	MOVL            R10, AX
+	SHRL            $0x02, AX
+	ANDL            $0x03030303, AX
+	SHLL            $0x04, AX
+	ORL             AX, R12
+	MOVL            R8, R13
+	SHRL            $0x04, R13
+	ANDL            $0x0f0f0f0f, R13
+	MOVL            R10, AX
+	SHRL            $0x04, AX
+	ANDL            $0x03030303, AX
+	SHLL            $0x04, AX
+	ORL             AX, R13
+	MOVL            R9, DX
+	SHRL            $0x04, DX
+	ANDL            $0x0f0f0f0f, DX
+	MOVL            R10, AX
+	SHRL            $0x06, AX
+	ANDL            $0x03030303, AX
+	SHLL            $0x04, AX
+	ORL             AX, DX
+	SHLQ            $0x20, R12
+	ORQ             R12, R11
+	SHLQ            $0x20, DX
+	ORQ             DX, R13
+	VMOVQ           R11, X10
+	VPINSRQ         $0x01, R13, X10, X10
+	VPMOVZXBW       X10, Y10
+	VPSUBW          Y7, Y10, Y10
+	VPMADDWD        260(DI), Y10, Y13
+	VPSLLD          $0x02, Y13, Y13
+	VPXOR           Y14, Y14, Y14
+	VPSUBD          Y13, Y14, Y13
+	VBROADCASTI64X4 (SI), Z15
+	VBROADCASTI64X4 32(SI), Z14
+	VPSRLVQ         Z20, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPRORVQ         Z22, Z15, Z2
+	VPTERNLOGD      $0xf8, Z6, Z2, Z1
+	VPMADDUBSW      4(DI), Z1, Z3
+	VPERMW          Z10, Z16, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VPSRLVQ         Z21, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPRORVQ         Z23, Z15, Z2
+	VPTERNLOGD      $0xf8, Z6, Z2, Z1
+	VPMADDUBSW      68(DI), Z1, Z3
+	VPERMW          Z10, Z17, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VBROADCASTI64X4 64(SI), Z14
+	VPSRLVQ         Z20, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPRORVQ         Z24, Z15, Z2
+	VPTERNLOGD      $0xf8, Z6, Z2, Z1
+	VPMADDUBSW      132(DI), Z1, Z3
+	VPERMW          Z10, Z18, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VPSRLVQ         Z21, Z14, Z1
+	VPANDD          Z5, Z1, Z1
+	VPRORVQ         Z25, Z15, Z2
+	VPTERNLOGD      $0xf8, Z6, Z2, Z1
+	VPMADDUBSW      196(DI), Z1, Z3
+	VPERMW          Z10, Z19, Z2
+	VPDPWSSD        Z2, Z3, Z13
+	VEXTRACTI64X4   $0x01, Z13, Y14
+	VPADDD          Y14, Y13, Y13
+	VEXTRACTI128    $0x01, Y13, X14
+	VPADDD          X14, X13, X13
+	VPSHUFD         $0x4e, X13, X14
+	VPADDD          X14, X13, X13
+	VPSHUFD         $0xb1, X13, X14
+	VPADDD          X14, X13, X13
+	VCVTDQ2PS       X13, X13
+	VPBROADCASTW    108(SI), X8
+	VCVTPH2PS       X8, X8
+	VMULSS          (DI), X8, X8
+	VFMADD231SS     X8, X13, X0
+	ADDQ            $0x0000006e, SI
+	ADDQ            $0x00000124, DI
+	DECQ            CX
+	JNZ             loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+DATA q3k_rot0<>+0(SB)/8, $0x000000000000003e
+DATA q3k_rot0<>+8(SB)/8, $0x000000000000003e
+DATA q3k_rot0<>+16(SB)/8, $0x000000000000003e
+DATA q3k_rot0<>+24(SB)/8, $0x000000000000003e
+DATA q3k_rot0<>+32(SB)/8, $0x000000000000003f
+DATA q3k_rot0<>+40(SB)/8, $0x000000000000003f
+DATA q3k_rot0<>+48(SB)/8, $0x000000000000003f
+DATA q3k_rot0<>+56(SB)/8, $0x000000000000003f
+GLOBL q3k_rot0<>(SB), RODATA|NOPTR, $64
+
+DATA q3k_rot1<>+0(SB)/8, $0x0000000000000000
+DATA q3k_rot1<>+8(SB)/8, $0x0000000000000000
+DATA q3k_rot1<>+16(SB)/8, $0x0000000000000000
+DATA q3k_rot1<>+24(SB)/8, $0x0000000000000000
+DATA q3k_rot1<>+32(SB)/8, $0x0000000000000001
+DATA q3k_rot1<>+40(SB)/8, $0x0000000000000001
+DATA q3k_rot1<>+48(SB)/8, $0x0000000000000001
+DATA q3k_rot1<>+56(SB)/8, $0x0000000000000001
+GLOBL q3k_rot1<>(SB), RODATA|NOPTR, $64
+
+DATA q3k_rot2<>+0(SB)/8, $0x0000000000000002
+DATA q3k_rot2<>+8(SB)/8, $0x0000000000000002
+DATA q3k_rot2<>+16(SB)/8, $0x0000000000000002
+DATA q3k_rot2<>+24(SB)/8, $0x0000000000000002
+DATA q3k_rot2<>+32(SB)/8, $0x0000000000000003
+DATA q3k_rot2<>+40(SB)/8, $0x0000000000000003
+DATA q3k_rot2<>+48(SB)/8, $0x0000000000000003
+DATA q3k_rot2<>+56(SB)/8, $0x0000000000000003
+GLOBL q3k_rot2<>(SB), RODATA|NOPTR, $64
+
+DATA q3k_rot3<>+0(SB)/8, $0x0000000000000004
+DATA q3k_rot3<>+8(SB)/8, $0x0000000000000004
+DATA q3k_rot3<>+16(SB)/8, $0x0000000000000004
+DATA q3k_rot3<>+24(SB)/8, $0x0000000000000004
+DATA q3k_rot3<>+32(SB)/8, $0x0000000000000005
+DATA q3k_rot3<>+40(SB)/8, $0x0000000000000005
+DATA q3k_rot3<>+48(SB)/8, $0x0000000000000005
+DATA q3k_rot3<>+56(SB)/8, $0x0000000000000005
+GLOBL q3k_rot3<>(SB), RODATA|NOPTR, $64
+
+// func dotIQ4_XSAVXVNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, F16C, FMA3, MMX+, SSE
+TEXT ·dotIQ4_XSAVXVNNI(SB), NOSPLIT, $32-60
+	MOVQ           n+0(FP), CX
+	MOVQ           x_base+8(FP), SI
+	MOVQ           y_base+32(FP), DI
+	SHRQ           $0x08, CX
+	VXORPS         X0, X0, X0
+	MOVL           $0x0f0f0f0f, AX
+	VMOVD          AX, X5
+	VPBROADCASTD   X5, Y5
+	MOVL           $0xff80ff80, AX
+	VMOVD          AX, X7
+	VPBROADCASTD   X7, Y7
+	VMOVDQU        dq_mul4<>+0(SB), Y10
+	VMOVDQU        dq_mul2<>+0(SB), Y11
+	VBROADCASTI128 iq4nl_values_u<>+0(SB), Y12
+	TESTQ          CX, CX
+	JZ             done
+
+loop:
+	PREFETCHT0   8192(SI)
+	PREFETCHT0   8256(SI)
+	VPBROADCASTD 4(SI), Y8
+	VPSRLVD      Y10, Y8, Y8
+	VPSLLD       $0x1c, Y8, Y8
+	VPSRLD       $0x1c, Y8, Y8
+	VPBROADCASTD 2(SI), Y9
+	VPSRLVD      Y11, Y9, Y9
+	VPSLLD       $0x1e, Y9, Y9
+	VPSRLD       $0x1a, Y9, Y9
+	VPOR         Y9, Y8, Y8
+	VPSUBD       dq_32<>+0(SB), Y8, Y8
+	VPMADDWD     260(DI), Y7, Y13
+	VPMULLD      Y8, Y13, Y13
+	VMOVDQU      Y8, (SP)
+	VMOVDQU      8(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      4(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD (SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      24(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      36(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD 4(SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      40(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      68(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD 8(SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      56(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      100(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD 12(SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      72(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      132(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD 16(SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      88(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      164(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD 20(SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      104(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      196(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD 24(SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VMOVDQU      120(SI), X1
+	VPSRLW       $0x04, X1, X4
+	VINSERTI128  $0x01, X4, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSHUFB      Y1, Y12, Y1
+	VMOVDQU      228(DI), Y2
+	VPXOR        Y3, Y3, Y3
+
+	// VPDPBUSD Y2, Y1, Y3 (AVX-VNNI)
+	BYTE         $0xc4
+	BYTE         $0xe2
+	BYTE         $0x75
+	BYTE         $0x50
+	BYTE         $0xda
+	VPBROADCASTD 28(SP), Y4
+	VPMULLD      Y4, Y3, Y3
+	VPADDD       Y3, Y13, Y13
+	VEXTRACTI128 $0x01, Y13, X14
+	VPADDD       X14, X13, X13
+	VPSHUFD      $0x4e, X13, X14
+	VPADDD       X14, X13, X13
+	VPSHUFD      $0xb1, X13, X14
+	VPADDD       X14, X13, X13
+	VCVTDQ2PS    X13, X13
+	VPBROADCASTW (SI), X8
+	VCVTPH2PS    X8, X8
+	VMULSS       (DI), X8, X8
+	VFMADD231SS  X8, X13, X0
+	ADDQ         $0x00000088, SI
+	ADDQ         $0x00000124, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+DATA dq_mul4<>+0(SB)/8, $0x0000000400000000
+DATA dq_mul4<>+8(SB)/8, $0x0000000c00000008
+DATA dq_mul4<>+16(SB)/8, $0x0000001400000010
+DATA dq_mul4<>+24(SB)/8, $0x0000001c00000018
+GLOBL dq_mul4<>(SB), RODATA|NOPTR, $32
+
+DATA dq_mul2<>+0(SB)/8, $0x0000000200000000
+DATA dq_mul2<>+8(SB)/8, $0x0000000600000004
+DATA dq_mul2<>+16(SB)/8, $0x0000000a00000008
+DATA dq_mul2<>+24(SB)/8, $0x0000000e0000000c
+GLOBL dq_mul2<>(SB), RODATA|NOPTR, $32
+
+DATA iq4nl_values_u<>+0(SB)/8, $0x766a5d4f3f2d1801
+DATA iq4nl_values_u<>+8(SB)/8, $0xf1d9c5b5a6998d81
+DATA iq4nl_values_u<>+16(SB)/8, $0x766a5d4f3f2d1801
+DATA iq4nl_values_u<>+24(SB)/8, $0xf1d9c5b5a6998d81
+GLOBL iq4nl_values_u<>(SB), RODATA|NOPTR, $32
+
+DATA dq_32<>+0(SB)/8, $0x0000002000000020
+DATA dq_32<>+8(SB)/8, $0x0000002000000020
+DATA dq_32<>+16(SB)/8, $0x0000002000000020
+DATA dq_32<>+24(SB)/8, $0x0000002000000020
+GLOBL dq_32<>(SB), RODATA|NOPTR, $32
+
+// func dotIQ4_XSAVX512VNNI(n int, x []byte, y []byte) float32
+// Requires: AVX, AVX2, AVX512BW, AVX512F, F16C, FMA3, MMX+, SSE
+TEXT ·dotIQ4_XSAVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ            n+0(FP), CX
+	MOVQ            x_base+8(FP), SI
+	MOVQ            y_base+32(FP), DI
+	SHRQ            $0x08, CX
+	VXORPS          X0, X0, X0
+	MOVL            $0x0f0f0f0f, AX
+	VPBROADCASTD    AX, Z5
+	MOVL            $0xff80ff80, AX
+	VMOVD           AX, X7
+	VPBROADCASTD    X7, Y7
+	VMOVDQU         dq_mul4<>+0(SB), Y10
+	VMOVDQU         dq_mul2<>+0(SB), Y11
+	VBROADCASTI32X4 iq4nl_values_u<>+0(SB), Z12
+	VMOVDQU64       iq4xs_nibble_shift<>+0(SB), Z20
+	VMOVDQU64       iq4xs_scale_idx0<>+0(SB), Z16
+	VMOVDQU64       iq4xs_scale_idx1<>+0(SB), Z17
+	VMOVDQU64       iq4xs_scale_idx2<>+0(SB), Z18
+	VMOVDQU64       iq4xs_scale_idx3<>+0(SB), Z19
+	TESTQ           CX, CX
+	JZ              done
+
+loop:
+	PREFETCHT0    8192(SI)
+	PREFETCHT0    8256(SI)
+	VPBROADCASTD  4(SI), Y8
+	VPSRLVD       Y10, Y8, Y8
+	VPSLLD        $0x1c, Y8, Y8
+	VPSRLD        $0x1c, Y8, Y8
+	VPBROADCASTD  2(SI), Y9
+	VPSRLVD       Y11, Y9, Y9
+	VPSLLD        $0x1e, Y9, Y9
+	VPSRLD        $0x1a, Y9, Y9
+	VPOR          Y9, Y8, Y8
+	VPSUBD        dq_32<>+0(SB), Y8, Y8
+	VPMADDWD      260(DI), Y7, Y13
+	VPMULLD       Y8, Y13, Y13
+	VMOVDQU       8(SI), Y1
+	VSHUFI64X2    $0x50, Z1, Z1, Z1
+	VPSRLVQ       Z20, Z1, Z1
+	VPANDD        Z5, Z1, Z1
+	VPSHUFB       Z1, Z12, Z1
+	VPXORD        Z3, Z3, Z3
+	VPDPBUSD      4(DI), Z1, Z3
+	VPERMD        Z8, Z16, Z2
+	VPMULLD       Z2, Z3, Z3
+	VPADDD        Z3, Z13, Z13
+	VMOVDQU       40(SI), Y1
+	VSHUFI64X2    $0x50, Z1, Z1, Z1
+	VPSRLVQ       Z20, Z1, Z1
+	VPANDD        Z5, Z1, Z1
+	VPSHUFB       Z1, Z12, Z1
+	VPXORD        Z3, Z3, Z3
+	VPDPBUSD      68(DI), Z1, Z3
+	VPERMD        Z8, Z17, Z2
+	VPMULLD       Z2, Z3, Z3
+	VPADDD        Z3, Z13, Z13
+	VMOVDQU       72(SI), Y1
+	VSHUFI64X2    $0x50, Z1, Z1, Z1
+	VPSRLVQ       Z20, Z1, Z1
+	VPANDD        Z5, Z1, Z1
+	VPSHUFB       Z1, Z12, Z1
+	VPXORD        Z3, Z3, Z3
+	VPDPBUSD      132(DI), Z1, Z3
+	VPERMD        Z8, Z18, Z2
+	VPMULLD       Z2, Z3, Z3
+	VPADDD        Z3, Z13, Z13
+	VMOVDQU       104(SI), Y1
+	VSHUFI64X2    $0x50, Z1, Z1, Z1
+	VPSRLVQ       Z20, Z1, Z1
+	VPANDD        Z5, Z1, Z1
+	VPSHUFB       Z1, Z12, Z1
+	VPXORD        Z3, Z3, Z3
+	VPDPBUSD      196(DI), Z1, Z3
+	VPERMD        Z8, Z19, Z2
+	VPMULLD       Z2, Z3, Z3
+	VPADDD        Z3, Z13, Z13
+	VEXTRACTI64X4 $0x01, Z13, Y14
+	VPADDD        Y14, Y13, Y13
+	VEXTRACTI128  $0x01, Y13, X14
+	VPADDD        X14, X13, X13
+	VPSHUFD       $0x4e, X13, X14
+	VPADDD        X14, X13, X13
+	VPSHUFD       $0xb1, X13, X14
+	VPADDD        X14, X13, X13
+	VCVTDQ2PS     X13, X13
+	VPBROADCASTW  (SI), X8
+	VCVTPH2PS     X8, X8
+	VMULSS        (DI), X8, X8
+	VFMADD231SS   X8, X13, X0
+	ADDQ          $0x00000088, SI
+	ADDQ          $0x00000124, DI
+	DECQ          CX
+	JNZ           loop
+
+done:
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+56(FP)
+	RET
+
+DATA iq4xs_nibble_shift<>+0(SB)/8, $0x0000000000000000
+DATA iq4xs_nibble_shift<>+8(SB)/8, $0x0000000000000000
+DATA iq4xs_nibble_shift<>+16(SB)/8, $0x0000000000000004
+DATA iq4xs_nibble_shift<>+24(SB)/8, $0x0000000000000004
+DATA iq4xs_nibble_shift<>+32(SB)/8, $0x0000000000000000
+DATA iq4xs_nibble_shift<>+40(SB)/8, $0x0000000000000000
+DATA iq4xs_nibble_shift<>+48(SB)/8, $0x0000000000000004
+DATA iq4xs_nibble_shift<>+56(SB)/8, $0x0000000000000004
+GLOBL iq4xs_nibble_shift<>(SB), RODATA|NOPTR, $64
+
+DATA iq4xs_scale_idx0<>+0(SB)/8, $0x0000000000000000
+DATA iq4xs_scale_idx0<>+8(SB)/8, $0x0000000000000000
+DATA iq4xs_scale_idx0<>+16(SB)/8, $0x0000000000000000
+DATA iq4xs_scale_idx0<>+24(SB)/8, $0x0000000000000000
+DATA iq4xs_scale_idx0<>+32(SB)/8, $0x0000000100000001
+DATA iq4xs_scale_idx0<>+40(SB)/8, $0x0000000100000001
+DATA iq4xs_scale_idx0<>+48(SB)/8, $0x0000000100000001
+DATA iq4xs_scale_idx0<>+56(SB)/8, $0x0000000100000001
+GLOBL iq4xs_scale_idx0<>(SB), RODATA|NOPTR, $64
+
+DATA iq4xs_scale_idx1<>+0(SB)/8, $0x0000000200000002
+DATA iq4xs_scale_idx1<>+8(SB)/8, $0x0000000200000002
+DATA iq4xs_scale_idx1<>+16(SB)/8, $0x0000000200000002
+DATA iq4xs_scale_idx1<>+24(SB)/8, $0x0000000200000002
+DATA iq4xs_scale_idx1<>+32(SB)/8, $0x0000000300000003
+DATA iq4xs_scale_idx1<>+40(SB)/8, $0x0000000300000003
+DATA iq4xs_scale_idx1<>+48(SB)/8, $0x0000000300000003
+DATA iq4xs_scale_idx1<>+56(SB)/8, $0x0000000300000003
+GLOBL iq4xs_scale_idx1<>(SB), RODATA|NOPTR, $64
+
+DATA iq4xs_scale_idx2<>+0(SB)/8, $0x0000000400000004
+DATA iq4xs_scale_idx2<>+8(SB)/8, $0x0000000400000004
+DATA iq4xs_scale_idx2<>+16(SB)/8, $0x0000000400000004
+DATA iq4xs_scale_idx2<>+24(SB)/8, $0x0000000400000004
+DATA iq4xs_scale_idx2<>+32(SB)/8, $0x0000000500000005
+DATA iq4xs_scale_idx2<>+40(SB)/8, $0x0000000500000005
+DATA iq4xs_scale_idx2<>+48(SB)/8, $0x0000000500000005
+DATA iq4xs_scale_idx2<>+56(SB)/8, $0x0000000500000005
+GLOBL iq4xs_scale_idx2<>(SB), RODATA|NOPTR, $64
+
+DATA iq4xs_scale_idx3<>+0(SB)/8, $0x0000000600000006
+DATA iq4xs_scale_idx3<>+8(SB)/8, $0x0000000600000006
+DATA iq4xs_scale_idx3<>+16(SB)/8, $0x0000000600000006
+DATA iq4xs_scale_idx3<>+24(SB)/8, $0x0000000600000006
+DATA iq4xs_scale_idx3<>+32(SB)/8, $0x0000000700000007
+DATA iq4xs_scale_idx3<>+40(SB)/8, $0x0000000700000007
+DATA iq4xs_scale_idx3<>+48(SB)/8, $0x0000000700000007
+DATA iq4xs_scale_idx3<>+56(SB)/8, $0x0000000700000007
+GLOBL iq4xs_scale_idx3<>(SB), RODATA|NOPTR, $64
 
 // func dotF16AVX2(n int, x []byte, y []byte) float32
 // Requires: AVX, F16C, FMA3, SSE
@@ -4742,24 +5810,6 @@ loop:
 done:
 	VZEROUPPER
 	RET
-
-DATA dq_mul4<>+0(SB)/8, $0x0000000400000000
-DATA dq_mul4<>+8(SB)/8, $0x0000000c00000008
-DATA dq_mul4<>+16(SB)/8, $0x0000001400000010
-DATA dq_mul4<>+24(SB)/8, $0x0000001c00000018
-GLOBL dq_mul4<>(SB), RODATA|NOPTR, $32
-
-DATA dq_mul2<>+0(SB)/8, $0x0000000200000000
-DATA dq_mul2<>+8(SB)/8, $0x0000000600000004
-DATA dq_mul2<>+16(SB)/8, $0x0000000a00000008
-DATA dq_mul2<>+24(SB)/8, $0x0000000e0000000c
-GLOBL dq_mul2<>(SB), RODATA|NOPTR, $32
-
-DATA dq_32<>+0(SB)/8, $0x0000002000000020
-DATA dq_32<>+8(SB)/8, $0x0000002000000020
-DATA dq_32<>+16(SB)/8, $0x0000002000000020
-DATA dq_32<>+24(SB)/8, $0x0000002000000020
-GLOBL dq_32<>(SB), RODATA|NOPTR, $32
 
 // func dequantQ2_KAVX2(dst []float32, src []byte)
 // Requires: AVX, AVX2, F16C

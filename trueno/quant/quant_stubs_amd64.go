@@ -169,6 +169,36 @@ func dotQ2_KAVX2(n int, x []byte, y []byte) float32
 //go:noescape
 func dotQ3_KAVX2(n int, x []byte, y []byte) float32
 
+// dotQ2_KAVXVNNI is dotQ2_KGeneric: Q2_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ2_KAVXVNNI(n int, x []byte, y []byte) float32
+
+// dotQ3_KAVXVNNI is dotQ3_KGeneric: Q3_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ3_KAVXVNNI(n int, x []byte, y []byte) float32
+
+// dotQ2_KAVX512VNNI is dotQ2_KGeneric: Q2_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ2_KAVX512VNNI(n int, x []byte, y []byte) float32
+
+// dotQ3_KAVX512VNNI is dotQ3_KGeneric: Q3_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotQ3_KAVX512VNNI(n int, x []byte, y []byte) float32
+
+// dotIQ4_XSAVXVNNI is dotIQ4_XSGeneric: IQ4_XS row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotIQ4_XSAVXVNNI(n int, x []byte, y []byte) float32
+
+// dotIQ4_XSAVX512VNNI is dotIQ4_XSGeneric: IQ4_XS row x times Q8_K row y, n values; y's bsums must be the sums of its quants.
+//
+//go:noescape
+func dotIQ4_XSAVX512VNNI(n int, x []byte, y []byte) float32
+
 // dotF16AVX2 is dotF16Generic in float32 arithmetic (FMA, any order): x·y over n values.
 //
 //go:noescape
