@@ -118,6 +118,7 @@ type legacy32 struct {
 	name   string
 	bytes  int  // block bytes
 	qs, qh int  // offsets of the nibbles and of the 32 fifth bits (0: none)
+	offset int  // subtracted from the nibbles (Q4_0; not with qh)
 	min    bool // float16 m at offset 2, added to each product
 	table  bool // IQ4_NL levels
 	doc    string
@@ -149,6 +150,8 @@ func emitDequantLegacy(w dqWidth, L legacy32) {
 			splat(16, c16)
 		case L.qh != 0:
 			splat(math.MaxUint32-15, neg16)
+		case L.offset != 0:
+			splat(uint32(L.offset), c16)
 		}
 	})
 	w.scale(Mem{Base: RSI}, d)
@@ -180,6 +183,9 @@ func emitDequantLegacy(w dqWidth, L legacy32) {
 				w.andNot(neg16, t, t)
 				VPADDD(t, v, v)
 			}
+		}
+		if L.offset != 0 {
+			VPSUBD(c16, v, v)
 		}
 		if L.table {
 			VPERMPS(tab, v, v)
@@ -276,7 +282,7 @@ func emitDequantLegacyBytes(L legacy32) {
 }
 
 // emitDequant8 writes the dequantizer of a format of signed 8-bit levels
-// and one scale per block: Q8_1 (float16 d) and Q8_K (float32 d).
+// and one scale per block: Q8_0 and Q8_1 (float16 d), Q8_K (float32 d).
 func emitDequant8(w dqWidth, name string, bytes, qs, values int, f32 bool) {
 	shift := 5
 	if values == 256 {
@@ -488,13 +494,18 @@ func emitDequantQ3_K(w dqWidth) {
 	dequantFooter(110, 1024)
 }
 
-// emitDequantQ5_K: Q4_K with a fifth bit: dst = float(d·sc_j · q) −
-// dmin·m_j over the eight sub-blocks of 32; sub-block j has the low (j
-// even) or high nibbles of the 32 bytes at 48 + 32·(j/2) and bit j of the
-// 32 qh bytes at 16.
-func emitDequantQ5_K(w dqWidth) {
+// emitDequantK45 writes the Q4_K (q5 false) or Q5_K dequantizer: dst =
+// float(d·sc_j · q) − dmin·m_j over the eight sub-blocks of 32; sub-block
+// j has the low (j even) or high nibbles of the 32 bytes at qs + 32·(j/2)
+// (qs 16, or 48 after Q5_K's 32 qh bytes at 16, whose bit j is the fifth
+// bit of sub-block j).
+func emitDequantK45(w dqWidth, q5 bool) {
 	var f, buf Mem
-	dequantHeader("dequantQ5_K"+w.suffix, "is dequantizeQ5_K: dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.", 8, func() {
+	name, qs, bytes := "Q4_K", 16, 144
+	if q5 {
+		name, qs, bytes = "Q5_K", 48, 176
+	}
+	dequantHeader("dequant"+name+w.suffix, "is dequantize"+name+": dst[i] = float(d·sc_j · q[i]) − dmin·m_j, super-block by super-block.", 8, func() {
 		f = AllocLocal(64) // d·sc_j, then dmin·m_j
 		buf = AllocLocal(256)
 		splat(0x0f0f0f0f, Y5)
@@ -513,34 +524,119 @@ func emitDequantQ5_K(w dqWidth) {
 	loadScale(Mem{Base: RSI, Disp: 2}, Y4)
 	VMULPS(Y4, Y2, Y2)
 	VMOVUPS(Y2, f.Offset(32))
+	if !q5 {
+		// Q4_K's nibbles straight into the lanes: fewer instructions
+		// than through level bytes.
+		c15 := w.r(6)
+		if w.lanes == 16 {
+			splatZ(15, c15)
+		} else {
+			splat(15, c15)
+		}
+		sd, sm := w.r(8), w.r(9)
+		for j := range 8 {
+			VBROADCASTSS(f.Offset(4*j), sd)
+			VBROADCASTSS(f.Offset(32+4*j), sm)
+			for g := 0; g < 32; g += w.lanes {
+				v := w.r(11 + g/w.lanes)
+				VPMOVZXBD(Mem{Base: RSI, Disp: qs + 32*(j/2) + g}, v)
+				if j%2 == 0 {
+					w.and(c15, v, v)
+				} else {
+					VPSRLD(U8(4), v, v)
+				}
+				VCVTDQ2PS(v, v)
+				VMULPS(sd, v, v)
+				VSUBPS(sm, v, v)
+				VMOVUPS(v, Mem{Base: RDI, Disp: 4 * (32*j + g)})
+			}
+		}
+		dequantFooter(bytes, 1024)
+		return
+	}
 	VMOVDQU(Mem{Base: RSI, Disp: 16}, Y7) // qh
 	for j := range 8 {
 		if j%2 == 0 {
-			VMOVDQU(Mem{Base: RSI, Disp: 48 + 32*(j/2)}, Y10)
+			VMOVDQU(Mem{Base: RSI, Disp: qs + 32*(j/2)}, Y10)
 			VPAND(Y5, Y10, Y1)
 		} else {
 			VPSRLW(U8(4), Y10, Y1)
 			VPAND(Y5, Y1, Y1)
 		}
-		// Bit j of each qh byte moved to bit 4.
+		if q5 {
+			// Bit j of each qh byte moved to bit 4.
+			switch {
+			case j < 4:
+				VPSLLD(U8(4-j), Y7, Y2)
+			case j > 4:
+				VPSRLD(U8(j-4), Y7, Y2)
+			default:
+				VMOVDQU(Y7, Y2)
+			}
+			VPAND(Y6, Y2, Y2)
+			VPOR(Y2, Y1, Y1)
+		}
+		VMOVDQU(Y1, buf.Offset(32*j))
+		w.widenChunk(buf.Offset(32*j), f, j, 32, 32, false)
+	}
+	dequantFooter(bytes, 1024)
+}
+
+// emitDequantQ6_KW: dst = (d·sc_j)·float(q − 32) over the sixteen
+// sub-blocks of 16; values 32c…32c+31 (c = 4h + k) have the low (k < 2)
+// or high nibbles of the 32 bytes at 64h + 32·(k%2) and bits 2k, 2k+1 of
+// the 32 qh bytes at 128 + 32h as bits 4 and 5.
+func emitDequantQ6_KW(w dqWidth) {
+	var f, buf Mem
+	dequantHeader("dequantQ6_K"+w.suffix, "is dequantizeQ6_K: dst[i] = (d·sc_j)·float(q[i]−32), super-block by super-block.", 8, func() {
+		f = AllocLocal(64) // d·sc_j
+		buf = AllocLocal(256)
+		splat(0x0f0f0f0f, Y5)
+		splat(0x30303030, Y6)
+		splat(0x20202020, Y4)
+	})
+	loadScale(Mem{Base: RSI, Disp: 208}, Y3)
+	for h := range 2 {
+		VPMOVSXBD(Mem{Base: RSI, Disp: 192 + 8*h}, Y1)
+		VCVTDQ2PS(Y1, Y1)
+		VMULPS(Y1, Y3, Y1)
+		VMOVUPS(Y1, f.Offset(32*h))
+	}
+	for c := range 8 {
+		h, k := c/4, c%4
+		if k == 0 {
+			VMOVDQU(Mem{Base: RSI, Disp: 128 + 32*h}, Y7) // qh
+		}
+		if k < 2 {
+			VMOVDQU(Mem{Base: RSI, Disp: 64*h + 32*k}, Y1)
+			VPAND(Y5, Y1, Y1)
+		} else {
+			VMOVDQU(Mem{Base: RSI, Disp: 64*h + 32*(k-2)}, Y1)
+			VPSRLW(U8(4), Y1, Y1)
+			VPAND(Y5, Y1, Y1)
+		}
+		// Bits 2k, 2k+1 of each qh byte moved to bits 4, 5 (word shifts:
+		// the bits that cross bytes are masked off).
 		switch {
-		case j < 4:
-			VPSLLD(U8(4-j), Y7, Y2)
-		case j > 4:
-			VPSRLD(U8(j-4), Y7, Y2)
+		case k < 2:
+			VPSLLW(U8(4-2*k), Y7, Y2)
+		case k > 2:
+			VPSRLW(U8(2*k-4), Y7, Y2)
 		default:
 			VMOVDQU(Y7, Y2)
 		}
 		VPAND(Y6, Y2, Y2)
 		VPOR(Y2, Y1, Y1)
-		VMOVDQU(Y1, buf.Offset(32*j))
-		w.widenChunk(buf.Offset(32*j), f, j, 32, 32, false)
+		VPSUBB(Y4, Y1, Y1)
+		VMOVDQU(Y1, buf.Offset(32*c))
+		w.widenChunk(buf.Offset(32*c), f, c, 16, 0, true)
 	}
-	dequantFooter(176, 1024)
+	dequantFooter(210, 1024)
 }
 
 // emitDequant2 writes the dequantizers of Q4_1, Q5_0, Q5_1, Q8_1, Q2_K,
-// Q3_K, Q5_K, Q8_K, IQ4_NL and IQ4_XS at both widths.
+// Q3_K, Q5_K, Q8_K, IQ4_NL and IQ4_XS at both widths, and the ZMM ones of
+// Q8_0, Q4_0, Q4_K and Q6_K.
 func emitDequant2() {
 	for _, w := range dqWidths {
 		for _, L := range dequantLegacies {
@@ -551,6 +647,13 @@ func emitDequant2() {
 		emitDequantIQ4_XS(w)
 		emitDequantQ2_K(w)
 		emitDequantQ3_K(w)
-		emitDequantQ5_K(w)
+		emitDequantK45(w, true)
 	}
+	// The AVX-512 path's kernels of the types whose AVX2 kernels are in
+	// dequant.go.
+	z := dqWidths[1]
+	emitDequant8(z, "Q8_0", 34, 2, 32, false)
+	emitDequantLegacy(z, legacy32{name: "Q4_0", bytes: 18, qs: 2, offset: 8, doc: "dst[i] = float(u[i]−8)·d"})
+	emitDequantK45(z, false)
+	emitDequantQ6_KW(z)
 }

@@ -52,13 +52,13 @@ func dequantKernel(t Type) func(dst []float32, src []byte) {
 	}
 	switch t {
 	case Q8_0:
-		return dequantQ8_0AVX2
+		return pick(dequantQ8_0AVX2, dequantQ8_0AVX512)
 	case Q4_0:
-		return dequantQ4_0AVX2
+		return pick(dequantQ4_0AVX2, dequantQ4_0AVX512)
 	case Q4_K:
-		return dequantQ4_KAVX2
+		return pick(dequantQ4_KAVX2, dequantQ4_KAVX512)
 	case Q6_K:
-		return dequantQ6_KAVX2
+		return pick(dequantQ6_KAVX2, dequantQ6_KAVX512)
 	case Q4_1:
 		return pick(dequantQ4_1AVX2, dequantQ4_1AVX512)
 	case Q5_0:

@@ -7599,6 +7599,436 @@ done:
 	VZEROUPPER
 	RET
 
+// func dequantQ8_0AVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·dequantQ8_0AVX512(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  dst_len+8(FP), CX
+	SHRQ  $0x05, CX
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVSXBD    2(SI), Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVSXBD    18(SI), Z2
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z8, Z2, Z2
+	VMOVUPS      Z2, 64(DI)
+	ADDQ         $0x00000022, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ4_0AVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·dequantQ4_0AVX512(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x05, CX
+	MOVL         $0x0000000f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Z5
+	MOVL         $0x00000008, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Z6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW (SI), Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVZXBD    2(SI), Z1
+	VPANDD       Z5, Z1, Z1
+	VPSUBD       Z6, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, (DI)
+	VPMOVZXBD    2(SI), Z1
+	VPSRLD       $0x04, Z1, Z1
+	VPSUBD       Z6, Z1, Z1
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       Z8, Z1, Z1
+	VMOVUPS      Z1, 64(DI)
+	ADDQ         $0x00000012, SI
+	ADDQ         $0x00000080, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ4_KAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F, F16C
+TEXT ·dequantQ4_KAVX512(SB), NOSPLIT, $320-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x10101010, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	MOVL         4(SI), R8
+	MOVL         8(SI), R9
+	MOVL         12(SI), R10
+	MOVL         R10, R11
+	SHRL         $0x04, R11
+	ANDL         $0x0f0f0f0f, R11
+	MOVL         R9, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R11
+	MOVL         R9, R12
+	ANDL         $0x3f3f3f3f, R12
+	MOVL         R10, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         R8, AX
+	SHRL         $0x06, AX
+	ANDL         $0x03030303, AX
+	SHLL         $0x04, AX
+	ORL          AX, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	SHLQ         $0x20, R11
+	ORQ          R11, R12
+	VMOVQ        R8, X1
+	VPMOVZXBD    X1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VPBROADCASTW (SI), X3
+	VCVTPH2PS    X3, Y3
+	VMULPS       Y3, Y1, Y1
+	VMOVUPS      Y1, (SP)
+	VMOVQ        R12, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VPBROADCASTW 2(SI), X4
+	VCVTPH2PS    X4, Y4
+	VMULPS       Y4, Y2, Y2
+	VMOVUPS      Y2, 32(SP)
+	MOVL         $0x0000000f, AX
+	VPBROADCASTD AX, Z6
+	VBROADCASTSS (SP), Z8
+	VBROADCASTSS 32(SP), Z9
+	VPMOVZXBD    16(SI), Z11
+	VPANDD       Z6, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, (DI)
+	VPMOVZXBD    32(SI), Z12
+	VPANDD       Z6, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 64(DI)
+	VBROADCASTSS 4(SP), Z8
+	VBROADCASTSS 36(SP), Z9
+	VPMOVZXBD    16(SI), Z11
+	VPSRLD       $0x04, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, 128(DI)
+	VPMOVZXBD    32(SI), Z12
+	VPSRLD       $0x04, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 192(DI)
+	VBROADCASTSS 8(SP), Z8
+	VBROADCASTSS 40(SP), Z9
+	VPMOVZXBD    48(SI), Z11
+	VPANDD       Z6, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, 256(DI)
+	VPMOVZXBD    64(SI), Z12
+	VPANDD       Z6, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 320(DI)
+	VBROADCASTSS 12(SP), Z8
+	VBROADCASTSS 44(SP), Z9
+	VPMOVZXBD    48(SI), Z11
+	VPSRLD       $0x04, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, 384(DI)
+	VPMOVZXBD    64(SI), Z12
+	VPSRLD       $0x04, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 448(DI)
+	VBROADCASTSS 16(SP), Z8
+	VBROADCASTSS 48(SP), Z9
+	VPMOVZXBD    80(SI), Z11
+	VPANDD       Z6, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, 512(DI)
+	VPMOVZXBD    96(SI), Z12
+	VPANDD       Z6, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 576(DI)
+	VBROADCASTSS 20(SP), Z8
+	VBROADCASTSS 52(SP), Z9
+	VPMOVZXBD    80(SI), Z11
+	VPSRLD       $0x04, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, 640(DI)
+	VPMOVZXBD    96(SI), Z12
+	VPSRLD       $0x04, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 704(DI)
+	VBROADCASTSS 24(SP), Z8
+	VBROADCASTSS 56(SP), Z9
+	VPMOVZXBD    112(SI), Z11
+	VPANDD       Z6, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, 768(DI)
+	VPMOVZXBD    128(SI), Z12
+	VPANDD       Z6, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 832(DI)
+	VBROADCASTSS 28(SP), Z8
+	VBROADCASTSS 60(SP), Z9
+	VPMOVZXBD    112(SI), Z11
+	VPSRLD       $0x04, Z11, Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VSUBPS       Z9, Z11, Z11
+	VMOVUPS      Z11, 896(DI)
+	VPMOVZXBD    128(SI), Z12
+	VPSRLD       $0x04, Z12, Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VSUBPS       Z9, Z12, Z12
+	VMOVUPS      Z12, 960(DI)
+	ADDQ         $0x00000090, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dequantQ6_KAVX512(dst []float32, src []byte)
+// Requires: AVX, AVX2, AVX512F, F16C
+TEXT ·dequantQ6_KAVX512(SB), NOSPLIT, $320-48
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         dst_len+8(FP), CX
+	SHRQ         $0x08, CX
+	MOVL         $0x0f0f0f0f, AX
+	VMOVD        AX, X5
+	VPBROADCASTD X5, Y5
+	MOVL         $0x30303030, AX
+	VMOVD        AX, X6
+	VPBROADCASTD X6, Y6
+	MOVL         $0x20202020, AX
+	VMOVD        AX, X4
+	VPBROADCASTD X4, Y4
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	VPBROADCASTW 208(SI), X3
+	VCVTPH2PS    X3, Y3
+	VPMOVSXBD    192(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VMOVUPS      Y1, (SP)
+	VPMOVSXBD    200(SI), Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VMOVUPS      Y1, 32(SP)
+	VMOVDQU      128(SI), Y7
+	VMOVDQU      (SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSLLW       $0x04, Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 64(SP)
+	VBROADCASTSS (SP), Z8
+	VPMOVSXBD    64(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, (DI)
+	VBROADCASTSS 4(SP), Z8
+	VPMOVSXBD    80(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 64(DI)
+	VMOVDQU      32(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSLLW       $0x02, Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 96(SP)
+	VBROADCASTSS 8(SP), Z8
+	VPMOVSXBD    96(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, 128(DI)
+	VBROADCASTSS 12(SP), Z8
+	VPMOVSXBD    112(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 192(DI)
+	VMOVDQU      (SI), Y1
+	VPSRLW       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VMOVDQU      Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 128(SP)
+	VBROADCASTSS 16(SP), Z8
+	VPMOVSXBD    128(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, 256(DI)
+	VBROADCASTSS 20(SP), Z8
+	VPMOVSXBD    144(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 320(DI)
+	VMOVDQU      32(SI), Y1
+	VPSRLW       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSRLW       $0x02, Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 160(SP)
+	VBROADCASTSS 24(SP), Z8
+	VPMOVSXBD    160(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, 384(DI)
+	VBROADCASTSS 28(SP), Z8
+	VPMOVSXBD    176(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 448(DI)
+	VMOVDQU      160(SI), Y7
+	VMOVDQU      64(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSLLW       $0x04, Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 192(SP)
+	VBROADCASTSS 32(SP), Z8
+	VPMOVSXBD    192(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, 512(DI)
+	VBROADCASTSS 36(SP), Z8
+	VPMOVSXBD    208(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 576(DI)
+	VMOVDQU      96(SI), Y1
+	VPAND        Y5, Y1, Y1
+	VPSLLW       $0x02, Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 224(SP)
+	VBROADCASTSS 40(SP), Z8
+	VPMOVSXBD    224(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, 640(DI)
+	VBROADCASTSS 44(SP), Z8
+	VPMOVSXBD    240(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 704(DI)
+	VMOVDQU      64(SI), Y1
+	VPSRLW       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VMOVDQU      Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 256(SP)
+	VBROADCASTSS 48(SP), Z8
+	VPMOVSXBD    256(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, 768(DI)
+	VBROADCASTSS 52(SP), Z8
+	VPMOVSXBD    272(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 832(DI)
+	VMOVDQU      96(SI), Y1
+	VPSRLW       $0x04, Y1, Y1
+	VPAND        Y5, Y1, Y1
+	VPSRLW       $0x02, Y7, Y2
+	VPAND        Y6, Y2, Y2
+	VPOR         Y2, Y1, Y1
+	VPSUBB       Y4, Y1, Y1
+	VMOVDQU      Y1, 288(SP)
+	VBROADCASTSS 56(SP), Z8
+	VPMOVSXBD    288(SP), Z11
+	VCVTDQ2PS    Z11, Z11
+	VMULPS       Z8, Z11, Z11
+	VMOVUPS      Z11, 896(DI)
+	VBROADCASTSS 60(SP), Z8
+	VPMOVSXBD    304(SP), Z12
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z8, Z12, Z12
+	VMOVUPS      Z12, 960(DI)
+	ADDQ         $0x000000d2, SI
+	ADDQ         $0x00000400, DI
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func xorWordsAVX2(b []byte) uint64
 // Requires: AVX, AVX2, MMX+
 TEXT ·xorWordsAVX2(SB), NOSPLIT, $0-32
