@@ -6,9 +6,11 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// Dequantization kernels (AVX2, also the AVX-512 path), bit-exact with the
-// references: every value is one float32 product of the same two factors
-// (Q4_K: the product, then the min subtracted, no FMA).
+// The AVX2 dequantizers of Q8_0, Q4_0 and Q4_K (dequant2.go has their
+// AVX-512 ones and every other type's; at 8 lanes its descriptions of these
+// three measure no faster), bit-exact with the references: every value is
+// one float32 product of the same two factors (Q4_K: the product, then the
+// min subtracted, no FMA).
 
 func dequantHeader(name, doc string, shift int, setup func()) {
 	TEXT(name, NOSPLIT, "func(dst []float32, src []byte)")
@@ -106,49 +108,4 @@ func emitDequantQ4_K() {
 		}
 	}
 	dequantFooter(144, 1024)
-}
-
-func emitDequantQ6_K() {
-	var ds Mem
-	dequantHeader("dequantQ6_KAVX2", "is dequantizeQ6_K: dst[i] = (d·sc_j)·(q[i]−32), super-block by super-block.", 8, func() {
-		ds = AllocLocal(64) // d·sc_j
-		splat(15, Y5)
-		splat(3, Y6)
-		splat(32, Y7)
-	})
-	loadScale(Mem{Base: RSI, Disp: 208}, Y8)
-	for i := range 2 {
-		VPMOVSXBD(Mem{Base: RSI, Disp: 192 + 8*i}, Y10)
-		VCVTDQ2PS(Y10, Y10)
-		VMULPS(Y8, Y10, Y10)
-		VMOVUPS(Y10, ds.Offset(32*i))
-	}
-	for h := range 2 {
-		for k := range 4 {
-			for g := range 4 {
-				j := 8*h + 2*k + g/2
-				if g%2 == 0 {
-					VBROADCASTSS(ds.Offset(4*j), Y12)
-				}
-				VPMOVZXBD(Mem{Base: RSI, Disp: 64*h + 32*(k%2) + 8*g}, Y1)
-				if k < 2 {
-					VPAND(Y5, Y1, Y1)
-				} else {
-					VPSRLD(U8(4), Y1, Y1)
-				}
-				VPMOVZXBD(Mem{Base: RSI, Disp: 128 + 32*h + 8*g}, Y2)
-				if k > 0 {
-					VPSRLD(U8(2*k), Y2, Y2)
-				}
-				VPAND(Y6, Y2, Y2)
-				VPSLLD(U8(4), Y2, Y2)
-				VPOR(Y2, Y1, Y1)
-				VPSUBD(Y7, Y1, Y1)
-				VCVTDQ2PS(Y1, Y1)
-				VMULPS(Y12, Y1, Y1)
-				VMOVUPS(Y1, Mem{Base: RDI, Disp: 4 * (128*h + 32*k + 8*g)})
-			}
-		}
-	}
-	dequantFooter(210, 1024)
 }

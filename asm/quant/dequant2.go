@@ -582,11 +582,11 @@ func emitDequantK45(w dqWidth, q5 bool) {
 	dequantFooter(bytes, 1024)
 }
 
-// emitDequantQ6_KW: dst = (d·sc_j)·float(q − 32) over the sixteen
+// emitDequantQ6_K: dst = (d·sc_j)·float(q − 32) over the sixteen
 // sub-blocks of 16; values 32c…32c+31 (c = 4h + k) have the low (k < 2)
 // or high nibbles of the 32 bytes at 64h + 32·(k%2) and bits 2k, 2k+1 of
 // the 32 qh bytes at 128 + 32h as bits 4 and 5.
-func emitDequantQ6_KW(w dqWidth) {
+func emitDequantQ6_K(w dqWidth) {
 	var f, buf Mem
 	dequantHeader("dequantQ6_K"+w.suffix, "is dequantizeQ6_K: dst[i] = (d·sc_j)·float(q[i]−32), super-block by super-block.", 8, func() {
 		f = AllocLocal(64) // d·sc_j
@@ -635,8 +635,8 @@ func emitDequantQ6_KW(w dqWidth) {
 }
 
 // emitDequant2 writes the dequantizers of Q4_1, Q5_0, Q5_1, Q8_1, Q2_K,
-// Q3_K, Q5_K, Q8_K, IQ4_NL and IQ4_XS at both widths, and the ZMM ones of
-// Q8_0, Q4_0, Q4_K and Q6_K.
+// Q3_K, Q5_K, Q6_K, Q8_K, IQ4_NL and IQ4_XS at both widths, and the ZMM
+// ones of Q8_0, Q4_0 and Q4_K.
 func emitDequant2() {
 	for _, w := range dqWidths {
 		for _, L := range dequantLegacies {
@@ -649,11 +649,13 @@ func emitDequant2() {
 		emitDequantQ3_K(w)
 		emitDequantK45(w, true)
 	}
+	for _, w := range dqWidths {
+		emitDequantQ6_K(w)
+	}
 	// The AVX-512 path's kernels of the types whose AVX2 kernels are in
 	// dequant.go.
 	z := dqWidths[1]
 	emitDequant8(z, "Q8_0", 34, 2, 32, false)
 	emitDequantLegacy(z, legacy32{name: "Q4_0", bytes: 18, qs: 2, offset: 8, doc: "dst[i] = float(u[i]−8)·d"})
 	emitDequantK45(z, false)
-	emitDequantQ6_KW(z)
 }

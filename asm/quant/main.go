@@ -46,7 +46,6 @@ func main() {
 		emitDequantQ8_0()
 		emitDequantQ4_0()
 		emitDequantQ4_K()
-		emitDequantQ6_K()
 		emitDequant2()
 		emitXorWords()
 		emitTile32(8)

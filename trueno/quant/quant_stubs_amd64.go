@@ -224,11 +224,6 @@ func dequantQ4_0AVX2(dst []float32, src []byte)
 //go:noescape
 func dequantQ4_KAVX2(dst []float32, src []byte)
 
-// dequantQ6_KAVX2 is dequantizeQ6_K: dst[i] = (d·sc_j)·(q[i]−32), super-block by super-block.
-//
-//go:noescape
-func dequantQ6_KAVX2(dst []float32, src []byte)
-
 // dequantQ4_1AVX2 is dequantizeQ4_1: dst[i] = float(u[i])·d + m, block by block.
 //
 //go:noescape
@@ -329,6 +324,16 @@ func dequantQ3_KAVX512(dst []float32, src []byte)
 //go:noescape
 func dequantQ5_KAVX512(dst []float32, src []byte)
 
+// dequantQ6_KAVX2 is dequantizeQ6_K: dst[i] = (d·sc_j)·float(q[i]−32), super-block by super-block.
+//
+//go:noescape
+func dequantQ6_KAVX2(dst []float32, src []byte)
+
+// dequantQ6_KAVX512 is dequantizeQ6_K: dst[i] = (d·sc_j)·float(q[i]−32), super-block by super-block.
+//
+//go:noescape
+func dequantQ6_KAVX512(dst []float32, src []byte)
+
 // dequantQ8_0AVX512 is dequantizeQ8_0: dst[i] = d·float(q[i]), block by block.
 //
 //go:noescape
@@ -343,11 +348,6 @@ func dequantQ4_0AVX512(dst []float32, src []byte)
 //
 //go:noescape
 func dequantQ4_KAVX512(dst []float32, src []byte)
-
-// dequantQ6_KAVX512 is dequantizeQ6_K: dst[i] = (d·sc_j)·float(q[i]−32), super-block by super-block.
-//
-//go:noescape
-func dequantQ6_KAVX512(dst []float32, src []byte)
 
 // xorWordsAVX2 returns the XOR of the 64-bit words of b, len(b) a multiple of 128: a streaming read at full width, to measure read bandwidth.
 //
