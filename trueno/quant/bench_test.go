@@ -19,7 +19,22 @@ import (
 //
 //	go test -run XXX -bench 'MatVec|ReadBandwidth' -benchtime 2x ./trueno/quant
 
-var benchTypes = []Type{F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS}
+// dequantTypes are the types BenchmarkDequantize runs: all of them, the
+// activation formats Q8_1 and Q8_K included (they have dequantization
+// kernels of their own).
+var dequantTypes = []Type{F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K, IQ4_NL, IQ4_XS}
+
+// dotTypes are the types BenchmarkDot runs: all but Q8_1 and Q8_K, whose
+// Dot (of two activation rows) is the reference on every path.
+func dotTypes() []Type {
+	var ts []Type
+	for _, t := range dequantTypes {
+		if t != Q8_1 && t != Q8_K {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
 
 func benchRow(rng *rand.Rand, n int) []float32 {
 	x := make([]float32, n)
@@ -33,7 +48,7 @@ func BenchmarkDequantize(b *testing.B) {
 	const n = 16384
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := benchRow(rng, n)
-	for _, t := range benchTypes {
+	for _, t := range dequantTypes {
 		q := make([]byte, t.RowBytes(n))
 		Quantize(t, q, x)
 		dst := make([]float32, n)
@@ -52,7 +67,7 @@ func BenchmarkDot(b *testing.B) {
 	const n = 16384
 	rng := rand.New(rand.NewPCG(1, 2))
 	x, y := benchRow(rng, n), benchRow(rng, n)
-	for _, t := range benchTypes {
+	for _, t := range dotTypes() {
 		q := make([]byte, t.RowBytes(n))
 		Quantize(t, q, x)
 		yq := make([]byte, t.DotType().RowBytes(n))

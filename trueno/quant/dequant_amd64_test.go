@@ -31,28 +31,6 @@ func TestDequantizeKernels(t *testing.T) {
 	})
 }
 
-// BenchmarkDequantizeCompanion is BenchmarkDequantize for the companion
-// formats Q8_1 and Q8_K, which benchTypes leaves out (they have no Dot of
-// their own) but which have dequantization kernels on the x86 paths.
-func BenchmarkDequantizeCompanion(b *testing.B) {
-	const n = 16384
-	rng := rand.New(rand.NewPCG(1, 1))
-	x := benchRow(rng, n)
-	for _, t := range []Type{Q8_1, Q8_K} {
-		q := make([]byte, t.RowBytes(n))
-		Quantize(t, q, x)
-		dst := make([]float32, n)
-		b.Run(t.String(), func(b *testing.B) {
-			forEachISABench(b, func(b *testing.B) {
-				b.SetBytes(int64(len(q)))
-				for b.Loop() {
-					Dequantize(t, dst, q)
-				}
-			})
-		})
-	}
-}
-
 // TestDequantizeUnalignedSrc runs the kernels on rows that start at every
 // byte offset within a word (GGUF aligns tensors, a caller's slice need
 // not be), against the reference.
