@@ -401,6 +401,46 @@ func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
 			dst[r] = dotQ6_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
 		}
 		return
+	case !usePre && t == Q2_K:
+		for r := range dst {
+			dst[r] = dotQ2_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	case !usePre && t == Q3_K:
+		for r := range dst {
+			dst[r] = dotQ3_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	case !usePre && t == IQ4_XS:
+		for r := range dst {
+			dst[r] = dotIQ4_XSAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	case !usePre && t == Q5_K:
+		for r := range dst {
+			dst[r] = dotQ5_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	case !usePre && t == Q4_1:
+		for r := range dst {
+			dst[r] = dotQ4_1AVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	case !usePre && t == Q5_0:
+		for r := range dst {
+			dst[r] = dotQ5_0AVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	case !usePre && t == Q5_1:
+		for r := range dst {
+			dst[r] = dotQ5_1AVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
+	case !usePre && t == IQ4_NL:
+		for r := range dst {
+			dst[r] = dotIQ4_NLAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+		}
+		return
 	}
 	dotRowsGeneric(t, n, dst, w, y, pre, usePre)
 }
