@@ -5,8 +5,9 @@
 // on the fly to the type's companion format (Q8_0, Q8_1 or Q8_K), computed
 // with integer arithmetic inside each block as ggml's CPU backend does. On
 // top of the dot products sit the quantized matrix-vector and matrix-matrix
-// products, spread over a reusable worker pool (whose parallel loop,
-// Pool.Parallel, callers may use for their own work); an Activation
+// products, spread over a reusable worker pool whose workers spin briefly
+// between products instead of parking (its parallel loop, Pool.Parallel,
+// callers may use for their own work); an Activation
 // quantizes a vector once for several matrix-vector products.
 //
 // A row of n values of type t is t.RowBytes(n) bytes: n/t.BlockSize()
@@ -25,8 +26,9 @@
 // Q4_0, Q8_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q4_K, Q5_K and Q6_K (the others take
 // the AVX2 kernels on that path), and NEON kernels using SDOT (on an
 // arm64 CPU without the dot-product extension the NEON path uses the
-// reference). Dequantization has SIMD kernels for Q4_0, Q8_0, Q4_K and
-// Q6_K, and goes through trueno's conversions for F16 and BF16. The
+// reference). Dequantization has SIMD kernels for every quantized type
+// (AVX2 and AVX-512 with F16C, NEON; bit-exact with the reference) and
+// goes through trueno's conversions for F16 and BF16. The
 // matrix-matrix product of Q4_0, Q8_0, Q4_K and Q6_K weights has tile
 // kernels (AVX-512 VNNI; AVX2, with AVX-VNNI where the CPU has it, Q8_0
 // only then) that unpack each block of 16 weight rows once for a group of
