@@ -74,8 +74,8 @@ func main() {
 		fmt.Printf("ggml: %s, run as a child process before each of our measurements (same type, shape, threads, -time)\n\n", *ggml)
 	}
 	fmt.Printf("Medians of %d rounds; in each round every thread count runs once, ggml's side (if any) just before ours.\n\n", *rounds)
-	fmt.Printf("| type | rows×cols | threads | hot GB/s | cold GB/s | cold / read BW | cold vs 1 thread | hot vs 1 thread |%s\n", ggmlCols)
-	fmt.Printf("|---|---|---|---|---|---|---|---|%s\n", strings.Repeat("---|", strings.Count(ggmlCols, "|")))
+	fmt.Printf("| type | rows×cols | threads | hot GB/s | cold GB/s | cold / read BW | cold vs 1 thread | hot vs 1 thread | read BW, as many cores at once, vs 1 |%s\n", ggmlCols)
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|%s\n", strings.Repeat("---|", strings.Count(ggmlCols, "|")))
 	var counts []int
 	for _, tc := range strings.Split(*threads, ",") {
 		n, err := strconv.Atoi(tc)
@@ -100,9 +100,12 @@ func main() {
 			hot := make([][]float64, len(counts))
 			cold := make([][]float64, len(counts))
 			peer := make([][]float64, len(counts))
+			stream := make([][]float64, len(counts)) // n cores' read rate at once, this round
 			for range *rounds {
-				bw = max(bw, quant.ReadBandwidth(256<<20, 3))
+				one := quant.ReadBandwidth(256<<20, 3)
+				bw = max(bw, one)
 				for i, n := range counts {
+					stream[i] = append(stream[i], concurrentBandwidth(n))
 					if *ggml != "" {
 						peer[i] = append(peer[i], runGGML(*ggml, t, rows, cols, n, *per))
 					}
@@ -114,13 +117,16 @@ func main() {
 			}
 			for i, n := range counts {
 				h, c := median(hot[i]), median(cold[i])
-				scaleC, scaleH := "—", "—"
+				scaleC, scaleH, scaleS := "—", "—", "—"
 				if counts[0] == 1 {
 					scaleC = fmt.Sprintf("%.2f×", c/median(cold[0]))
 					scaleH = fmt.Sprintf("%.2f×", h/median(hot[0]))
 				}
-				fmt.Printf("| %s | %d×%d | %d | %.1f | %.1f | %.0f%% | %s | %s |", t, rows, cols, n,
-					h/1e9, c/1e9, 100*c/bw, scaleC, scaleH)
+				if counts[0] == 1 {
+					scaleS = fmt.Sprintf("%.2f×", median(stream[i])/median(stream[0]))
+				}
+				fmt.Printf("| %s | %d×%d | %d | %.1f | %.1f | %.0f%% | %s | %s | %s |", t, rows, cols, n,
+					h/1e9, c/1e9, 100*c/bw, scaleC, scaleH, scaleS)
 				if *ggml != "" {
 					g := median(peer[i])
 					fmt.Printf(" %.1f | %.2f× |", g/1e9, h/g)
@@ -181,9 +187,12 @@ func median(v []float64) float64 {
 }
 
 // concurrentBandwidth runs quant.ReadBandwidth on n goroutines at once
-// and adds up their rates: what n cores can stream together, roughly (each
+// (n = 1: on this one) and adds up their rates: what n cores can stream together, roughly (each
 // core's best stretch need not coincide with the others').
 func concurrentBandwidth(n int) float64 {
+	if n == 1 {
+		return quant.ReadBandwidth(128<<20, 5)
+	}
 	rates := make([]float64, n)
 	var wg sync.WaitGroup
 	for i := range n {
