@@ -176,19 +176,20 @@ func TestPoolAfterClose(t *testing.T) {
 	}
 }
 
-func TestPoolParallelGuided(t *testing.T) {
+func TestPoolParallelSplit(t *testing.T) {
 	pools := []*Pool{nil, NewPool(1), NewPool(2), NewPool(5)}
 	for _, p := range pools[1:] {
 		defer p.Close()
 	}
 	for _, p := range pools {
 		for _, n := range []int{0, 1, 15, 16, 17, 1000, 4096} {
-			for _, mm := range [][2]int{{0, 0}, {1, 1}, {16, 256}, {300, 20}} {
+			for _, cs := range [][2]int{{0, 0}, {1, 1}, {64, 16}, {300, 20}} {
 				var mu sync.Mutex
 				seen := make([]int, n)
-				p.parallelGuided(n, mm[0], mm[1], func(lo, hi int) {
-					if hi <= lo || hi > n || hi-lo > max(mm[0], mm[1], 1) && !(lo == 0 && hi == n) {
-						t.Errorf("n %d min %d max %d: called on [%d, %d)", n, mm[0], mm[1], lo, hi)
+				p.parallelSplit(n, cs[0], cs[1], func(lo, hi int) {
+					if hi <= lo || lo < 0 || hi > n {
+						t.Errorf("n %d chunk %d steal %d: called on [%d, %d)", n, cs[0], cs[1], lo, hi)
+						return
 					}
 					mu.Lock()
 					for i := lo; i < hi; i++ {
@@ -198,10 +199,42 @@ func TestPoolParallelGuided(t *testing.T) {
 				})
 				for i, c := range seen {
 					if c != 1 {
-						t.Fatalf("n %d min %d max %d: index %d covered %d times", n, mm[0], mm[1], i, c)
+						t.Fatalf("n %d chunk %d steal %d: index %d covered %d times", n, cs[0], cs[1], i, c)
 					}
 				}
 			}
+		}
+	}
+}
+
+// A participant that never starts must not hold up a split loop: the
+// caller takes its region from the back.
+func TestPoolSplitStealsFromAbsent(t *testing.T) {
+	p := NewPool(2)
+	defer p.Close()
+	// Hold the pool's only worker in another loop.
+	block := make(chan struct{})
+	var inside atomic.Int32
+	go p.Parallel(2, 1, func(lo, hi int) {
+		inside.Add(1)
+		<-block
+	})
+	defer close(block)
+	for deadline := time.Now().Add(10 * time.Second); inside.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("the worker did not join the blocking loop")
+		}
+		runtime.Gosched()
+	}
+	seen := make([]int, 3000)
+	p.parallelSplit(len(seen), 8, 4, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			seen[i]++
+		}
+	})
+	for i, c := range seen {
+		if c != 1 {
+			t.Fatalf("index %d covered %d times", i, c)
 		}
 	}
 }

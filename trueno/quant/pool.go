@@ -32,22 +32,74 @@ type Pool struct {
 	closed bool      // under mu
 }
 
-// job is one parallel loop: chunks of [0, n) handed out by an atomic
-// counter, so that a worker slowed by another process takes fewer.
+// job is one parallel loop over [0, n). A plain job hands out chunks of
+// chunk items from one atomic counter, so that a worker slowed by another
+// process takes fewer. A split job (regions non-nil) gives each
+// participant a contiguous region that it runs from the front, chunk items
+// at a time; a participant whose region is done takes pieces from the back
+// of the region with the most left.
 type job struct {
 	n, chunk int
-	// guided jobs hand out chunks of up to chunk items, shrinking to a
-	// share of what is left (down to minChunk) near the end, so that the
-	// workers finish together.
-	guided   bool
-	minChunk int
-	threads  int
-	next     atomic.Int64
+	next     atomic.Int64 // plain jobs: the next unclaimed item
 	f        func(lo, hi int)
+
+	regions  []region     // split jobs: participant k's region is regions[k]
+	joined   atomic.Int32 // split jobs: participants so far (the caller is 0)
+	minSteal int          // split jobs: smallest piece taken from a back
+
 	// Workers inside run, counted (both) under Pool.mu while the job is
 	// queued: the caller spins on helpers for a while, then waits on wg.
 	helpers atomic.Int32
 	wg      sync.WaitGroup
+}
+
+// region is what is left of one participant's part of a split job: the
+// items [front, back), packed as back<<32 | front so that the owner (at the
+// front) and a thief (at the back) claim with one compare-and-swap.
+type region struct {
+	v atomic.Uint64
+	_ [56]byte // one cache line each: the owners claim often
+}
+
+func (r *region) load() (front, back int) {
+	v := r.v.Load()
+	return int(uint32(v)), int(v >> 32)
+}
+
+func (r *region) set(front, back int) { r.v.Store(uint64(back)<<32 | uint64(front)) }
+
+// take claims up to size items from the front (or the back) and reports
+// whether any were left.
+func (r *region) take(size int, fromBack bool) (lo, hi int, ok bool) {
+	for {
+		v := r.v.Load()
+		front, back := int(uint32(v)), int(v>>32)
+		if front >= back {
+			return 0, 0, false
+		}
+		lo, hi = front, min(front+size, back)
+		nv := uint64(back)<<32 | uint64(hi)
+		if fromBack {
+			lo, hi = max(back-size, front), back
+			nv = uint64(lo)<<32 | uint64(front)
+		}
+		if r.v.CompareAndSwap(v, nv) {
+			return lo, hi, true
+		}
+	}
+}
+
+// hasWork reports whether items of j are unclaimed.
+func (j *job) hasWork() bool {
+	if j.regions == nil {
+		return int(j.next.Load()) < j.n
+	}
+	for i := range j.regions {
+		if f, b := j.regions[i].load(); f < b {
+			return true
+		}
+	}
+	return false
 }
 
 // spinFor is how long an idle worker watches for a new job before it
@@ -116,7 +168,7 @@ func (p *Pool) claim() *job {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, j := range p.queue {
-		if int(j.next.Load()) < j.n {
+		if j.hasWork() {
 			j.helpers.Add(1)
 			j.wg.Add(1)
 			return j
@@ -147,8 +199,8 @@ func (p *Pool) spin(seen uint64) bool {
 }
 
 func (j *job) run() {
-	if j.guided {
-		j.runGuided()
+	if j.regions != nil {
+		j.runSplit(int(j.joined.Add(1)) - 1)
 		return
 	}
 	for {
@@ -160,15 +212,31 @@ func (j *job) run() {
 	}
 }
 
-func (j *job) runGuided() {
+// runSplit is participant k's part of a split job: its own region from
+// the front, then pieces from the backs of the others.
+func (j *job) runSplit(k int) {
+	if k < len(j.regions) {
+		for {
+			lo, hi, ok := j.regions[k].take(j.chunk, false)
+			if !ok {
+				break
+			}
+			j.f(lo, hi)
+		}
+	}
 	for {
-		lo := int(j.next.Load())
-		if lo >= j.n {
+		most, left := -1, 0
+		for i := range j.regions {
+			if f, b := j.regions[i].load(); b-f > left {
+				most, left = i, b-f
+			}
+		}
+		if most < 0 {
 			return
 		}
-		size := min(j.chunk, max(j.minChunk, (j.n-lo)/(2*j.threads)))
-		hi := min(lo+size, j.n)
-		if j.next.CompareAndSwap(int64(lo), int64(hi)) {
+		// Half of what is left, so that the owner keeps streaming its
+		// front while the thief runs the back half; at least minSteal.
+		if lo, hi, ok := j.regions[most].take(max(j.minSteal, left/2), true); ok {
 			j.f(lo, hi)
 		}
 	}
@@ -202,23 +270,32 @@ func (p *Pool) Parallel(n, chunk int, f func(lo, hi int)) {
 	p.run(&job{n: n, chunk: chunk, f: f})
 }
 
-// parallelGuided is Parallel with chunks of maxChunk items while much is
-// left, shrinking towards minChunk near the end (so that the workers
-// finish together); chunk boundaries are not multiples of anything.
-func (p *Pool) parallelGuided(n, minChunk, maxChunk int, f func(lo, hi int)) {
+// parallelSplit is Parallel for loops that stream memory: each of the
+// Threads participants runs a contiguous region of [0, n) front to back,
+// chunk items at a time, so that its reads form one long stream; one that
+// finishes early takes pieces (half of what is left, at least minSteal
+// items) from the back of the region with the most left, so that a
+// participant that starts late or is slowed by another process does not
+// hold up the end. Chunk boundaries are not multiples of anything.
+func (p *Pool) parallelSplit(n, chunk, minSteal int, f func(lo, hi int)) {
 	if p == nil {
 		p = defaultPool()
 	}
 	if n <= 0 {
 		return
 	}
-	minChunk = max(minChunk, 1)
-	maxChunk = max(maxChunk, minChunk)
-	if p.threads <= 1 || n <= minChunk {
-		f(0, n)
+	chunk = max(chunk, 1)
+	if p.threads <= 1 || n <= chunk || n >= 1<<32 {
+		for lo := 0; lo < n; lo += chunk {
+			f(lo, min(lo+chunk, n))
+		}
 		return
 	}
-	p.run(&job{n: n, chunk: maxChunk, guided: true, minChunk: minChunk, threads: p.threads, f: f})
+	j := &job{n: n, chunk: chunk, f: f, minSteal: max(minSteal, 1), regions: make([]region, p.threads)}
+	for k := range j.regions {
+		j.regions[k].set(k*n/p.threads, (k+1)*n/p.threads)
+	}
+	p.run(j)
 }
 
 // run queues j for the workers, runs it on the calling goroutine too and
