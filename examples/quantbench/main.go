@@ -86,6 +86,7 @@ func main() {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var mm []func()
+	var twoCore []string
 	for _, tn := range strings.Split(*types, ",") {
 		t, err := quant.ParseType(tn)
 		if err != nil {
@@ -100,7 +101,9 @@ func main() {
 			hot := make([][]float64, len(counts))
 			cold := make([][]float64, len(counts))
 			peer := make([][]float64, len(counts))
-			stream := make([][]float64, len(counts)) // n cores' read rate at once, this round
+			stream := make([][]float64, len(counts))  // n cores' read rate at once, this round
+			avgCold := make([][]float64, len(counts)) // cold, averaged over -time
+			unsync := make([][]float64, len(counts))  // n goroutines, each its share of rows, no synchronisation
 			for range *rounds {
 				one := quant.ReadBandwidth(256<<20, 3)
 				bw = max(bw, one)
@@ -112,7 +115,18 @@ func main() {
 					p := quant.NewPool(n)
 					hot[i] = append(hot[i], bytes/best(*per, func(int) { quant.MatVec(t, dst, m[0], x, p) }))
 					cold[i] = append(cold[i], bytes/best(*per, func(i int) { quant.MatVec(t, dst, m[i%len(m)], x, p) }))
+					avgCold[i] = append(avgCold[i], bytes/average(*per, func(i int) { quant.MatVec(t, dst, m[i%len(m)], x, p) }))
 					p.Close()
+					if n > 1 {
+						unsync[i] = append(unsync[i], bytes/unsynchronised(t, n, m, x, *per))
+					}
+				}
+			}
+			for i, n := range counts {
+				if n > 1 && counts[0] == 1 {
+					o, a, u := median(avgCold[0]), median(avgCold[i]), median(unsync[i])
+					twoCore = append(twoCore, fmt.Sprintf("| %s | %d×%d | %d | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.2f |",
+						t, rows, cols, n, o/1e9, a/1e9, u/1e9, a/o, u/o, a/u))
 				}
 			}
 			for i, n := range counts {
@@ -144,6 +158,17 @@ func main() {
 						2*float64(rows*cols**batch)/s/1e9, float64(len(m[0]))/s/1e9)
 				})
 			}
+		}
+	}
+	if len(twoCore) > 0 {
+		fmt.Println()
+		fmt.Println("Cold, averaged over -time (medians of the rounds): MatVec on one thread, on the pool's n threads, and on n")
+		fmt.Println("goroutines that each stream their own share of the rows with no synchronisation at all (the ceiling).")
+		fmt.Println()
+		fmt.Println("| type | rows×cols | threads | 1 thread GB/s | pool GB/s | unsynchronised GB/s | pool vs 1 | unsynchronised vs 1 | pool / unsynchronised |")
+		fmt.Println("|---|---|---|---|---|---|---|---|---|")
+		for _, l := range twoCore {
+			fmt.Println(l)
 		}
 	}
 	if len(mm) > 0 {
@@ -208,6 +233,46 @@ func concurrentBandwidth(n int) float64 {
 		sum += r
 	}
 	return sum
+}
+
+// average returns the mean time of f(i) over the repetitions that fit in
+// d (after one warm-up call), in seconds.
+func average(d time.Duration, f func(i int)) float64 {
+	f(0)
+	start := time.Now()
+	i := 1
+	for ; time.Since(start) < d; i++ {
+		f(i)
+	}
+	return time.Since(start).Seconds() / float64(i-1)
+}
+
+// unsynchronised runs n goroutines for d, goroutine g multiplying its own
+// contiguous share of the rows of the matrix copies in turn, each with a
+// one-thread pool and no synchronisation between them, and returns the
+// time per whole product (the slowest goroutine's products count), in
+// seconds: the ceiling of an n-thread MatVec on this machine.
+func unsynchronised(t quant.Type, n int, m [][]byte, x []float32, d time.Duration) float64 {
+	rb := t.RowBytes(len(x))
+	rows := len(m[0]) / rb
+	done := make([]int, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for g := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := quant.NewPool(1)
+			lo, hi := g*rows/n, (g+1)*rows/n
+			dst := make([]float32, hi-lo)
+			for i := 0; time.Since(start) < d; i++ {
+				quant.MatVec(t, dst, m[i%len(m)][lo*rb:hi*rb], x, p)
+				done[g]++
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start).Seconds() / float64(max(1, slices.Min(done)))
 }
 
 // best returns the shortest time of f(i) over the repetitions that fit in
