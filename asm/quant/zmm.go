@@ -181,13 +181,10 @@ func emitQ6_KZ() {
 			vpdpwssd(Z2, Z3, Z13)
 		}
 	}
-	zmmTail(208)
-	ADDQ(U32(210), RSI)
-	ADDQ(U32(292), RDI)
-	DECQ(RCX)
-	JNZ(LabelRef("loop"))
-	Label("done")
-	zmmFold()
+	// The lanes start at the offset term: added exactly (exactTail).
+	VEXTRACTI64X4(U8(1), Z13, Y14)
+	VPADDD(Y14, Y13, Y13)
+	exactTail(208, 210)
 	hsumReturn(acc)
 }
 
