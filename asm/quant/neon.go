@@ -105,6 +105,15 @@ func neonSuperScale(fn *a64.Func, off int, pair bool) {
 	fn.Op("fmla v7.4s, v6.4s, v21.s[0]")
 }
 
+// neonSuperScaleExact is neonSuperScale for lanes that start at a level
+// offset times the bsums: their offset terms cancel only in the sum, so
+// the lanes are added exactly in integers first (ADDV; the other lanes
+// become zero), as the reference sums the super-block before its scale.
+func neonSuperScaleExact(fn *a64.Func, off int) {
+	fn.Op("addv s6, v6.4s")
+	neonSuperScale(fn, off, false)
+}
+
 // neonQ4_K: scales and mins unpacked in general registers
 // (get_scale_min_k4 on 32-bit words), widened to int32 lanes for MLA by
 // element; level sums per 32-value sub-block with SDOT; the min term
@@ -218,7 +227,8 @@ func neonUnpackK4(fn *a64.Func) {
 
 // neonQ6_K: levels q in [0, 63] built from ql and qh, SDOT per 16-value
 // sub-block, MLA by the signed sub-block scale; Σ (q−32)·y·sc =
-// Σ q·y·sc − 32·Σ sc·bsums.
+// Σ q·y·sc − 32·Σ sc·bsums, the lanes added exactly before the float
+// scale (neonSuperScaleExact).
 func neonQ6_K(f *a64.File) {
 	fn := neonHeader(f, "dotQ6_KNEON", "is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values (SDOT); y's bsums must be the sums of its quants.", 8)
 	fn.Op("movi v30.16b, #0x0f")
@@ -280,7 +290,7 @@ func neonQ6_K(f *a64.File) {
 			}
 		}
 	}
-	neonSuperScale(fn, 208, false)
+	neonSuperScaleExact(fn, 208)
 	fn.Go("ADD $210, R3")
 	fn.Go("ADD $292, R1")
 	fn.Go("SUBS $1, R2")

@@ -195,7 +195,7 @@ func neonQ3_K(f *a64.File) {
 			}
 		}
 	}
-	neonSuperScale(fn, 108, false)
+	neonSuperScaleExact(fn, 108)
 	neonSuperNext(fn, 110)
 	neonReturn(fn)
 }

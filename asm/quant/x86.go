@@ -418,7 +418,8 @@ func unpackK4Scales() {
 
 // emitQ6_K: levels q in [0, 63] (VPMADDUBSW pairs ≤ 2·63·128), scaled by
 // the signed 16-value sub-block scales with VPMADDWD; Σ (q−32)·y·sc =
-// Σ q·y·sc − 32·Σ sc·bsums.
+// Σ q·y·sc − 32·Σ sc·bsums, the lanes added exactly before the float
+// scale (exactTail: a row at the offset gives 0, as the reference).
 func emitQ6_K() {
 	name := "dotQ6_KAVX2"
 	header(name, "is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
@@ -478,16 +479,7 @@ func emitQ6_K() {
 			VPADDD(lane, Y13, Y13)
 		}
 	}
-	VCVTDQ2PS(Y13, Y13)
-	loadScale(Mem{Base: RSI, Disp: 208}, dx)
-	VBROADCASTSS(Mem{Base: RDI}, dy)
-	VMULPS(dy, dx, dx)
-	VFMADD231PS(dx, Y13, acc)
-	ADDQ(U32(210), RSI)
-	ADDQ(U32(292), RDI)
-	DECQ(RCX)
-	JNZ(LabelRef("loop"))
-	Label("done")
+	exactTail(208, 210)
 	hsumReturn(acc)
 }
 

@@ -134,6 +134,13 @@ func emitQ5_KZ() {
 	hsumReturn(acc)
 }
 
+// emitQ6_KZ writes the AVX-512 VNNI Q6_K kernel: the VPMADDUBSW pairs of
+// the levels minus those of 32 with the same quants are the pairs of
+// (q−32)·y (|·| ≤ 2·32·128 in int16), so each int32 lane holds only its
+// own terms and a row at the offset gives 0, as the reference. Here that
+// measured cheaper (Dot, 16384 values: +5 % against +12 %) than starting
+// the lanes at −32·Σ sc·bsums and adding them exactly per super-block
+// (exactTail), which the AVX2 kernel does.
 func emitQ6_KZ() {
 	name := "dotQ6_KAVX512VNNI"
 	header(name, "is dotQ6_KGeneric: Q6_K row x times Q8_K row y, n values; y's bsums must be the sums of its quants.")
@@ -143,6 +150,7 @@ func emitQ6_KZ() {
 	VSHUFI64X2(U8(0), c1.AsZ(), c1.AsZ(), c1.AsZ())
 	splat(0x30303030, c2)
 	VSHUFI64X2(U8(0), c2.AsZ(), c2.AsZ(), c2.AsZ())
+	splatZ(0x20202020, Z20)
 	// Index vectors: for half h and pair p, 128-bit lane L takes scale
 	// 8h + 4p + L.
 	idx := []VecPhysical{Z16, Z17, Z18, Z19}
@@ -154,10 +162,7 @@ func emitQ6_KZ() {
 	Label("loop")
 	prefetch(8192)
 	VPMOVSXBW(Mem{Base: RSI, Disp: 192}, Y10)
-	VPMADDWD(Mem{Base: RDI, Disp: 260}, Y10, Y13)
-	VPSLLD(U8(5), Y13, Y13)
-	VPXOR(Y14, Y14, Y14)
-	VPSUBD(Y13, Y14, Y13) // −32·Σ sc·bsums (upper lanes zero)
+	VPXORD(Z13, Z13, Z13)
 	for h := range 2 {
 		VMOVDQU64(Mem{Base: RSI, Disp: 64 * h}, Z11) // ql
 		VMOVDQU(Mem{Base: RSI, Disp: 128 + 32*h}, Y12)
@@ -177,6 +182,8 @@ func emitQ6_KZ() {
 			VPANDD(c2.AsZ(), Z4, Z4)
 			VPORD(Z4, Z1, Z1)
 			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*h + 64*p}, Z1, Z3)
+			VPMADDUBSW(Mem{Base: RDI, Disp: 4 + 128*h + 64*p}, Z20, Z21)
+			VPSUBW(Z21, Z3, Z3)
 			VPERMW(Z10, idx[2*h+p], Z2)
 			vpdpwssd(Z2, Z3, Z13)
 		}

@@ -524,6 +524,7 @@ loop:
 	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
 	WORD $0x4e93971d // sdot v29.4s, v24.16b, v19.16b
 	WORD $0x6fad0ba6 // mla v6.4s, v29.4s, v13.s[3]
+	WORD $0x4eb1b8c6 // addv s6, v6.4s
 	MOVHU 208(R3), R4
 	WORD $0x4e041c94 // ins v20.s[0], w4
 	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
@@ -1244,6 +1245,7 @@ loop:
 	WORD $0x6e3d1fbd // eor v29.16b, v29.16b, v29.16b
 	WORD $0x4e83971d // sdot v29.4s, v24.16b, v3.16b
 	WORD $0x6fad0ba6 // mla v6.4s, v29.4s, v13.s[3]
+	WORD $0x4eb1b8c6 // addv s6, v6.4s
 	MOVHU 108(R3), R4
 	WORD $0x4e041c94 // ins v20.s[0], w4
 	WORD $0x0e217a94 // fcvtl v20.4s, v20.4h
