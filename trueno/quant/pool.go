@@ -44,7 +44,7 @@ type job struct {
 	f        func(lo, hi int)
 
 	regions  []region     // split jobs: participant k's region is regions[k]
-	joined   atomic.Int32 // split jobs: participants so far (the caller is 0)
+	joined   atomic.Int32 // split jobs: participants so far (the first takes region 0)
 	minSteal int          // split jobs: smallest piece taken from a back
 
 	// Workers inside run, counted (both) under Pool.mu while the job is
