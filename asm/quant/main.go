@@ -71,5 +71,6 @@ func main() {
 		emitQuantizeQ8_KYMM()
 		emitQ4_0Pre4()
 		emitQ4_KPre()
+		emitLegacyPre4(legacies[3]) // IQ4_NL
 	})
 }
