@@ -72,5 +72,6 @@ func main() {
 		emitQ4_0Pre4()
 		emitQ4_KPre()
 		emitLegacyPre4(legacies[3]) // IQ4_NL
+		emitLegacyPre4(legacies[1]) // Q5_0
 	})
 }

@@ -473,3 +473,8 @@ func dotQ4_KPreAVX512VNNI(n int, x []byte, pre []byte) float32
 //
 //go:noescape
 func dotIQ4_NLPre4AVX512VNNI(n int, x []byte, pre []byte) float32
+
+// dotQ5_0Pre4AVX512VNNI is dotQ5_0Generic: Q5_0 row x times the Q8_0 row that pre was prepared from (prepareLegacy4), n values, n a multiple of 128.
+//
+//go:noescape
+func dotQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
