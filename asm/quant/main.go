@@ -73,5 +73,6 @@ func main() {
 		emitQ4_KPre()
 		emitLegacyPre4(legacies[3]) // IQ4_NL
 		emitLegacyPre4(legacies[1]) // Q5_0
+		emitLegacyPre4(legacies[0]) // Q4_1
 	})
 }
