@@ -74,5 +74,6 @@ func main() {
 		emitLegacyPre4(legacies[3]) // IQ4_NL
 		emitLegacyPre4(legacies[1]) // Q5_0
 		emitLegacyPre4(legacies[0]) // Q4_1
+		emitLegacyPre4(legacies[2]) // Q5_1
 	})
 }

@@ -203,8 +203,8 @@ func dot(t Type, n int, x, y []byte) float32 {
 // prepare fills pre (preBytes(n) bytes) with the precomputed form of the
 // activation row y when t's products on this path take one (Q4_0 and
 // Q8_0; on the AVX-512 VNNI path also Q4_K, and Q4_0 rows of a multiple of
-// 128 values take the four-block form of prepareQ4_0x4, IQ4_NL, Q5_0 and
-// Q4_1 rows that of prepareLegacy4), and reports
+// 128 values take the four-block form of prepareQ4_0x4, IQ4_NL, Q5_0,
+// Q4_1 and Q5_1 rows that of prepareLegacy4), and reports
 // whether it did.
 func prepare(t Type, n int, y, pre []byte) bool {
 	ok, vnni := x86Path()
@@ -220,7 +220,7 @@ func prepare(t Type, n int, y, pre []byte) bool {
 		prepareLegacy4(pre, y, n, 128, false)
 	case t == Q5_0 && vnni == 2 && n%128 == 0:
 		prepareLegacy4(pre, y, n, 16, false)
-	case t == Q4_1 && vnni == 2 && n%128 == 0:
+	case (t == Q4_1 || t == Q5_1) && vnni == 2 && n%128 == 0:
 		prepareLegacy4(pre, y, n, 0, true)
 	case t == Q4_0:
 		prepareQ8_0(pre, y, n, 8)
@@ -278,6 +278,8 @@ func legacyPre4(t Type, vnni int) func(n int, x, pre []byte) float32 {
 		return dotQ5_0Pre4AVX512VNNI
 	case Q4_1:
 		return dotQ4_1Pre4AVX512VNNI
+	case Q5_1:
+		return dotQ5_1Pre4AVX512VNNI
 	}
 	return nil
 }

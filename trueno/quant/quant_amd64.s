@@ -31524,3 +31524,96 @@ DATA Q4_1x4_scale_idx<>+40(SB)/8, $0x0000000000000000
 DATA Q4_1x4_scale_idx<>+48(SB)/8, $0x0000000000000000
 DATA Q4_1x4_scale_idx<>+56(SB)/8, $0x0000000000000000
 GLOBL Q4_1x4_scale_idx<>(SB), RODATA|NOPTR, $64
+
+// func dotQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+// Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
+TEXT ·dotQ5_1Pre4AVX512VNNI(SB), NOSPLIT, $0-60
+	MOVQ         n+0(FP), CX
+	MOVQ         x_base+8(FP), SI
+	MOVQ         pre_base+32(FP), R8
+	SHRQ         $0x07, CX
+	VPXORD       Z0, Z0, Z0
+	VPXORD       Z10, Z10, Z10
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z9
+	VMOVDQU64    Q5_1x4_quant_idx<>+0(SB), Z7
+	VMOVDQU64    Q5_1x4_scale_idx<>+0(SB), Z8
+	MOVL         $0x10101010, AX
+	VPBROADCASTD AX, Z13
+	MOVL         $0x00001111, AX
+	KMOVW        AX, K3
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K4
+	TESTQ        CX, CX
+	JZ           done
+
+loop:
+	PREFETCHT0    8192(SI)
+	PREFETCHT0    8256(SI)
+	VMOVDQU64     (SI), Z1
+	VMOVDQU       64(SI), Y2
+	VMOVDQA64     Z8, Z5
+	VPERMI2W      Z2, Z1, Z5
+	VPERMT2W      Z2, Z7, Z1
+	VPSRLW        $0x04, Z1, Z3
+	VPANDD        Z9, Z1, Z1
+	VPANDD        Z9, Z3, Z3
+	VEXTRACTI32X4 $0x03, Z5, X6
+	VMOVQ         X6, AX
+	VPEXTRQ       $0x01, X6, DX
+	KMOVQ         AX, K1
+	KMOVQ         DX, K2
+	VPADDB        Z13, Z1, K1, Z1
+	VPADDB        Z13, Z3, K2, Z3
+	VEXTRACTI64X4 $0x01, Z5, Y6
+	VCVTPH2PS     Y6, Z6
+	VFMADD231PS   256(R8), Z6, K4, Z10
+	VMOVDQU64     128(R8), Z4
+	VPDPBUSD      (R8), Z1, Z4
+	VPDPBUSD      64(R8), Z3, Z4
+	VPSHUFD       $0x4e, Z4, Z11
+	VPADDD        Z11, Z4, Z4
+	VPSHUFD       $0xb1, Z4, Z11
+	VPADDD        Z11, Z4, Z4
+	VCVTPH2PS     Y5, Z5
+	VMULPS        192(R8), Z5, Z5
+	VCVTDQ2PS     Z4, Z4
+	VFMADD231PS   Z5, Z4, K3, Z0
+	ADDQ          $0x60, SI
+	ADDQ          $0x00000140, R8
+	DECQ          CX
+	JNZ           loop
+
+done:
+	VADDPS        Z10, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+56(FP)
+	RET
+
+DATA Q5_1x4_quant_idx<>+0(SB)/8, $0x0007000600050004
+DATA Q5_1x4_quant_idx<>+8(SB)/8, $0x000b000a00090008
+DATA Q5_1x4_quant_idx<>+16(SB)/8, $0x0013001200110010
+DATA Q5_1x4_quant_idx<>+24(SB)/8, $0x0017001600150014
+DATA Q5_1x4_quant_idx<>+32(SB)/8, $0x001f001e001d001c
+DATA Q5_1x4_quant_idx<>+40(SB)/8, $0x0023002200210020
+DATA Q5_1x4_quant_idx<>+48(SB)/8, $0x002b002a00290028
+DATA Q5_1x4_quant_idx<>+56(SB)/8, $0x002f002e002d002c
+GLOBL Q5_1x4_quant_idx<>(SB), RODATA|NOPTR, $64
+
+DATA Q5_1x4_scale_idx<>+0(SB)/8, $0x0000000000000000
+DATA Q5_1x4_scale_idx<>+8(SB)/8, $0x000c000c000c000c
+DATA Q5_1x4_scale_idx<>+16(SB)/8, $0x0018001800180018
+DATA Q5_1x4_scale_idx<>+24(SB)/8, $0x0024002400240024
+DATA Q5_1x4_scale_idx<>+32(SB)/8, $0x00250019000d0001
+DATA Q5_1x4_scale_idx<>+40(SB)/8, $0x0000000000000000
+DATA Q5_1x4_scale_idx<>+48(SB)/8, $0x0026001a000e0002
+DATA Q5_1x4_scale_idx<>+56(SB)/8, $0x0027001b000f0003
+GLOBL Q5_1x4_scale_idx<>(SB), RODATA|NOPTR, $64

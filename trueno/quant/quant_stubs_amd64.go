@@ -483,3 +483,8 @@ func dotQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
 //
 //go:noescape
 func dotQ4_1Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+
+// dotQ5_1Pre4AVX512VNNI is dotQ5_1Generic: Q5_1 row x times the Q8_1 row that pre was prepared from (prepareLegacy4), n values, n a multiple of 128.
+//
+//go:noescape
+func dotQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
