@@ -31478,14 +31478,10 @@ loop:
 	VMOVDQU64     128(R8), Z4
 	VPDPBUSD      (R8), Z1, Z4
 	VPDPBUSD      64(R8), Z3, Z4
-	VPSHUFD       $0x4e, Z4, Z11
-	VPADDD        Z11, Z4, Z4
-	VPSHUFD       $0xb1, Z4, Z11
-	VPADDD        Z11, Z4, Z4
 	VCVTPH2PS     Y5, Z5
 	VMULPS        192(R8), Z5, Z5
 	VCVTDQ2PS     Z4, Z4
-	VFMADD231PS   Z5, Z4, K3, Z0
+	VFMADD231PS   Z5, Z4, Z0
 	ADDQ          $0x50, SI
 	ADDQ          $0x00000140, R8
 	DECQ          CX
@@ -31571,14 +31567,10 @@ loop:
 	VMOVDQU64     128(R8), Z4
 	VPDPBUSD      (R8), Z1, Z4
 	VPDPBUSD      64(R8), Z3, Z4
-	VPSHUFD       $0x4e, Z4, Z11
-	VPADDD        Z11, Z4, Z4
-	VPSHUFD       $0xb1, Z4, Z11
-	VPADDD        Z11, Z4, Z4
 	VCVTPH2PS     Y5, Z5
 	VMULPS        192(R8), Z5, Z5
 	VCVTDQ2PS     Z4, Z4
-	VFMADD231PS   Z5, Z4, K3, Z0
+	VFMADD231PS   Z5, Z4, Z0
 	ADDQ          $0x60, SI
 	ADDQ          $0x00000140, R8
 	DECQ          CX
