@@ -14,15 +14,14 @@ import (
 // (Q4_1, Q5_1) into words 16-19 and the halves of the fifth bits (Q5_0,
 // Q5_1) into words 24-31, from where they become the byte masks that add
 // 16 to the levels. IQ4_NL's levels go through VPSHUFB from a table of
-// level+128. Where the activation's sums subtract a level offset (Q5_0,
-// IQ4_NL) the four int32 lanes of a block are added before they are
-// converted, so each block's integer sum is the reference's, offset terms
-// included, and one lane per block takes the scales; Q4_1 and Q5_1 have
-// no offset term and convert the four lanes as they are.
+// level+128. Each int32 lane starts at −offset times the sum of the eight
+// activation quants it meets (Q5_0, IQ4_NL), so that it holds the exact
+// sum of its eight products with the true levels — zero where they sit at
+// the offset — before it is converted and scaled.
 //
 // pre holds per four blocks (prepareLegacy4): the activation quants
 // matching the low nibbles (64 bytes, block b at 16b) and the high ones,
-// 16 int32 lanes with −offset·Σy of block b in lane 4b, 16 float32 lanes
+// 16 int32 lanes starting the sums, 16 float32 lanes
 // with block b's scale in lanes 4b…4b+3 and, for Q8_1 activations, 16
 // float32 lanes with block b's s in lane b.
 
@@ -76,8 +75,6 @@ func emitLegacyPre4(L legacy) {
 	if L.table {
 		VBROADCASTI32X4(bytesConst("iq4nl_values128", func(i int) byte { return byte(int(kvaluesIQ4NL[i%16]) + 128) }), Z14)
 	}
-	MOVL(U32(0x1111), EAX)
-	KMOVW(EAX, K3) // lane 4b: block b's sum
 	MOVL(U32(0x000f), EAX)
 	KMOVW(EAX, K4) // lane b: block b's minimum
 	TESTQ(RCX, RCX)
@@ -115,20 +112,10 @@ func emitLegacyPre4(L legacy) {
 	VMOVDQU64(Mem{Base: R8, Disp: 128}, Z4)
 	vpdpbusdMem(Mem{Base: R8}, Z1, Z4)
 	vpdpbusdMem(Mem{Base: R8, Disp: 64}, Z3, Z4)
-	if !L.min {
-		VPSHUFD(U8(0x4e), Z4, Z11)
-		VPADDD(Z11, Z4, Z4)
-		VPSHUFD(U8(0xb1), Z4, Z11)
-		VPADDD(Z11, Z4, Z4)
-	}
 	VCVTPH2PS(Y5, Z5)
 	VMULPS(Mem{Base: R8, Disp: 192}, Z5, Z5)
 	VCVTDQ2PS(Z4, Z4)
-	if L.min {
-		VFMADD231PS(Z5, Z4, Z0)
-	} else {
-		VFMADD231PS(Z5, Z4, K3, Z0)
-	}
+	VFMADD231PS(Z5, Z4, Z0)
 	ADDQ(U8(4*xb), RSI)
 	ADDQ(U32(stride), R8)
 	DECQ(RCX)

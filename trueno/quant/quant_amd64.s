@@ -31277,8 +31277,6 @@ TEXT ·dotIQ4_NLPre4AVX512VNNI(SB), NOSPLIT, $0-60
 	VMOVDQU64       IQ4_NLx4_quant_idx<>+0(SB), Z7
 	VMOVDQU64       IQ4_NLx4_scale_idx<>+0(SB), Z8
 	VBROADCASTI32X4 iq4nl_values128<>+0(SB), Z14
-	MOVL            $0x00001111, AX
-	KMOVW           AX, K3
 	MOVL            $0x0000000f, AX
 	KMOVW           AX, K4
 	TESTQ           CX, CX
@@ -31300,14 +31298,10 @@ loop:
 	VMOVDQU64   128(R8), Z4
 	VPDPBUSD    (R8), Z1, Z4
 	VPDPBUSD    64(R8), Z3, Z4
-	VPSHUFD     $0x4e, Z4, Z11
-	VPADDD      Z11, Z4, Z4
-	VPSHUFD     $0xb1, Z4, Z11
-	VPADDD      Z11, Z4, Z4
 	VCVTPH2PS   Y5, Z5
 	VMULPS      192(R8), Z5, Z5
 	VCVTDQ2PS   Z4, Z4
-	VFMADD231PS Z5, Z4, K3, Z0
+	VFMADD231PS Z5, Z4, Z0
 	ADDQ        $0x48, SI
 	ADDQ        $0x00000100, R8
 	DECQ        CX
@@ -31367,8 +31361,6 @@ TEXT ·dotQ5_0Pre4AVX512VNNI(SB), NOSPLIT, $0-60
 	VMOVDQU64    Q5_0x4_scale_idx<>+0(SB), Z8
 	MOVL         $0x10101010, AX
 	VPBROADCASTD AX, Z13
-	MOVL         $0x00001111, AX
-	KMOVW        AX, K3
 	MOVL         $0x0000000f, AX
 	KMOVW        AX, K4
 	TESTQ        CX, CX
@@ -31395,14 +31387,10 @@ loop:
 	VMOVDQU64     128(R8), Z4
 	VPDPBUSD      (R8), Z1, Z4
 	VPDPBUSD      64(R8), Z3, Z4
-	VPSHUFD       $0x4e, Z4, Z11
-	VPADDD        Z11, Z4, Z4
-	VPSHUFD       $0xb1, Z4, Z11
-	VPADDD        Z11, Z4, Z4
 	VCVTPH2PS     Y5, Z5
 	VMULPS        192(R8), Z5, Z5
 	VCVTDQ2PS     Z4, Z4
-	VFMADD231PS   Z5, Z4, K3, Z0
+	VFMADD231PS   Z5, Z4, Z0
 	ADDQ          $0x58, SI
 	ADDQ          $0x00000100, R8
 	DECQ          CX
@@ -31454,8 +31442,6 @@ TEXT ·dotQ4_1Pre4AVX512VNNI(SB), NOSPLIT, $0-60
 	VPBROADCASTD AX, Z9
 	VMOVDQU64    Q4_1x4_quant_idx<>+0(SB), Z7
 	VMOVDQU64    Q4_1x4_scale_idx<>+0(SB), Z8
-	MOVL         $0x00001111, AX
-	KMOVW        AX, K3
 	MOVL         $0x0000000f, AX
 	KMOVW        AX, K4
 	TESTQ        CX, CX
@@ -31536,8 +31522,6 @@ TEXT ·dotQ5_1Pre4AVX512VNNI(SB), NOSPLIT, $0-60
 	VMOVDQU64    Q5_1x4_scale_idx<>+0(SB), Z8
 	MOVL         $0x10101010, AX
 	VPBROADCASTD AX, Z13
-	MOVL         $0x00001111, AX
-	KMOVW        AX, K3
 	MOVL         $0x0000000f, AX
 	KMOVW        AX, K4
 	TESTQ        CX, CX
