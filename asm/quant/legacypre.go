@@ -26,7 +26,7 @@ import (
 // float32 lanes with block b's s in lane b.
 
 // legacyPre4 returns the name of L's four-block kernel.
-func legacyPre4(L legacy) string { return "dot" + L.name + "Pre4AVX512VNNI" }
+func legacyPre4(L legacy) string { return "dotRows" + L.name + "Pre4AVX512VNNI" }
 
 func emitLegacyPre4(L legacy) {
 	name, xb := legacyPre4(L), L.xBytes
@@ -34,19 +34,19 @@ func emitLegacyPre4(L legacy) {
 	if L.min {
 		stride = 320
 	}
-	TEXT(name, NOSPLIT, "func(n int, x, pre []byte) float32")
+	TEXT(name, NOSPLIT, "func(n int, x, pre []byte, dst []float32)")
 	Pragma("noescape")
 	act := "Q8_0"
 	if L.yBytes == 36 {
 		act = "Q8_1"
 	}
-	Doc(name + " is dot" + L.name + "Generic: " + L.name + " row x times the " + act + " row that pre was prepared from (prepareLegacy4), n values, n a multiple of 128.")
-	Load(Param("n"), RCX)
+	Doc(name + " sets dst[r] to dot" + L.name + "Generic of row r of x (len(dst) rows of n values, back to back) times the " + act + " row that pre was prepared from (prepareLegacy4), n a multiple of 128.")
+	Load(Param("n"), R11)
 	Load(Param("x").Base(), RSI)
-	Load(Param("pre").Base(), R8)
-	SHRQ(U8(7), RCX)
-	VPXORD(Z0, Z0, Z0)
-	VPXORD(Z10, Z10, Z10)
+	Load(Param("pre").Base(), R9)
+	Load(Param("dst").Base(), RDI)
+	Load(Param("dst").Len(), R10)
+	SHRQ(U8(7), R11)
 	splatZ(0x0f0f0f0f, Z9)
 	// Byte o of the four blocks is in word o/2 of the first load (bytes
 	// 0-63) or, past it, of the second (the last 32 bytes).
@@ -77,6 +77,14 @@ func emitLegacyPre4(L legacy) {
 	}
 	MOVL(U32(0x000f), EAX)
 	KMOVW(EAX, K4) // lane b: block b's minimum
+	TESTQ(R10, R10)
+	JZ(LabelRef("end"))
+	// The rows follow one another: RSI runs on from one into the next.
+	Label("row")
+	VPXORD(Z0, Z0, Z0)
+	VPXORD(Z10, Z10, Z10)
+	MOVQ(R11, RCX)
+	MOVQ(R9, R8)
 	TESTQ(RCX, RCX)
 	JZ(LabelRef("done"))
 	Label("loop")
@@ -125,5 +133,17 @@ func emitLegacyPre4(L legacy) {
 		VADDPS(Z10, Z0, Z0)
 	}
 	zmmFold()
-	hsumReturn(acc)
+	VEXTRACTF128(U8(1), Y0, X1)
+	VADDPS(X1, X0, X0)
+	VMOVHLPS(X0, X0, X1)
+	VADDPS(X1, X0, X0)
+	VMOVSHDUP(X0, X1)
+	VADDSS(X1, X0, X0)
+	VMOVSS(X0, Mem{Base: RDI})
+	ADDQ(U8(4), RDI)
+	DECQ(R10)
+	JNZ(LabelRef("row"))
+	Label("end")
+	VZEROUPPER()
+	RET()
 }

@@ -238,7 +238,9 @@ func prepare(t Type, n int, y, pre []byte) bool {
 func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	_, vnni := x86Path()
 	if k := legacyPre4(t, vnni); k != nil {
-		return k(n, x, pre)
+		var dst [1]float32
+		k(n, x, pre, dst[:])
+		return dst[0]
 	}
 	if t == Q4_K && vnni == 2 {
 		return dotQ4_KPreAVX512VNNI(n, x, pre)
@@ -265,21 +267,23 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 
 // legacyPre4 returns the four-block kernel of t on the AVX-512 VNNI path
 // (vnni 2) that takes the activation form of prepareLegacy4, nil for the
-// other types and paths. prepare makes that form only for rows of a
+// other types and paths. It runs over all the rows of dst in one call
+// (rows of a few hundred bytes lose much of their time to the call and
+// the constants otherwise). prepare makes that form only for rows of a
 // multiple of 128 values, so a pre it made fits the kernel.
-func legacyPre4(t Type, vnni int) func(n int, x, pre []byte) float32 {
+func legacyPre4(t Type, vnni int) func(n int, x, pre []byte, dst []float32) {
 	if vnni != 2 {
 		return nil
 	}
 	switch t {
 	case IQ4_NL:
-		return dotIQ4_NLPre4AVX512VNNI
+		return dotRowsIQ4_NLPre4AVX512VNNI
 	case Q5_0:
-		return dotQ5_0Pre4AVX512VNNI
+		return dotRowsQ5_0Pre4AVX512VNNI
 	case Q4_1:
-		return dotQ4_1Pre4AVX512VNNI
+		return dotRowsQ4_1Pre4AVX512VNNI
 	case Q5_1:
-		return dotQ5_1Pre4AVX512VNNI
+		return dotRowsQ5_1Pre4AVX512VNNI
 	}
 	return nil
 }
@@ -418,10 +422,7 @@ func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
 		}
 		return
 	case usePre && legacyPre4(t, vnni) != nil:
-		k := legacyPre4(t, vnni)
-		for r := range dst {
-			dst[r] = k(n, w[r*rb:(r+1)*rb], pre)
-		}
+		legacyPre4(t, vnni)(n, w[:len(dst)*rb], pre, dst)
 		return
 	case usePre && t == Q4_K:
 		for r := range dst {

@@ -31263,15 +31263,15 @@ DATA q4k_pre_idx3<>+48(SB)/8, $0x0007000700070007
 DATA q4k_pre_idx3<>+56(SB)/8, $0x0007000700070007
 GLOBL q4k_pre_idx3<>(SB), RODATA|NOPTR, $64
 
-// func dotIQ4_NLPre4AVX512VNNI(n int, x []byte, pre []byte) float32
-// Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
-TEXT ·dotIQ4_NLPre4AVX512VNNI(SB), NOSPLIT, $0-60
-	MOVQ            n+0(FP), CX
+// func dotRowsIQ4_NLPre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsIQ4_NLPre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ            n+0(FP), R11
 	MOVQ            x_base+8(FP), SI
-	MOVQ            pre_base+32(FP), R8
-	SHRQ            $0x07, CX
-	VPXORD          Z0, Z0, Z0
-	VPXORD          Z10, Z10, Z10
+	MOVQ            pre_base+32(FP), R9
+	MOVQ            dst_base+56(FP), DI
+	MOVQ            dst_len+64(FP), R10
+	SHRQ            $0x07, R11
 	MOVL            $0x0f0f0f0f, AX
 	VPBROADCASTD    AX, Z9
 	VMOVDQU64       IQ4_NLx4_quant_idx<>+0(SB), Z7
@@ -31279,8 +31279,16 @@ TEXT ·dotIQ4_NLPre4AVX512VNNI(SB), NOSPLIT, $0-60
 	VBROADCASTI32X4 iq4nl_values128<>+0(SB), Z14
 	MOVL            $0x0000000f, AX
 	KMOVW           AX, K4
-	TESTQ           CX, CX
-	JZ              done
+	TESTQ           R10, R10
+	JZ              end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
 
 loop:
 	PREFETCHT0  8192(SI)
@@ -31316,8 +31324,13 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
 	VZEROUPPER
-	MOVSS         X0, ret+56(FP)
 	RET
 
 DATA IQ4_NLx4_quant_idx<>+0(SB)/8, $0x0004000300020001
@@ -31346,15 +31359,15 @@ DATA iq4nl_values128<>+16(SB)/8, $0x766a5d4f3f2d1801
 DATA iq4nl_values128<>+24(SB)/8, $0xf1d9c5b5a6998d81
 GLOBL iq4nl_values128<>(SB), RODATA|NOPTR, $32
 
-// func dotQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
-// Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
-TEXT ·dotQ5_0Pre4AVX512VNNI(SB), NOSPLIT, $0-60
-	MOVQ         n+0(FP), CX
+// func dotRowsQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsQ5_0Pre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ         n+0(FP), R11
 	MOVQ         x_base+8(FP), SI
-	MOVQ         pre_base+32(FP), R8
-	SHRQ         $0x07, CX
-	VPXORD       Z0, Z0, Z0
-	VPXORD       Z10, Z10, Z10
+	MOVQ         pre_base+32(FP), R9
+	MOVQ         dst_base+56(FP), DI
+	MOVQ         dst_len+64(FP), R10
+	SHRQ         $0x07, R11
 	MOVL         $0x0f0f0f0f, AX
 	VPBROADCASTD AX, Z9
 	VMOVDQU64    Q5_0x4_quant_idx<>+0(SB), Z7
@@ -31363,8 +31376,16 @@ TEXT ·dotQ5_0Pre4AVX512VNNI(SB), NOSPLIT, $0-60
 	VPBROADCASTD AX, Z13
 	MOVL         $0x0000000f, AX
 	KMOVW        AX, K4
-	TESTQ        CX, CX
-	JZ           done
+	TESTQ        R10, R10
+	JZ           end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
 
 loop:
 	PREFETCHT0    8192(SI)
@@ -31405,8 +31426,13 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
 	VZEROUPPER
-	MOVSS         X0, ret+56(FP)
 	RET
 
 DATA Q5_0x4_quant_idx<>+0(SB)/8, $0x0006000500040003
@@ -31429,23 +31455,31 @@ DATA Q5_0x4_scale_idx<>+48(SB)/8, $0x00260017000c0001
 DATA Q5_0x4_scale_idx<>+56(SB)/8, $0x00270018000d0002
 GLOBL Q5_0x4_scale_idx<>(SB), RODATA|NOPTR, $64
 
-// func dotQ4_1Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
-// Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
-TEXT ·dotQ4_1Pre4AVX512VNNI(SB), NOSPLIT, $0-60
-	MOVQ         n+0(FP), CX
+// func dotRowsQ4_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsQ4_1Pre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ         n+0(FP), R11
 	MOVQ         x_base+8(FP), SI
-	MOVQ         pre_base+32(FP), R8
-	SHRQ         $0x07, CX
-	VPXORD       Z0, Z0, Z0
-	VPXORD       Z10, Z10, Z10
+	MOVQ         pre_base+32(FP), R9
+	MOVQ         dst_base+56(FP), DI
+	MOVQ         dst_len+64(FP), R10
+	SHRQ         $0x07, R11
 	MOVL         $0x0f0f0f0f, AX
 	VPBROADCASTD AX, Z9
 	VMOVDQU64    Q4_1x4_quant_idx<>+0(SB), Z7
 	VMOVDQU64    Q4_1x4_scale_idx<>+0(SB), Z8
 	MOVL         $0x0000000f, AX
 	KMOVW        AX, K4
-	TESTQ        CX, CX
-	JZ           done
+	TESTQ        R10, R10
+	JZ           end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
 
 loop:
 	PREFETCHT0    8192(SI)
@@ -31483,8 +31517,13 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
 	VZEROUPPER
-	MOVSS         X0, ret+56(FP)
 	RET
 
 DATA Q4_1x4_quant_idx<>+0(SB)/8, $0x0005000400030002
@@ -31507,15 +31546,15 @@ DATA Q4_1x4_scale_idx<>+48(SB)/8, $0x0000000000000000
 DATA Q4_1x4_scale_idx<>+56(SB)/8, $0x0000000000000000
 GLOBL Q4_1x4_scale_idx<>(SB), RODATA|NOPTR, $64
 
-// func dotQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
-// Requires: AVX, AVX512BW, AVX512F, MMX+, SSE
-TEXT ·dotQ5_1Pre4AVX512VNNI(SB), NOSPLIT, $0-60
-	MOVQ         n+0(FP), CX
+// func dotRowsQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsQ5_1Pre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ         n+0(FP), R11
 	MOVQ         x_base+8(FP), SI
-	MOVQ         pre_base+32(FP), R8
-	SHRQ         $0x07, CX
-	VPXORD       Z0, Z0, Z0
-	VPXORD       Z10, Z10, Z10
+	MOVQ         pre_base+32(FP), R9
+	MOVQ         dst_base+56(FP), DI
+	MOVQ         dst_len+64(FP), R10
+	SHRQ         $0x07, R11
 	MOVL         $0x0f0f0f0f, AX
 	VPBROADCASTD AX, Z9
 	VMOVDQU64    Q5_1x4_quant_idx<>+0(SB), Z7
@@ -31524,8 +31563,16 @@ TEXT ·dotQ5_1Pre4AVX512VNNI(SB), NOSPLIT, $0-60
 	VPBROADCASTD AX, Z13
 	MOVL         $0x0000000f, AX
 	KMOVW        AX, K4
-	TESTQ        CX, CX
-	JZ           done
+	TESTQ        R10, R10
+	JZ           end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
 
 loop:
 	PREFETCHT0    8192(SI)
@@ -31570,8 +31617,13 @@ done:
 	VADDPS        X1, X0, X0
 	VMOVSHDUP     X0, X1
 	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
 	VZEROUPPER
-	MOVSS         X0, ret+56(FP)
 	RET
 
 DATA Q5_1x4_quant_idx<>+0(SB)/8, $0x0007000600050004

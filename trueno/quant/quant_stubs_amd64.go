@@ -469,22 +469,22 @@ func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
 //go:noescape
 func dotQ4_KPreAVX512VNNI(n int, x []byte, pre []byte) float32
 
-// dotIQ4_NLPre4AVX512VNNI is dotIQ4_NLGeneric: IQ4_NL row x times the Q8_0 row that pre was prepared from (prepareLegacy4), n values, n a multiple of 128.
+// dotRowsIQ4_NLPre4AVX512VNNI sets dst[r] to dotIQ4_NLGeneric of row r of x (len(dst) rows of n values, back to back) times the Q8_0 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
 //
 //go:noescape
-func dotIQ4_NLPre4AVX512VNNI(n int, x []byte, pre []byte) float32
+func dotRowsIQ4_NLPre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
 
-// dotQ5_0Pre4AVX512VNNI is dotQ5_0Generic: Q5_0 row x times the Q8_0 row that pre was prepared from (prepareLegacy4), n values, n a multiple of 128.
+// dotRowsQ5_0Pre4AVX512VNNI sets dst[r] to dotQ5_0Generic of row r of x (len(dst) rows of n values, back to back) times the Q8_0 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
 //
 //go:noescape
-func dotQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+func dotRowsQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
 
-// dotQ4_1Pre4AVX512VNNI is dotQ4_1Generic: Q4_1 row x times the Q8_1 row that pre was prepared from (prepareLegacy4), n values, n a multiple of 128.
+// dotRowsQ4_1Pre4AVX512VNNI sets dst[r] to dotQ4_1Generic of row r of x (len(dst) rows of n values, back to back) times the Q8_1 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
 //
 //go:noescape
-func dotQ4_1Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+func dotRowsQ4_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
 
-// dotQ5_1Pre4AVX512VNNI is dotQ5_1Generic: Q5_1 row x times the Q8_1 row that pre was prepared from (prepareLegacy4), n values, n a multiple of 128.
+// dotRowsQ5_1Pre4AVX512VNNI sets dst[r] to dotQ5_1Generic of row r of x (len(dst) rows of n values, back to back) times the Q8_1 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
 //
 //go:noescape
-func dotQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
+func dotRowsQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
