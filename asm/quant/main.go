@@ -71,5 +71,9 @@ func main() {
 		emitQuantizeQ8_KYMM()
 		emitQ4_0Pre4()
 		emitQ4_KPre()
+		emitLegacyPre4(legacies[3]) // IQ4_NL
+		emitLegacyPre4(legacies[1]) // Q5_0
+		emitLegacyPre4(legacies[0]) // Q4_1
+		emitLegacyPre4(legacies[2]) // Q5_1
 	})
 }

@@ -203,7 +203,8 @@ func dot(t Type, n int, x, y []byte) float32 {
 // prepare fills pre (preBytes(n) bytes) with the precomputed form of the
 // activation row y when t's products on this path take one (Q4_0 and
 // Q8_0; on the AVX-512 VNNI path also Q4_K, and Q4_0 rows of a multiple of
-// 128 values take the four-block form of prepareQ4_0x4), and reports
+// 128 values take the four-block form of prepareQ4_0x4, IQ4_NL, Q5_0,
+// Q4_1 and Q5_1 rows that of prepareLegacy4), and reports
 // whether it did.
 func prepare(t Type, n int, y, pre []byte) bool {
 	ok, vnni := x86Path()
@@ -215,6 +216,12 @@ func prepare(t Type, n int, y, pre []byte) bool {
 		prepareQ4_K(pre, y, n)
 	case t == Q4_0 && vnni == 2 && n%128 == 0:
 		prepareQ4_0x4(pre, y, n)
+	case t == IQ4_NL && vnni == 2 && n%128 == 0:
+		prepareLegacy4(pre, y, n, 128, false)
+	case t == Q5_0 && vnni == 2 && n%128 == 0:
+		prepareLegacy4(pre, y, n, 16, false)
+	case (t == Q4_1 || t == Q5_1) && vnni == 2 && n%128 == 0:
+		prepareLegacy4(pre, y, n, 0, true)
 	case t == Q4_0:
 		prepareQ8_0(pre, y, n, 8)
 	case t == Q8_0 && vnni != 0:
@@ -230,6 +237,11 @@ func prepare(t Type, n int, y, pre []byte) bool {
 // dotPre is dot with the precomputed form of y made by prepare.
 func dotPre(t Type, n int, x, y, pre []byte) float32 {
 	_, vnni := x86Path()
+	if k := legacyPre4(t, vnni); k != nil {
+		var dst [1]float32
+		k(n, x, pre, dst[:])
+		return dst[0]
+	}
 	if t == Q4_K && vnni == 2 {
 		return dotQ4_KPreAVX512VNNI(n, x, pre)
 	}
@@ -251,6 +263,29 @@ func dotPre(t Type, n int, x, y, pre []byte) float32 {
 		return dotQ8_0PreAVXVNNI(n, x, y, pre)
 	}
 	return dotQ8_0PreAVX2(n, x, y, pre)
+}
+
+// legacyPre4 returns the four-block kernel of t on the AVX-512 VNNI path
+// (vnni 2) that takes the activation form of prepareLegacy4, nil for the
+// other types and paths. It runs over all the rows of dst in one call
+// (rows of a few hundred bytes lose much of their time to the call and
+// the constants otherwise). prepare makes that form only for rows of a
+// multiple of 128 values, so a pre it made fits the kernel.
+func legacyPre4(t Type, vnni int) func(n int, x, pre []byte, dst []float32) {
+	if vnni != 2 {
+		return nil
+	}
+	switch t {
+	case IQ4_NL:
+		return dotRowsIQ4_NLPre4AVX512VNNI
+	case Q5_0:
+		return dotRowsQ5_0Pre4AVX512VNNI
+	case Q4_1:
+		return dotRowsQ4_1Pre4AVX512VNNI
+	case Q5_1:
+		return dotRowsQ5_1Pre4AVX512VNNI
+	}
+	return nil
 }
 
 // tileAvailable reports whether MatMat takes the tile kernels for t and
@@ -385,6 +420,9 @@ func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
 		for r := range dst {
 			dst[r] = dotQ4_0Pre4AVX512VNNI(n, w[r*rb:(r+1)*rb], pre)
 		}
+		return
+	case usePre && legacyPre4(t, vnni) != nil:
+		legacyPre4(t, vnni)(n, w[:len(dst)*rb], pre, dst)
 		return
 	case usePre && t == Q4_K:
 		for r := range dst {

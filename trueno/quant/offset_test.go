@@ -78,7 +78,8 @@ func offsetMatrix(rng *rand.Rand, t Type, rows, cols int) []byte {
 
 // TestMatOffsetLevels is TestDotOffsetLevels for the kernels that MatVec
 // (row by row) and MatMat (the tile kernels from 4 activation rows on)
-// reach, on matrices all at the offset: 17 rows leave a partial panel.
+// reach, on matrices all at the offset: 17 rows leave a partial panel;
+// rows of 4 and 8 blocks reach the four-block kernels of the legacy types.
 // Q4_0 and Q8_0 are left out: their MatVec kernels with the activation's
 // precomputed form start each block's lanes at its offset term in one lane
 // (the last-bits difference from Dot that MatVec documents).
@@ -92,7 +93,7 @@ func TestMatOffsetLevels(t *testing.T) {
 				continue
 			}
 			dt := typ.DotType()
-			for _, nb := range []int{1, 3} {
+			for _, nb := range []int{1, 3, 4, 8} {
 				rows, cols := 17, nb*typ.BlockSize()
 				rb, qb := typ.RowBytes(cols), dt.RowBytes(cols)
 				w := offsetMatrix(rng, typ, rows, cols)

@@ -81,3 +81,49 @@ func prepareQ4_K(pre, y []byte, n int) {
 		clear(out[276:])
 	}
 }
+
+// prepareLegacy4 fills pre (preBytes(n) bytes suffice) with the form of
+// the Q8_0 (q81 false) or Q8_1 row y that the four-block kernels of Q4_1,
+// Q5_0, Q5_1 and IQ4_NL take (see asm/quant/legacypre.go), n a multiple
+// of 128: per four blocks b, 64 bytes of quants matching the low nibbles
+// (y_b's first 16 at 16b), 64 matching the high ones, 16 int32 lanes with
+// −off times the sum of the eight quants that lane 4b+k meets (y_b[4k:4k+4]
+// and y_b[16+4k:20+4k]), 16 float32 lanes with block
+// b's scale in lanes 4b…4b+3 and, for Q8_1, 16 float32 lanes with block
+// b's s in lane b and zeros elsewhere. off is the level offset the kernel
+// leaves in the weight levels (16 for Q5_0, 128 for IQ4_NL's table).
+func prepareLegacy4(pre, y []byte, n int, off int32, q81 bool) {
+	yb, qs, stride := 34, 2, 256
+	if q81 {
+		yb, qs, stride = 36, 4, 320
+	}
+	for g := range n / 128 {
+		out := pre[stride*g : stride*(g+1)]
+		if q81 {
+			clear(out[256:320])
+		}
+		for b := range 4 {
+			blk := y[yb*(4*g+b):]
+			copy(out[16*b:16*b+16], blk[qs:qs+16])
+			copy(out[64+16*b:64+16*b+16], blk[qs+16:qs+32])
+			for k := range 4 {
+				// Lane 4b+k meets y_b[4k:4k+4] and y_b[16+4k:20+4k].
+				var s int32
+				for _, q := range blk[qs+4*k : qs+4*k+4] {
+					s += int32(int8(q))
+				}
+				for _, q := range blk[qs+16+4*k : qs+20+4*k] {
+					s += int32(int8(q))
+				}
+				binary.LittleEndian.PutUint32(out[128+16*b+4*k:], uint32(-off*s))
+			}
+			d := math.Float32bits(getF16(blk))
+			for i := range 4 {
+				binary.LittleEndian.PutUint32(out[192+16*b+4*i:], d)
+			}
+			if q81 {
+				binary.LittleEndian.PutUint32(out[256+4*b:], math.Float32bits(getF16(blk[2:])))
+			}
+		}
+	}
+}

@@ -31262,3 +31262,386 @@ DATA q4k_pre_idx3<>+40(SB)/8, $0x0007000700070007
 DATA q4k_pre_idx3<>+48(SB)/8, $0x0007000700070007
 DATA q4k_pre_idx3<>+56(SB)/8, $0x0007000700070007
 GLOBL q4k_pre_idx3<>(SB), RODATA|NOPTR, $64
+
+// func dotRowsIQ4_NLPre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsIQ4_NLPre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ            n+0(FP), R11
+	MOVQ            x_base+8(FP), SI
+	MOVQ            pre_base+32(FP), R9
+	MOVQ            dst_base+56(FP), DI
+	MOVQ            dst_len+64(FP), R10
+	SHRQ            $0x07, R11
+	MOVL            $0x0f0f0f0f, AX
+	VPBROADCASTD    AX, Z9
+	VMOVDQU64       IQ4_NLx4_quant_idx<>+0(SB), Z7
+	VMOVDQU64       IQ4_NLx4_scale_idx<>+0(SB), Z8
+	VBROADCASTI32X4 iq4nl_values128<>+0(SB), Z14
+	MOVL            $0x0000000f, AX
+	KMOVW           AX, K4
+	TESTQ           R10, R10
+	JZ              end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
+
+loop:
+	PREFETCHT0  8192(SI)
+	PREFETCHT0  8256(SI)
+	VMOVDQU64   (SI), Z1
+	VMOVDQU     40(SI), Y2
+	VMOVDQA64   Z8, Z5
+	VPERMI2W    Z2, Z1, Z5
+	VPERMT2W    Z2, Z7, Z1
+	VPSRLW      $0x04, Z1, Z3
+	VPANDD      Z9, Z1, Z1
+	VPANDD      Z9, Z3, Z3
+	VPSHUFB     Z1, Z14, Z1
+	VPSHUFB     Z3, Z14, Z3
+	VMOVDQU64   128(R8), Z4
+	VPDPBUSD    (R8), Z1, Z4
+	VPDPBUSD    64(R8), Z3, Z4
+	VCVTPH2PS   Y5, Z5
+	VMULPS      192(R8), Z5, Z5
+	VCVTDQ2PS   Z4, Z4
+	VFMADD231PS Z5, Z4, Z0
+	ADDQ        $0x48, SI
+	ADDQ        $0x00000100, R8
+	DECQ        CX
+	JNZ         loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
+	VZEROUPPER
+	RET
+
+DATA IQ4_NLx4_quant_idx<>+0(SB)/8, $0x0004000300020001
+DATA IQ4_NLx4_quant_idx<>+8(SB)/8, $0x0008000700060005
+DATA IQ4_NLx4_quant_idx<>+16(SB)/8, $0x000d000c000b000a
+DATA IQ4_NLx4_quant_idx<>+24(SB)/8, $0x00110010000f000e
+DATA IQ4_NLx4_quant_idx<>+32(SB)/8, $0x0016001500140013
+DATA IQ4_NLx4_quant_idx<>+40(SB)/8, $0x001a001900180017
+DATA IQ4_NLx4_quant_idx<>+48(SB)/8, $0x001f001e001d001c
+DATA IQ4_NLx4_quant_idx<>+56(SB)/8, $0x002f002e002d002c
+GLOBL IQ4_NLx4_quant_idx<>(SB), RODATA|NOPTR, $64
+
+DATA IQ4_NLx4_scale_idx<>+0(SB)/8, $0x0000000000000000
+DATA IQ4_NLx4_scale_idx<>+8(SB)/8, $0x0009000900090009
+DATA IQ4_NLx4_scale_idx<>+16(SB)/8, $0x0012001200120012
+DATA IQ4_NLx4_scale_idx<>+24(SB)/8, $0x001b001b001b001b
+DATA IQ4_NLx4_scale_idx<>+32(SB)/8, $0x0000000000000000
+DATA IQ4_NLx4_scale_idx<>+40(SB)/8, $0x0000000000000000
+DATA IQ4_NLx4_scale_idx<>+48(SB)/8, $0x0000000000000000
+DATA IQ4_NLx4_scale_idx<>+56(SB)/8, $0x0000000000000000
+GLOBL IQ4_NLx4_scale_idx<>(SB), RODATA|NOPTR, $64
+
+DATA iq4nl_values128<>+0(SB)/8, $0x766a5d4f3f2d1801
+DATA iq4nl_values128<>+8(SB)/8, $0xf1d9c5b5a6998d81
+DATA iq4nl_values128<>+16(SB)/8, $0x766a5d4f3f2d1801
+DATA iq4nl_values128<>+24(SB)/8, $0xf1d9c5b5a6998d81
+GLOBL iq4nl_values128<>(SB), RODATA|NOPTR, $32
+
+// func dotRowsQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsQ5_0Pre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ         n+0(FP), R11
+	MOVQ         x_base+8(FP), SI
+	MOVQ         pre_base+32(FP), R9
+	MOVQ         dst_base+56(FP), DI
+	MOVQ         dst_len+64(FP), R10
+	SHRQ         $0x07, R11
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z9
+	VMOVDQU64    Q5_0x4_quant_idx<>+0(SB), Z7
+	VMOVDQU64    Q5_0x4_scale_idx<>+0(SB), Z8
+	MOVL         $0x10101010, AX
+	VPBROADCASTD AX, Z13
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K4
+	TESTQ        R10, R10
+	JZ           end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
+
+loop:
+	PREFETCHT0    8192(SI)
+	PREFETCHT0    8256(SI)
+	VMOVDQU64     (SI), Z1
+	VMOVDQU       56(SI), Y2
+	VMOVDQA64     Z8, Z5
+	VPERMI2W      Z2, Z1, Z5
+	VPERMT2W      Z2, Z7, Z1
+	VPSRLW        $0x04, Z1, Z3
+	VPANDD        Z9, Z1, Z1
+	VPANDD        Z9, Z3, Z3
+	VEXTRACTI32X4 $0x03, Z5, X6
+	VMOVQ         X6, AX
+	VPEXTRQ       $0x01, X6, DX
+	KMOVQ         AX, K1
+	KMOVQ         DX, K2
+	VPADDB        Z13, Z1, K1, Z1
+	VPADDB        Z13, Z3, K2, Z3
+	VMOVDQU64     128(R8), Z4
+	VPDPBUSD      (R8), Z1, Z4
+	VPDPBUSD      64(R8), Z3, Z4
+	VCVTPH2PS     Y5, Z5
+	VMULPS        192(R8), Z5, Z5
+	VCVTDQ2PS     Z4, Z4
+	VFMADD231PS   Z5, Z4, Z0
+	ADDQ          $0x58, SI
+	ADDQ          $0x00000100, R8
+	DECQ          CX
+	JNZ           loop
+
+done:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
+	VZEROUPPER
+	RET
+
+DATA Q5_0x4_quant_idx<>+0(SB)/8, $0x0006000500040003
+DATA Q5_0x4_quant_idx<>+8(SB)/8, $0x000a000900080007
+DATA Q5_0x4_quant_idx<>+16(SB)/8, $0x00110010000f000e
+DATA Q5_0x4_quant_idx<>+24(SB)/8, $0x0015001400130012
+DATA Q5_0x4_quant_idx<>+32(SB)/8, $0x001c001b001a0019
+DATA Q5_0x4_quant_idx<>+40(SB)/8, $0x0024001f001e001d
+DATA Q5_0x4_quant_idx<>+48(SB)/8, $0x002b002a00290028
+DATA Q5_0x4_quant_idx<>+56(SB)/8, $0x002f002e002d002c
+GLOBL Q5_0x4_quant_idx<>(SB), RODATA|NOPTR, $64
+
+DATA Q5_0x4_scale_idx<>+0(SB)/8, $0x0000000000000000
+DATA Q5_0x4_scale_idx<>+8(SB)/8, $0x000b000b000b000b
+DATA Q5_0x4_scale_idx<>+16(SB)/8, $0x0016001600160016
+DATA Q5_0x4_scale_idx<>+24(SB)/8, $0x0025002500250025
+DATA Q5_0x4_scale_idx<>+32(SB)/8, $0x0000000000000000
+DATA Q5_0x4_scale_idx<>+40(SB)/8, $0x0000000000000000
+DATA Q5_0x4_scale_idx<>+48(SB)/8, $0x00260017000c0001
+DATA Q5_0x4_scale_idx<>+56(SB)/8, $0x00270018000d0002
+GLOBL Q5_0x4_scale_idx<>(SB), RODATA|NOPTR, $64
+
+// func dotRowsQ4_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsQ4_1Pre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ         n+0(FP), R11
+	MOVQ         x_base+8(FP), SI
+	MOVQ         pre_base+32(FP), R9
+	MOVQ         dst_base+56(FP), DI
+	MOVQ         dst_len+64(FP), R10
+	SHRQ         $0x07, R11
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z9
+	VMOVDQU64    Q4_1x4_quant_idx<>+0(SB), Z7
+	VMOVDQU64    Q4_1x4_scale_idx<>+0(SB), Z8
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K4
+	TESTQ        R10, R10
+	JZ           end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
+
+loop:
+	PREFETCHT0    8192(SI)
+	PREFETCHT0    8256(SI)
+	VMOVDQU64     (SI), Z1
+	VMOVDQU       48(SI), Y2
+	VMOVDQA64     Z8, Z5
+	VPERMI2W      Z2, Z1, Z5
+	VPERMT2W      Z2, Z7, Z1
+	VPSRLW        $0x04, Z1, Z3
+	VPANDD        Z9, Z1, Z1
+	VPANDD        Z9, Z3, Z3
+	VEXTRACTI64X4 $0x01, Z5, Y6
+	VCVTPH2PS     Y6, Z6
+	VFMADD231PS   256(R8), Z6, K4, Z10
+	VMOVDQU64     128(R8), Z4
+	VPDPBUSD      (R8), Z1, Z4
+	VPDPBUSD      64(R8), Z3, Z4
+	VCVTPH2PS     Y5, Z5
+	VMULPS        192(R8), Z5, Z5
+	VCVTDQ2PS     Z4, Z4
+	VFMADD231PS   Z5, Z4, Z0
+	ADDQ          $0x50, SI
+	ADDQ          $0x00000140, R8
+	DECQ          CX
+	JNZ           loop
+
+done:
+	VADDPS        Z10, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
+	VZEROUPPER
+	RET
+
+DATA Q4_1x4_quant_idx<>+0(SB)/8, $0x0005000400030002
+DATA Q4_1x4_quant_idx<>+8(SB)/8, $0x0009000800070006
+DATA Q4_1x4_quant_idx<>+16(SB)/8, $0x000f000e000d000c
+DATA Q4_1x4_quant_idx<>+24(SB)/8, $0x0013001200110010
+DATA Q4_1x4_quant_idx<>+32(SB)/8, $0x0019001800170016
+DATA Q4_1x4_quant_idx<>+40(SB)/8, $0x001d001c001b001a
+DATA Q4_1x4_quant_idx<>+48(SB)/8, $0x002b002a00290028
+DATA Q4_1x4_quant_idx<>+56(SB)/8, $0x002f002e002d002c
+GLOBL Q4_1x4_quant_idx<>(SB), RODATA|NOPTR, $64
+
+DATA Q4_1x4_scale_idx<>+0(SB)/8, $0x0000000000000000
+DATA Q4_1x4_scale_idx<>+8(SB)/8, $0x000a000a000a000a
+DATA Q4_1x4_scale_idx<>+16(SB)/8, $0x0014001400140014
+DATA Q4_1x4_scale_idx<>+24(SB)/8, $0x001e001e001e001e
+DATA Q4_1x4_scale_idx<>+32(SB)/8, $0x001f0015000b0001
+DATA Q4_1x4_scale_idx<>+40(SB)/8, $0x0000000000000000
+DATA Q4_1x4_scale_idx<>+48(SB)/8, $0x0000000000000000
+DATA Q4_1x4_scale_idx<>+56(SB)/8, $0x0000000000000000
+GLOBL Q4_1x4_scale_idx<>(SB), RODATA|NOPTR, $64
+
+// func dotRowsQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+// Requires: AVX, AVX512BW, AVX512F, MMX+
+TEXT ·dotRowsQ5_1Pre4AVX512VNNI(SB), NOSPLIT, $0-80
+	MOVQ         n+0(FP), R11
+	MOVQ         x_base+8(FP), SI
+	MOVQ         pre_base+32(FP), R9
+	MOVQ         dst_base+56(FP), DI
+	MOVQ         dst_len+64(FP), R10
+	SHRQ         $0x07, R11
+	MOVL         $0x0f0f0f0f, AX
+	VPBROADCASTD AX, Z9
+	VMOVDQU64    Q5_1x4_quant_idx<>+0(SB), Z7
+	VMOVDQU64    Q5_1x4_scale_idx<>+0(SB), Z8
+	MOVL         $0x10101010, AX
+	VPBROADCASTD AX, Z13
+	MOVL         $0x0000000f, AX
+	KMOVW        AX, K4
+	TESTQ        R10, R10
+	JZ           end
+
+row:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z10, Z10, Z10
+	MOVQ   R11, CX
+	MOVQ   R9, R8
+	TESTQ  CX, CX
+	JZ     done
+
+loop:
+	PREFETCHT0    8192(SI)
+	PREFETCHT0    8256(SI)
+	VMOVDQU64     (SI), Z1
+	VMOVDQU       64(SI), Y2
+	VMOVDQA64     Z8, Z5
+	VPERMI2W      Z2, Z1, Z5
+	VPERMT2W      Z2, Z7, Z1
+	VPSRLW        $0x04, Z1, Z3
+	VPANDD        Z9, Z1, Z1
+	VPANDD        Z9, Z3, Z3
+	VEXTRACTI32X4 $0x03, Z5, X6
+	VMOVQ         X6, AX
+	VPEXTRQ       $0x01, X6, DX
+	KMOVQ         AX, K1
+	KMOVQ         DX, K2
+	VPADDB        Z13, Z1, K1, Z1
+	VPADDB        Z13, Z3, K2, Z3
+	VEXTRACTI64X4 $0x01, Z5, Y6
+	VCVTPH2PS     Y6, Z6
+	VFMADD231PS   256(R8), Z6, K4, Z10
+	VMOVDQU64     128(R8), Z4
+	VPDPBUSD      (R8), Z1, Z4
+	VPDPBUSD      64(R8), Z3, Z4
+	VCVTPH2PS     Y5, Z5
+	VMULPS        192(R8), Z5, Z5
+	VCVTDQ2PS     Z4, Z4
+	VFMADD231PS   Z5, Z4, Z0
+	ADDQ          $0x60, SI
+	ADDQ          $0x00000140, R8
+	DECQ          CX
+	JNZ           loop
+
+done:
+	VADDPS        Z10, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDSS        X1, X0, X0
+	VMOVSS        X0, (DI)
+	ADDQ          $0x04, DI
+	DECQ          R10
+	JNZ           row
+
+end:
+	VZEROUPPER
+	RET
+
+DATA Q5_1x4_quant_idx<>+0(SB)/8, $0x0007000600050004
+DATA Q5_1x4_quant_idx<>+8(SB)/8, $0x000b000a00090008
+DATA Q5_1x4_quant_idx<>+16(SB)/8, $0x0013001200110010
+DATA Q5_1x4_quant_idx<>+24(SB)/8, $0x0017001600150014
+DATA Q5_1x4_quant_idx<>+32(SB)/8, $0x001f001e001d001c
+DATA Q5_1x4_quant_idx<>+40(SB)/8, $0x0023002200210020
+DATA Q5_1x4_quant_idx<>+48(SB)/8, $0x002b002a00290028
+DATA Q5_1x4_quant_idx<>+56(SB)/8, $0x002f002e002d002c
+GLOBL Q5_1x4_quant_idx<>(SB), RODATA|NOPTR, $64
+
+DATA Q5_1x4_scale_idx<>+0(SB)/8, $0x0000000000000000
+DATA Q5_1x4_scale_idx<>+8(SB)/8, $0x000c000c000c000c
+DATA Q5_1x4_scale_idx<>+16(SB)/8, $0x0018001800180018
+DATA Q5_1x4_scale_idx<>+24(SB)/8, $0x0024002400240024
+DATA Q5_1x4_scale_idx<>+32(SB)/8, $0x00250019000d0001
+DATA Q5_1x4_scale_idx<>+40(SB)/8, $0x0000000000000000
+DATA Q5_1x4_scale_idx<>+48(SB)/8, $0x0026001a000e0002
+DATA Q5_1x4_scale_idx<>+56(SB)/8, $0x0027001b000f0003
+GLOBL Q5_1x4_scale_idx<>(SB), RODATA|NOPTR, $64

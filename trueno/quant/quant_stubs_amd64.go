@@ -468,3 +468,23 @@ func dotQ4_0Pre4AVX512VNNI(n int, x []byte, pre []byte) float32
 //
 //go:noescape
 func dotQ4_KPreAVX512VNNI(n int, x []byte, pre []byte) float32
+
+// dotRowsIQ4_NLPre4AVX512VNNI sets dst[r] to dotIQ4_NLGeneric of row r of x (len(dst) rows of n values, back to back) times the Q8_0 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
+//
+//go:noescape
+func dotRowsIQ4_NLPre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+
+// dotRowsQ5_0Pre4AVX512VNNI sets dst[r] to dotQ5_0Generic of row r of x (len(dst) rows of n values, back to back) times the Q8_0 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
+//
+//go:noescape
+func dotRowsQ5_0Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+
+// dotRowsQ4_1Pre4AVX512VNNI sets dst[r] to dotQ4_1Generic of row r of x (len(dst) rows of n values, back to back) times the Q8_1 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
+//
+//go:noescape
+func dotRowsQ4_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
+
+// dotRowsQ5_1Pre4AVX512VNNI sets dst[r] to dotQ5_1Generic of row r of x (len(dst) rows of n values, back to back) times the Q8_1 row that pre was prepared from (prepareLegacy4), n a multiple of 128.
+//
+//go:noescape
+func dotRowsQ5_1Pre4AVX512VNNI(n int, x []byte, pre []byte, dst []float32)
