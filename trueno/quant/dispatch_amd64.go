@@ -434,51 +434,39 @@ func dotRows(t Type, n int, dst []float32, w, y, pre []byte, usePre bool) {
 			dst[r] = dotQ8_0PreAVX512VNNI(n, w[r*rb:(r+1)*rb], y, pre)
 		}
 		return
-	case !usePre && t == Q6_K:
+	case !usePre && rowKernel512(t) != nil:
+		k := rowKernel512(t)
 		for r := range dst {
-			dst[r] = dotQ6_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == Q2_K:
-		for r := range dst {
-			dst[r] = dotQ2_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == Q3_K:
-		for r := range dst {
-			dst[r] = dotQ3_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == IQ4_XS:
-		for r := range dst {
-			dst[r] = dotIQ4_XSAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == Q5_K:
-		for r := range dst {
-			dst[r] = dotQ5_KAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == Q4_1:
-		for r := range dst {
-			dst[r] = dotQ4_1AVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == Q5_0:
-		for r := range dst {
-			dst[r] = dotQ5_0AVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == Q5_1:
-		for r := range dst {
-			dst[r] = dotQ5_1AVX512VNNI(n, w[r*rb:(r+1)*rb], y)
-		}
-		return
-	case !usePre && t == IQ4_NL:
-		for r := range dst {
-			dst[r] = dotIQ4_NLAVX512VNNI(n, w[r*rb:(r+1)*rb], y)
+			dst[r] = k(n, w[r*rb:(r+1)*rb], y)
 		}
 		return
 	}
 	dotRowsGeneric(t, n, dst, w, y, pre, usePre)
+}
+
+// rowKernel512 returns the AVX-512 VNNI dot kernel that dotRows runs row
+// by row for t without a precomputed activation (chosen once per chunk of
+// rows instead of once per row), nil for the types it does not cover.
+func rowKernel512(t Type) func(n int, x, y []byte) float32 {
+	switch t {
+	case Q6_K:
+		return dotQ6_KAVX512VNNI
+	case Q2_K:
+		return dotQ2_KAVX512VNNI
+	case Q3_K:
+		return dotQ3_KAVX512VNNI
+	case IQ4_XS:
+		return dotIQ4_XSAVX512VNNI
+	case Q5_K:
+		return dotQ5_KAVX512VNNI
+	case Q4_1:
+		return dotQ4_1AVX512VNNI
+	case Q5_0:
+		return dotQ5_0AVX512VNNI
+	case Q5_1:
+		return dotQ5_1AVX512VNNI
+	case IQ4_NL:
+		return dotIQ4_NLAVX512VNNI
+	}
+	return nil
 }
