@@ -1,8 +1,9 @@
 package main
 
 import (
-	"sort"
 	"time"
+
+	"github.com/batuta-go/stack/internal/benchstat"
 )
 
 // measure runs f repeatedly for about budget and returns nanoseconds per call.
@@ -32,16 +33,7 @@ func measureAlternating(fs []func(), rounds int, budget time.Duration) []float64
 	}
 	out := make([]float64, len(fs))
 	for i, s := range samples {
-		out[i] = median(s)
+		out[i] = benchstat.Median(s)
 	}
 	return out
-}
-
-func median(s []float64) float64 {
-	c := append([]float64(nil), s...)
-	sort.Float64s(c)
-	if len(c)%2 == 1 {
-		return c[len(c)/2]
-	}
-	return (c[len(c)/2-1] + c[len(c)/2]) / 2
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/batuta-go/stack/internal/benchstat"
 	"github.com/batuta-go/stack/trueno"
 )
 
@@ -42,7 +43,7 @@ func compareOpenBLASDot(bin string, n, rounds int) error {
 		theirs = append(theirs, gbs)
 	}
 	_ = sink
-	o, t := median(ours), median(theirs)
+	o, t := benchstat.Median(ours), benchstat.Median(theirs)
 	fmt.Printf("dot n=%d (%d MiB read), one core, median of %d alternating rounds:\n", n, 8*n>>20, rounds)
 	fmt.Printf("  trueno %-7s %8.2f GB/s\n  OpenBLAS sdot  %8.2f GB/s\n  ratio          %8.3f\n", trueno.Active(), o, t, o/t)
 	return nil

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/batuta-go/stack/internal/benchstat"
 	"github.com/batuta-go/stack/internal/cpu"
 	"github.com/batuta-go/stack/trueno"
 	"github.com/batuta-go/stack/trueno/quant"
@@ -124,25 +125,25 @@ func main() {
 			}
 			for i, n := range counts {
 				if n > 1 && counts[0] == 1 {
-					o, a, u := median(avgCold[0]), median(avgCold[i]), median(unsync[i])
+					o, a, u := benchstat.Median(avgCold[0]), benchstat.Median(avgCold[i]), benchstat.Median(unsync[i])
 					twoCore = append(twoCore, fmt.Sprintf("| %s | %d×%d | %d | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.2f |",
 						t, rows, cols, n, o/1e9, a/1e9, u/1e9, a/o, u/o, a/u))
 				}
 			}
 			for i, n := range counts {
-				h, c := median(hot[i]), median(cold[i])
+				h, c := benchstat.Median(hot[i]), benchstat.Median(cold[i])
 				scaleC, scaleH, scaleS := "—", "—", "—"
 				if counts[0] == 1 {
-					scaleC = fmt.Sprintf("%.2f×", c/median(cold[0]))
-					scaleH = fmt.Sprintf("%.2f×", h/median(hot[0]))
+					scaleC = fmt.Sprintf("%.2f×", c/benchstat.Median(cold[0]))
+					scaleH = fmt.Sprintf("%.2f×", h/benchstat.Median(hot[0]))
 				}
 				if counts[0] == 1 {
-					scaleS = fmt.Sprintf("%.2f×", median(stream[i])/median(stream[0]))
+					scaleS = fmt.Sprintf("%.2f×", benchstat.Median(stream[i])/benchstat.Median(stream[0]))
 				}
 				fmt.Printf("| %s | %d×%d | %d | %.1f | %.1f | %.0f%% | %s | %s | %s |", t, rows, cols, n,
 					h/1e9, c/1e9, 100*c/bw, scaleC, scaleH, scaleS)
 				if *ggml != "" {
-					g := median(peer[i])
+					g := benchstat.Median(peer[i])
 					fmt.Printf(" %.1f | %.2f× |", g/1e9, h/g)
 				}
 				fmt.Println()
@@ -200,15 +201,6 @@ func runGGML(bin string, t quant.Type, rows, cols, threads int, per time.Duratio
 		log.Fatalf("%s: unexpected output %q", bin, out)
 	}
 	return v * 1e9
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // concurrentBandwidth runs quant.ReadBandwidth on n goroutines at once

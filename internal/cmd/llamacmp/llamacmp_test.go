@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/batuta-go/stack/internal/benchstat"
 	"github.com/batuta-go/stack/internal/testdata"
 	"github.com/batuta-go/stack/realizar/gguf"
 )
@@ -102,13 +103,13 @@ func TestCheckLlamaBench(t *testing.T) {
 }
 
 func TestMedianRatioTable(t *testing.T) {
-	if m := median([]float64{3, 1, 2}); m != 2 {
+	if m := benchstat.Median([]float64{3, 1, 2}); m != 2 {
 		t.Errorf("median odd = %v", m)
 	}
-	if m := median([]int64{4, 1, 3, 2}); m != 2.5 {
+	if m := benchstat.Median([]int64{4, 1, 3, 2}); m != 2.5 {
 		t.Errorf("median even = %v", m)
 	}
-	if !math.IsNaN(median([]float64(nil))) {
+	if !math.IsNaN(benchstat.Median([]float64(nil))) {
 		t.Error("median of nothing is not NaN")
 	}
 	if r := ratio(50, 40); r != "1.25×" {
@@ -123,7 +124,7 @@ func TestMedianRatioTable(t *testing.T) {
 		Ours: Side{TG: []float64{5}, RSS: []int64{-1}}, Theirs: Side{TG: []float64{10}, RSS: []int64{1 << 20}},
 	}}
 	var b strings.Builder
-	if err := WriteTable(&b, rows, median[float64]); err != nil {
+	if err := WriteTable(&b, rows, benchstat.Median[float64]); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")

@@ -6,21 +6,9 @@ import (
 	"math"
 	"slices"
 	"strings"
-)
 
-// median of xs (NaN when empty). Even lengths average the middle two.
-func median[T int64 | float64](xs []T) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return float64(s[n/2])
-	}
-	return (float64(s[n/2-1]) + float64(s[n/2])) / 2
-}
+	"github.com/batuta-go/stack/internal/benchstat"
+)
 
 // ratio is ours/theirs: above 1 ours is faster.
 func ratio(ours, theirs float64) string {
@@ -66,7 +54,7 @@ func medianRSS(xs []int64) int64 {
 	if len(xs) == 0 || slices.Min(xs) < 0 {
 		return -1
 	}
-	return int64(median(xs))
+	return int64(benchstat.Median(xs))
 }
 
 // best is the largest of xs (NaN when empty): on a machine other
@@ -85,7 +73,7 @@ type Stat func([]float64) float64
 func parseStat(name string) (Stat, error) {
 	switch name {
 	case "median":
-		return median[float64], nil
+		return benchstat.Median[float64], nil
 	case "best":
 		return best, nil
 	}

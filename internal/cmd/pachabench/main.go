@@ -23,11 +23,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/batuta-go/stack/internal/benchstat"
 	"github.com/batuta-go/stack/pacha/crypt"
 	"github.com/batuta-go/stack/pacha/sign"
 )
@@ -241,12 +241,12 @@ func run(file string, size int64, rounds int, outDir, only string) error {
 				}
 			}
 		}
-		mo, co := median(ours), median(oursCPU)
+		mo, co := benchstat.Median(ours), benchstat.Median(oursCPU)
 		if r.theirs == nil {
 			fmt.Printf("| %s | — | %.3f | — | %.0f | — | — | %.3f | — | — |\n", r.name, mo, mb/mo, co)
 			continue
 		}
-		mt, ct := median(theirs), median(theirsCPU)
+		mt, ct := benchstat.Median(theirs), benchstat.Median(theirsCPU)
 		fmt.Printf("| %s | %s | %.3f | %.3f | %.0f | %.0f | **%.2f** | %.3f | %.3f | %.2f |\n", r.name, r.peer, mo, mt, mb/mo, mb/mt, mt/mo, co, ct, ct/co)
 	}
 	return nil
@@ -267,15 +267,6 @@ func timeRun(argv, env []string) (float64, float64, error) {
 		return 0, 0, fmt.Errorf("%v: %s", err, errb.String())
 	}
 	return d, (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds(), nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func ensureFile(name string, size int64) error {
