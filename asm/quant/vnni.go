@@ -89,15 +89,7 @@ func emitQ2_KZ() {
 			vpdpwssd(Z2, Z3, Z13)
 		}
 	}
-	zmmTail(80)
-	ADDQ(U32(84), RSI)
-	ADDQ(U32(292), RDI)
-	DECQ(RCX)
-	JNZ(LabelRef("loop"))
-	Label("done")
-	zmmFold()
-	VADDPS(Y15, Y0, Y0)
-	hsumReturn(acc)
+	zmmSuperBlockEnd(80, 84, acc, true)
 }
 
 // emitQ3_KZ writes the AVX-512 VNNI Q3_K kernel: levels u = 2 low bits |

@@ -59,6 +59,25 @@ func zmmFold() {
 	VADDPS(Y1, Y0, Y0)
 }
 
+// zmmSuperBlockEnd closes the super-block loop of a Q8_K-companion ZMM
+// kernel: zmmTail(dOff), the pointers advanced by blockBytes of x and one
+// Q8_K block (292 bytes) of y; after the loop Z0 folded to Y0, plus the
+// kernel's second float accumulator Y15 when addY15, returned as the
+// horizontal sum of acc.
+func zmmSuperBlockEnd(dOff, blockBytes int, acc VecPhysical, addY15 bool) {
+	zmmTail(dOff)
+	ADDQ(U32(blockBytes), RSI)
+	ADDQ(U32(292), RDI)
+	DECQ(RCX)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	zmmFold()
+	if addY15 {
+		VADDPS(Y15, Y0, Y0)
+	}
+	hsumReturn(acc)
+}
+
 // emitQ5_KZ writes the Q5_K kernel: Q4_K's nibbles with a fifth bit per
 // value from qh (levels below 32: VPMADDUBSW pairs ≤ 2·31·128).
 func emitQ5_KZ() {
@@ -123,15 +142,7 @@ func emitQ5_KZ() {
 		VPERMW(Z10, idx[k], Z2)
 		vpdpwssd(Z2, Z3, Z13)
 	}
-	zmmTail(0)
-	ADDQ(U32(blk), RSI)
-	ADDQ(U32(292), RDI)
-	DECQ(RCX)
-	JNZ(LabelRef("loop"))
-	Label("done")
-	zmmFold()
-	VADDPS(Y15, Y0, Y0)
-	hsumReturn(acc)
+	zmmSuperBlockEnd(0, blk, acc, true)
 }
 
 // emitQ6_KZ writes the AVX-512 VNNI Q6_K kernel: the VPMADDUBSW pairs of
@@ -188,14 +199,7 @@ func emitQ6_KZ() {
 			vpdpwssd(Z2, Z3, Z13)
 		}
 	}
-	zmmTail(208)
-	ADDQ(U32(210), RSI)
-	ADDQ(U32(292), RDI)
-	DECQ(RCX)
-	JNZ(LabelRef("loop"))
-	Label("done")
-	zmmFold()
-	hsumReturn(acc)
+	zmmSuperBlockEnd(208, 210, acc, false)
 }
 
 // bytes16 returns a 16-byte constant.
@@ -279,15 +283,7 @@ func emitQ4_KZ2() {
 		VPERMW(Z10, idx[k], Z2)
 		vpdpwssd(Z2, Z3, Z13)
 	}
-	zmmTail(0)
-	ADDQ(U32(144), RSI)
-	ADDQ(U32(292), RDI)
-	DECQ(RCX)
-	JNZ(LabelRef("loop"))
-	Label("done")
-	zmmFold()
-	VADDPS(Y15, Y0, Y0)
-	hsumReturn(acc)
+	zmmSuperBlockEnd(0, 144, acc, true)
 }
 
 // q4kPrePairs are the sub-blocks (low nibbles of one 64-byte load, high
