@@ -123,7 +123,7 @@ func Variance(x []float32) float32 {
 	m := Mean(x)
 	s := sumSqDev(x, m)
 	if s > math.MaxFloat32 && m-m == 0 {
-		return varianceFloat64(x, m)
+		return varianceFloat64(x)
 	}
 	return float32(float64(s) / float64(n))
 }
@@ -164,11 +164,19 @@ func meanFloat64(x []float32) float32 {
 }
 
 // varianceFloat64 is Variance's fallback when the float32 sum of squared
-// deviations overflows but the mean is finite.
-func varianceFloat64(x []float32, m float32) float32 {
+// deviations overflows: both passes in float64, the mean included — the
+// float32 mean of large equal values can be an ulp off them, and that ulp
+// squared (≈ 1e55 for values near 4e34) alone overflows float32 although
+// the variance is 0.
+func varianceFloat64(x []float32) float32 {
+	var sum float64
+	for _, v := range x {
+		sum += float64(v)
+	}
+	m := sum / float64(len(x))
 	var s float64
 	for _, v := range x {
-		d := float64(v) - float64(m)
+		d := float64(v) - m
 		s += d * d
 	}
 	return float32(s / float64(len(x)))
